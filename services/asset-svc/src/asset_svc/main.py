@@ -1,0 +1,15 @@
+from guanjia_shared.app import GuanjiaApp, create_service_app
+
+from asset_svc.config import Settings, get_settings
+from asset_svc.database import MIGRATIONS
+from asset_svc.units.views import router as units_router
+
+
+def create_app(settings: Settings | None = None) -> GuanjiaApp:
+    return create_service_app(
+        settings=settings or get_settings(),
+        title="Guanjia asset-svc",
+        description="The register of state-owned offices, land and housing.",
+        routers=[units_router],
+        migrations=MIGRATIONS,
+    )

@@ -1,0 +1,82 @@
+"""Units: the agencies the bureau serves (市直机关各单位), in a tree."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Column, DateTime, String
+from sqlmodel import Field as TableField
+
+from asset_svc.database import AssetTable
+from guanjia_shared.clock import now
+
+
+class UnitLevel(StrEnum):
+    """The administrative level of a unit, which selects its space standard."""
+
+    central = "central"
+    provincial = "provincial"
+    municipal = "municipal"
+    county = "county"
+    township = "township"
+
+    @property
+    def label(self) -> str:
+        return {
+            "central": "中央",
+            "provincial": "省级",
+            "municipal": "市级",
+            "county": "县级",
+            "township": "乡级",
+        }[self.value]
+
+
+class Unit(AssetTable, table=True):
+    __tablename__ = "units"
+
+    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    code: str = TableField(sa_column=Column(String(64), unique=True, nullable=False))
+    name: str = TableField(max_length=200)
+    parent_id: str | None = TableField(default=None, foreign_key="units.id", index=True)
+    level: str = TableField(max_length=32)
+    version: int = TableField(default=1)
+    created_at: datetime = TableField(
+        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = TableField(
+        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class UnitCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    parent_id: str | None = None
+    level: UnitLevel
+
+
+class UnitUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str | None = Field(default=None, min_length=1, max_length=64)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    parent_id: str | None = None
+    level: UnitLevel | None = None
+
+
+class UnitRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    code: str
+    name: str
+    parent_id: str | None
+    level: UnitLevel
+    version: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Response, status
+
+from asset_svc.units import service
+from asset_svc.units.models import UnitCreate, UnitLevel, UnitRead, UnitUpdate
+from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.deps import SessionDep
+from guanjia_shared.etags import etag_of, expected_version_from
+from guanjia_shared.pagination import Page, PageQuery
+
+router = APIRouter(
+    prefix="/api/v1/asset/units", tags=["units"], dependencies=[Depends(current_user)]
+)
+AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=UnitRead)
+async def create_unit(data: UnitCreate, session: SessionDep, actor: AdminOnly, response: Response):
+    unit = await service.create_unit(session=session, data=data, actor=actor)
+    response.headers["ETag"] = etag_of(unit.version)
+    response.headers["Location"] = f"{router.prefix}/{unit.id}"
+    return unit
+
+
+@router.get("", response_model=Page[UnitRead])
+async def list_units(
+    session: SessionDep,
+    _: CurrentUser,
+    page: PageQuery,
+    parent_id: str | None = None,
+    level: UnitLevel | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+):
+    items, total = await service.list_units(
+        session=session, page=page, parent_id=parent_id, level=level, q=q
+    )
+    return {"items": items, "total": total}
+
+
+@router.get("/{unit_id}", response_model=UnitRead)
+async def get_unit(unit_id: str, session: SessionDep, response: Response):
+    unit = await service.get_unit(session=session, unit_id=unit_id)
+    response.headers["ETag"] = etag_of(unit.version)
+    return unit
+
+
+@router.patch("/{unit_id}", response_model=UnitRead)
+async def update_unit(
+    unit_id: str,
+    data: UnitUpdate,
+    session: SessionDep,
+    actor: AdminOnly,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+):
+    unit = await service.update_unit(
+        session=session,
+        unit_id=unit_id,
+        data=data,
+        actor=actor,
+        expected_version=expected_version_from(if_match),
+    )
+    response.headers["ETag"] = etag_of(unit.version)
+    return unit

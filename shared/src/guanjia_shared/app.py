@@ -1,0 +1,181 @@
+"""The service app factory: settings, database, migrations, broker, outbox relay,
+consumers, auth, errors, health and metrics — wired once, for every service."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import ORJSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.routing import Match
+from starlette.types import ASGIApp, Scope
+
+from guanjia_shared.auth import JwksVerifier
+from guanjia_shared.broker import Broker
+from guanjia_shared.consumer import EventConsumer, Subscription
+from guanjia_shared.db import create_engine, create_session_factory
+from guanjia_shared.errors import install_error_handlers, problem_response
+from guanjia_shared.logging import configure_logging, get_logger
+from guanjia_shared.metrics import ServiceMetrics
+from guanjia_shared.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from guanjia_shared.migrations import upgrade_database_async
+from guanjia_shared.outbox import OutboxRelay
+from guanjia_shared.settings import BaseServiceSettings
+
+log = get_logger("guanjia.app")
+
+# A route that takes larger bodies than the default says so in its openapi_extra.
+BODY_LIMIT_KEY = "x-max-body-bytes"
+
+
+class GuanjiaApp(FastAPI):
+    """FastAPI whose outermost layer gives every answer, 500s included, its request id."""
+
+    metrics: ServiceMetrics
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestContextMiddleware(super().build_middleware_stack(), metrics=self.metrics)
+
+
+def _route_body_limits(app: FastAPI) -> Callable[[Scope], int | None]:
+    limited = [
+        (route, int(route.openapi_extra[BODY_LIMIT_KEY]))
+        for route in app.routes
+        if getattr(route, "openapi_extra", None) and BODY_LIMIT_KEY in route.openapi_extra
+    ]
+
+    def limit_for(scope: Scope) -> int | None:
+        for route, limit in limited:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                return limit
+        return None
+
+    return limit_for
+
+
+def create_service_app(
+    *,
+    settings: BaseServiceSettings,
+    title: str,
+    routers: Sequence[APIRouter],
+    migrations: str,
+    subscriptions: Sequence[Subscription] = (),
+    description: str = "",
+) -> GuanjiaApp:
+    """Build a service. `migrations` is the Alembic script location of its schema."""
+    service = settings.service_name
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: GuanjiaApp) -> AsyncIterator[None]:
+        url = settings.resolved_database_url
+        if settings.should_migrate_on_start:
+            await upgrade_database_async(migrations, url)
+        engine = create_engine(url)
+        broker = Broker(settings.nats_url, name=service)
+        relay_holder: list[OutboxRelay] = []
+        session_factory = create_session_factory(
+            engine, service=service, on_outbox_commit=lambda: relay_holder[0].wake()
+        )
+        relay = OutboxRelay(
+            session_factory=session_factory,
+            broker=broker,
+            namespace=settings.event_namespace,
+            service=service,
+            metrics=app.metrics,
+            batch_size=settings.relay_batch_size,
+        )
+        relay_holder.append(relay)
+        consumers = [
+            EventConsumer(
+                subscription=subscription,
+                service=service,
+                broker=broker,
+                session_factory=session_factory,
+                namespace=settings.event_namespace,
+                metrics=app.metrics,
+            )
+            for subscription in subscriptions
+        ]
+        app.state.engine = engine
+        app.state.session_factory = session_factory
+        app.state.broker = broker
+        app.state.relay = relay
+        app.state.consumers = consumers
+        broker.start()
+        relay.start()
+        for consumer in consumers:
+            consumer.start()
+        log.info("service_started", service=service)
+        try:
+            yield
+        finally:
+            # Drain: stop taking new work, finish the batch in flight, then disconnect.
+            for consumer in consumers:
+                await consumer.stop()
+            await relay.stop()
+            await broker.close()
+            await engine.dispose()
+            log.info("service_stopped", service=service)
+
+    app = GuanjiaApp(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        default_response_class=ORJSONResponse,
+    )
+    app.metrics = ServiceMetrics(service)
+    app.state.settings = settings
+    app.state.verifier = JwksVerifier(
+        settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    install_error_handlers(app)
+    app.include_router(health_router())
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        default_limit=settings.max_body_bytes,
+        limit_for=_route_body_limits(app),
+    )
+    return app
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """Alive: the process answers."""
+        return {"status": "ok"}
+
+    @router.get("/readyz", response_model=None)
+    async def readyz(request: Request) -> dict[str, Any] | Response:
+        """Ready: the database answers and NATS is connected."""
+        checks = {"database": "ok", "nats": "ok"}
+        try:
+            async with request.app.state.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            checks["database"] = f"unavailable: {type(exc).__name__}"
+        if not request.app.state.broker.is_connected:
+            checks["nats"] = "unavailable"
+        if all(value == "ok" for value in checks.values()):
+            return {"status": "ready", "checks": checks}
+        return problem_response(
+            503, "not-ready", "Not ready", "a dependency is unavailable", checks=checks
+        )
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        return Response(
+            generate_latest(request.app.metrics.registry), media_type=CONTENT_TYPE_LATEST
+        )
+
+    return router

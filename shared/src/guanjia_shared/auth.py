@@ -1,0 +1,166 @@
+"""Token verification against the gateway's JWKS, the caller, and role checks.
+
+Services verify every token themselves (defence in depth): the gateway's check is not
+trusted on its own. Keys are cached and refetched when a token names an unknown `kid`,
+which is how a key rotation reaches the services without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+
+from guanjia_shared.errors import Forbidden, Unauthorized
+
+SIGNING_ALGORITHMS = ["EdDSA", "RS256"]
+
+
+class Role(StrEnum):
+    admin = "admin"
+    leader = "leader"
+    dept_head = "dept_head"
+    agent = "agent"
+    unit_staff = "unit_staff"
+    commander = "commander"
+    auditor = "auditor"
+    integration = "integration"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a person (`kind="user"`) or another system (`kind="client"`)."""
+
+    id: str
+    username: str
+    roles: frozenset[str]
+    unit_id: str | None = None
+    department: str | None = None
+    kind: str = "user"
+
+    def has_any(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+
+class JwksVerifier:
+    def __init__(
+        self,
+        jwks_url: str,
+        *,
+        issuer: str,
+        audience: str,
+        refetch_interval: float = 10.0,
+    ) -> None:
+        self.jwks_url = jwks_url
+        self.issuer = issuer
+        self.audience = audience
+        self.refetch_interval = refetch_interval
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def _fetch_jwks(self) -> dict[str, Any]:
+        parsed = urlparse(self.jwks_url)
+        if parsed.scheme == "file":
+            return json.loads(Path(parsed.path).read_text())
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(self.jwks_url)
+            response.raise_for_status()
+            return response.json()
+
+    async def _key(self, kid: str) -> jwt.PyJWK:
+        if kid in self._keys:
+            return self._keys[kid]
+        async with self._lock:
+            # An unknown kid refetches, but not more often than refetch_interval, so
+            # forged kids cannot turn every request into a fetch.
+            if kid not in self._keys and time.monotonic() - self._fetched_at > (
+                self.refetch_interval if self._keys else 0
+            ):
+                try:
+                    document = await self._fetch_jwks()
+                except (httpx.HTTPError, OSError, ValueError) as exc:
+                    raise Unauthorized("signing keys are not available to verify the token") from exc
+                self._fetched_at = time.monotonic()
+                self._keys = {
+                    entry["kid"]: jwt.PyJWK(entry) for entry in document.get("keys", [])
+                }
+        if kid not in self._keys:
+            raise Unauthorized("the token is signed with an unknown key")
+        return self._keys[kid]
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("the token is malformed") from exc
+        key = await self._key(str(header.get("kid", "")))
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=SIGNING_ALGORITHMS,
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("the token has expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("the token is not valid") from exc
+        return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    return Principal(
+        id=str(claims["sub"]),
+        username=str(claims.get("username", claims["sub"])),
+        roles=frozenset(claims.get("roles", [])),
+        unit_id=claims.get("unit_id"),
+        department=claims.get("department"),
+        kind=str(claims.get("kind", "user")),
+    )
+
+
+def bearer_token(authorization: str | None) -> str:
+    if not authorization:
+        raise Unauthorized("a bearer token is required")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("the Authorization header must be 'Bearer <token>'")
+    return token.strip()
+
+
+async def current_user(request: Request) -> Principal:
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    verifier: JwksVerifier = request.app.state.verifier
+    principal = await verifier.verify(bearer_token(request.headers.get("authorization")))
+    request.state.principal = principal
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def require_roles(*roles: Role | str) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """A dependency that lets through only callers holding one of `roles`."""
+    allowed = frozenset(str(role) for role in roles)
+
+    async def _check(user: CurrentUser) -> Principal:
+        if user.roles.isdisjoint(allowed):
+            raise Forbidden(f"this needs one of the roles: {', '.join(sorted(allowed))}")
+        return user
+
+    return _check

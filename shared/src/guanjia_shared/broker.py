@@ -1,0 +1,87 @@
+"""The NATS connection: made in the background, retried while NATS is away, so a service
+starts and serves (events wait in its outbox) whether or not the broker is up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from guanjia_shared.logging import get_logger
+
+log = get_logger("guanjia.broker")
+
+
+class Broker:
+    def __init__(self, url: str, *, name: str, max_backoff: float = 5.0) -> None:
+        self.url = url
+        self.name = name
+        self.max_backoff = max_backoff
+        self._client: Client | None = None
+        self._connected = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def is_connected(self) -> bool:
+        return self._client is not None and self._client.is_connected
+
+    @property
+    def jetstream(self) -> JetStreamContext:
+        if self._client is None:
+            raise ConnectionError("not connected to NATS")
+        return self._client.jetstream()
+
+    async def wait_connected(self) -> None:
+        await self._connected.wait()
+        while not self.is_connected:
+            await asyncio.sleep(0.1)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._connect_until_done(), name=f"{self.name}-nats")
+
+    async def _connect_until_done(self) -> None:
+        delay = 0.1
+        while True:
+            try:
+                self._client = await nats.connect(
+                    self.url,
+                    name=self.name,
+                    connect_timeout=2,
+                    allow_reconnect=True,
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=0.5,
+                    disconnected_cb=self._on_disconnected,
+                    reconnected_cb=self._on_reconnected,
+                    error_cb=self._on_error,
+                )
+            except (OSError, TimeoutError, nats.errors.Error) as exc:
+                log.warning("nats_connect_failed", url=self.url, error=str(exc), retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.max_backoff)
+                continue
+            log.info("nats_connected", url=self.url)
+            self._connected.set()
+            return
+
+    async def _on_disconnected(self) -> None:
+        log.warning("nats_disconnected", url=self.url)
+
+    async def _on_reconnected(self) -> None:
+        log.info("nats_reconnected", url=self.url)
+
+    async def _on_error(self, exc: Exception) -> None:
+        log.debug("nats_error", error=str(exc))
+
+    async def close(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._client is not None and not self._client.is_closed:
+            with contextlib.suppress(Exception):
+                await self._client.drain()
+        self._client = None
+        self._connected.clear()

@@ -1,0 +1,28 @@
+"""The injectable clock: rules ask `now()`, tests freeze it, nobody calls datetime.now()."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+_clock: ContextVar[Callable[[], datetime] | None] = ContextVar("guanjia_clock", default=None)
+
+
+def now() -> datetime:
+    """The current time, timezone-aware in UTC, unless a test has frozen it."""
+    override = _clock.get()
+    return override() if override is not None else datetime.now(UTC)
+
+
+@contextlib.contextmanager
+def frozen_at(moment: datetime) -> Iterator[None]:
+    """Make `now()` answer `moment` inside the block (for rule tests with fixed times)."""
+    if moment.tzinfo is None:
+        raise ValueError("a frozen time must carry its offset")
+    token = _clock.set(lambda: moment)
+    try:
+        yield
+    finally:
+        _clock.reset(token)

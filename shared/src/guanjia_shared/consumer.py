@@ -1,0 +1,219 @@
+"""Durable pull consumers with explicit ack and an inbox, so each event applies once.
+
+A handler runs in its own transaction, together with the inbox row of the event it
+applies: a redelivered event (a crash between commit and ack) finds its inbox row and is
+only acknowledged. A transient failure is nak'ed with a growing delay; an event that cannot
+ever apply (malformed, or failing past `max_deliver`) is kept as a dead letter and termed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+from nats.errors import Error as NatsError
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.aio.msg import Msg
+from pydantic import ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from guanjia_shared.broker import Broker
+from guanjia_shared.clock import now
+from guanjia_shared.db import SessionFactory
+from guanjia_shared.events import CloudEvent, ensure_stream, service_of, stream_name
+from guanjia_shared.logging import get_logger
+from guanjia_shared.metrics import ServiceMetrics
+from guanjia_shared.platform_tables import dead_letter, inbox
+
+log = get_logger("guanjia.consumer")
+
+EventHandler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+
+
+class PoisonEvent(Exception):
+    """Raised by a handler for an event that can never apply: dead-lettered, not retried."""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What a service consumes: the events matching `filter` (short form, `asset.unit.>`),
+    each handled by the handler registered for its type; other types are acknowledged."""
+
+    name: str
+    filter: str
+    handlers: Mapping[str, EventHandler]
+    max_deliver: int = 8
+    ack_wait_seconds: float = 30.0
+    retry_delays: tuple[float, ...] = field(default=(0.5, 1, 2, 5, 10, 30, 60))
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        subscription: Subscription,
+        service: str,
+        broker: Broker,
+        session_factory: SessionFactory,
+        namespace: str,
+        metrics: ServiceMetrics | None = None,
+        batch_size: int = 50,
+    ) -> None:
+        self.subscription = subscription
+        self.service = service
+        self.broker = broker
+        self.session_factory = session_factory
+        self.namespace = namespace
+        self.metrics = metrics
+        self.batch_size = batch_size
+        # The durable name is also the inbox key: one per (service, subscription).
+        self.durable = f"{service}-{subscription.name}".replace(".", "-")
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name=self.durable)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, timeout=10)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+
+    def consumer_config(self) -> ConsumerConfig:
+        return ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            max_deliver=self.subscription.max_deliver,
+            ack_wait=self.subscription.ack_wait_seconds,
+            filter_subject=f"{self.namespace}.{self.subscription.filter}",
+        )
+
+    async def run(self) -> None:
+        delay = 0.2
+        while not self._stopping:
+            try:
+                await self.broker.wait_connected()
+                source = service_of(self.subscription.filter)
+                js = self.broker.jetstream
+                # The producer owns its stream, but the config is shared and the call
+                # idempotent, so a consumer that starts first need not wait for it.
+                await ensure_stream(js, self.namespace, source)
+                pull = await js.pull_subscribe(
+                    f"{self.namespace}.{self.subscription.filter}",
+                    durable=self.durable,
+                    stream=stream_name(self.namespace, source),
+                    config=self.consumer_config(),
+                )
+                delay = 0.2
+                while not self._stopping:
+                    try:
+                        messages = await pull.fetch(self.batch_size, timeout=1)
+                    except (NatsTimeoutError, TimeoutError):
+                        continue
+                    for message in messages:
+                        await self.handle(message)
+            except (NatsError, OSError, ConnectionError, SQLAlchemyError) as exc:
+                log.warning("consumer_failed", consumer=self.durable, error=str(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def handle(self, message: Msg) -> None:
+        deliveries = message.metadata.num_delivered
+        if deliveries > 1 and self.metrics is not None:
+            self.metrics.consumer_redeliveries(self.durable).inc()
+        try:
+            event = CloudEvent.model_validate_json(message.data)
+        except ValidationError as exc:
+            await self._dead_letter(message, None, f"not a CloudEvent: {exc}", deliveries)
+            return
+        handler = self.subscription.handlers.get(event.short_type)
+        if handler is None:
+            await message.ack()
+            return
+        try:
+            await self.apply_once(event, handler)
+        except PoisonEvent as exc:
+            await self._dead_letter(message, event, str(exc), deliveries)
+            return
+        except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
+            if deliveries >= self.subscription.max_deliver:
+                await self._dead_letter(message, event, repr(exc), deliveries)
+                return
+            delays = self.subscription.retry_delays
+            retry_in = delays[min(deliveries - 1, len(delays) - 1)]
+            log.warning(
+                "event_handler_failed",
+                consumer=self.durable,
+                event_id=event.id,
+                error=repr(exc),
+                retry_in=retry_in,
+            )
+            await message.nak(delay=retry_in)
+            return
+        await message.ack()
+
+    async def apply_once(self, event: CloudEvent, handler: EventHandler) -> bool:
+        """Apply `event` unless this consumer already has; answers whether it applied."""
+        async with self.session_factory() as session:
+            already = await session.scalar(
+                select(inbox.c.event_id).where(
+                    inbox.c.consumer == self.durable, inbox.c.event_id == event.id
+                )
+            )
+            if already is not None:
+                await session.rollback()
+                return False
+            await handler(session, event)
+            await session.execute(
+                insert(inbox).values(
+                    consumer=self.durable,
+                    event_id=event.id,
+                    event_type=event.short_type,
+                    processed_at=now(),
+                )
+            )
+            try:
+                await session.commit()
+            except IntegrityError:
+                # Another delivery of the same event committed first.
+                await session.rollback()
+                return False
+        return True
+
+    async def _dead_letter(
+        self, message: Msg, event: CloudEvent | None, error: str, deliveries: int
+    ) -> None:
+        log.error(
+            "event_dead_lettered",
+            consumer=self.durable,
+            event_id=event.id if event else None,
+            error=error,
+        )
+        async with self.session_factory() as session:
+            await session.execute(
+                insert(dead_letter).values(
+                    consumer=self.durable,
+                    event_id=event.id if event else None,
+                    event_type=event.short_type if event else None,
+                    nats_subject=message.subject,
+                    payload=message.data.decode("utf-8", errors="replace"),
+                    error=error[:4000],
+                    deliveries=deliveries,
+                    recorded_at=now(),
+                )
+            )
+            await session.commit()
+        if self.metrics is not None:
+            self.metrics.dead_letters(self.durable).inc()
+        await message.term()

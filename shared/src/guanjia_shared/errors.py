@@ -1,0 +1,210 @@
+"""RFC 9457 problem+json: the one shape of every error any Guanjia process answers.
+
+Rules raise the domain errors below (never HTTPException), so they read and test without
+HTTP; `install_error_handlers` turns them, and every framework error, into problem+json.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from guanjia_shared.logging import get_logger
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = get_logger("guanjia.errors")
+
+
+def problem_type(slug: str) -> str:
+    """The stable `type` URI of a problem: clients switch on it, never on `title`."""
+    return f"urn:guanjia:problem:{slug}"
+
+
+def problem_body(status: int, slug: str, title: str, detail: str = "", **extra: Any) -> bytes:
+    body: dict[str, Any] = {
+        "type": problem_type(slug),
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+    }
+    body.update({key: value for key, value in extra.items() if value is not None})
+    return orjson.dumps(body)
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str = "",
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    return Response(
+        content=problem_body(status, slug, title, detail, **extra),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+class DomainError(Exception):
+    """A refusal a rule makes; carries what the problem+json answer needs."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str = "", *, headers: dict[str, str] | None = None, **extra: Any):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.headers = headers
+        self.extra = extra
+
+    def to_response(self) -> Response:
+        return problem_response(
+            self.status, self.slug, self.title, self.detail, headers=self.headers, **self.extra
+        )
+
+
+class NotFound(DomainError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Unauthorized(DomainError):
+    status, slug, title = 401, "unauthorized", "Authentication required"
+
+    def __init__(self, detail: str = "", **extra: Any):
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, **extra)
+
+
+class Forbidden(DomainError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class Conflict(DomainError):
+    """An illegal move: the rule it breaks is named, so a client can tell which."""
+
+    status, slug, title = 409, "conflict", "Conflict"
+
+    def __init__(self, detail: str = "", *, rule: str | None = None, **extra: Any):
+        super().__init__(detail, rule=rule, **extra)
+
+
+class PreconditionFailed(DomainError):
+    status, slug, title = 412, "precondition-failed", "Precondition failed"
+
+
+class PayloadTooLarge(DomainError):
+    status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
+class InvalidInput(DomainError):
+    """Input that is well-formed but breaks a rule of its own fields."""
+
+    status, slug, title = 422, "validation-error", "Invalid input"
+
+    def __init__(self, detail: str = "", *, errors: list[dict[str, str]] | None = None):
+        super().__init__(detail, errors=errors or [])
+
+
+class RateLimited(DomainError):
+    status, slug, title = 429, "rate-limited", "Too many requests"
+
+    def __init__(self, detail: str = "", *, retry_after: int = 1):
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
+
+
+class ServiceUnavailable(DomainError):
+    status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+
+def _json_pointer(location: tuple[Any, ...]) -> str:
+    return "#/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in location)
+
+
+def validation_errors(exc: RequestValidationError) -> tuple[list[dict[str, str]], bool]:
+    """The fields at fault, each with a JSON pointer into the body or the parameter named.
+
+    Also says whether the body was not JSON at all (a 400, not a 422).
+    """
+    errors: list[dict[str, str]] = []
+    malformed = False
+    for error in exc.errors():
+        location = tuple(error.get("loc", ()))
+        if error.get("type") == "json_invalid":
+            malformed = True
+        entry = {"detail": str(error.get("msg", "invalid"))}
+        if location and location[0] == "body":
+            entry["pointer"] = _json_pointer(location[1:])
+        elif location:
+            entry["pointer"] = _json_pointer(location)
+            entry["parameter"] = str(location[-1])
+        errors.append(entry)
+    return errors, malformed
+
+
+def request_id_of(request: Request) -> str | None:
+    return request.scope.get("state", {}).get("request_id")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> Response:
+        return exc.to_response()
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> Response:
+        errors, malformed = validation_errors(exc)
+        if malformed:
+            return problem_response(
+                400, "malformed-body", "Malformed body", "the body is not valid JSON"
+            )
+        return problem_response(
+            422,
+            "validation-error",
+            "Invalid input",
+            "; ".join(f"{e.get('pointer', '')}: {e['detail']}" for e in errors),
+            errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> Response:
+        slug = {
+            404: "not-found",
+            405: "method-not-allowed",
+            401: "unauthorized",
+            403: "forbidden",
+        }.get(exc.status_code, "http-error")
+        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
+        return problem_response(
+            exc.status_code, slug, title, str(exc.detail), headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> Response:
+        log.info("integrity_conflict", error=str(exc.orig))
+        return problem_response(
+            409,
+            "integrity-conflict",
+            "Conflict",
+            "the change conflicts with data already recorded (a duplicate or a missing reference)",
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        request_id = request_id_of(request)
+        log.exception("unhandled_error", request_id=request_id, path=request.url.path)
+        return problem_response(
+            500,
+            "internal-error",
+            "Internal error",
+            "an unexpected error occurred; quote the request id when reporting it",
+            request_id=request_id,
+        )

@@ -1,0 +1,98 @@
+"""The CloudEvents 1.0 envelope, subject and stream naming, and stream set-up.
+
+A service names its events in short form, `<service>.<entity>.<verb>` (`asset.unit.created`).
+From that one name follow the NATS subject `<namespace>.asset.unit.created`, the CloudEvents
+type `gov.guanjia.asset.unit.created.v1` and the stream `<NAMESPACE>_ASSET` over
+`<namespace>.asset.>`, whose namespace is `guanjia` outside tests.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from nats.js import JetStreamContext
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+CE_TYPE_PREFIX = "gov.guanjia."
+CE_TYPE_VERSION = ".v1"
+DUPLICATE_WINDOW_SECONDS = 120.0
+STREAM_MAX_AGE_SECONDS = 90 * 24 * 3600.0
+
+
+class CloudEvent(BaseModel):
+    """A CloudEvents 1.0 event in structured JSON mode."""
+
+    model_config = ConfigDict(extra="allow")
+
+    specversion: str = "1.0"
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    source: str
+    type: str
+    time: AwareDatetime
+    subject: str | None = None
+    datacontenttype: str = "application/json"
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def short_type(self) -> str:
+        """`asset.unit.created` from `gov.guanjia.asset.unit.created.v1`."""
+        name = self.type.removeprefix(CE_TYPE_PREFIX)
+        return name.rsplit(".", 1)[0] if name.rsplit(".", 1)[-1].startswith("v") else name
+
+
+def service_of(short_type: str) -> str:
+    return short_type.split(".", 1)[0]
+
+
+def cloud_event_type(short_type: str) -> str:
+    return f"{CE_TYPE_PREFIX}{short_type}{CE_TYPE_VERSION}"
+
+
+def nats_subject(namespace: str, short_type: str) -> str:
+    return f"{namespace}.{short_type}"
+
+
+def stream_name(namespace: str, service: str) -> str:
+    return f"{namespace}_{service}".upper().replace(".", "_").replace("-", "_")
+
+
+def build_event(
+    *, service: str, short_type: str, subject: str | None, data: dict[str, Any], time: datetime
+) -> CloudEvent:
+    if service_of(short_type) != service:
+        raise ValueError(f"{service} may only publish {service}.* events, not {short_type}")
+    return CloudEvent(
+        source=f"/guanjia/{service}",
+        type=cloud_event_type(short_type),
+        subject=subject,
+        time=time,
+        data=data,
+    )
+
+
+def stream_config(namespace: str, service: str, *, replicas: int = 1) -> StreamConfig:
+    return StreamConfig(
+        name=stream_name(namespace, service),
+        subjects=[f"{namespace}.{service}.>"],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        discard=DiscardPolicy.OLD,
+        max_age=STREAM_MAX_AGE_SECONDS,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        num_replicas=replicas,
+    )
+
+
+async def ensure_stream(js: JetStreamContext, namespace: str, service: str) -> None:
+    """Create the service's stream, or bring an existing one to our config (idempotent)."""
+    config = stream_config(namespace, service)
+    try:
+        await js.stream_info(config.name)
+    except NotFoundError:
+        await js.add_stream(config)
+        return
+    await js.update_stream(config)

@@ -1,0 +1,78 @@
+"""The replica of asset-svc's units that other services keep, fed by `asset.unit.*`.
+
+Ticket, ledger and emergency services all need unit names without reading asset-svc's
+database; the table, its migration step and its event handler live here once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import op
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from guanjia_shared.clock import now
+from guanjia_shared.consumer import PoisonEvent, Subscription
+from guanjia_shared.events import CloudEvent
+
+replica_metadata = MetaData()
+
+unit_replica = Table(
+    "unit_replica",
+    replica_metadata,
+    Column("id", String(36), primary_key=True),
+    Column("code", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("parent_id", String(36), nullable=True),
+    Column("level", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("replicated_at", DateTime(timezone=True), nullable=False),
+)
+
+REPLICATED_FIELDS = ("code", "name", "parent_id", "level", "version")
+
+
+async def apply_unit_event(session: AsyncSession, event: CloudEvent) -> None:
+    """Upsert the unit an event carries, unless a newer version is already here
+    (events of one unit can arrive out of order after a redelivery)."""
+    data: dict[str, Any] = event.data
+    try:
+        values = {"id": data["id"], **{field: data.get(field) for field in REPLICATED_FIELDS}}
+        int(values["version"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PoisonEvent(f"unit event without id or version: {exc}") from exc
+    values["replicated_at"] = now()
+    dialect = session.bind.dialect.name
+    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(unit_replica).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[unit_replica.c.id],
+        set_={field: statement.excluded[field] for field in (*REPLICATED_FIELDS, "replicated_at")},
+        where=unit_replica.c.version < statement.excluded.version,
+    )
+    await session.execute(statement)
+
+
+def unit_replica_subscription() -> Subscription:
+    return Subscription(
+        name="unit-replica",
+        filter="asset.unit.>",
+        handlers={"asset.unit.created": apply_unit_event, "asset.unit.updated": apply_unit_event},
+    )
+
+
+async def replicated_unit(session: AsyncSession, unit_id: str) -> dict[str, Any] | None:
+    row = (await session.execute(select(unit_replica).where(unit_replica.c.id == unit_id))).first()
+    return dict(row._mapping) if row else None
+
+
+def create_unit_replica_table() -> None:
+    """Version 1 of the unit replica, for a consuming service's migration."""
+    op.create_table(unit_replica.name, *(column._copy() for column in unit_replica.columns))
+
+
+def drop_unit_replica_table() -> None:
+    op.drop_table(unit_replica.name)

@@ -1,0 +1,1 @@
+"""Test fixtures and helpers every Guanjia package reuses (a pytest plugin)."""

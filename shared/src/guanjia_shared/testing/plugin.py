@@ -1,0 +1,174 @@
+"""The pytest plugin (registered by guanjia-shared's `pytest11` entry point).
+
+Fixtures: a real NATS JetStream server, a fresh event namespace per test, a fresh database
+per test (SQLite always; PostgreSQL too when GUANJIA_TEST_POSTGRES_URL is set), signed
+tokens, and an app running in-process behind an httpx client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import nats
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from guanjia_shared.migrations import upgrade_database_async
+from guanjia_shared.testing.nats_server import NatsServerProcess, configured_nats_url
+from guanjia_shared.testing.tokens import TokenMint
+
+POSTGRES_URL_ENV = "GUANJIA_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES_ENV = "GUANJIA_TEST_REQUIRE_POSTGRES"
+
+FreshDatabase = Callable[[str], Awaitable[str]]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: the test runs against PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def nats_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """NATS_URL when a server answers there; else our own nats-server for the session."""
+    configured = configured_nats_url()
+    if configured is not None:
+        yield configured
+        return
+    server = NatsServerProcess(tmp_path_factory.mktemp("nats")).start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def event_namespace(nats_server_url: str) -> AsyncIterator[str]:
+    """A subject and stream root of this test's own, so tests sharing one NATS never see
+    each other's events; its streams are deleted afterwards."""
+    namespace = f"t{uuid.uuid4().hex[:12]}"
+    yield namespace
+    connection = await nats.connect(nats_server_url)
+    try:
+        js = connection.jetstream()
+        for name in await js.streams_info():
+            if name.config.name.startswith(namespace.upper() + "_"):
+                await js.delete_stream(name.config.name)
+    finally:
+        await connection.close()
+
+
+def _postgres_url() -> str | None:
+    return os.environ.get(POSTGRES_URL_ENV) or None
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgres" and _postgres_url() is None:
+        if os.environ.get(REQUIRE_POSTGRES_ENV):
+            pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but {POSTGRES_URL_ENV} is not")
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_ENV}")
+    return request.param
+
+
+class _DatabaseCache:
+    """Migrated databases made once per run: SQLite templates copied for each test, and
+    PostgreSQL databases emptied before each test and dropped at the end of the run."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.run_id = uuid.uuid4().hex[:8]
+        self.sqlite_templates: dict[str, Path] = {}
+        self.postgres_databases: dict[str, str] = {}
+
+    async def sqlite(self, migrations: str, destination: Path) -> str:
+        if migrations not in self.sqlite_templates:
+            template = self.directory / f"template-{len(self.sqlite_templates)}.db"
+            await upgrade_database_async(migrations, f"sqlite+aiosqlite:///{template}")
+            self.sqlite_templates[migrations] = template
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.sqlite_templates[migrations], destination)
+        return f"sqlite+aiosqlite:///{destination}"
+
+    async def postgres(self, migrations: str) -> str:
+        server = make_url(_postgres_url() or "")
+        if migrations not in self.postgres_databases:
+            name = f"guanjia_test_{self.run_id}_{len(self.postgres_databases)}"
+            admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+            try:
+                async with admin.connect() as connection:
+                    await connection.execute(text(f'CREATE DATABASE "{name}"'))
+            finally:
+                await admin.dispose()
+            url = server.set(database=name).render_as_string(hide_password=False)
+            await upgrade_database_async(migrations, url)
+            self.postgres_databases[migrations] = url
+        url = self.postgres_databases[migrations]
+        engine = create_async_engine(url)
+        try:
+            async with engine.begin() as connection:
+                tables = (
+                    await connection.execute(
+                        text(
+                            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                            "AND tablename <> 'alembic_version'"
+                        )
+                    )
+                ).scalars().all()
+                if tables:
+                    names = ", ".join(f'"{table}"' for table in tables)
+                    await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        finally:
+            await engine.dispose()
+        return url
+
+    def drop_postgres_databases(self) -> None:
+        if not self.postgres_databases:
+            return
+
+        async def _drop() -> None:
+            admin = create_async_engine(make_url(_postgres_url() or ""), isolation_level="AUTOCOMMIT")
+            try:
+                async with admin.connect() as connection:
+                    for url in self.postgres_databases.values():
+                        name = make_url(url).database
+                        await connection.execute(
+                            text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                        )
+            finally:
+                await admin.dispose()
+
+        asyncio.run(_drop())
+
+
+@pytest.fixture(scope="session")
+def _database_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_DatabaseCache]:
+    cache = _DatabaseCache(tmp_path_factory.mktemp("db-templates"))
+    yield cache
+    cache.drop_postgres_databases()
+
+
+@pytest.fixture
+def fresh_database(
+    database_backend: str, _database_cache: _DatabaseCache, tmp_path: Path
+) -> FreshDatabase:
+    """`await fresh_database(migrations)` answers the URL of an empty, migrated database
+    of this test's backend, for the Alembic scripts at `migrations`."""
+
+    async def _make(migrations: str) -> str:
+        if database_backend == "postgres":
+            return await _database_cache.postgres(migrations)
+        return await _database_cache.sqlite(migrations, tmp_path / f"{uuid.uuid4().hex}.db")
+
+    return _make
+
+
+@pytest.fixture
+def token_mint(tmp_path: Path) -> TokenMint:
+    return TokenMint(tmp_path)

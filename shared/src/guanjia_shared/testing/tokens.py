@@ -1,0 +1,57 @@
+"""Signed tokens for service tests: a real Ed25519 key and a JWKS file the service reads,
+so the service's own verification runs exactly as behind the gateway."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from guanjia_shared.clock import now
+
+TEST_ISSUER = "guanjia-gateway"
+TEST_AUDIENCE = "guanjia"
+
+
+class TokenMint:
+    def __init__(self, directory: Path) -> None:
+        self.key = Ed25519PrivateKey.generate()
+        self.kid = uuid.uuid4().hex[:16]
+        jwk = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(self.key.public_key()))
+        jwk.update({"kid": self.kid, "use": "sig", "alg": "EdDSA"})
+        self.jwks_path = directory / "jwks.json"
+        self.jwks_path.write_text(json.dumps({"keys": [jwk]}))
+        self.jwks_url = f"file://{self.jwks_path}"
+
+    def token(
+        self,
+        *roles: str,
+        sub: str | None = None,
+        username: str | None = None,
+        unit_id: str | None = None,
+        department: str | None = None,
+        expires_in: timedelta = timedelta(minutes=5),
+        issuer: str = TEST_ISSUER,
+    ) -> str:
+        issued = now()
+        subject = sub or str(uuid.uuid4())
+        claims = {
+            "sub": subject,
+            "username": username or f"user-{subject[:8]}",
+            "roles": list(roles),
+            "unit_id": unit_id,
+            "department": department,
+            "kind": "user",
+            "iss": issuer,
+            "aud": TEST_AUDIENCE,
+            "iat": int(issued.timestamp()),
+            "exp": int((issued + expires_in).timestamp()),
+        }
+        return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
+
+    def headers(self, *roles: str, **claims: object) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(*roles, **claims)}"}
