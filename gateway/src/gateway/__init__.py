@@ -1,0 +1,1 @@
+"""Guanjia's one door: identity, tokens, routing to the services, and limits."""

@@ -72,7 +72,7 @@ class JwksVerifier:
     async def _fetch_jwks(self) -> dict[str, Any]:
         parsed = urlparse(self.jwks_url)
         if parsed.scheme == "file":
-            return json.loads(Path(parsed.path).read_text())
+            return json.loads(await asyncio.to_thread(Path(parsed.path).read_text))
         async with httpx.AsyncClient(timeout=5) as client:
             response = await client.get(self.jwks_url)
             response.raise_for_status()
@@ -90,11 +90,11 @@ class JwksVerifier:
                 try:
                     document = await self._fetch_jwks()
                 except (httpx.HTTPError, OSError, ValueError) as exc:
-                    raise Unauthorized("signing keys are not available to verify the token") from exc
+                    raise Unauthorized(
+                        "signing keys are not available to verify the token"
+                    ) from exc
                 self._fetched_at = time.monotonic()
-                self._keys = {
-                    entry["kid"]: jwt.PyJWK(entry) for entry in document.get("keys", [])
-                }
+                self._keys = {entry["kid"]: jwt.PyJWK(entry) for entry in document.get("keys", [])}
         if kid not in self._keys:
             raise Unauthorized("the token is signed with an unknown key")
         return self._keys[kid]

@@ -35,9 +35,8 @@ class Broker:
         return self._client.jetstream()
 
     async def wait_connected(self) -> None:
+        """Wait until connected (again, after a disconnection)."""
         await self._connected.wait()
-        while not self.is_connected:
-            await asyncio.sleep(0.1)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._connect_until_done(), name=f"{self.name}-nats")
@@ -67,9 +66,11 @@ class Broker:
             return
 
     async def _on_disconnected(self) -> None:
+        self._connected.clear()
         log.warning("nats_disconnected", url=self.url)
 
     async def _on_reconnected(self) -> None:
+        self._connected.set()
         log.info("nats_reconnected", url=self.url)
 
     async def _on_error(self, exc: Exception) -> None:
@@ -81,7 +82,8 @@ class Broker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         if self._client is not None and not self._client.is_closed:
-            with contextlib.suppress(Exception):
-                await self._client.drain()
+            # Every publish of ours awaited its ack and consumers have stopped fetching, so
+            # there is nothing to drain; drain would wait out its timeout on pull consumers.
+            await self._client.close()
         self._client = None
         self._connected.clear()

@@ -13,14 +13,14 @@ import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
+from nats.aio.msg import Msg
 from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.aio.msg import Msg
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from guanjia_shared.broker import Broker
 from guanjia_shared.clock import now
@@ -146,7 +146,7 @@ class EventConsumer:
         except PoisonEvent as exc:
             await self._dead_letter(message, event, str(exc), deliveries)
             return
-        except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
+        except Exception as exc:
             if deliveries >= self.subscription.max_deliver:
                 await self._dead_letter(message, event, repr(exc), deliveries)
                 return

@@ -3,6 +3,7 @@ and request metrics, and the cap on request bodies."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import uuid
@@ -128,10 +129,8 @@ class BodySizeLimitMiddleware:
             response_started = True
             await send(message)
 
-        try:
+        with contextlib.suppress(_BodyTooLarge):
             await self.app(scope, counting_receive, guarded_send)
-        except _BodyTooLarge:
-            pass
         if exceeded and not response_started:
             await self._refuse(send, limit)
 

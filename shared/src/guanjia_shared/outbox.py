@@ -11,7 +11,7 @@ from typing import Any
 from nats.errors import Error as NatsError
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from guanjia_shared.broker import Broker
 from guanjia_shared.clock import now

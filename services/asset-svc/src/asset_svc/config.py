@@ -1,8 +1,7 @@
 from functools import lru_cache
 
-from pydantic_settings import SettingsConfigDict
-
 from guanjia_shared.settings import BaseServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class Settings(BaseServiceSettings):

@@ -8,19 +8,24 @@ tokens, and an app running in-process behind an httpx client.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
+import httpx
 import nats
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from guanjia_shared.migrations import upgrade_database_async
+from guanjia_shared.settings import BaseServiceSettings
+from guanjia_shared.testing.apps import running_app
 from guanjia_shared.testing.nats_server import NatsServerProcess, configured_nats_url
 from guanjia_shared.testing.tokens import TokenMint
 
@@ -114,13 +119,17 @@ class _DatabaseCache:
         try:
             async with engine.begin() as connection:
                 tables = (
-                    await connection.execute(
-                        text(
-                            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                            "AND tablename <> 'alembic_version'"
+                    (
+                        await connection.execute(
+                            text(
+                                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                "AND tablename <> 'alembic_version'"
+                            )
                         )
                     )
-                ).scalars().all()
+                    .scalars()
+                    .all()
+                )
                 if tables:
                     names = ", ".join(f'"{table}"' for table in tables)
                     await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -133,7 +142,9 @@ class _DatabaseCache:
             return
 
         async def _drop() -> None:
-            admin = create_async_engine(make_url(_postgres_url() or ""), isolation_level="AUTOCOMMIT")
+            admin = create_async_engine(
+                make_url(_postgres_url() or ""), isolation_level="AUTOCOMMIT"
+            )
             try:
                 async with admin.connect() as connection:
                     for url in self.postgres_databases.values():
@@ -172,3 +183,38 @@ def fresh_database(
 @pytest.fixture
 def token_mint(tmp_path: Path) -> TokenMint:
     return TokenMint(tmp_path)
+
+
+ServiceClientFactory = Callable[..., contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+@pytest.fixture
+def service_client_factory(
+    fresh_database: FreshDatabase, nats_server_url: str, event_namespace: str, token_mint: TokenMint
+) -> ServiceClientFactory:
+    """`async with service_client_factory(create_app, Settings, MIGRATIONS) as client:` runs
+    a service in-process on this test's database, NATS namespace and signing key."""
+
+    @contextlib.asynccontextmanager
+    async def _start(
+        create_app: Callable[..., FastAPI],
+        settings_class: type[BaseServiceSettings],
+        migrations: str,
+        **overrides: object,
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        settings = settings_class(
+            **{
+                "environment": "test",
+                "database_url": await fresh_database(migrations),
+                "migrate_on_start": False,
+                "nats_url": nats_server_url,
+                "event_namespace": event_namespace,
+                "jwks_url": token_mint.jwks_url,
+                "log_json": False,
+                **overrides,
+            }
+        )
+        async with running_app(create_app(settings)) as client:
+            yield client
+
+    return _start

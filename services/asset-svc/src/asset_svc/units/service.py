@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from asset_svc.units.models import Unit, UnitCreate, UnitLevel, UnitRead, UnitUpdate
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from asset_svc.units.models import Unit, UnitCreate, UnitLevel, UnitRead, UnitUpdate
 
 
 async def get_unit(*, session: AsyncSession, unit_id: str) -> Unit:
@@ -39,7 +39,9 @@ async def list_units(
     return await fetch_page(session, query, page)
 
 
-async def _ensure_code_free(session: AsyncSession, code: str, *, except_id: str | None = None) -> None:
+async def _ensure_code_free(
+    session: AsyncSession, code: str, *, except_id: str | None = None
+) -> None:
     holder = await session.scalar(select(Unit.id).where(Unit.code == code))
     if holder is not None and holder != except_id:
         raise Conflict(f"unit code {code} is already used", rule="unique-unit-code")

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Response, status
+from guanjia_shared.auth import Role, require_roles
+from guanjia_shared.deps import SessionDep
+from guanjia_shared.pagination import Page, PageQuery
+
+from gateway.clients import service
+from gateway.clients.models import ClientCreate, ClientCreated, ClientRead
+
+router = APIRouter(
+    prefix="/api/v1/auth/clients",
+    tags=["clients"],
+    dependencies=[Depends(require_roles(Role.admin))],
+)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ClientCreated)
+async def create_client(data: ClientCreate, session: SessionDep, response: Response):
+    """Answers the client's secret this once; only its hash is kept."""
+    created = await service.create_client(session=session, data=data)
+    response.headers["Cache-Control"] = "no-store"
+    return created
+
+
+@router.get("", response_model=Page[ClientRead])
+async def list_clients(session: SessionDep, page: PageQuery):
+    items, total = await service.list_clients(session=session, page=page)
+    return {"items": items, "total": total}
+
+
+@router.delete("/{client_pk}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_client(client_pk: str, session: SessionDep) -> Response:
+    """Revokes the client: it gets no more tokens; the record of it stays."""
+    await service.revoke_client(session=session, client_pk=client_pk)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

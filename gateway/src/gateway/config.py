@@ -1,0 +1,75 @@
+from functools import lru_cache
+from pathlib import Path
+
+from guanjia_shared.settings import BaseServiceSettings
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+
+class Settings(BaseServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GUANJIA_GATEWAY_", extra="ignore")
+
+    service_name: str = "gateway"
+    port: int = 8000
+
+    # The first admin's password; the contract names this variable without the prefix.
+    admin_password: SecretStr | None = Field(default=None, validation_alias="GUANJIA_ADMIN_PASSWORD")
+
+    # Tokens. Empty key file: `<data_dir>/gateway-signing-key.pem`, made on first start
+    # outside production. The previous public key keeps old tokens valid during a rotation.
+    signing_key_file: Path | None = None
+    previous_public_key_file: Path | None = None
+    token_lifetime_seconds: int = Field(default=15 * 60, gt=0)
+
+    # Brute-force protection of the token endpoint, counted per username and per address.
+    login_slowdown_after: int = 3
+    login_slowdown_step_seconds: float = 0.25
+    login_slowdown_max_seconds: float = 2.0
+    login_lockout_after_per_username: int = 10
+    # Higher than per username: an agency's staff may share one NAT address.
+    login_lockout_after_per_address: int = 50
+    login_lockout_seconds: int = 15 * 60
+    # A failure this long after the previous one starts the count again.
+    login_failure_window_seconds: int = 15 * 60
+
+    # Upstream services.
+    asset_url: str = "http://127.0.0.1:8001"
+    ticket_url: str = "http://127.0.0.1:8002"
+    ledger_url: str = "http://127.0.0.1:8003"
+    emergency_url: str = "http://127.0.0.1:8004"
+    upstream_connect_timeout_seconds: float = 2.0
+    upstream_read_timeout_seconds: float = 30.0
+    upstream_pool_size: int = 100
+    # Below uvicorn's 5 s keep-alive, so a pooled connection is not reused just as the
+    # service closes it.
+    upstream_keepalive_seconds: float = 4.0
+    breaker_failure_threshold: int = 5
+    breaker_cooldown_seconds: float = 10.0
+
+    # Token buckets: per token subject (else per address); public paths per address.
+    rate_limit_per_second: float = 20.0
+    rate_limit_burst: int = 40
+    public_rate_limit_per_second: float = 2.0
+    public_rate_limit_burst: int = 10
+
+    cors_allow_origins: list[str] = []
+    # How long a fetched upstream schema is kept before it is fetched again.
+    openapi_refresh_seconds: float = 60.0
+
+    @property
+    def upstream_urls(self) -> dict[str, str]:
+        return {
+            "asset": self.asset_url,
+            "ticket": self.ticket_url,
+            "ledger": self.ledger_url,
+            "emergency": self.emergency_url,
+        }
+
+    @property
+    def resolved_signing_key_file(self) -> Path:
+        return self.signing_key_file or self.data_dir / "gateway-signing-key.pem"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,37 @@
+"""Failed-login counters, kept in the database so that every gateway replica sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Column
+from sqlmodel import Field as TableField
+
+from gateway.database import GatewayTable, UtcDateTime
+
+
+class LoginThrottle(GatewayTable, table=True):
+    __tablename__ = "login_throttles"
+
+    # A digest of the account or address, never the text itself: what people type as a
+    # username is sometimes their password.
+    key: str = TableField(primary_key=True, max_length=64)
+    failures: int = TableField(default=0)
+    last_failed_at: datetime = TableField(sa_column=Column(UtcDateTime, nullable=False))
+    locked_until: datetime | None = TableField(
+        default=None, sa_column=Column(UtcDateTime, nullable=True)
+    )
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How failed logins are slowed and then refused (settings `login_*`)."""
+
+    slowdown_after: int
+    slowdown_step: timedelta
+    slowdown_max: timedelta
+    lockout_after_per_account: int
+    lockout_after_per_address: int
+    lockout: timedelta
+    failure_window: timedelta

@@ -1,0 +1,85 @@
+"""Users: the people who log in with a username and password, and their roles."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from guanjia_shared.auth import Role
+from guanjia_shared.clock import now
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from sqlalchemy import JSON, Column, String
+from sqlmodel import Field as TableField
+
+from gateway.database import GatewayTable, UtcDateTime
+
+
+def normalize_username(value: str) -> str:
+    # Compared without case, so that `Admin` is no way around a lockout of `admin`.
+    return value.strip().lower()
+
+
+Username = Annotated[
+    str,
+    BeforeValidator(lambda value: normalize_username(value) if isinstance(value, str) else value),
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._@-]{0,63}$"),
+]
+Password = Annotated[str, Field(min_length=8, max_length=256)]
+
+
+def unique_roles(roles: list[Role]) -> list[str]:
+    return [str(role) for role in dict.fromkeys(roles)]
+
+
+class User(GatewayTable, table=True):
+    __tablename__ = "users"
+
+    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    username: str = TableField(sa_column=Column(String(64), unique=True, nullable=False))
+    display_name: str = TableField(max_length=200)
+    password_hash: str = TableField(max_length=255)
+    roles: list[str] = TableField(default_factory=list, sa_column=Column(JSON, nullable=False))
+    unit_id: str | None = TableField(default=None, max_length=36)
+    department: str | None = TableField(default=None, max_length=200)
+    active: bool = TableField(default=True)
+    created_at: datetime = TableField(
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
+    )
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    username: Username
+    password: Password
+    display_name: str = Field(min_length=1, max_length=200)
+    roles: list[Role] = []
+    unit_id: str | None = Field(default=None, max_length=36)
+    department: str | None = Field(default=None, max_length=200)
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    password: Password | None = None
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    roles: list[Role] | None = None
+    unit_id: str | None = Field(default=None, max_length=36)
+    department: str | None = Field(default=None, max_length=200)
+    active: bool | None = None
+
+
+class UserRead(BaseModel):
+    """A user as the API shows it: never the password, not even its hash."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    username: str
+    display_name: str
+    roles: list[Role]
+    unit_id: str | None
+    department: str | None
+    active: bool
+    created_at: datetime

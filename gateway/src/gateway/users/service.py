@@ -1,0 +1,138 @@
+"""The rules of users: unique usernames, hashed passwords, and always one admin left."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from guanjia_shared.auth import Role
+from guanjia_shared.errors import Conflict, NotFound
+from guanjia_shared.pagination import PageParams, fetch_page
+from sqlalchemy import String, cast, func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from gateway.hashing import hash_secret, needs_rehash, verify_secret
+from gateway.users.models import User, UserCreate, UserUpdate, normalize_username, unique_roles
+
+FIRST_ADMIN_USERNAME = "admin"
+
+
+def _holds_role(role: Role) -> Any:
+    # Roles are a JSON list; its text holds each role in quotes on SQLite and PostgreSQL.
+    return cast(User.roles, String).like(f'%"{role}"%')
+
+
+async def get_user(*, session: AsyncSession, user_id: str) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    return user
+
+
+async def list_users(*, session: AsyncSession, page: PageParams) -> tuple[list[User], int]:
+    return await fetch_page(session, select(User).order_by(User.username), page)
+
+
+async def create_user(*, session: AsyncSession, data: UserCreate) -> User:
+    # Hashed before the first query: an open SQLite transaction holds up every writer.
+    password_hash = await hash_secret(data.password)
+    if await session.scalar(select(User.id).where(User.username == data.username)) is not None:
+        raise Conflict(f"username {data.username} is taken", rule="unique-username")
+    user = User(
+        username=data.username,
+        display_name=data.display_name,
+        password_hash=password_hash,
+        roles=unique_roles(data.roles),
+        unit_id=data.unit_id,
+        department=data.department,
+    )
+    session.add(user)
+    await session.commit()
+    return user
+
+
+async def update_user(*, session: AsyncSession, user_id: str, data: UserUpdate) -> User:
+    password_hash = await hash_secret(data.password) if data.password is not None else None
+    user = await get_user(session=session, user_id=user_id)
+    changes = data.model_dump(exclude_unset=True, exclude={"password"})
+    if data.roles is not None:
+        changes["roles"] = unique_roles(data.roles)
+    await _ensure_an_admin_remains(session, user, changes)
+    if password_hash is not None:
+        user.password_hash = password_hash
+    for field in ("display_name", "roles", "active"):
+        if changes.get(field) is not None:
+            setattr(user, field, changes[field])
+    for field in ("unit_id", "department"):  # these may be cleared with null
+        if field in changes:
+            setattr(user, field, changes[field])
+    session.add(user)
+    await session.commit()
+    return user
+
+
+async def _ensure_an_admin_remains(
+    session: AsyncSession, user: User, changes: dict[str, Any]
+) -> None:
+    """Nobody could manage users or clients any more once the last active admin is gone."""
+    roles = changes["roles"] if changes.get("roles") is not None else user.roles
+    loses_admin = Role.admin not in roles or changes.get("active") is False
+    if not (user.active and Role.admin in user.roles and loses_admin):
+        return
+    other_admins = await session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.id != user.id, User.active, _holds_role(Role.admin))
+    )
+    if not other_admins:
+        raise Conflict(
+            "the last active admin cannot be deactivated or lose the admin role",
+            rule="keep-an-admin",
+        )
+
+
+async def authenticate_user(*, session: AsyncSession, username: str, password: str) -> User | None:
+    """The active user with these credentials, else None; as slow for an unknown username as
+    for a known one, so that timing does not tell which usernames exist."""
+    user = await session.scalar(
+        select(User).where(User.username == normalize_username(username), User.active)
+    )
+    # End the read before the slow hash: an open SQLite transaction holds up every writer.
+    await session.commit()
+    matched = await verify_secret(user.password_hash if user else None, password)
+    if user is None or not matched:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = await hash_secret(password)
+        session.add(user)
+        await session.commit()
+    return user
+
+
+async def ensure_first_admin(*, session: AsyncSession, password: str | None) -> str | None:
+    """On the first start (no user at all) create `admin`. Answers the password when none was
+    configured and one had to be generated, for the caller to show once."""
+    if await session.scalar(select(User.id).limit(1)) is not None:
+        return None
+    chosen = password or secrets.token_urlsafe(18)
+    password_hash = await hash_secret(chosen)
+    session.add(
+        User(
+            username=FIRST_ADMIN_USERNAME,
+            display_name="管理员",
+            password_hash=password_hash,
+            roles=[str(Role.admin)],
+        )
+    )
+    try:
+        await session.commit()
+    except IntegrityError:  # another replica started at the same moment and made it
+        await session.rollback()
+        return None
+    return None if password else chosen
+
+
+async def get_active_user(*, session: AsyncSession, user_id: str) -> User | None:
+    return await session.scalar(select(User).where(User.id == user_id, User.active))

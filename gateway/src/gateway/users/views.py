@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Response, status
+from guanjia_shared.auth import Role, require_roles
+from guanjia_shared.deps import SessionDep
+from guanjia_shared.pagination import Page, PageQuery
+
+from gateway.users import service
+from gateway.users.models import UserCreate, UserRead, UserUpdate
+
+router = APIRouter(
+    prefix="/api/v1/auth/users",
+    tags=["users"],
+    dependencies=[Depends(require_roles(Role.admin))],
+)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=UserRead)
+async def create_user(data: UserCreate, session: SessionDep, response: Response):
+    user = await service.create_user(session=session, data=data)
+    response.headers["Location"] = f"{router.prefix}/{user.id}"
+    return user
+
+
+@router.get("", response_model=Page[UserRead])
+async def list_users(session: SessionDep, page: PageQuery):
+    items, total = await service.list_users(session=session, page=page)
+    return {"items": items, "total": total}
+
+
+@router.get("/{user_id}", response_model=UserRead)
+async def get_user(user_id: str, session: SessionDep):
+    return await service.get_user(session=session, user_id=user_id)
+
+
+@router.patch("/{user_id}", response_model=UserRead)
+async def update_user(user_id: str, data: UserUpdate, session: SessionDep):
+    return await service.update_user(session=session, user_id=user_id, data=data)

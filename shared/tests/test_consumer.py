@@ -1,0 +1,223 @@
+"""The consumer promise: every event applies exactly once, whatever is redelivered."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import nats
+from effects import effect_subscription, effects_by_event, leave_effect
+from guanjia_shared.broker import Broker
+from guanjia_shared.clock import now
+from guanjia_shared.consumer import EventConsumer, PoisonEvent
+from guanjia_shared.events import CloudEvent, build_event, ensure_stream, nats_subject, stream_name
+from guanjia_shared.metrics import ServiceMetrics
+from guanjia_shared.platform_tables import dead_letter, inbox
+from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.streams import publish_event
+from sqlalchemy import func, select
+
+CONSUMER_PROCESS = Path(__file__).parent / "support" / "consumer_process.py"
+
+
+def thing_done(number: int) -> CloudEvent:
+    return build_event(
+        service="asset",
+        short_type="asset.thing.done",
+        subject=str(number),
+        data={"n": number},
+        time=now(),
+    )
+
+
+async def publish_things(nats_url, namespace, count) -> list[str]:
+    events = [thing_done(number) for number in range(count)]
+    for event in events:
+        await publish_event(nats_url, namespace, event)
+    return [event.id for event in events]
+
+
+async def count_rows(session_factory, table) -> int:
+    async with session_factory() as session:
+        return await session.scalar(select(func.count()).select_from(table))
+
+
+def consumer_for(session_factory, broker, namespace, subscription, metrics=None):
+    return EventConsumer(
+        subscription=subscription,
+        service="effects",
+        broker=broker,
+        session_factory=session_factory,
+        namespace=namespace,
+        metrics=metrics,
+    )
+
+
+class RunningConsumer:
+    def __init__(self, session_factory, nats_url, namespace, subscription, metrics=None):
+        self.broker = Broker(nats_url, name="test-consumer")
+        self.consumer = consumer_for(session_factory, self.broker, namespace, subscription, metrics)
+
+    async def __aenter__(self):
+        self.broker.start()
+        self.consumer.start()
+        return self.consumer
+
+    async def __aexit__(self, *_):
+        await self.consumer.stop()
+        await self.broker.close()
+
+
+async def test_every_event_applies_once_and_a_replay_applies_nothing_again(
+    session_factory, nats_server_url, event_namespace
+):
+    ids = await publish_things(nats_server_url, event_namespace, 30)
+
+    async def all_applied():
+        assert await effects_by_event(session_factory) == {event_id: 1 for event_id in ids}
+
+    async with RunningConsumer(
+        session_factory, nats_server_url, event_namespace, effect_subscription()
+    ) as consumer:
+        await eventually(all_applied)
+        durable = consumer.durable
+
+    # Forget the consumer's position: JetStream delivers all 30 again.
+    connection = await nats.connect(nats_server_url)
+    await connection.jetstream().delete_consumer(stream_name(event_namespace, "asset"), durable)
+    await connection.close()
+    async with RunningConsumer(
+        session_factory, nats_server_url, event_namespace, effect_subscription()
+    ) as consumer:
+        await asyncio.sleep(1.5)
+    await all_applied()
+
+
+async def test_a_transient_failure_is_retried_until_the_event_applies_once(
+    session_factory, nats_server_url, event_namespace
+):
+    failures_left = {"count": 2}
+
+    async def flaky(session, event):
+        if failures_left["count"] > 0:
+            failures_left["count"] -= 1
+            raise ConnectionError("the database blinked")
+        await leave_effect(session, event)
+
+    ids = await publish_things(nats_server_url, event_namespace, 1)
+    metrics = ServiceMetrics("effects")
+    subscription = effect_subscription(flaky, retry_delays=(0.1,))
+    async with RunningConsumer(
+        session_factory, nats_server_url, event_namespace, subscription, metrics
+    ) as consumer:
+
+        async def applied():
+            assert await effects_by_event(session_factory) == {ids[0]: 1}
+
+        await eventually(applied)
+        redeliveries = metrics.consumer_redeliveries(consumer.durable)._value.get()
+    assert redeliveries == 2
+
+
+async def test_a_message_that_is_not_a_cloud_event_becomes_a_dead_letter(
+    session_factory, nats_server_url, event_namespace
+):
+    connection = await nats.connect(nats_server_url)
+    js = connection.jetstream()
+    await ensure_stream(js, event_namespace, "asset")
+    await js.publish(nats_subject(event_namespace, "asset.thing.done"), b"{not json")
+    await connection.close()
+    good = await publish_things(nats_server_url, event_namespace, 1)
+    async with RunningConsumer(
+        session_factory, nats_server_url, event_namespace, effect_subscription()
+    ):
+
+        async def settled():
+            assert await effects_by_event(session_factory) == {good[0]: 1}
+            assert await count_rows(session_factory, dead_letter) == 1
+
+        await eventually(settled)
+    async with session_factory() as session:
+        letter = (await session.execute(select(dead_letter))).one()
+    assert letter.payload == "{not json" and "not a CloudEvent" in letter.error
+
+
+async def test_an_event_failing_past_max_deliver_becomes_a_dead_letter_and_stops(
+    session_factory, nats_server_url, event_namespace
+):
+    async def always_failing(session, event):
+        raise RuntimeError("a bug in the handler")
+
+    ids = await publish_things(nats_server_url, event_namespace, 1)
+    subscription = effect_subscription(always_failing, max_deliver=3, retry_delays=(0.05,))
+    async with RunningConsumer(session_factory, nats_server_url, event_namespace, subscription):
+
+        async def dead_lettered():
+            assert await count_rows(session_factory, dead_letter) == 1
+
+        await eventually(dead_lettered)
+    async with session_factory() as session:
+        letter = (await session.execute(select(dead_letter))).one()
+    assert letter.event_id == ids[0] and letter.deliveries == 3
+    assert await count_rows(session_factory, inbox) == 0
+
+
+async def test_a_handler_can_declare_an_event_poison_at_once(
+    session_factory, nats_server_url, event_namespace
+):
+    async def refusing(session, event):
+        raise PoisonEvent("the event names no unit")
+
+    await publish_things(nats_server_url, event_namespace, 1)
+    subscription = effect_subscription(refusing)
+    async with RunningConsumer(session_factory, nats_server_url, event_namespace, subscription):
+
+        async def dead_lettered():
+            assert await count_rows(session_factory, dead_letter) == 1
+
+        await eventually(dead_lettered)
+    async with session_factory() as session:
+        assert (await session.execute(select(dead_letter.c.deliveries))).scalar_one() == 1
+
+
+async def test_a_consumer_killed_mid_batch_applies_each_event_exactly_once_after_restart(
+    plain_reader, database_url, nats_server_url, event_namespace
+):
+    ids = await publish_things(nats_server_url, event_namespace, 150)
+    arguments = [
+        sys.executable,
+        str(CONSUMER_PROCESS),
+        database_url,
+        nats_server_url,
+        event_namespace,
+    ]
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    first = subprocess.Popen(arguments, env=environment)
+    try:
+
+        async def some_applied():
+            assert sum((await effects_by_event(plain_reader)).values()) >= 30
+
+        await eventually(some_applied, timeout=30)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        applied_before_restart = sum((await effects_by_event(plain_reader)).values())
+        assert applied_before_restart < 150, "the kill came too late to land mid-batch"
+    finally:
+        if first.poll() is None:
+            first.kill()
+    second = subprocess.Popen(arguments, env=environment)
+    try:
+
+        async def all_applied_once():
+            assert await effects_by_event(plain_reader) == {event_id: 1 for event_id in ids}
+
+        await eventually(all_applied_once, timeout=60)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        try:
+            second.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            second.kill()
