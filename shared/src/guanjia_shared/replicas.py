@@ -9,14 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from alembic import op
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, select
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, func, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from guanjia_shared.auth import CurrentUser
 from guanjia_shared.clock import now
 from guanjia_shared.consumer import PoisonEvent, Subscription
+from guanjia_shared.deps import SessionDep
+from guanjia_shared.errors import NotFound
 from guanjia_shared.events import CloudEvent
+from guanjia_shared.pagination import Page, PageQuery
 
 replica_metadata = MetaData()
 
@@ -76,3 +82,33 @@ def create_unit_replica_table() -> None:
 
 def drop_unit_replica_table() -> None:
     op.drop_table(unit_replica.name)
+
+
+class ReplicatedUnit(BaseModel):
+    id: str
+    code: str
+    name: str
+    parent_id: str | None
+    level: str
+    version: int
+
+
+def unit_replica_router(prefix: str) -> APIRouter:
+    """`GET <prefix>/units[/{id}]`: the units this service knows, as replicated."""
+    router = APIRouter(prefix=f"{prefix}/units", tags=["units (replica)"])
+
+    @router.get("", response_model=Page[ReplicatedUnit])
+    async def list_replicated_units(session: SessionDep, _: CurrentUser, page: PageQuery):
+        query = select(unit_replica).order_by(unit_replica.c.code)
+        total = await session.scalar(select(func.count()).select_from(unit_replica))
+        rows = await session.execute(query.limit(page.limit).offset(page.offset))
+        return {"items": [dict(row._mapping) for row in rows], "total": total or 0}
+
+    @router.get("/{unit_id}", response_model=ReplicatedUnit)
+    async def get_replicated_unit(unit_id: str, session: SessionDep, _: CurrentUser):
+        unit = await replicated_unit(session, unit_id)
+        if unit is None:
+            raise NotFound(f"no unit {unit_id} has reached this service")
+        return unit
+
+    return router

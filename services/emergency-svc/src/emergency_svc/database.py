@@ -1,0 +1,12 @@
+"""The registry of emergency-svc's own tables (kept apart from other services' models)."""
+
+from pathlib import Path
+
+from sqlalchemy.orm import registry
+from sqlmodel import SQLModel
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+class EmergencyTable(SQLModel, registry=registry()):
+    """Base of every emergency-svc table."""

@@ -1,0 +1,16 @@
+from functools import lru_cache
+
+from guanjia_shared.settings import BaseServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class Settings(BaseServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GUANJIA_TICKET_", extra="ignore")
+
+    service_name: str = "ticket"
+    port: int = 8002
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
