@@ -9,6 +9,8 @@ from pathlib import Path
 
 import nats
 from effects import effect_subscription, effects_by_event, leave_effect
+from sqlalchemy import func, select
+
 from guanjia_shared.broker import Broker
 from guanjia_shared.clock import now
 from guanjia_shared.consumer import EventConsumer, PoisonEvent
@@ -17,7 +19,6 @@ from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.platform_tables import dead_letter, inbox
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import publish_event
-from sqlalchemy import func, select
 
 CONSUMER_PROCESS = Path(__file__).parent / "support" / "consumer_process.py"
 

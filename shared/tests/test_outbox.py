@@ -3,15 +3,16 @@
 import asyncio
 
 import pytest
+from sqlalchemy import func, select
+
 from guanjia_shared.broker import Broker
 from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.metrics import ServiceMetrics
+from guanjia_shared.nats_server import NatsServerProcess, free_port
 from guanjia_shared.outbox import OutboxRelay, record_event
 from guanjia_shared.platform_tables import outbox
 from guanjia_shared.testing.apps import eventually
-from guanjia_shared.nats_server import NatsServerProcess, free_port
 from guanjia_shared.testing.streams import published_events
-from sqlalchemy import func, select
 
 
 async def record_things(session_factory, count: int, *, commit: bool = True) -> list[str]:

@@ -2,6 +2,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+
 from asset_svc.config import Settings
 from asset_svc.database import MIGRATIONS
 from asset_svc.main import create_app

@@ -2,6 +2,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+
 from emergency_svc.config import Settings
 from emergency_svc.database import MIGRATIONS
 from emergency_svc.main import create_app

@@ -2,6 +2,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+
 from ledger_svc.config import Settings
 from ledger_svc.database import MIGRATIONS
 from ledger_svc.main import create_app

@@ -2,6 +2,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+
 from ticket_svc.config import Settings
 from ticket_svc.database import MIGRATIONS
 from ticket_svc.main import create_app

@@ -4,6 +4,7 @@ consumers, auth, errors, health and metrics — wired once, for every service.""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
@@ -11,7 +12,6 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
-from starlette.routing import Match
 from starlette.types import ASGIApp, Scope
 
 from guanjia_shared.auth import JwksVerifier
@@ -42,16 +42,25 @@ class GuanjiaApp(FastAPI):
 
 
 def _route_body_limits(app: FastAPI) -> Callable[[Scope], int | None]:
-    limited = [
-        (route, int(route.openapi_extra[BODY_LIMIT_KEY]))
-        for route in app.routes
-        if getattr(route, "openapi_extra", None) and BODY_LIMIT_KEY in route.openapi_extra
-    ]
+    """The larger body limits routes declare, found through the app's OpenAPI document
+    (its public view of every route, whatever the router nesting)."""
+    limits: list[tuple[str, re.Pattern[str], int]] | None = None
+
+    def declared_limits() -> list[tuple[str, re.Pattern[str], int]]:
+        found = []
+        for path, operations in app.openapi().get("paths", {}).items():
+            pattern = re.compile("^" + re.sub(r"\{[^/}]+\}", "[^/]+", path) + "$")
+            for method, operation in operations.items():
+                if isinstance(operation, dict) and BODY_LIMIT_KEY in operation:
+                    found.append((method.upper(), pattern, int(operation[BODY_LIMIT_KEY])))
+        return found
 
     def limit_for(scope: Scope) -> int | None:
-        for route, limit in limited:
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
+        nonlocal limits
+        if limits is None:
+            limits = declared_limits()
+        for method, pattern, limit in limits:
+            if scope["method"] == method and pattern.match(scope["path"]):
                 return limit
         return None
 

@@ -10,6 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from effects import effect_subscription, leave_effect
+
 from guanjia_shared.broker import Broker
 from guanjia_shared.consumer import EventConsumer
 from guanjia_shared.db import create_engine, create_session_factory

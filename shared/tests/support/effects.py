@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
-from guanjia_shared.consumer import Subscription
-from guanjia_shared.events import CloudEvent
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from guanjia_shared.consumer import Subscription
+from guanjia_shared.events import CloudEvent
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 

@@ -1,7 +1,6 @@
-from guanjia_shared.cli import service_cli
-
 from asset_svc.config import get_settings
 from asset_svc.database import MIGRATIONS
+from guanjia_shared.cli import service_cli
 
 cli = service_cli(
     app_factory="asset_svc.main:create_app", settings_factory=get_settings, migrations=MIGRATIONS

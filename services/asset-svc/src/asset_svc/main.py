@@ -1,8 +1,7 @@
-from guanjia_shared.app import GuanjiaApp, create_service_app
-
 from asset_svc.config import Settings, get_settings
 from asset_svc.database import MIGRATIONS
 from asset_svc.units.views import router as units_router
+from guanjia_shared.app import GuanjiaApp, create_service_app
 
 
 def create_app(settings: Settings | None = None) -> GuanjiaApp:

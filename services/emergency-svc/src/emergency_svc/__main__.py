@@ -1,7 +1,6 @@
-from guanjia_shared.cli import service_cli
-
 from emergency_svc.config import get_settings
 from emergency_svc.database import MIGRATIONS
+from guanjia_shared.cli import service_cli
 
 cli = service_cli(
     app_factory="emergency_svc.main:create_app",

@@ -1,9 +1,8 @@
-from guanjia_shared.app import GuanjiaApp, create_service_app
-from guanjia_shared.replicas import unit_replica_router, unit_replica_subscription
-
 from emergency_svc.config import Settings, get_settings
 from emergency_svc.database import MIGRATIONS
 from emergency_svc.plans.views import router as plans_router
+from guanjia_shared.app import GuanjiaApp, create_service_app
+from guanjia_shared.replicas import unit_replica_router, unit_replica_subscription
 
 
 def create_app(settings: Settings | None = None) -> GuanjiaApp:

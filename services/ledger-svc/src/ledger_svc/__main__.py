@@ -1,5 +1,4 @@
 from guanjia_shared.cli import service_cli
-
 from ledger_svc.config import get_settings
 from ledger_svc.database import MIGRATIONS
 

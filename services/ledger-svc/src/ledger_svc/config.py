@@ -1,7 +1,8 @@
 from functools import lru_cache
 
-from guanjia_shared.settings import BaseServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from guanjia_shared.settings import BaseServiceSettings
 
 
 class Settings(BaseServiceSettings):

@@ -1,6 +1,5 @@
 from guanjia_shared.app import GuanjiaApp, create_service_app
 from guanjia_shared.replicas import unit_replica_router, unit_replica_subscription
-
 from ledger_svc.config import Settings, get_settings
 from ledger_svc.database import MIGRATIONS
 from ledger_svc.plans.views import router as plans_router

@@ -1,5 +1,4 @@
 from guanjia_shared.cli import service_cli
-
 from ticket_svc.config import get_settings
 from ticket_svc.database import MIGRATIONS
 

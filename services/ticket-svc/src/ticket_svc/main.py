@@ -1,6 +1,5 @@
 from guanjia_shared.app import GuanjiaApp, create_service_app
 from guanjia_shared.replicas import unit_replica_router, unit_replica_subscription
-
 from ticket_svc.commitments.views import public_router as public_commitments_router
 from ticket_svc.commitments.views import router as commitments_router
 from ticket_svc.config import Settings, get_settings

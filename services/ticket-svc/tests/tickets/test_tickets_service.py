@@ -1,6 +1,7 @@
 """Unit scope: staff of one agency see their own agency's tickets, not another's."""
 
 import pytest
+
 from guanjia_shared.auth import Principal
 from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.pagination import PageParams

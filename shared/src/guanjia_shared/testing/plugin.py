@@ -24,9 +24,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from guanjia_shared.migrations import upgrade_database_async
+from guanjia_shared.nats_server import NatsServerProcess, configured_nats_url
 from guanjia_shared.settings import BaseServiceSettings
 from guanjia_shared.testing.apps import running_app
-from guanjia_shared.nats_server import NatsServerProcess, configured_nats_url
 from guanjia_shared.testing.tokens import TokenMint
 
 POSTGRES_URL_ENV = "GUANJIA_TEST_POSTGRES_URL"

@@ -1,4 +1,5 @@
-from guanjia_shared.migrations import run_migrations_in_env
 from sqlalchemy import MetaData
+
+from guanjia_shared.migrations import run_migrations_in_env
 
 run_migrations_in_env(MetaData())

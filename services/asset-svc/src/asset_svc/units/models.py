@@ -6,12 +6,12 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from guanjia_shared.clock import now
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Column, DateTime, String
 from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
+from guanjia_shared.clock import now
 
 
 class UnitLevel(StrEnum):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from asset_svc.units.models import Unit, UnitCreate, UnitLevel, UnitRead, UnitUpdate
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
-
-from asset_svc.units.models import Unit, UnitCreate, UnitLevel, UnitRead, UnitUpdate
 
 
 async def get_unit(*, session: AsyncSession, unit_id: str) -> Unit:

@@ -3,13 +3,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
+
+from asset_svc.units import service
+from asset_svc.units.models import UnitCreate, UnitLevel, UnitRead, UnitUpdate
 from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import etag_of, expected_version_from
 from guanjia_shared.pagination import Page, PageQuery
-
-from asset_svc.units import service
-from asset_svc.units.models import UnitCreate, UnitLevel, UnitRead, UnitUpdate
 
 router = APIRouter(
     prefix="/api/v1/asset/units", tags=["units"], dependencies=[Depends(current_user)]

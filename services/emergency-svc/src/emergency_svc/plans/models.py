@@ -9,12 +9,12 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from guanjia_shared.clock import now
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Column, DateTime, String
 from sqlmodel import Field
 
 from emergency_svc.database import EmergencyTable
+from guanjia_shared.clock import now
 
 
 class PlanKind(StrEnum):

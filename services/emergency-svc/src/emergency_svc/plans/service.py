@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from guanjia_shared.pagination import PageParams, fetch_page
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from emergency_svc.plans.models import EmergencyPlan, PlanKind, PlanStatus
+from guanjia_shared.pagination import PageParams, fetch_page
 
 
 async def list_plans(

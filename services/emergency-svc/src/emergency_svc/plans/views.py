@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from guanjia_shared.auth import current_user
-from guanjia_shared.deps import SessionDep
-from guanjia_shared.pagination import Page, PageQuery
 
 from emergency_svc.plans import service
 from emergency_svc.plans.models import EmergencyPlanRead, PlanKind, PlanStatus
+from guanjia_shared.auth import current_user
+from guanjia_shared.deps import SessionDep
+from guanjia_shared.pagination import Page, PageQuery
 
 router = APIRouter(
     prefix="/api/v1/emergency/plans", tags=["plans"], dependencies=[Depends(current_user)]

@@ -8,11 +8,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from guanjia_shared.clock import now
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field
 
+from guanjia_shared.clock import now
 from ledger_svc.database import LedgerTable
 
 

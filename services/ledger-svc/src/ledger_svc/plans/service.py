@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from guanjia_shared.pagination import PageParams, fetch_page
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from guanjia_shared.pagination import PageParams, fetch_page
 from ledger_svc.plans.models import Plan
 
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
+
 from guanjia_shared.auth import current_user
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
-
 from ledger_svc.plans import service
 from ledger_svc.plans.models import PlanRead
 

@@ -9,11 +9,11 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from guanjia_shared.clock import now
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field
 
+from guanjia_shared.clock import now
 from ticket_svc.database import TicketsTable
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from guanjia_shared.auth import Principal, Role
-from guanjia_shared.pagination import PageParams, fetch_page
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from guanjia_shared.auth import Principal, Role
+from guanjia_shared.pagination import PageParams, fetch_page
 from ticket_svc.tickets.models import Ticket
 
 # The bureau's roles see every ticket; anyone else only their own unit's.

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
+
 from guanjia_shared.auth import CurrentUser, current_user
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
-
 from ticket_svc.tickets import service
 from ticket_svc.tickets.models import TicketRead
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 from guanjia_shared.migrations import create_platform_tables, drop_platform_tables
 from guanjia_shared.replicas import create_unit_replica_table, drop_unit_replica_table
 
