@@ -31,6 +31,10 @@ def upgrade_database(script_location: str, url: str, revision: str = "head") -> 
     command.upgrade(alembic_config(script_location, url), revision)
 
 
+def downgrade_database(script_location: str, url: str, revision: str = "base") -> None:
+    command.downgrade(alembic_config(script_location, url), revision)
+
+
 async def upgrade_database_async(script_location: str, url: str) -> None:
     # Alembic's async env runs its own event loop, so it gets a thread of its own.
     await asyncio.to_thread(upgrade_database, script_location, url)
