@@ -1,9 +1,10 @@
 from functools import lru_cache
 from pathlib import Path
 
-from guanjia_shared.settings import BaseServiceSettings
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
+
+from guanjia_shared.settings import BaseServiceSettings
 
 
 class Settings(BaseServiceSettings):
@@ -13,7 +14,9 @@ class Settings(BaseServiceSettings):
     port: int = 8000
 
     # The first admin's password; the contract names this variable without the prefix.
-    admin_password: SecretStr | None = Field(default=None, validation_alias="GUANJIA_ADMIN_PASSWORD")
+    admin_password: SecretStr | None = Field(
+        default=None, validation_alias="GUANJIA_ADMIN_PASSWORD"
+    )
 
     # Tokens. Empty key file: `<data_dir>/gateway-signing-key.pem`, made on first start
     # outside production. The previous public key keeps old tokens valid during a rotation.
@@ -52,7 +55,7 @@ class Settings(BaseServiceSettings):
     public_rate_limit_per_second: float = 2.0
     public_rate_limit_burst: int = 10
 
-    cors_allow_origins: list[str] = []
+    cors_allow_origins: list[str] = Field(default_factory=list)
     # How long a fetched upstream schema is kept before it is fetched again.
     openapi_refresh_seconds: float = 60.0
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from guanjia_shared.auth import Role
-from guanjia_shared.clock import now
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field as TableField
 
 from gateway.database import GatewayTable, UtcDateTime
+from guanjia_shared.auth import Role
+from guanjia_shared.clock import now
 
 
 class ApiClient(GatewayTable, table=True):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import secrets
 
-from guanjia_shared.errors import NotFound
-from guanjia_shared.pagination import PageParams, fetch_page
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from gateway.clients.models import ApiClient, ClientCreate, ClientCreated, ClientRead
 from gateway.hashing import hash_secret, verify_secret
 from gateway.users.models import unique_roles
+from guanjia_shared.errors import NotFound
+from guanjia_shared.pagination import PageParams, fetch_page
 
 
 async def create_client(*, session: AsyncSession, data: ClientCreate) -> ClientCreated:
@@ -29,7 +29,9 @@ async def create_client(*, session: AsyncSession, data: ClientCreate) -> ClientC
 
 
 async def list_clients(*, session: AsyncSession, page: PageParams) -> tuple[list[ApiClient], int]:
-    return await fetch_page(session, select(ApiClient).order_by(ApiClient.created_at, ApiClient.id), page)
+    return await fetch_page(
+        session, select(ApiClient).order_by(ApiClient.created_at, ApiClient.id), page
+    )
 
 
 async def revoke_client(*, session: AsyncSession, client_pk: str) -> None:

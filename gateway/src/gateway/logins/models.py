@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Column
 from sqlmodel import Field as TableField
 
+from gateway.config import Settings
 from gateway.database import GatewayTable, UtcDateTime
 
 
@@ -35,3 +36,15 @@ class LoginPolicy:
     lockout_after_per_address: int
     lockout: timedelta
     failure_window: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoginPolicy:
+        return cls(
+            slowdown_after=settings.login_slowdown_after,
+            slowdown_step=timedelta(seconds=settings.login_slowdown_step_seconds),
+            slowdown_max=timedelta(seconds=settings.login_slowdown_max_seconds),
+            lockout_after_per_account=settings.login_lockout_after_per_username,
+            lockout_after_per_address=settings.login_lockout_after_per_address,
+            lockout=timedelta(seconds=settings.login_lockout_seconds),
+            failure_window=timedelta(seconds=settings.login_failure_window_seconds),
+        )

@@ -9,14 +9,14 @@ import hashlib
 import math
 from datetime import datetime, timedelta
 
-from guanjia_shared.clock import now
-from guanjia_shared.errors import RateLimited
 from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from gateway.logins.models import LoginPolicy, LoginThrottle
+from guanjia_shared.clock import now
+from guanjia_shared.errors import RateLimited
 
 _throttles = LoginThrottle.__table__
 

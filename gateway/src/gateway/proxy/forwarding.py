@@ -9,10 +9,6 @@ from collections.abc import AsyncIterator
 from urllib.parse import quote
 
 import aiohttp
-from guanjia_shared.auth import bearer_token
-from guanjia_shared.errors import DomainError, RateLimited, Unauthorized, problem_response
-from guanjia_shared.logging import get_logger
-from guanjia_shared.middleware import header
 from starlette.types import ASGIApp, Receive, Scope, Send
 from yarl import URL
 
@@ -23,10 +19,15 @@ from gateway.proxy.rate_limit import TokenBuckets
 from gateway.proxy.routing import destination_of
 from gateway.proxy.upstreams import Upstream, Upstreams
 from gateway.tokens.verification import TokenVerifier
+from guanjia_shared.auth import bearer_token
+from guanjia_shared.errors import DomainError, RateLimited, Unauthorized, problem_response
+from guanjia_shared.logging import get_logger
+from guanjia_shared.middleware import header
 
 log = get_logger("guanjia.gateway.proxy")
 
-# Sent again once when the service could not be reached: repeating them does no harm.
+# Sent again once when the service could not be reached: repeating them does no harm. (A
+# connection the service dropped is retried once for these by aiohttp itself, RFC 9112 §9.3.1.)
 RETRYABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
@@ -37,15 +38,13 @@ class _CallerLeft(Exception):
 class _RequestBody:
     """The caller's body, read from ASGI only as fast as the service takes it."""
 
-    __slots__ = ("caller_left", "receive", "started")
+    __slots__ = ("caller_left", "receive")
 
     def __init__(self, receive: Receive) -> None:
         self.receive = receive
-        self.started = False
         self.caller_left = False
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        self.started = True
         while True:
             message = await self.receive()
             if message["type"] == "http.disconnect":
@@ -127,7 +126,9 @@ class ProxyApp:
         if wait:
             raise RateLimited("too many requests; slow down", retry_after=math.ceil(wait))
 
-    async def _forward(self, scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:
+    async def _forward(
+        self, scope: Scope, receive: Receive, send: Send, upstream: Upstream
+    ) -> None:
         breaker = upstream.breaker
         try:
             is_probe = breaker.admit()
@@ -189,18 +190,19 @@ class ProxyApp:
                 raise GatewayTimeout(
                     f"{upstream.name} did not answer in time", service=upstream.name
                 ) from exc
-            except aiohttp.ClientConnectionError as exc:
-                if body is not None and body.caller_left:
-                    raise _CallerLeft from exc
-                # A body already on its way cannot be sent again.
-                if retries_left and not (body is not None and body.started):
+            except aiohttp.ClientConnectorError as exc:
+                # Nothing was sent, so even a body can go again.
+                if retries_left:
                     retries_left -= 1
                     continue
                 upstream.breaker.record_failure()
-                if isinstance(exc, aiohttp.ClientConnectorError):
-                    raise UpstreamUnavailable(
-                        f"{upstream.name} cannot be reached", service=upstream.name
-                    ) from exc
+                raise UpstreamUnavailable(
+                    f"{upstream.name} cannot be reached", service=upstream.name
+                ) from exc
+            except aiohttp.ClientConnectionError as exc:
+                if body is not None and body.caller_left:
+                    raise _CallerLeft from exc
+                upstream.breaker.record_failure()
                 raise BadGateway(
                     f"{upstream.name} broke off the exchange", service=upstream.name
                 ) from exc

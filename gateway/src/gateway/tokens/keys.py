@@ -14,9 +14,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from guanjia_shared.settings import InsecureDefaultError
 
 from gateway.config import Settings
+from guanjia_shared.settings import InsecureDefaultError
 
 
 def _base64url(data: bytes) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from guanjia_shared.auth import Role
 from pydantic import BaseModel
+
+from guanjia_shared.auth import Role
 
 
 class TokenAnswer(BaseModel):

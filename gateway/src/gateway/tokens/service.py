@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
-from guanjia_shared.auth import Principal
-from guanjia_shared.clock import now
-from guanjia_shared.errors import DomainError, Unauthorized
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.clients.service import authenticate_client, get_active_client
@@ -20,6 +17,9 @@ from gateway.tokens.keys import SigningKeys
 from gateway.tokens.models import CallerRead, TokenAnswer
 from gateway.users.models import normalize_username
 from gateway.users.service import authenticate_user, get_active_user
+from guanjia_shared.auth import Principal
+from guanjia_shared.clock import now
+from guanjia_shared.errors import DomainError, Unauthorized
 
 
 class WrongCredentials(Unauthorized):

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from guanjia_shared.auth import Principal, principal_from_claims
 from guanjia_shared.errors import Unauthorized
 

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 from urllib.parse import unquote_plus
 
 from fastapi import APIRouter, Form, Request, Response
-from guanjia_shared.auth import CurrentUser
-from guanjia_shared.deps import SessionDep
-from guanjia_shared.errors import InvalidInput
 
 from gateway.tokens import service
 from gateway.tokens.models import CallerRead, TokenAnswer
+from guanjia_shared.auth import CurrentUser
+from guanjia_shared.deps import SessionDep
+from guanjia_shared.errors import InvalidInput
 
 router = APIRouter(tags=["auth"])
 

@@ -6,13 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from guanjia_shared.auth import Role
-from guanjia_shared.clock import now
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field as TableField
 
 from gateway.database import GatewayTable, UtcDateTime
+from guanjia_shared.auth import Role
+from guanjia_shared.clock import now
 
 
 def normalize_username(value: str) -> str:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from guanjia_shared.auth import Role
-from guanjia_shared.errors import Conflict, NotFound
-from guanjia_shared.pagination import PageParams, fetch_page
 from sqlalchemy import String, cast, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +12,9 @@ from sqlmodel import select
 
 from gateway.hashing import hash_secret, needs_rehash, verify_secret
 from gateway.users.models import User, UserCreate, UserUpdate, normalize_username, unique_roles
+from guanjia_shared.auth import Role
+from guanjia_shared.errors import Conflict, NotFound
+from guanjia_shared.pagination import PageParams, fetch_page
 
 FIRST_ADMIN_USERNAME = "admin"
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response, status
-from guanjia_shared.auth import Role, require_roles
-from guanjia_shared.deps import SessionDep
-from guanjia_shared.pagination import Page, PageQuery
 
 from gateway.users import service
 from gateway.users.models import UserCreate, UserRead, UserUpdate
+from guanjia_shared.auth import Role, require_roles
+from guanjia_shared.deps import SessionDep
+from guanjia_shared.pagination import Page, PageQuery
 
 router = APIRouter(
     prefix="/api/v1/auth/users",

@@ -1,0 +1,108 @@
+"""The gateway: settings, keys, its own routes (identity, tokens, schema, health) and the
+front that proxies to the services."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from gateway.app import GatewayApp, build_front
+from gateway.clients.views import router as clients_router
+from gateway.config import Settings, get_settings
+from gateway.database import MIGRATIONS
+from gateway.health.views import router as health_router
+from gateway.logins.models import LoginPolicy
+from gateway.openapi.service import MergedSchema
+from gateway.openapi.views import router as openapi_router
+from gateway.proxy.upstreams import Upstreams
+from gateway.tokens.keys import load_signing_keys
+from gateway.tokens.service import TokenIssuer
+from gateway.tokens.verification import TokenVerifier
+from gateway.tokens.views import router as tokens_router
+from gateway.users.service import ensure_first_admin
+from gateway.users.views import router as users_router
+from guanjia_shared.db import create_engine, create_session_factory
+from guanjia_shared.errors import install_error_handlers
+from guanjia_shared.logging import configure_logging, get_logger
+from guanjia_shared.metrics import ServiceMetrics
+from guanjia_shared.middleware import BodySizeLimitMiddleware
+from guanjia_shared.migrations import upgrade_database_async
+
+log = get_logger("guanjia.gateway")
+
+
+def create_app(settings: Settings | None = None) -> GatewayApp:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    signing_keys = load_signing_keys(settings)
+    verifier = TokenVerifier(
+        signing_keys.verification_keys,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+    upstreams = Upstreams(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: GatewayApp) -> AsyncIterator[None]:
+        url = settings.resolved_database_url
+        if settings.should_migrate_on_start:
+            await upgrade_database_async(MIGRATIONS, url)
+        engine = create_engine(url)
+        app.state.engine = engine
+        app.state.session_factory = create_session_factory(engine, service=settings.service_name)
+        async with app.state.session_factory() as session:
+            configured = settings.admin_password
+            generated = await ensure_first_admin(
+                session=session, password=configured.get_secret_value() if configured else None
+            )
+        if generated is not None:
+            # Straight to stderr, not into the shipped logs: it is shown this once.
+            print(
+                f"gateway: created user 'admin' with the password {generated} — change it",
+                file=sys.stderr,
+                flush=True,
+            )
+        await upstreams.start()
+        log.info("gateway_started", upstreams=settings.upstream_urls)
+        try:
+            yield
+        finally:
+            await upstreams.close()
+            await engine.dispose()
+            log.info("gateway_stopped")
+
+    app = GatewayApp(
+        title="Guanjia API",
+        description="The gateway's identity and tokens, and every service behind it.",
+        version="0.1.0",
+        lifespan=lifespan,
+        # The gateway serves the merged schema and its docs itself.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.metrics = ServiceMetrics(settings.service_name)
+    app.state.settings = settings
+    app.state.signing_keys = signing_keys
+    app.state.verifier = verifier  # what the shared `current_user` verifies tokens with
+    app.state.token_issuer = TokenIssuer(
+        keys=signing_keys,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        lifetime=timedelta(seconds=settings.token_lifetime_seconds),
+    )
+    app.state.login_policy = LoginPolicy.from_settings(settings)
+    app.state.upstreams = upstreams
+    app.state.merged_schema = MergedSchema(
+        own=app.openapi, upstreams=upstreams, refresh_seconds=settings.openapi_refresh_seconds
+    )
+    install_error_handlers(app)
+    for router in (tokens_router, users_router, clients_router, openapi_router, health_router):
+        app.include_router(router)
+    app.add_middleware(
+        BodySizeLimitMiddleware, default_limit=settings.max_body_bytes, limit_for=lambda _: None
+    )
+    app.front = build_front(settings, upstreams=upstreams, verifier=verifier)
+    return app

@@ -1,0 +1,34 @@
+"""The proxy's local token check, called directly."""
+
+import time
+
+import pytest
+from gateway_harness import sign
+
+from gateway.tokens.keys import key_id
+from gateway.tokens.verification import TokenVerifier
+from guanjia_shared.errors import Unauthorized
+
+
+def verifier_for(key) -> TokenVerifier:
+    public = key.public_key()
+    return TokenVerifier({key_id(public): public}, issuer="guanjia-gateway", audience="guanjia")
+
+
+def test_a_verified_token_is_remembered_until_it_expires(signing_key):
+    verifier = verifier_for(signing_key)
+    token = sign(signing_key, sub="user-1", roles=["agent"], exp=int(time.time()) + 2)
+    assert verifier.verify_now(token).id == "user-1"
+    verifier.keys.clear()  # a second signature check could not succeed now
+    assert verifier.verify_now(token).roles == frozenset({"agent"})
+    time.sleep(2.1)
+    with pytest.raises(Unauthorized):
+        verifier.verify_now(token)
+
+
+def test_the_memory_of_verified_tokens_stays_bounded(signing_key):
+    verifier = verifier_for(signing_key)
+    verifier.cache_size = 5
+    for number in range(12):
+        verifier.verify_now(sign(signing_key, sub=f"user-{number}"))
+    assert len(verifier._verified) <= 5
