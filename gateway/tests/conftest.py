@@ -6,12 +6,6 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-# pytest's importlib mode names this file `gateway.tests.conftest` and registers the folder
-# gateway/ as a namespace module `gateway` first, which hides the real package (src/gateway);
-# the real one is put back before anything imports from it.
-if getattr(sys.modules.get("gateway"), "__file__", None) is None:
-    sys.modules.pop("gateway", None)
-
 from gateway.config import Settings
 from gateway.database import MIGRATIONS
 from guanjia_shared.nats_server import free_port

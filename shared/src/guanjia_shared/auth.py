@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from urllib.parse import urlparse
 
 import httpx
@@ -50,6 +50,13 @@ class Principal:
 
     def has_any(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)
+
+
+class BearerTokenVerifier(Protocol):
+    """What `current_user` asks of `app.state.verifier`: services use the JwksVerifier,
+    the gateway its own local keys."""
+
+    async def verify(self, token: str) -> Principal: ...
 
 
 class JwksVerifier:
@@ -145,7 +152,7 @@ async def current_user(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
-    verifier: JwksVerifier = request.app.state.verifier
+    verifier: BearerTokenVerifier = request.app.state.verifier
     principal = await verifier.verify(bearer_token(request.headers.get("authorization")))
     request.state.principal = principal
     return principal

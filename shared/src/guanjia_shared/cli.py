@@ -32,6 +32,8 @@ def service_cli(
             loop="uvloop",
             http="httptools",
             access_log=False,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
             log_config=None,
             timeout_graceful_shutdown=20,
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -17,6 +16,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from guanjia_shared.db import UtcDateTime
 
 platform_metadata = MetaData()
 
@@ -30,8 +31,8 @@ outbox = Table(
     Column("event_id", String(36), nullable=False, unique=True),
     Column("event_type", String(200), nullable=False),
     Column("envelope", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("published_at", UtcDateTime, nullable=True),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", Text, nullable=True),
 )
@@ -48,7 +49,7 @@ inbox = Table(
     Column("consumer", String(200), primary_key=True),
     Column("event_id", String(64), primary_key=True),
     Column("event_type", String(200), nullable=False),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", UtcDateTime, nullable=False),
 )
 
 dead_letter = Table(
@@ -62,5 +63,5 @@ dead_letter = Table(
     Column("payload", Text, nullable=False),
     Column("error", Text, nullable=False),
     Column("deliveries", Integer, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
 )

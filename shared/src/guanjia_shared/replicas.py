@@ -11,7 +11,7 @@ from typing import Any
 from alembic import op
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, func, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from guanjia_shared.auth import CurrentUser
 from guanjia_shared.clock import now
 from guanjia_shared.consumer import PoisonEvent, Subscription
+from guanjia_shared.db import UtcDateTime
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.errors import NotFound
 from guanjia_shared.events import CloudEvent
@@ -35,7 +36,7 @@ unit_replica = Table(
     Column("parent_id", String(36), nullable=True),
     Column("level", String(32), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("replicated_at", DateTime(timezone=True), nullable=False),
+    Column("replicated_at", UtcDateTime, nullable=False),
 )
 
 REPLICATED_FIELDS = ("code", "name", "parent_id", "level", "version")

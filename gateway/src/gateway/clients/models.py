@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field as TableField
 
-from gateway.database import GatewayTable, UtcDateTime
+from gateway.database import GatewayTable
 from guanjia_shared.auth import Role
 from guanjia_shared.clock import now
+from guanjia_shared.db import UtcDateTime
 
 
 class ApiClient(GatewayTable, table=True):

@@ -9,7 +9,8 @@ from sqlalchemy import Column
 from sqlmodel import Field as TableField
 
 from gateway.config import Settings
-from gateway.database import GatewayTable, UtcDateTime
+from gateway.database import GatewayTable
+from guanjia_shared.db import UtcDateTime
 
 
 class LoginThrottle(GatewayTable, table=True):

@@ -4,4 +4,4 @@ from gateway.logins import models as _logins  # noqa: F401
 from gateway.users import models as _users  # noqa: F401
 from guanjia_shared.migrations import run_migrations_in_env
 
-run_migrations_in_env(GatewayTable.metadata)
+run_migrations_in_env(GatewayTable.metadata, platform_tables=False)

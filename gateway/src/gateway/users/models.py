@@ -10,9 +10,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field as TableField
 
-from gateway.database import GatewayTable, UtcDateTime
+from gateway.database import GatewayTable
 from guanjia_shared.auth import Role
 from guanjia_shared.clock import now
+from guanjia_shared.db import UtcDateTime
 
 
 def normalize_username(value: str) -> str:

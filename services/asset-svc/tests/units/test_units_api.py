@@ -1,5 +1,7 @@
 """The units contract at the service: who may write, what is refused, what is published."""
 
+from datetime import datetime
+
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 
@@ -20,6 +22,13 @@ async def test_an_admin_creates_a_unit_and_reads_it_back(client, admin):
     fetched = await client.get(f"{UNITS}/{unit['id']}", headers=admin)
     assert fetched.status_code == 200
     assert fetched.json()["name"] == "市财政局"
+
+
+async def test_timestamps_come_back_with_their_offset(client, admin):
+    unit = (await create(client, admin)).json()
+    fetched = (await client.get(f"{UNITS}/{unit['id']}", headers=admin)).json()
+    for field in ("created_at", "updated_at"):
+        assert datetime.fromisoformat(fetched[field]).utcoffset() is not None, fetched[field]
 
 
 async def test_creating_a_unit_publishes_asset_unit_created(

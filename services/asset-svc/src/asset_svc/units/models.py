@@ -7,11 +7,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Column, DateTime, String
+from sqlalchemy import Column, String
 from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
 from guanjia_shared.clock import now
+from guanjia_shared.db import UtcDateTime
 
 
 class UnitLevel(StrEnum):
@@ -44,10 +45,10 @@ class Unit(AssetTable, table=True):
     level: str = TableField(max_length=32)
     version: int = TableField(default=1)
     created_at: datetime = TableField(
-        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
     )
     updated_at: datetime = TableField(
-        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
     )
 
 

@@ -10,11 +10,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Column, DateTime, String
+from sqlalchemy import Column, String
 from sqlmodel import Field
 
 from emergency_svc.database import EmergencyTable
 from guanjia_shared.clock import now
+from guanjia_shared.db import UtcDateTime
 
 
 class PlanKind(StrEnum):
@@ -37,9 +38,7 @@ class EmergencyPlan(EmergencyTable, table=True):
     kind: str = Field(max_length=16)
     status: str = Field(default=PlanStatus.draft.value, max_length=16)
     version: int = Field(default=1)
-    created_at: datetime = Field(
-        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
+    created_at: datetime = Field(default_factory=now, sa_column=Column(UtcDateTime, nullable=False))
 
 
 class EmergencyPlanRead(BaseModel):

@@ -9,10 +9,11 @@ import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column
 from sqlmodel import Field
 
 from guanjia_shared.clock import now
+from guanjia_shared.db import UtcDateTime
 from ledger_svc.database import LedgerTable
 
 
@@ -22,9 +23,7 @@ class Plan(LedgerTable, table=True):
     id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
     year: int = Field(index=True)
     title: str = Field(max_length=200)
-    created_at: datetime = Field(
-        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
+    created_at: datetime = Field(default_factory=now, sa_column=Column(UtcDateTime, nullable=False))
 
 
 class PlanRead(BaseModel):

@@ -10,10 +10,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column
 from sqlmodel import Field
 
 from guanjia_shared.clock import now
+from guanjia_shared.db import UtcDateTime
 from ticket_svc.database import TicketsTable
 
 
@@ -34,9 +35,7 @@ class Ticket(TicketsTable, table=True):
     status: str = Field(default=TicketStatus.new.value, max_length=32)
     requester_unit_id: str | None = Field(default=None, max_length=36, index=True)
     first_receiver: str = Field(max_length=36)
-    created_at: datetime = Field(
-        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
+    created_at: datetime = Field(default_factory=now, sa_column=Column(UtcDateTime, nullable=False))
 
 
 class TicketRead(BaseModel):
