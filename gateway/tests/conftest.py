@@ -127,7 +127,8 @@ def asset_svc(
     tmp_path: Path, nats_server_url: str, event_namespace: str, gateway_port: int
 ) -> Iterator[ServiceProcess]:
     """The real asset-svc in its own process, verifying tokens against the gateway's JWKS."""
-    process = ServiceProcess.asset_svc(
+    process = ServiceProcess.real_service(
+        "asset",
         directory=tmp_path,
         nats_url=nats_server_url,
         namespace=event_namespace,

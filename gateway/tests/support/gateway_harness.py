@@ -148,20 +148,21 @@ class ServiceProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     @classmethod
-    def asset_svc(
-        cls, *, directory: Path, nats_url: str, namespace: str, jwks_url: str
+    def real_service(
+        cls, service: str, *, directory: Path, nats_url: str, namespace: str, jwks_url: str
     ) -> ServiceProcess:
-        """The real asset-svc, on a SQLite file of its own."""
+        """The real `service`-svc, on a SQLite file of its own."""
         port = free_port()
+        prefix = f"GUANJIA_{service.upper()}_"
         env = {
-            "GUANJIA_ASSET_DATABASE_URL": f"sqlite+aiosqlite:///{directory / 'asset.db'}",
-            "GUANJIA_ASSET_NATS_URL": nats_url,
-            "GUANJIA_ASSET_EVENT_NAMESPACE": namespace,
-            "GUANJIA_ASSET_JWKS_URL": jwks_url,
-            "GUANJIA_ASSET_LOG_JSON": "false",
+            f"{prefix}DATABASE_URL": f"sqlite+aiosqlite:///{directory / f'{service}.db'}",
+            f"{prefix}NATS_URL": nats_url,
+            f"{prefix}EVENT_NAMESPACE": namespace,
+            f"{prefix}JWKS_URL": jwks_url,
+            f"{prefix}LOG_JSON": "false",
         }
-        command = [sys.executable, "-m", "asset_svc", "serve", "--port", str(port)]
-        return cls(command, env=env, log=directory / "asset.log", port=port)
+        command = [sys.executable, "-m", f"{service}_svc", "serve", "--port", str(port)]
+        return cls(command, env=env, log=directory / f"{service}.log", port=port)
 
     @classmethod
     def fake(cls, service: str, log: Path) -> ServiceProcess:
@@ -171,10 +172,18 @@ class ServiceProcess:
         return cls(command, env={"FAKE_SERVICE": service}, log=log, port=port)
 
     def start(self, timeout: float = 30.0) -> ServiceProcess:
+        return self.launch().wait_until_ready(timeout)
+
+    def launch(self) -> ServiceProcess:
+        """Start the process without waiting for it (several can then start together)."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
+        return self
+
+    def wait_until_ready(self, timeout: float = 30.0) -> ServiceProcess:
+        assert self.process is not None, "launch() first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,0 +1,111 @@
+"""The whole platform as a front-end app meets it: the gateway in front of all four real
+services, each in its own process with its own database, events over real NATS."""
+
+import contextlib
+
+import pytest
+from gateway_harness import ServiceProcess
+
+from guanjia_shared.testing.apps import eventually
+
+SERVICES = ("asset", "ticket", "ledger", "emergency")
+
+
+@pytest.fixture
+def platform(tmp_path, nats_server_url, event_namespace, gateway_port):
+    processes = {
+        service: ServiceProcess.real_service(
+            service,
+            directory=tmp_path,
+            nats_url=nats_server_url,
+            namespace=event_namespace,
+            jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+        )
+        for service in SERVICES
+    }
+    with contextlib.ExitStack() as stack:
+        for process in processes.values():
+            process.launch()
+            stack.callback(process.stop)
+        for process in processes.values():
+            process.wait_until_ready()
+        yield processes
+
+
+@pytest.fixture
+async def gateway_in_front(start_gateway, platform, gateway_port):
+    urls = {f"{service}_url": process.url for service, process in platform.items()}
+    async with start_gateway(port=gateway_port, **urls) as gateway:
+        yield gateway
+
+
+async def test_a_unit_created_in_asset_svc_reaches_every_other_service(gateway_in_front):
+    gateway = gateway_in_front
+    admin = await gateway.headers()
+    created = await gateway.client.post(
+        "/api/v1/asset/units",
+        json={"code": "410100-01", "name": "市机关事务管理局", "level": "municipal"},
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    unit_id = created.json()["id"]
+    agent = await gateway.create_user(admin, "agent")
+    agent_headers = await gateway.headers(agent["username"], agent["password"])
+
+    for service in ("ticket", "ledger", "emergency"):
+
+        async def replicated(service=service):
+            answer = await gateway.client.get(
+                f"/api/v1/{service}/units/{unit_id}", headers=agent_headers
+            )
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["name"] == "市机关事务管理局"
+
+        await eventually(replicated, timeout=30)
+
+    renamed = await gateway.client.patch(
+        f"/api/v1/asset/units/{unit_id}",
+        json={"name": "市机关事务服务中心"},
+        headers={**admin, "If-Match": created.headers["etag"]},
+    )
+    assert renamed.status_code == 200
+
+    async def renamed_in_ticket_svc():
+        answer = await gateway.client.get(f"/api/v1/ticket/units/{unit_id}", headers=agent_headers)
+        assert answer.json()["name"] == "市机关事务服务中心"
+        assert answer.json()["version"] == 2
+
+    await eventually(renamed_in_ticket_svc, timeout=30)
+
+
+async def test_each_service_answers_its_first_list_through_the_gateway(gateway_in_front):
+    gateway = gateway_in_front
+    admin = await gateway.headers()
+    staff = await gateway.create_user(admin, "unit_staff", unit_id="some-unit")
+    staff_headers = await gateway.headers(staff["username"], staff["password"])
+    for path in ("/api/v1/ticket/tickets", "/api/v1/ledger/plans", "/api/v1/emergency/plans"):
+        answer = await gateway.client.get(path, headers=staff_headers)
+        assert answer.status_code == 200, (path, answer.text)
+        assert answer.json() == {"items": [], "total": 0}
+        assert (await gateway.client.get(path)).status_code == 401
+    public = await gateway.client.get("/public/v1/commitments")
+    assert public.status_code == 200
+    assert public.json() == {"items": [], "total": 0}
+
+
+async def test_the_gateway_is_ready_when_every_service_is(gateway_in_front):
+    async def ready():
+        answer = await gateway_in_front.client.get("/readyz")
+        assert answer.status_code == 200, answer.text
+
+    await eventually(ready, timeout=30)
+    schema = (await gateway_in_front.client.get("/openapi.json")).json()
+    for path in (
+        "/api/v1/asset/units",
+        "/api/v1/ticket/tickets",
+        "/api/v1/ledger/plans",
+        "/api/v1/emergency/plans",
+        "/public/v1/commitments",
+        "/api/v1/auth/token",
+    ):
+        assert path in schema["paths"], path
