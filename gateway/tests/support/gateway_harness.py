@@ -28,6 +28,7 @@ from gateway.main import create_app
 from gateway.tokens.keys import key_id
 from guanjia_shared.clock import now
 from guanjia_shared.nats_server import free_port
+from guanjia_shared.processes import stop_process
 
 SUPPORT = Path(__file__).parent
 ADMIN_PASSWORD = "admin-password-for-tests"
@@ -196,13 +197,7 @@ class ServiceProcess:
         raise TimeoutError(f"{self.command} did not answer within {timeout}s; see {self.log}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.process = None
 
 

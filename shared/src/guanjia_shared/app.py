@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -144,7 +144,7 @@ def create_service_app(
         settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
     install_error_handlers(app)
-    app.include_router(health_router())
+    app.include_router(health_router(broker_readiness))
     for router in routers:
         app.include_router(router)
     app.add_middleware(
@@ -155,7 +155,16 @@ def create_service_app(
     return app
 
 
-def health_router() -> APIRouter:
+ReadinessChecks = Callable[[Request], Awaitable[dict[str, str]]]
+
+
+async def broker_readiness(request: Request) -> dict[str, str]:
+    return {"nats": "ok" if request.app.state.broker.is_connected else "unavailable"}
+
+
+def health_router(readiness_checks: ReadinessChecks) -> APIRouter:
+    """`/healthz` (alive), `/readyz` (the database in `app.state.engine` and whatever
+    `readiness_checks` names answer "ok") and `/metrics`."""
     router = APIRouter(tags=["health"])
 
     @router.get("/healthz")
@@ -165,19 +174,19 @@ def health_router() -> APIRouter:
 
     @router.get("/readyz", response_model=None)
     async def readyz(request: Request) -> dict[str, Any] | Response:
-        """Ready: the database answers and NATS is connected."""
-        checks = {"database": "ok", "nats": "ok"}
+        """Ready: the database and every dependency this process needs answer."""
+        checks = {"database": "ok"}
         try:
             async with request.app.state.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception as exc:
             checks["database"] = f"unavailable: {type(exc).__name__}"
-        if not request.app.state.broker.is_connected:
-            checks["nats"] = "unavailable"
+        checks.update(await readiness_checks(request))
         if all(value == "ok" for value in checks.values()):
             return {"status": "ready", "checks": checks}
+        not_ready = ", ".join(name for name, value in checks.items() if value != "ok")
         return problem_response(
-            503, "not-ready", "Not ready", "a dependency is unavailable", checks=checks
+            503, "not-ready", "Not ready", f"not ready: {not_ready}", checks=checks
         )
 
     @router.get("/metrics", include_in_schema=False)

@@ -107,25 +107,38 @@ class JwksVerifier:
         return self._keys[kid]
 
     async def verify(self, token: str) -> Principal:
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as exc:
-            raise Unauthorized("the token is malformed") from exc
-        key = await self._key(str(header.get("kid", "")))
-        try:
-            claims = jwt.decode(
-                token,
-                key,
-                algorithms=SIGNING_ALGORITHMS,
-                audience=self.audience,
-                issuer=self.issuer,
-                options={"require": ["exp", "iat", "sub"]},
-            )
-        except jwt.ExpiredSignatureError as exc:
-            raise Unauthorized("the token has expired") from exc
-        except jwt.PyJWTError as exc:
-            raise Unauthorized("the token is not valid") from exc
+        key = await self._key(key_id_of(token))
+        claims = decode_token(
+            token, key, issuer=self.issuer, audience=self.audience, algorithms=SIGNING_ALGORITHMS
+        )
         return principal_from_claims(claims)
+
+
+def key_id_of(token: str) -> str:
+    """The `kid` a token names, read before its signature is checked (to pick the key)."""
+    try:
+        return str(jwt.get_unverified_header(token).get("kid", ""))
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("the token is malformed") from exc
+
+
+def decode_token(
+    token: str, key: Any, *, issuer: str, audience: str, algorithms: list[str]
+) -> dict[str, Any]:
+    """Check signature, issuer, audience and expiry; answers the token's claims."""
+    try:
+        return jwt.decode(
+            token,
+            key,
+            algorithms=algorithms,
+            audience=audience,
+            issuer=issuer,
+            options={"require": ["exp", "iat", "sub"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("the token has expired") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("the token is not valid") from exc
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:

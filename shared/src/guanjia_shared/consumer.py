@@ -9,7 +9,6 @@ ever apply (malformed, or failing past `max_deliver`) is kept as a dead letter a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -29,6 +28,7 @@ from guanjia_shared.events import CloudEvent, ensure_stream, service_of, stream_
 from guanjia_shared.logging import get_logger
 from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.platform_tables import dead_letter, inbox
+from guanjia_shared.tasks import finish_or_cancel
 
 log = get_logger("guanjia.consumer")
 
@@ -81,13 +81,7 @@ class EventConsumer:
 
     async def stop(self) -> None:
         self._stopping = True
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(self._task, timeout=10)
-            except TimeoutError:
-                self._task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
+        await finish_or_cancel(self._task)
 
     def consumer_config(self) -> ConsumerConfig:
         return ConsumerConfig(

@@ -20,6 +20,7 @@ from guanjia_shared.events import build_event, ensure_stream, nats_subject
 from guanjia_shared.logging import get_logger
 from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.platform_tables import outbox
+from guanjia_shared.tasks import finish_or_cancel
 
 log = get_logger("guanjia.outbox")
 
@@ -92,13 +93,7 @@ class OutboxRelay:
         """Let the batch in flight finish, then stop."""
         self._stopping = True
         self._wake.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(self._task, timeout=10)
-            except TimeoutError:
-                self._task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
+        await finish_or_cancel(self._task)
 
     async def run(self) -> None:
         delay = 0.1

@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from guanjia_shared.auth import Principal, principal_from_claims
+from guanjia_shared.auth import Principal, decode_token, key_id_of, principal_from_claims
 from guanjia_shared.errors import Unauthorized
 
 
@@ -35,26 +34,12 @@ class TokenVerifier:
         cached = self._verified.get(token)
         if cached is not None and cached[1] > time.time():
             return cached[0]
-        try:
-            kid = jwt.get_unverified_header(token).get("kid")
-        except jwt.PyJWTError as exc:
-            raise Unauthorized("the token is malformed") from exc
-        key = self.keys.get(str(kid))
+        key = self.keys.get(key_id_of(token))
         if key is None:
             raise Unauthorized("the token is signed with an unknown key")
-        try:
-            claims = jwt.decode(
-                token,
-                key,
-                algorithms=["EdDSA"],
-                audience=self.audience,
-                issuer=self.issuer,
-                options={"require": ["exp", "iat", "sub"]},
-            )
-        except jwt.ExpiredSignatureError as exc:
-            raise Unauthorized("the token has expired") from exc
-        except jwt.PyJWTError as exc:
-            raise Unauthorized("the token is not valid") from exc
+        claims = decode_token(
+            token, key, issuer=self.issuer, audience=self.audience, algorithms=["EdDSA"]
+        )
         principal = principal_from_claims(claims)
         self._remember(token, principal, float(claims["exp"]))
         return principal

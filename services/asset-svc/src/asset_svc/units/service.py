@@ -62,12 +62,7 @@ async def create_unit(*, session: AsyncSession, data: UnitCreate, actor: Princip
     unit = Unit(code=data.code, name=data.name, parent_id=data.parent_id, level=data.level.value)
     session.add(unit)
     await session.flush()
-    await record_event(
-        session,
-        "asset.unit.created",
-        subject=unit.id,
-        data={**UnitRead.model_validate(unit).model_dump(mode="json"), "actor": actor.id},
-    )
+    await _record_unit_event(session, "asset.unit.created", unit, actor)
     await session.commit()
     return unit
 
@@ -99,14 +94,17 @@ async def update_unit(
     unit.updated_at = now()
     session.add(unit)
     await session.flush()
-    await record_event(
-        session,
-        "asset.unit.updated",
-        subject=unit.id,
-        data={**UnitRead.model_validate(unit).model_dump(mode="json"), "actor": actor.id},
-    )
+    await _record_unit_event(session, "asset.unit.updated", unit, actor)
     await session.commit()
     return unit
+
+
+async def _record_unit_event(
+    session: AsyncSession, event_type: str, unit: Unit, actor: Principal
+) -> None:
+    """The whole unit as it now stands: consumers keep replicas from these events alone."""
+    data = UnitRead.model_validate(unit).model_dump(mode="json")
+    await record_event(session, event_type, subject=unit.id, data={**data, "actor": actor.id})
 
 
 async def _ensure_not_own_ancestor(session: AsyncSession, unit_id: str, parent_id: str) -> None:
