@@ -25,8 +25,9 @@ def alembic_config(script_location: str, url: str) -> Config:
     return config
 
 
-def upgrade_database(script_location: str, url: str, revision: str = "head") -> None:
-    """Bring the database at `url` to `revision`. Blocking: call from a thread in a loop."""
+def upgrade_database(script_location: str, url: str, revision: str = "heads") -> None:
+    """Bring the database at `url` to `revision` (every head: a service's domain folders may
+    each add a branch of migrations). Blocking: call from a thread inside an event loop."""
     ensure_sqlite_directory(url)
     command.upgrade(alembic_config(script_location, url), revision)
 

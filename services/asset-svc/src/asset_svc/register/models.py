@@ -1,0 +1,224 @@
+"""The property register: land parcels, buildings and rooms (土地 / 房产 / 房间).
+
+Ownership (who holds the title) is kept on land and buildings; use (the unit a room is
+allocated to) is kept on rooms as `occupant_unit_id`, derived from the change register and
+written beside it in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Column, String, UniqueConstraint
+from sqlmodel import Field as TableField
+
+from asset_svc.database import AssetTable
+from guanjia_shared.clock import now
+from guanjia_shared.db import UtcDateTime
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class BuildingUse(StrEnum):
+    office = "office"
+    residential = "residential"
+    mixed = "mixed"
+    canteen = "canteen"
+    garage = "garage"
+    other = "other"
+
+
+class RoomKind(StrEnum):
+    """The four classes of office space (办公室、服务、设备、附属用房), then the rest."""
+
+    office = "office"
+    service = "service"
+    equipment = "equipment"
+    ancillary = "ancillary"
+    residential = "residential"
+    parking = "parking"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "office": "办公室用房",
+            "service": "服务用房",
+            "equipment": "设备用房",
+            "ancillary": "附属用房",
+            "residential": "住宅",
+            "parking": "停车",
+            "other": "其他",
+        }[self.value]
+
+    @property
+    def is_office_space(self) -> bool:
+        return self in OFFICE_SPACE_KINDS
+
+
+OFFICE_SPACE_KINDS = frozenset(
+    {RoomKind.office, RoomKind.service, RoomKind.equipment, RoomKind.ancillary}
+)
+
+
+class LandParcel(AssetTable, table=True):
+    __tablename__ = "land_parcels"
+
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
+    certificate_no: str | None = TableField(default=None, max_length=100)
+    location: str = TableField(max_length=300)
+    area: float
+    use: str = TableField(max_length=100)
+    owner_unit_id: str = TableField(foreign_key="units.id", index=True, max_length=36)
+    version: int = TableField(default=1)
+    created_at: datetime = TableField(
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
+    )
+
+
+class Building(AssetTable, table=True):
+    __tablename__ = "buildings"
+
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
+    name: str = TableField(max_length=200)
+    address: str = TableField(max_length=300)
+    land_parcel_id: str | None = TableField(
+        default=None, foreign_key="land_parcels.id", index=True, max_length=36
+    )
+    owner_unit_id: str = TableField(foreign_key="units.id", index=True, max_length=36)
+    title_certificate_no: str | None = TableField(default=None, max_length=100)
+    gross_area: float
+    usable_area: float | None = None
+    built_year: int | None = None
+    use: str = TableField(max_length=32)
+    disposed: bool = TableField(default=False)
+    version: int = TableField(default=1)
+    created_at: datetime = TableField(
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
+    )
+    updated_at: datetime = TableField(
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
+    )
+
+
+class Room(AssetTable, table=True):
+    __tablename__ = "rooms"
+    __table_args__ = (UniqueConstraint("building_id", "number", name="uq_rooms_building_number"),)
+
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
+    building_id: str = TableField(foreign_key="buildings.id", index=True, max_length=36)
+    floor: int
+    number: str = TableField(sa_column=Column(String(32), nullable=False))
+    usable_area: float
+    kind: str = TableField(max_length=32)
+    # A leader's own office: its details are shown only to admin, leader and auditor.
+    leader_office: bool = TableField(default=False)
+    occupant_unit_id: str | None = TableField(
+        default=None, foreign_key="units.id", index=True, max_length=36
+    )
+    disposed: bool = TableField(default=False)
+    version: int = TableField(default=1)
+    created_at: datetime = TableField(
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
+    )
+
+
+class LandParcelCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    certificate_no: str | None = Field(default=None, max_length=100)
+    location: str = Field(min_length=1, max_length=300)
+    area: float = Field(gt=0)
+    use: str = Field(min_length=1, max_length=100)
+    owner_unit_id: str
+
+
+class LandParcelRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    certificate_no: str | None
+    location: str
+    area: float
+    use: str
+    owner_unit_id: str
+    created_at: datetime
+
+
+class BuildingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field(min_length=1, max_length=300)
+    land_parcel_id: str | None = None
+    owner_unit_id: str
+    title_certificate_no: str | None = Field(default=None, max_length=100)
+    gross_area: float = Field(gt=0)
+    usable_area: float | None = Field(default=None, gt=0)
+    built_year: int | None = Field(default=None, ge=1800, le=2100)
+    use: BuildingUse
+
+
+class BuildingUpdate(BaseModel):
+    """What may be corrected on a building in place; title and ownership change only
+    through the change register (transfer_title)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    address: str | None = Field(default=None, min_length=1, max_length=300)
+    gross_area: float | None = Field(default=None, gt=0)
+    usable_area: float | None = Field(default=None, gt=0)
+    built_year: int | None = Field(default=None, ge=1800, le=2100)
+    use: BuildingUse | None = None
+
+
+class BuildingRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    address: str
+    land_parcel_id: str | None
+    owner_unit_id: str
+    title_certificate_no: str | None
+    gross_area: float
+    usable_area: float | None
+    built_year: int | None
+    use: BuildingUse
+    disposed: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class RoomCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    building_id: str
+    floor: int = Field(ge=-10, le=200)
+    number: str = Field(min_length=1, max_length=32)
+    usable_area: float = Field(gt=0)
+    kind: RoomKind
+    leader_office: bool = False
+
+
+class RoomRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    building_id: str
+    floor: int
+    number: str
+    usable_area: float
+    kind: RoomKind
+    leader_office: bool
+    occupant_unit_id: str | None
+    disposed: bool
+    version: int
+    created_at: datetime
