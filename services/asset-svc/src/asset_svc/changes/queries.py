@@ -1,0 +1,77 @@
+"""Who held which room on a given day, derived from the change register.
+
+Each change row of a room records the occupant after it (`occupant_after`); the occupant on
+day D is that of the room's last change effective on or before D (ties broken by the order
+of recording). Today's answer is also kept on `rooms.occupant_unit_id` for speed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asset_svc.changes.models import ChangeRoom, PropertyChange
+from asset_svc.register.models import Room
+
+
+def occupants_as_of(as_of: date) -> Select:
+    """A query of (room_id, occupant_unit_id) for every room with a change by `as_of`;
+    occupant_unit_id is None for a room that was empty (reclaimed, disposed) that day."""
+    ranked = (
+        select(
+            ChangeRoom.room_id.label("room_id"),
+            ChangeRoom.occupant_after.label("occupant_unit_id"),
+            func.row_number()
+            .over(
+                partition_by=ChangeRoom.room_id,
+                order_by=(PropertyChange.effective_date.desc(), PropertyChange.seq.desc()),
+            )
+            .label("rank"),
+        )
+        .join(PropertyChange, PropertyChange.id == ChangeRoom.change_id)
+        .where(PropertyChange.effective_date <= as_of)
+        .subquery()
+    )
+    return select(ranked.c.room_id, ranked.c.occupant_unit_id).where(ranked.c.rank == 1)
+
+
+async def rooms_of_unit(
+    session: AsyncSession, unit_id: str, as_of: date | None = None
+) -> list[Room]:
+    """The rooms allocated to `unit_id` today, or on `as_of`."""
+    if as_of is None:
+        query = select(Room).where(Room.occupant_unit_id == unit_id, Room.disposed.is_(False))
+    else:
+        held = occupants_as_of(as_of).subquery()
+        query = select(Room).join(
+            held, and_(held.c.room_id == Room.id, held.c.occupant_unit_id == unit_id)
+        )
+    return list((await session.execute(query.order_by(Room.building_id, Room.number))).scalars())
+
+
+async def area_by_unit_and_kind(
+    session: AsyncSession, as_of: date | None = None
+) -> dict[str, dict[str, float]]:
+    """Usable area held by every unit, per room kind, today or on `as_of` (one query)."""
+    if as_of is None:
+        holder = Room.occupant_unit_id
+        query = (
+            select(holder, Room.kind, func.sum(Room.usable_area))
+            .where(holder.is_not(None), Room.disposed.is_(False))
+            .group_by(holder, Room.kind)
+        )
+    else:
+        held = occupants_as_of(as_of).subquery()
+        holder = held.c.occupant_unit_id
+        query = (
+            select(holder, Room.kind, func.sum(Room.usable_area))
+            .join(held, held.c.room_id == Room.id)
+            .where(holder.is_not(None))
+            .group_by(holder, Room.kind)
+        )
+    areas: dict[str, dict[str, float]] = {}
+    for unit_id, kind, area in await session.execute(query):
+        areas.setdefault(unit_id, {})[kind] = float(area or 0)
+    return areas
