@@ -1,4 +1,6 @@
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -6,6 +8,9 @@ import pytest
 from asset_svc.config import Settings
 from asset_svc.database import MIGRATIONS
 from asset_svc.main import create_app
+
+# Helpers the tests share (holdings.py) live beside them, not in the package.
+sys.path.insert(0, str(Path(__file__).parent / "register"))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from asset_svc.scope import ensure_may_see_unit, visible_unit_id
 from asset_svc.units.models import Unit, UnitCreate, UnitLevel, UnitRead, UnitUpdate
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
@@ -13,7 +14,10 @@ from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
 
 
-async def get_unit(*, session: AsyncSession, unit_id: str) -> Unit:
+async def get_unit(*, session: AsyncSession, unit_id: str, viewer: Principal | None = None) -> Unit:
+    """The unit; `viewer`, when given, must be allowed to see it."""
+    if viewer is not None:
+        ensure_may_see_unit(viewer, unit_id)
     unit = await session.get(Unit, unit_id)
     if unit is None:
         raise NotFound(f"no unit {unit_id}")
@@ -23,12 +27,16 @@ async def get_unit(*, session: AsyncSession, unit_id: str) -> Unit:
 async def list_units(
     *,
     session: AsyncSession,
+    viewer: Principal,
     page: PageParams,
     parent_id: str | None = None,
     level: UnitLevel | None = None,
     q: str | None = None,
 ) -> tuple[list[Unit], int]:
     query = select(Unit).order_by(Unit.code)
+    own = visible_unit_id(viewer)
+    if own is not None:
+        query = query.where(Unit.id == own)
     if parent_id is not None:
         query = query.where(Unit.parent_id == parent_id)
     if level is not None:

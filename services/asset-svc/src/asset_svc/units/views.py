@@ -28,21 +28,21 @@ async def create_unit(data: UnitCreate, session: SessionDep, actor: AdminOnly, r
 @router.get("", response_model=Page[UnitRead])
 async def list_units(
     session: SessionDep,
-    _: CurrentUser,
+    viewer: CurrentUser,
     page: PageQuery,
     parent_id: str | None = None,
     level: UnitLevel | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
 ):
     items, total = await service.list_units(
-        session=session, page=page, parent_id=parent_id, level=level, q=q
+        session=session, viewer=viewer, page=page, parent_id=parent_id, level=level, q=q
     )
     return {"items": items, "total": total}
 
 
 @router.get("/{unit_id}", response_model=UnitRead)
-async def get_unit(unit_id: str, session: SessionDep, response: Response):
-    unit = await service.get_unit(session=session, unit_id=unit_id)
+async def get_unit(unit_id: str, session: SessionDep, viewer: CurrentUser, response: Response):
+    unit = await service.get_unit(session=session, unit_id=unit_id, viewer=viewer)
     response.headers["ETag"] = etag_of(unit.version)
     return unit
 

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from pydantic import BaseModel
+
+from asset_svc.changes import service
+from asset_svc.changes.models import ChangeCreate, ChangeRead, ChangeType, PropertyChange
+from asset_svc.register.models import RoomRead
+from asset_svc.register.service import get_room
+from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.deps import SessionDep
+from guanjia_shared.pagination import Page, PageQuery
+
+router = APIRouter(prefix="/api/v1/asset", dependencies=[Depends(current_user)])
+AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+# The register of changes is the bureau's own book; served units see their rooms' history.
+RegisterReader = Annotated[
+    Principal, Depends(require_roles(Role.admin, Role.leader, Role.auditor, Role.dept_head))
+]
+
+
+class OccupancyRead(BaseModel):
+    unit_id: str
+    as_of: date
+    rooms: list[RoomRead]
+    room_count: int
+    total_area: float
+    area_by_kind: dict[str, float]
+
+
+class HistoryEntry(BaseModel):
+    kind: str
+    date: date
+    recorded_at: datetime
+    model_config = {"extra": "allow"}
+
+
+def _read(change: PropertyChange, room_ids: list[str]) -> ChangeRead:
+    return ChangeRead.model_validate({**change.model_dump(), "room_ids": room_ids})
+
+
+@router.post(
+    "/changes", status_code=status.HTTP_201_CREATED, response_model=ChangeRead, tags=["changes"]
+)
+async def record_change(data: ChangeCreate, session: SessionDep, actor: AdminOnly):
+    change = await service.record_change(session=session, data=data, actor=actor)
+    rooms = await service.change_room_ids(session, [change.id])
+    return _read(change, rooms[change.id])
+
+
+@router.get("/changes", response_model=Page[ChangeRead], tags=["changes"])
+async def list_changes(
+    session: SessionDep,
+    _: RegisterReader,
+    page: PageQuery,
+    type: ChangeType | None = None,
+    unit_id: str | None = None,
+    building_id: str | None = None,
+    room_id: str | None = None,
+    effective_from: date | None = None,
+    effective_to: date | None = None,
+):
+    changes, total = await service.list_changes(
+        session=session,
+        page=page,
+        type=type,
+        unit_id=unit_id,
+        building_id=building_id,
+        room_id=room_id,
+        effective_from=effective_from,
+        effective_to=effective_to,
+    )
+    rooms = await service.change_room_ids(session, [change.id for change in changes])
+    return {"items": [_read(change, rooms[change.id]) for change in changes], "total": total}
+
+
+@router.get("/changes/{change_id}", response_model=ChangeRead, tags=["changes"])
+async def get_change(change_id: str, session: SessionDep, _: RegisterReader):
+    change = await service.get_change(session=session, change_id=change_id)
+    rooms = await service.change_room_ids(session, [change.id])
+    return _read(change, rooms[change.id])
+
+
+@router.get("/rooms/{room_id}/history", response_model=list[HistoryEntry], tags=["rooms"])
+async def room_history(room_id: str, session: SessionDep, viewer: CurrentUser):
+    room = await get_room(session=session, room_id=room_id, viewer=viewer)
+    return await service.room_history(session=session, room=room)
+
+
+@router.get("/units/{unit_id}/occupancy", response_model=OccupancyRead, tags=["units"])
+async def unit_occupancy(
+    unit_id: str, session: SessionDep, viewer: CurrentUser, as_of: date | None = None
+):
+    return await service.unit_occupancy(
+        session=session, unit_id=unit_id, as_of=as_of, viewer=viewer
+    )

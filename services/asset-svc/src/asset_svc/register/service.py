@@ -1,0 +1,226 @@
+"""The rules of the register: what a parcel, building or room must name, and who sees it."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asset_svc.register.models import (
+    Building,
+    BuildingCreate,
+    BuildingRead,
+    BuildingUpdate,
+    BuildingUse,
+    LandParcel,
+    LandParcelCreate,
+    Room,
+    RoomCreate,
+    RoomKind,
+)
+from asset_svc.scope import sees_leader_offices, visible_unit_id
+from asset_svc.units.models import Unit
+from guanjia_shared.auth import Principal
+from guanjia_shared.clock import now
+from guanjia_shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from guanjia_shared.outbox import record_event
+from guanjia_shared.pagination import PageParams, fetch_page
+
+
+async def _ensure_exists(session: AsyncSession, model: type, key: str, field: str) -> None:
+    if await session.get(model, key) is None:
+        raise InvalidInput(
+            f"{field} names nothing known: {key}",
+            errors=[{"detail": "unknown reference", "pointer": f"#/{field}"}],
+        )
+
+
+# Land parcels
+
+
+async def create_land_parcel(*, session: AsyncSession, data: LandParcelCreate) -> LandParcel:
+    await _ensure_exists(session, Unit, data.owner_unit_id, "owner_unit_id")
+    parcel = LandParcel(**data.model_dump())
+    session.add(parcel)
+    await session.commit()
+    return parcel
+
+
+async def get_land_parcel(
+    *, session: AsyncSession, parcel_id: str, viewer: Principal
+) -> LandParcel:
+    parcel = await session.get(LandParcel, parcel_id)
+    own = visible_unit_id(viewer)
+    if parcel is None or (own is not None and parcel.owner_unit_id != own):
+        raise NotFound(f"no land parcel {parcel_id}")
+    return parcel
+
+
+async def list_land_parcels(
+    *, session: AsyncSession, viewer: Principal, page: PageParams, owner_unit_id: str | None
+) -> tuple[list[LandParcel], int]:
+    query = select(LandParcel).order_by(LandParcel.location, LandParcel.id)
+    own = visible_unit_id(viewer)
+    if own is not None:
+        query = query.where(LandParcel.owner_unit_id == own)
+    if owner_unit_id is not None:
+        query = query.where(LandParcel.owner_unit_id == owner_unit_id)
+    return await fetch_page(session, query, page)
+
+
+# Buildings
+
+
+async def _record_building_event(
+    session: AsyncSession, event_type: str, building: Building
+) -> None:
+    data = BuildingRead.model_validate(building).model_dump(mode="json")
+    await record_event(session, event_type, subject=building.id, data=data)
+
+
+async def create_building(*, session: AsyncSession, data: BuildingCreate) -> Building:
+    await _ensure_exists(session, Unit, data.owner_unit_id, "owner_unit_id")
+    if data.land_parcel_id is not None:
+        await _ensure_exists(session, LandParcel, data.land_parcel_id, "land_parcel_id")
+    if data.usable_area is not None and data.usable_area > data.gross_area:
+        raise InvalidInput(
+            "usable area cannot exceed gross area",
+            errors=[{"detail": "larger than gross_area", "pointer": "#/usable_area"}],
+        )
+    building = Building(**{**data.model_dump(), "use": data.use.value})
+    session.add(building)
+    await session.flush()
+    await _record_building_event(session, "asset.building.created", building)
+    await session.commit()
+    return building
+
+
+def _buildings_visible_to(viewer: Principal):
+    query = select(Building)
+    own = visible_unit_id(viewer)
+    if own is not None:
+        holds_a_room = select(Room.id).where(
+            Room.building_id == Building.id, Room.occupant_unit_id == own
+        )
+        query = query.where(or_(Building.owner_unit_id == own, holds_a_room.exists()))
+    return query
+
+
+async def get_building(*, session: AsyncSession, building_id: str, viewer: Principal) -> Building:
+    building = await session.scalar(_buildings_visible_to(viewer).where(Building.id == building_id))
+    if building is None:
+        raise NotFound(f"no building {building_id}")
+    return building
+
+
+async def list_buildings(
+    *,
+    session: AsyncSession,
+    viewer: Principal,
+    page: PageParams,
+    owner_unit_id: str | None = None,
+    use: BuildingUse | None = None,
+) -> tuple[list[Building], int]:
+    query = _buildings_visible_to(viewer).order_by(Building.name, Building.id)
+    if owner_unit_id is not None:
+        query = query.where(Building.owner_unit_id == owner_unit_id)
+    if use is not None:
+        query = query.where(Building.use == use.value)
+    return await fetch_page(session, query, page)
+
+
+async def update_building(
+    *,
+    session: AsyncSession,
+    building_id: str,
+    data: BuildingUpdate,
+    expected_version: int | None,
+) -> Building:
+    building = await session.get(Building, building_id)
+    if building is None:
+        raise NotFound(f"no building {building_id}")
+    if building.disposed:
+        raise Conflict("a disposed building is not changed", rule="no-change-after-disposal")
+    if expected_version is not None and expected_version != building.version:
+        raise PreconditionFailed(
+            f"building {building_id} is at version {building.version}, not {expected_version}"
+        )
+    for field, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(building, field, value.value if isinstance(value, BuildingUse) else value)
+    if building.usable_area is not None and building.usable_area > building.gross_area:
+        raise InvalidInput(
+            "usable area cannot exceed gross area",
+            errors=[{"detail": "larger than gross_area", "pointer": "#/usable_area"}],
+        )
+    building.version += 1
+    building.updated_at = now()
+    await session.flush()
+    await _record_building_event(session, "asset.building.updated", building)
+    await session.commit()
+    return building
+
+
+# Rooms
+
+
+def rooms_visible_to(viewer: Principal):
+    """Rooms a caller may see: a unit's staff their unit's; leader offices only to a few."""
+    query = select(Room)
+    own = visible_unit_id(viewer)
+    if own is not None:
+        query = query.where(Room.occupant_unit_id == own)
+    if not sees_leader_offices(viewer):
+        query = query.where(Room.leader_office.is_(False))
+    return query
+
+
+async def create_room(*, session: AsyncSession, data: RoomCreate) -> Room:
+    building = await session.get(Building, data.building_id)
+    if building is None:
+        raise InvalidInput(
+            f"building_id names nothing known: {data.building_id}",
+            errors=[{"detail": "unknown reference", "pointer": "#/building_id"}],
+        )
+    if building.disposed:
+        raise Conflict("a disposed building takes no new rooms", rule="no-change-after-disposal")
+    taken = await session.scalar(
+        select(Room.id).where(Room.building_id == data.building_id, Room.number == data.number)
+    )
+    if taken is not None:
+        raise Conflict(
+            f"room {data.number} already exists in this building", rule="unique-room-number"
+        )
+    room = Room(**{**data.model_dump(), "kind": data.kind.value})
+    session.add(room)
+    await session.commit()
+    return room
+
+
+async def get_room(*, session: AsyncSession, room_id: str, viewer: Principal) -> Room:
+    room = await session.scalar(rooms_visible_to(viewer).where(Room.id == room_id))
+    if room is None:
+        raise NotFound(f"no room {room_id}")
+    return room
+
+
+async def list_rooms(
+    *,
+    session: AsyncSession,
+    viewer: Principal,
+    page: PageParams,
+    building_id: str | None = None,
+    occupant_unit_id: str | None = None,
+    kind: RoomKind | None = None,
+    vacant: bool | None = None,
+) -> tuple[list[Room], int]:
+    query = rooms_visible_to(viewer).order_by(Room.building_id, Room.floor, Room.number)
+    if building_id is not None:
+        query = query.where(Room.building_id == building_id)
+    if occupant_unit_id is not None:
+        query = query.where(Room.occupant_unit_id == occupant_unit_id)
+    if kind is not None:
+        query = query.where(Room.kind == kind.value)
+    if vacant is not None:
+        query = query.where(
+            Room.occupant_unit_id.is_(None) if vacant else Room.occupant_unit_id.is_not(None)
+        )
+    return await fetch_page(session, query, page)

@@ -1,0 +1,176 @@
+"""The register: parcels, buildings and rooms, what each must name, and who sees what."""
+
+from holdings import API, change, make_building, make_rooms, make_unit
+
+from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.streams import published_events
+
+
+async def test_a_building_with_its_rooms_is_registered_and_published(
+    client, admin, nats_server_url, event_namespace
+):
+    owner = await make_unit(client, admin)
+    parcel = await client.post(
+        f"{API}/land-parcels",
+        json={
+            "location": "中原路233号",
+            "area": 5000,
+            "use": "机关团体用地",
+            "owner_unit_id": owner,
+        },
+        headers=admin,
+    )
+    assert parcel.status_code == 201, parcel.text
+    building = await make_building(client, admin, owner, land_parcel_id=parcel.json()["id"])
+    assert building["use"] == "office" and building["land_parcel_id"] == parcel.json()["id"]
+    [room_id] = await make_rooms(client, admin, building["id"], [18.5])
+    room = (await client.get(f"{API}/rooms/{room_id}", headers=admin)).json()
+    assert room["occupant_unit_id"] is None and room["usable_area"] == 18.5
+
+    async def building_created():
+        events = await published_events(nats_server_url, event_namespace, "asset")
+        assert "asset.building.created" in [event.short_type for event in events]
+
+    await eventually(building_created)
+
+
+async def test_an_unknown_use_or_kind_is_refused(client, admin):
+    owner = await make_unit(client, admin)
+    bad_use = await client.post(
+        f"{API}/buildings",
+        json={
+            "name": "x",
+            "address": "y",
+            "owner_unit_id": owner,
+            "gross_area": 1,
+            "use": "casino",
+        },
+        headers=admin,
+    )
+    assert bad_use.status_code == 422
+    assert bad_use.json()["errors"][0]["pointer"] == "#/use"
+    building = await make_building(client, admin, owner)
+    bad_kind = await client.post(
+        f"{API}/rooms",
+        json={
+            "building_id": building["id"],
+            "floor": 1,
+            "number": "1",
+            "usable_area": 9,
+            "kind": "ballroom",
+        },
+        headers=admin,
+    )
+    assert bad_kind.status_code == 422
+
+
+async def test_usable_area_cannot_exceed_gross_area(client, admin):
+    owner = await make_unit(client, admin)
+    answer = await client.post(
+        f"{API}/buildings",
+        json={
+            "name": "x",
+            "address": "y",
+            "owner_unit_id": owner,
+            "gross_area": 100,
+            "usable_area": 120,
+            "use": "office",
+        },
+        headers=admin,
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["pointer"] == "#/usable_area"
+
+
+async def test_a_room_number_is_unique_within_its_building(client, admin):
+    owner = await make_unit(client, admin)
+    building = await make_building(client, admin, owner)
+    await make_rooms(client, admin, building["id"], [20])
+    again = await client.post(
+        f"{API}/rooms",
+        json={
+            "building_id": building["id"],
+            "floor": 1,
+            "number": "101",
+            "usable_area": 9,
+            "kind": "office",
+        },
+        headers=admin,
+    )
+    assert again.status_code == 409
+    assert again.json()["rule"] == "unique-room-number"
+
+
+async def test_unit_staff_see_only_their_own_units_rooms_and_unit(client, admin, token_mint):
+    mine, theirs = await make_unit(client, admin, "甲局"), await make_unit(client, admin, "乙局")
+    building = await make_building(client, admin, theirs)
+    my_room, their_room = await make_rooms(client, admin, building["id"], [20, 30])
+    await change(client, admin, "allocate", room_ids=[my_room], unit_id=mine)
+    await change(client, admin, "allocate", room_ids=[their_room], unit_id=theirs)
+    staff = token_mint.headers("unit_staff", unit_id=mine)
+
+    rooms = (await client.get(f"{API}/rooms", headers=staff)).json()
+    assert [room["id"] for room in rooms["items"]] == [my_room]
+    assert (await client.get(f"{API}/rooms/{their_room}", headers=staff)).status_code == 404
+    units = (await client.get(f"{API}/units", headers=staff)).json()
+    assert [unit["id"] for unit in units["items"]] == [mine]
+    assert (await client.get(f"{API}/units/{theirs}", headers=staff)).status_code == 403
+    # The building is another unit's, but holds a room of theirs: they see it.
+    assert (await client.get(f"{API}/buildings/{building['id']}", headers=staff)).status_code == 200
+
+
+async def test_a_leaders_office_is_shown_only_to_admin_leader_and_auditor(
+    client, admin, token_mint
+):
+    unit = await make_unit(client, admin)
+    building = await make_building(client, admin, unit)
+    answer = await client.post(
+        f"{API}/rooms",
+        json={
+            "building_id": building["id"],
+            "floor": 8,
+            "number": "801",
+            "usable_area": 42,
+            "kind": "office",
+            "leader_office": True,
+        },
+        headers=admin,
+    )
+    room_id = answer.json()["id"]
+    for role in ("leader", "auditor", "admin"):
+        seen = await client.get(f"{API}/rooms/{room_id}", headers=token_mint.headers(role))
+        assert seen.status_code == 200, role
+    for role in ("agent", "dept_head"):
+        hidden = await client.get(f"{API}/rooms/{room_id}", headers=token_mint.headers(role))
+        assert hidden.status_code == 404, role
+        listing = await client.get(f"{API}/rooms", headers=token_mint.headers(role))
+        assert listing.json()["total"] == 0
+
+
+async def test_only_an_admin_registers_property(client, admin, token_mint):
+    owner = await make_unit(client, admin)
+    answer = await client.post(
+        f"{API}/buildings",
+        json={
+            "name": "x",
+            "address": "y",
+            "owner_unit_id": owner,
+            "gross_area": 10,
+            "use": "office",
+        },
+        headers=token_mint.headers("leader"),
+    )
+    assert answer.status_code == 403
+    assert (await client.get(f"{API}/buildings", headers=admin)).json()["total"] == 0
+
+
+async def test_a_building_update_needs_the_current_version(client, admin):
+    owner = await make_unit(client, admin)
+    building = await make_building(client, admin, owner)
+    url = f"{API}/buildings/{building['id']}"
+    renamed = await client.patch(url, json={"name": "新楼名"}, headers={**admin, "If-Match": '"1"'})
+    assert renamed.status_code == 200 and renamed.json()["version"] == 2
+    stale = await client.patch(url, json={"name": "再改"}, headers={**admin, "If-Match": '"1"'})
+    assert stale.status_code == 412
+    title = await client.patch(url, json={"owner_unit_id": owner}, headers=admin)
+    assert title.status_code == 422  # ownership moves only by transfer_title
