@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format migrate install clean
+.PHONY: run test lint format migrate bench install clean
 
 run: $(SYNCED)
 	$(VENV)/bin/guanjia-dev
@@ -34,6 +34,10 @@ format: $(SYNCED)
 migrate: $(SYNCED)
 	@for service in $(SERVICES); do $(VENV)/bin/$$service-svc migrate || exit 1; done
 	$(VENV)/bin/guanjia-gateway migrate
+
+# Benchmarks: figures, never part of `make test`.
+bench: $(SYNCED)
+	$(VENV)/bin/python bench/asset_import.py
 
 install: $(SYNCED)
 

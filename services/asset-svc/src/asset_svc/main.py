@@ -2,6 +2,7 @@ from asset_svc.changes.repairs import repair_subscription
 from asset_svc.changes.views import router as changes_router
 from asset_svc.config import Settings, get_settings
 from asset_svc.database import MIGRATIONS
+from asset_svc.imports.views import router as imports_router
 from asset_svc.register.views import router as register_router
 from asset_svc.units.views import router as units_router
 from guanjia_shared.app import GuanjiaApp, create_service_app
@@ -12,7 +13,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
         settings=settings or get_settings(),
         title="Guanjia asset-svc",
         description="The register of state-owned offices, land and housing.",
-        routers=[units_router, register_router, changes_router],
+        routers=[units_router, register_router, changes_router, imports_router],
         migrations=MIGRATIONS,
         subscriptions=[repair_subscription()],
     )
