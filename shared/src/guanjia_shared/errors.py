@@ -114,6 +114,11 @@ class InvalidInput(DomainError):
         super().__init__(detail, errors=errors or [])
 
 
+def invalid_field(detail: str, pointer: str) -> InvalidInput:
+    """A 422 for one field at fault, `pointer` being its JSON pointer (`#/unit_id`)."""
+    return InvalidInput(detail, errors=[{"detail": detail, "pointer": pointer}])
+
+
 class RateLimited(DomainError):
     status, slug, title = 429, "rate-limited", "Too many requests"
 

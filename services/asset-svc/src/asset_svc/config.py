@@ -1,3 +1,4 @@
+from decimal import Decimal
 from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
@@ -10,6 +11,11 @@ class Settings(BaseServiceSettings):
 
     service_name: str = "asset"
     port: int = 8001
+    # 修缮管理办法: the highest estimated cost per m² (yuan) an admin may approve alone, and
+    # the fewest years between two renovations of the same room; beyond either, a leader
+    # approves with a reason. The bureau sets both in its own rules, hence settings.
+    renovation_cost_cap_per_m2: Decimal = Decimal("1500")
+    renovation_min_years_between: int = 8
 
 
 @lru_cache

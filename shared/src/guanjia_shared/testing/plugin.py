@@ -19,7 +19,7 @@ import httpx
 import nats
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import MetaData, Table, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -91,6 +91,7 @@ class _DatabaseCache:
         self.run_id = uuid.uuid4().hex[:8]
         self.sqlite_templates: dict[str, Path] = {}
         self.postgres_databases: dict[str, str] = {}
+        self.postgres_seeds: dict[str, list[tuple[Table, list[dict]]]] = {}
 
     async def sqlite(self, migrations: str, destination: Path) -> str:
         if migrations not in self.sqlite_templates:
@@ -114,27 +115,9 @@ class _DatabaseCache:
             url = server.set(database=name).render_as_string(hide_password=False)
             await upgrade_database_async(migrations, url)
             self.postgres_databases[migrations] = url
+            self.postgres_seeds[migrations] = await _seeded_rows(url)
         url = self.postgres_databases[migrations]
-        engine = create_async_engine(url)
-        try:
-            async with engine.begin() as connection:
-                tables = (
-                    (
-                        await connection.execute(
-                            text(
-                                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                                "AND tablename <> 'alembic_version'"
-                            )
-                        )
-                    )
-                    .scalars()
-                    .all()
-                )
-                if tables:
-                    names = ", ".join(f'"{table}"' for table in tables)
-                    await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        finally:
-            await engine.dispose()
+        await _empty_but_for_seeds(url, self.postgres_seeds[migrations])
         return url
 
     def drop_postgres_databases(self) -> None:
@@ -156,6 +139,51 @@ class _DatabaseCache:
                 await admin.dispose()
 
         asyncio.run(_drop())
+
+
+async def _seeded_rows(url: str) -> list[tuple[Table, list[dict]]]:
+    """The rows the migrations themselves wrote (reference data such as the space
+    standards), table by table in foreign-key order, to put back after each emptying."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            metadata = MetaData()
+            await connection.run_sync(metadata.reflect)
+            seeds = []
+            for table in metadata.sorted_tables:
+                if table.name == "alembic_version":
+                    continue
+                rows = (await connection.execute(select(table))).mappings().all()
+                if rows:
+                    seeds.append((table, [dict(row) for row in rows]))
+            return seeds
+    finally:
+        await engine.dispose()
+
+
+async def _empty_but_for_seeds(url: str, seeds: list[tuple[Table, list[dict]]]) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            tables = (
+                (
+                    await connection.execute(
+                        text(
+                            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                            "AND tablename <> 'alembic_version'"
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if tables:
+                names = ", ".join(f'"{table}"' for table in tables)
+                await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for table, rows in seeds:
+                await connection.execute(insert(table), rows)
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture(scope="session")

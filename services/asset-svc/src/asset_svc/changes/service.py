@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc.bureau_time import bureau_date, bureau_today
 from asset_svc.changes.models import (
     FORBIDDEN_CHANGE_TYPES,
     ChangeCreate,
@@ -19,27 +19,23 @@ from asset_svc.changes.models import (
     RepairRecord,
 )
 from asset_svc.changes.queries import rooms_of_unit
+from asset_svc.compliance.service import publish_if_over_standard
 from asset_svc.register.models import Building, Room, RoomKind
 from asset_svc.scope import ensure_may_see_unit, sees_leader_offices
 from asset_svc.units.models import Unit
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
-from guanjia_shared.errors import Conflict, InvalidInput, NotFound
+from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
 
-# Effective dates are the bureau's calendar days.
-BUREAU_TIMEZONE = ZoneInfo("Asia/Shanghai")
 # Serialises recording on PostgreSQL, so guards read a settled state and `seq` is gapless
 # (SQLite serialises writers already).
 CHANGE_REGISTER_LOCK = 7_310_001
 NEEDS_UNIT = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.transfer_title})
 NEEDS_ROOMS = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.reclaim})
 NEEDS_BUILDING = frozenset({ChangeType.acquire, ChangeType.transfer_title})
-
-
-def _field_error(detail: str, pointer: str) -> InvalidInput:
-    return InvalidInput(detail, errors=[{"detail": detail, "pointer": pointer}])
+ROOM_MOVES = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.reclaim})
 
 
 async def _lock_register(session: AsyncSession) -> None:
@@ -54,6 +50,16 @@ async def record_change(
 ) -> PropertyChange:
     """Check `data` against the register as it stands, then write the change, the rooms'
     new occupants and its events in one transaction."""
+    change = await write_change(session=session, data=data, actor=actor)
+    await session.commit()
+    return change
+
+
+async def write_change(
+    *, session: AsyncSession, data: ChangeCreate, actor: Principal
+) -> PropertyChange:
+    """`record_change` inside the caller's transaction, for rules that record a change as
+    part of their own (a renovation's acceptance); the caller commits."""
     if data.type in FORBIDDEN_CHANGE_TYPES:
         # 2017 管理办法: office space is not to be leased out or lent to others.
         raise Conflict(
@@ -67,11 +73,11 @@ async def record_change(
     rooms = await _load_rooms(session, data.room_ids or [])
     building = await _load_building(session, data.building_id)
     if data.unit_id is not None and await session.get(Unit, data.unit_id) is None:
-        raise _field_error(f"unknown unit {data.unit_id}", "#/unit_id")
+        raise invalid_field(f"unknown unit {data.unit_id}", "#/unit_id")
     if data.corrects_change_id is not None and (
         await session.get(PropertyChange, data.corrects_change_id) is None
     ):
-        raise _field_error(f"unknown change {data.corrects_change_id}", "#/corrects_change_id")
+        raise invalid_field(f"unknown change {data.corrects_change_id}", "#/corrects_change_id")
 
     _guard_not_disposed(rooms, building)
     await _guard_date_order(session, data.effective_date, rooms, building)
@@ -104,22 +110,24 @@ async def record_change(
             room.disposed = True
     await session.flush()
     await _record_change_events(session, change, rooms)
-    await session.commit()
+    if change_type in ROOM_MOVES:
+        moved_between = [unit for unit in (change.unit_id, change.from_unit_id) if unit]
+        await publish_if_over_standard(session=session, unit_ids=moved_between)
     return change
 
 
 def _check_shape(change_type: ChangeType, data: ChangeCreate) -> None:
     if change_type in NEEDS_UNIT and data.unit_id is None:
-        raise _field_error(f"a {change_type.value} names the unit it is for", "#/unit_id")
+        raise invalid_field(f"a {change_type.value} names the unit it is for", "#/unit_id")
     if change_type in NEEDS_ROOMS and not data.room_ids:
-        raise _field_error(f"a {change_type.value} names its rooms", "#/room_ids")
+        raise invalid_field(f"a {change_type.value} names its rooms", "#/room_ids")
     if change_type in NEEDS_BUILDING and data.building_id is None:
-        raise _field_error(f"a {change_type.value} names its building", "#/building_id")
+        raise invalid_field(f"a {change_type.value} names its building", "#/building_id")
     if data.room_ids and len(set(data.room_ids)) != len(data.room_ids):
-        raise _field_error("a room is named twice", "#/room_ids")
-    if data.effective_date > now().astimezone(BUREAU_TIMEZONE).date():
+        raise invalid_field("a room is named twice", "#/room_ids")
+    if data.effective_date > bureau_today():
         # The register records what has happened; current occupancy is kept from it.
-        raise _field_error("a change cannot take effect in the future", "#/effective_date")
+        raise invalid_field("a change cannot take effect in the future", "#/effective_date")
 
 
 async def _load_rooms(session: AsyncSession, room_ids: list[str]) -> list[Room]:
@@ -132,7 +140,7 @@ async def _load_rooms(session: AsyncSession, room_ids: list[str]) -> list[Room]:
     )
     missing = sorted(set(room_ids) - {room.id for room in rooms})
     if missing:
-        raise _field_error(f"unknown rooms: {', '.join(missing)}", "#/room_ids")
+        raise invalid_field(f"unknown rooms: {', '.join(missing)}", "#/room_ids")
     return rooms
 
 
@@ -141,7 +149,7 @@ async def _load_building(session: AsyncSession, building_id: str | None) -> Buil
         return None
     building = await session.get(Building, building_id)
     if building is None:
-        raise _field_error(f"unknown building {building_id}", "#/building_id")
+        raise invalid_field(f"unknown building {building_id}", "#/building_id")
     return building
 
 
@@ -371,7 +379,7 @@ async def room_history(*, session: AsyncSession, room: Room) -> list[dict]:
         )
     )
     for repair in repairs.scalars():
-        local_day = repair.closed_at.astimezone(BUREAU_TIMEZONE).date()
+        local_day = bureau_date(repair.closed_at)
         entries.append(
             {
                 "kind": "repair",
@@ -404,7 +412,7 @@ async def unit_occupancy(
     listed = rooms if sees_leader_offices(viewer) else [r for r in rooms if not r.leader_office]
     return {
         "unit_id": unit_id,
-        "as_of": (as_of or now().astimezone(BUREAU_TIMEZONE).date()).isoformat(),
+        "as_of": (as_of or bureau_today()).isoformat(),
         "rooms": listed,
         "room_count": len(rooms),
         "total_area": round(sum(area_by_kind.values()), 2),

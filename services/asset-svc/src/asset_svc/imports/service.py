@@ -4,9 +4,9 @@ written in one transaction or none is, with the errors listed row by row."""
 from __future__ import annotations
 
 import io
-from zipfile import BadZipFile
 from collections.abc import Iterator
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException

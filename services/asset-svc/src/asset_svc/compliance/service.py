@@ -1,0 +1,212 @@
+"""The rules of space compliance: standard area = Σ headcount(rank) × area per person(rank),
+in the standard's version in force on the day and the staffing of that day; actual area =
+the usable area of the unit's office rooms that day. Over when actual exceeds standard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asset_svc.bureau_time import BUREAU_TIMEZONE, bureau_today
+from asset_svc.changes.queries import area_by_unit_and_kind, rooms_of_unit
+from asset_svc.compliance.export import compliance_workbook
+from asset_svc.compliance.models import (
+    AreaByClass,
+    ComplianceReport,
+    ComplianceStatus,
+    RankCompliance,
+    UnitCompliance,
+    UnitSpaceStatus,
+)
+from asset_svc.register.models import OFFICE_SPACE_KINDS, Room
+from asset_svc.staffing.queries import headcounts_by_unit
+from asset_svc.standards.models import SpaceStandard, ranks_of
+from asset_svc.standards.service import standards_in_force
+from asset_svc.units.models import Unit, UnitLevel
+from asset_svc.units.service import get_unit
+from guanjia_shared.auth import Principal
+from guanjia_shared.clock import now
+from guanjia_shared.outbox import record_event
+from guanjia_shared.pagination import PageParams
+
+
+def assess_unit(
+    unit: Unit,
+    *,
+    as_of: date,
+    standards: dict[tuple[str, str], SpaceStandard],
+    headcounts: dict[str, int],
+    area_by_kind: dict[str, float],
+) -> UnitCompliance:
+    lines = []
+    standard_area = 0.0
+    for rank in ranks_of(unit.level):
+        version = standards.get((unit.level, rank.code))
+        per_person = version.area_per_person if version is not None else None
+        headcount = headcounts.get(rank.code, 0)
+        standard_area += headcount * (per_person or 0.0)
+        lines.append(
+            RankCompliance(
+                rank=rank.code, label=rank.label, headcount=headcount, area_per_person=per_person
+            )
+        )
+    areas = AreaByClass(
+        **{kind.value: round(area_by_kind.get(kind.value, 0.0), 2) for kind in OFFICE_SPACE_KINDS}
+    )
+    standard_area = round(standard_area, 2)
+    difference = round(areas.office - standard_area, 2)
+    return UnitCompliance(
+        unit_id=unit.id,
+        unit_name=unit.name,
+        level=UnitLevel(unit.level),
+        as_of=as_of,
+        headcount_by_rank=lines,
+        total_headcount=sum(line.headcount for line in lines),
+        standard_area=standard_area,
+        actual_area=areas.office,
+        difference=difference,
+        status=ComplianceStatus.over if difference > 0 else ComplianceStatus.within,
+        excess=max(difference, 0.0),
+        area_by_class=areas,
+        office_space_area=round(sum(areas.model_dump().values()), 2),
+    )
+
+
+def _area_by_kind(rooms: Iterable[Room]) -> dict[str, float]:
+    areas: dict[str, float] = {}
+    for room in rooms:
+        areas[room.kind] = areas.get(room.kind, 0.0) + room.usable_area
+    return areas
+
+
+def _end_of_day(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=BUREAU_TIMEZONE)
+
+
+async def compute_compliance(
+    *, session: AsyncSession, as_of: date | None = None, unit_ids: list[str] | None = None
+) -> list[UnitCompliance]:
+    """Compliance of every unit (or of `unit_ids`), as things stand or on `as_of`.
+
+    All units take four queries (units, standards, staffing, areas), whatever their
+    number; a `unit_ids` list, a change's few units, reads each one's rooms on its own."""
+    day = as_of or bureau_today()
+    query = select(Unit).order_by(Unit.code)
+    if unit_ids is not None:
+        query = query.where(Unit.id.in_(unit_ids))
+    units = list((await session.execute(query)).scalars())
+    standards = await standards_in_force(session=session, as_of=day)
+    headcounts = await headcounts_by_unit(
+        session, unit_ids=unit_ids, recorded_before=_end_of_day(as_of) if as_of else None
+    )
+    if unit_ids is None:
+        areas = await area_by_unit_and_kind(session, as_of)
+    else:
+        areas = {
+            unit.id: _area_by_kind(await rooms_of_unit(session, unit.id, as_of)) for unit in units
+        }
+    return [
+        assess_unit(
+            unit,
+            as_of=day,
+            standards=standards,
+            headcounts=headcounts.get(unit.id, {}),
+            area_by_kind=areas.get(unit.id, {}),
+        )
+        for unit in units
+    ]
+
+
+async def unit_compliance(
+    *, session: AsyncSession, unit_id: str, viewer: Principal, as_of: date | None
+) -> UnitCompliance:
+    await get_unit(session=session, unit_id=unit_id, viewer=viewer)
+    [answer] = await compute_compliance(session=session, as_of=as_of, unit_ids=[unit_id])
+    return answer
+
+
+async def _report_rows(
+    session: AsyncSession, as_of: date | None, status: ComplianceStatus | None
+) -> list[UnitCompliance]:
+    rows = await compute_compliance(session=session, as_of=as_of)
+    return [row for row in rows if status is None or row.status is status]
+
+
+async def space_compliance_report(
+    *,
+    session: AsyncSession,
+    as_of: date | None,
+    status: ComplianceStatus | None,
+    page: PageParams,
+) -> ComplianceReport:
+    rows = await _report_rows(session, as_of, status)
+    return ComplianceReport(
+        items=rows[page.offset : page.offset + page.limit],
+        total=len(rows),
+        as_of=as_of or bureau_today(),
+        units_over=sum(row.status is ComplianceStatus.over for row in rows),
+    )
+
+
+async def space_compliance_spreadsheet(
+    *, session: AsyncSession, as_of: date | None, status: ComplianceStatus | None
+) -> tuple[str, bytes]:
+    """The whole report as an .xlsx file: its file name and content."""
+    day = as_of or bureau_today()
+    rows = await _report_rows(session, as_of, status)
+    return f"space-compliance-{day.isoformat()}.xlsx", compliance_workbook(rows, as_of=day)
+
+
+async def _lock_statuses(session: AsyncSession, unit_ids: list[str]) -> dict[str, UnitSpaceStatus]:
+    """The units' last known statuses, locked for this transaction on PostgreSQL; a unit
+    never checked before starts as within."""
+    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(UnitSpaceStatus)
+        .values(
+            [{"unit_id": unit_id, "status": "within", "checked_at": now()} for unit_id in unit_ids]
+        )
+        .on_conflict_do_nothing()
+    )
+    query = (
+        select(UnitSpaceStatus)
+        .where(UnitSpaceStatus.unit_id.in_(unit_ids))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {row.unit_id: row for row in (await session.execute(query)).scalars()}
+
+
+async def publish_if_over_standard(*, session: AsyncSession, unit_ids: list[str]) -> None:
+    """Record `asset.unit.over_standard` for each of `unit_ids` that the caller's change
+    (rooms allocated, staffing replaced) has just taken from within to over its standard.
+
+    Runs inside the caller's transaction, after its change is flushed; the caller commits.
+    """
+    found = await compute_compliance(session=session, unit_ids=sorted(set(unit_ids)))
+    if not found:
+        return
+    statuses = await _lock_statuses(session, [unit.unit_id for unit in found])
+    for unit in found:
+        known = statuses[unit.unit_id]
+        if unit.status is ComplianceStatus.over and known.status != ComplianceStatus.over:
+            await record_event(
+                session,
+                "asset.unit.over_standard",
+                subject=unit.unit_id,
+                data={
+                    "unit_id": unit.unit_id,
+                    "standard_area": unit.standard_area,
+                    "actual_area": unit.actual_area,
+                    "excess": unit.excess,
+                    "as_of": unit.as_of.isoformat(),
+                },
+            )
+        known.status = unit.status.value
+        known.checked_at = now()
+    await session.flush()

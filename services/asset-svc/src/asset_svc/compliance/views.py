@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Response
+
+from asset_svc.compliance import service
+from asset_svc.compliance.export import XLSX_MEDIA_TYPE
+from asset_svc.compliance.models import ComplianceReport, ComplianceStatus, UnitCompliance
+from asset_svc.scope import BUREAU_ROLES
+from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
+from guanjia_shared.deps import SessionDep
+from guanjia_shared.pagination import PageQuery
+
+router = APIRouter(
+    prefix="/api/v1/asset", tags=["space compliance"], dependencies=[Depends(current_user)]
+)
+# The city-wide report is the bureau's; a served unit reads its own unit's answer.
+BureauOnly = Annotated[Principal, Depends(require_roles(*BUREAU_ROLES))]
+
+
+@router.get("/units/{unit_id}/space-compliance", response_model=UnitCompliance)
+async def unit_compliance(
+    unit_id: str, session: SessionDep, viewer: CurrentUser, as_of: date | None = None
+):
+    return await service.unit_compliance(
+        session=session, unit_id=unit_id, viewer=viewer, as_of=as_of
+    )
+
+
+@router.get(
+    "/reports/space-compliance",
+    response_model=ComplianceReport,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+async def space_compliance_report(
+    session: SessionDep,
+    _: BureauOnly,
+    page: PageQuery,
+    as_of: date | None = None,
+    status: ComplianceStatus | None = None,
+    format: Literal["json", "xlsx"] = "json",
+):
+    """Every unit (or those of `status`); `format=xlsx` answers them all as a spreadsheet."""
+    if format == "xlsx":
+        filename, content = await service.space_compliance_spreadsheet(
+            session=session, as_of=as_of, status=status
+        )
+        disposition = f'attachment; filename="{filename}"'
+        return Response(
+            content, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": disposition}
+        )
+    return await service.space_compliance_report(
+        session=session, as_of=as_of, status=status, page=page
+    )
