@@ -20,6 +20,7 @@ from asset_svc.changes.models import (
 )
 from asset_svc.changes.queries import rooms_of_unit
 from asset_svc.compliance.service import publish_if_over_standard
+from asset_svc.register.links import room_ids_by
 from asset_svc.register.models import Building, Room, RoomKind
 from asset_svc.scope import ensure_may_see_unit, sees_leader_offices
 from asset_svc.units.models import Unit
@@ -297,15 +298,7 @@ async def _record_change_events(
 
 
 async def change_room_ids(session: AsyncSession, change_ids: list[str]) -> dict[str, list[str]]:
-    rows = await session.execute(
-        select(ChangeRoom.change_id, ChangeRoom.room_id)
-        .where(ChangeRoom.change_id.in_(change_ids))
-        .order_by(ChangeRoom.room_id)
-    )
-    rooms: dict[str, list[str]] = {change_id: [] for change_id in change_ids}
-    for change_id, room_id in rows:
-        rooms[change_id].append(room_id)
-    return rooms
+    return await room_ids_by(session, ChangeRoom.change_id, ChangeRoom.room_id, change_ids)
 
 
 async def get_change(*, session: AsyncSession, change_id: str) -> PropertyChange:

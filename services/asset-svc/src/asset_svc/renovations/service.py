@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from asset_svc.bureau_time import bureau_today
 from asset_svc.changes.models import ChangeCreate, ChangeRoom, ChangeType, PropertyChange
 from asset_svc.changes.service import write_change
+from asset_svc.register.links import room_ids_by
 from asset_svc.register.models import Building, Room
 from asset_svc.renovations.models import (
     Renovation,
@@ -76,15 +77,9 @@ def _read(
 
 
 async def _room_ids_of(session: AsyncSession, renovation_ids: list[str]) -> dict[str, list[str]]:
-    rows = await session.execute(
-        select(RenovationRoom.renovation_id, RenovationRoom.room_id)
-        .where(RenovationRoom.renovation_id.in_(renovation_ids))
-        .order_by(RenovationRoom.room_id)
+    return await room_ids_by(
+        session, RenovationRoom.renovation_id, RenovationRoom.room_id, renovation_ids
     )
-    rooms: dict[str, list[str]] = {renovation_id: [] for renovation_id in renovation_ids}
-    for renovation_id, room_id in rows:
-        rooms[renovation_id].append(room_id)
-    return rooms
 
 
 async def _rooms_renovated(session: AsyncSession, renovation: Renovation) -> list[Room]:
