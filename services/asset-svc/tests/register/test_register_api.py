@@ -174,3 +174,31 @@ async def test_a_building_update_needs_the_current_version(client, admin):
     assert stale.status_code == 412
     title = await client.patch(url, json={"owner_unit_id": owner}, headers=admin)
     assert title.status_code == 422  # ownership moves only by transfer_title
+
+
+async def test_the_rooms_export_holds_every_room_the_caller_may_see(client, admin, token_mint):
+    import io
+
+    from openpyxl import load_workbook
+
+    mine, theirs = await make_unit(client, admin, "甲局"), await make_unit(client, admin, "乙局")
+    building = await make_building(client, admin, mine)
+    rooms = await make_rooms(client, admin, building["id"], [20, 30, 12.5])
+    await change(client, admin, "allocate", room_ids=rooms[:2], unit_id=mine)
+    await change(client, admin, "allocate", room_ids=rooms[2:], unit_id=theirs)
+
+    everything = await client.get(f"{API}/rooms", params={"format": "xlsx", "limit": 1}, headers=admin)
+    assert everything.status_code == 200
+    assert everything.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(everything.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("楼宇", "地址", "楼层", "房间号")
+    assert sorted((row[3], row[4], row[5], row[6]) for row in rows[1:]) == [
+        ("101", 20, "办公室用房", "甲局"),
+        ("102", 30, "办公室用房", "甲局"),
+        ("103", 12.5, "办公室用房", "乙局"),
+    ]
+    staff = token_mint.headers("unit_staff", unit_id=theirs)
+    scoped = await client.get(f"{API}/rooms", params={"format": "xlsx"}, headers=staff)
+    scoped_rows = list(load_workbook(io.BytesIO(scoped.content)).active.iter_rows(values_only=True))
+    assert [row[3] for row in scoped_rows[1:]] == ["103"]

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from asset_svc.compliance.models import UnitCompliance
+from guanjia_shared.spreadsheets import workbook_bytes
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = (
     "单位名称",
     "单位级别",
@@ -35,14 +31,10 @@ def _staffing_text(unit: UnitCompliance) -> str:
 
 
 def compliance_workbook(rows: list[UnitCompliance], *, as_of: date) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"办公用房使用情况 {as_of.isoformat()}"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for unit in rows:
-        sheet.append(
+    return workbook_bytes(
+        f"办公用房使用情况 {as_of.isoformat()}",
+        HEADERS,
+        (
             (
                 unit.unit_name,
                 unit.level.label,
@@ -58,8 +50,6 @@ def compliance_workbook(rows: list[UnitCompliance], *, as_of: date) -> bytes:
                 unit.area_by_class.ancillary,
                 unit.office_space_area,
             )
-        )
-    sheet.freeze_panes = "A2"
-    content = BytesIO()
-    workbook.save(content)
-    return content.getvalue()
+            for unit in rows
+        ),
+    )

@@ -3,15 +3,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends
 
 from asset_svc.compliance import service
-from asset_svc.compliance.export import XLSX_MEDIA_TYPE
 from asset_svc.compliance.models import ComplianceReport, ComplianceStatus, UnitCompliance
 from asset_svc.scope import BUREAU_ROLES
 from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import PageQuery
+from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 
 router = APIRouter(
     prefix="/api/v1/asset", tags=["space compliance"], dependencies=[Depends(current_user)]
@@ -32,7 +32,7 @@ async def unit_compliance(
 @router.get(
     "/reports/space-compliance",
     response_model=ComplianceReport,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+    responses=XLSX_RESPONSE,
 )
 async def space_compliance_report(
     session: SessionDep,
@@ -47,10 +47,7 @@ async def space_compliance_report(
         filename, content = await service.space_compliance_spreadsheet(
             session=session, as_of=as_of, status=status
         )
-        disposition = f'attachment; filename="{filename}"'
-        return Response(
-            content, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": disposition}
-        )
+        return xlsx_response(content, filename)
     return await service.space_compliance_report(
         session=session, as_of=as_of, status=status, page=page
     )

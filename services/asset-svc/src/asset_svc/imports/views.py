@@ -10,8 +10,8 @@ from guanjia_shared.app import BODY_LIMIT_KEY
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.errors import InvalidInput
+from guanjia_shared.spreadsheets import XLSX_MEDIA_TYPE, xlsx_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # An inventory of 100 000 rooms is a few MiB as xlsx.
 MAX_WORKBOOK_BYTES = 64 * 1024 * 1024
 
@@ -21,13 +21,11 @@ router = APIRouter(
 AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
 
 
-@router.get("/template", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+@router.get(
+    "/template", response_class=Response, responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}}
+)
 async def download_template() -> Response:
-    return Response(
-        service.template_workbook(),
-        media_type=XLSX,
-        headers={"Content-Disposition": "attachment; filename=guanjia-inventory-template.xlsx"},
-    )
+    return xlsx_response(service.template_workbook(), "guanjia-inventory-template.xlsx")
 
 
 @router.post(
@@ -36,7 +34,7 @@ async def download_template() -> Response:
     openapi_extra={
         BODY_LIMIT_KEY: MAX_WORKBOOK_BYTES,
         "requestBody": {
-            "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+            "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
             "required": True,
         },
     },

@@ -24,6 +24,7 @@ from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from guanjia_shared.spreadsheets import workbook_bytes
 
 
 async def _ensure_exists(session: AsyncSession, model: type, key: str, field: str) -> None:
@@ -202,16 +203,13 @@ async def get_room(*, session: AsyncSession, room_id: str, viewer: Principal) ->
     return room
 
 
-async def list_rooms(
-    *,
-    session: AsyncSession,
+def _rooms_query(
     viewer: Principal,
-    page: PageParams,
-    building_id: str | None = None,
-    occupant_unit_id: str | None = None,
-    kind: RoomKind | None = None,
-    vacant: bool | None = None,
-) -> tuple[list[Room], int]:
+    building_id: str | None,
+    occupant_unit_id: str | None,
+    kind: RoomKind | None,
+    vacant: bool | None,
+):
     query = rooms_visible_to(viewer).order_by(Room.building_id, Room.floor, Room.number)
     if building_id is not None:
         query = query.where(Room.building_id == building_id)
@@ -223,4 +221,64 @@ async def list_rooms(
         query = query.where(
             Room.occupant_unit_id.is_(None) if vacant else Room.occupant_unit_id.is_not(None)
         )
+    return query
+
+
+async def list_rooms(
+    *,
+    session: AsyncSession,
+    viewer: Principal,
+    page: PageParams,
+    building_id: str | None = None,
+    occupant_unit_id: str | None = None,
+    kind: RoomKind | None = None,
+    vacant: bool | None = None,
+) -> tuple[list[Room], int]:
+    query = _rooms_query(viewer, building_id, occupant_unit_id, kind, vacant)
     return await fetch_page(session, query, page)
+
+
+ROOM_EXPORT_HEADERS = (
+    "楼宇",
+    "地址",
+    "楼层",
+    "房间号",
+    "使用面积（㎡）",
+    "类别",
+    "使用单位",
+    "已处置",
+)
+
+
+async def rooms_spreadsheet(
+    *,
+    session: AsyncSession,
+    viewer: Principal,
+    building_id: str | None = None,
+    occupant_unit_id: str | None = None,
+    kind: RoomKind | None = None,
+    vacant: bool | None = None,
+) -> bytes:
+    """Every room the filters and the caller's scope allow, with no row cap."""
+    rooms = _rooms_query(viewer, building_id, occupant_unit_id, kind, vacant).subquery()
+    query = (
+        select(
+            Building.name,
+            Building.address,
+            rooms.c.floor,
+            rooms.c.number,
+            rooms.c.usable_area,
+            rooms.c.kind,
+            Unit.name,
+            rooms.c.disposed,
+        )
+        .join(Building, Building.id == rooms.c.building_id)
+        .outerjoin(Unit, Unit.id == rooms.c.occupant_unit_id)
+        .order_by(Building.name, rooms.c.floor, rooms.c.number)
+    )
+    result = await session.stream(query)
+    rows = [
+        (name, address, floor, number, area, RoomKind(kind).label, unit, "是" if disposed else "")
+        async for name, address, floor, number, area, kind, unit, disposed in result
+    ]
+    return workbook_bytes("房间台账", ROOM_EXPORT_HEADERS, rows)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Response, status
 
@@ -20,6 +20,7 @@ from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, requ
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import etag_of, expected_version_from
 from guanjia_shared.pagination import Page, PageQuery
+from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 
 router = APIRouter(prefix="/api/v1/asset", dependencies=[Depends(current_user)])
 AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
@@ -111,7 +112,7 @@ async def create_room(data: RoomCreate, session: SessionDep, _: AdminOnly):
     return await service.create_room(session=session, data=data)
 
 
-@router.get("/rooms", response_model=Page[RoomRead], tags=["rooms"])
+@router.get("/rooms", response_model=Page[RoomRead], tags=["rooms"], responses=XLSX_RESPONSE)
 async def list_rooms(
     session: SessionDep,
     viewer: CurrentUser,
@@ -120,7 +121,19 @@ async def list_rooms(
     occupant_unit_id: str | None = None,
     kind: RoomKind | None = None,
     vacant: bool | None = None,
+    format: Literal["json", "xlsx"] = "json",
 ):
+    """Rooms in pages; `format=xlsx` answers every matching room as a spreadsheet."""
+    if format == "xlsx":
+        content = await service.rooms_spreadsheet(
+            session=session,
+            viewer=viewer,
+            building_id=building_id,
+            occupant_unit_id=occupant_unit_id,
+            kind=kind,
+            vacant=vacant,
+        )
+        return xlsx_response(content, "rooms.xlsx")
     items, total = await service.list_rooms(
         session=session,
         viewer=viewer,

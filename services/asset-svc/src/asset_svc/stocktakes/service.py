@@ -3,9 +3,6 @@ sorts every room into match, discrepancy, surplus (盘盈) or shortfall (盘亏)
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from openpyxl import Workbook
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +26,7 @@ from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from guanjia_shared.spreadsheets import workbook_bytes
 
 # Areas are measured to the hundredth of a m²; closer than that is the same area.
 AREA_TOLERANCE = 0.01
@@ -374,31 +372,28 @@ async def report_as_xlsx(*, session: AsyncSession, report: StocktakeReport) -> b
     def kind(value: RoomKind | None) -> str | None:
         return value.label if value else None
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "清查报告"
-    sheet.append([f"{report.stocktake.title}（{report.stocktake.id}）"])
-    sheet.append(REPORT_COLUMNS)
-    for outcome, group in groups:
-        for line in group:
-            sheet.append(
-                [
-                    outcome.label,
-                    buildings.get(line.building_id, line.building_id),
-                    line.room_number,
-                    line.book_area,
-                    line.found_area,
-                    kind(line.book_kind),
-                    kind(line.found_kind),
-                    units.get(line.book_occupant_unit_id or ""),
-                    units.get(line.found_occupant_unit_id or ""),
-                    "、".join(DIFFERENCE_LABELS[d] for d in line.differences),
-                    line.note,
-                ]
-            )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(
+        "清查报告",
+        REPORT_COLUMNS,
+        (
+            [
+                outcome.label,
+                buildings.get(line.building_id, line.building_id),
+                line.room_number,
+                line.book_area,
+                line.found_area,
+                kind(line.book_kind),
+                kind(line.found_kind),
+                units.get(line.book_occupant_unit_id or ""),
+                units.get(line.found_occupant_unit_id or ""),
+                "、".join(DIFFERENCE_LABELS[d] for d in line.differences),
+                line.note,
+            ]
+            for outcome, group in groups
+            for line in group
+        ),
+        caption=f"{report.stocktake.title}（{report.stocktake.id}）",
+    )
 
 
 async def _record_stocktake_event(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, Response, status
+from fastapi import APIRouter, Body, Depends, status
 
 from asset_svc.stocktakes import service
 from asset_svc.stocktakes.models import (
@@ -15,8 +15,7 @@ from asset_svc.stocktakes.models import (
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 
 router = APIRouter(
     prefix="/api/v1/asset/stocktakes", tags=["stocktakes"], dependencies=[Depends(current_user)]
@@ -68,7 +67,7 @@ async def close_stocktake(stocktake_id: str, session: SessionDep, actor: AdminOn
 @router.get(
     "/{stocktake_id}/report",
     response_model=StocktakeReport,
-    responses={200: {"content": {XLSX: {}}, "description": "the report, as JSON or xlsx"}},
+    responses=XLSX_RESPONSE,
 )
 async def stocktake_report(
     stocktake_id: str,
@@ -81,8 +80,5 @@ async def stocktake_report(
     )
     if format == "json":
         return report
-    return Response(
-        await service.report_as_xlsx(session=session, report=report),
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="stocktake-{stocktake_id}.xlsx"'},
-    )
+    content = await service.report_as_xlsx(session=session, report=report)
+    return xlsx_response(content, f"stocktake-{stocktake_id}.xlsx")
