@@ -74,13 +74,18 @@ class EventConsumer:
         # The durable name is also the inbox key: one per (service, subscription).
         self.durable = f"{service}-{subscription.name}".replace(".", "-")
         self._stopping = False
+        # True while waiting for messages (or for NATS): nothing is in hand to finish.
+        self._idle = True
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name=self.durable)
 
     async def stop(self) -> None:
+        """Stop at once when idle; else let the batch in hand finish first."""
         self._stopping = True
+        if self._idle and self._task is not None:
+            self._task.cancel()
         await finish_or_cancel(self._task)
 
     def consumer_config(self) -> ConsumerConfig:
@@ -111,10 +116,12 @@ class EventConsumer:
                 )
                 delay = 0.2
                 while not self._stopping:
+                    self._idle = True
                     try:
                         messages = await pull.fetch(self.batch_size, timeout=1)
                     except (NatsTimeoutError, TimeoutError):
                         continue
+                    self._idle = False
                     for message in messages:
                         await self.handle(message)
             except (NatsError, OSError, ConnectionError, SQLAlchemyError) as exc:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+
+from guanjia_shared.logging import get_logger
+
+log = get_logger("guanjia.tasks")
 
 
 async def finish_or_cancel(task: asyncio.Task[None] | None, *, grace_seconds: float = 10) -> None:
-    """Wait up to `grace_seconds` for `task` to end on its own, then cancel it."""
+    """Wait up to `grace_seconds` for `task` to end on its own (or to finish being
+    cancelled), then cancel it; never raises what the task raised."""
     if task is None:
         return
-    try:
-        await asyncio.wait_for(asyncio.shield(task), timeout=grace_seconds)
-    except TimeoutError:
+    done, _ = await asyncio.wait({task}, timeout=grace_seconds)
+    if not done:
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await asyncio.wait({task})
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background_task_failed", task=task.get_name(), error=repr(task.exception()))
