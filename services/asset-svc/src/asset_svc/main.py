@@ -8,6 +8,7 @@ from asset_svc.housing.views import router as housing_router
 from asset_svc.imports.views import router as imports_router
 from asset_svc.register.views import router as register_router
 from asset_svc.renovations.views import router as renovations_router
+from asset_svc.seating.views import router as seating_router
 from asset_svc.staffing.views import router as staffing_router
 from asset_svc.standards.views import router as standards_router
 from asset_svc.stocktakes.views import router as stocktakes_router
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             renovations_router,
             housing_router,
             stocktakes_router,
+            seating_router,
         ],
         migrations=MIGRATIONS,
         subscriptions=[repair_subscription()],

@@ -10,6 +10,8 @@ BUREAU_ROLES = frozenset(
     {Role.admin, Role.leader, Role.dept_head, Role.agent, Role.auditor, Role.commander}
 )
 LEADER_OFFICE_VIEWERS = frozenset({Role.admin, Role.leader, Role.auditor})
+# Names of people (housing households, who sits in which room) are shown to these roles.
+PERSONAL_DATA_VIEWERS = frozenset({Role.admin, Role.leader, Role.auditor})
 
 
 def sees_every_unit(viewer: Principal) -> bool:

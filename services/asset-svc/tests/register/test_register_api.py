@@ -187,7 +187,9 @@ async def test_the_rooms_export_holds_every_room_the_caller_may_see(client, admi
     await change(client, admin, "allocate", room_ids=rooms[:2], unit_id=mine)
     await change(client, admin, "allocate", room_ids=rooms[2:], unit_id=theirs)
 
-    everything = await client.get(f"{API}/rooms", params={"format": "xlsx", "limit": 1}, headers=admin)
+    everything = await client.get(
+        f"{API}/rooms", params={"format": "xlsx", "limit": 1}, headers=admin
+    )
     assert everything.status_code == 200
     assert everything.headers["content-type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(everything.content)).active

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asset_svc.bureau_time import bureau_date, bureau_today
@@ -21,8 +21,10 @@ from asset_svc.changes.models import (
 from asset_svc.changes.queries import rooms_of_unit
 from asset_svc.compliance.service import publish_if_over_standard
 from asset_svc.register.links import room_ids_by
+from asset_svc.register.locks import lock_register
 from asset_svc.register.models import Building, Room, RoomKind
 from asset_svc.scope import ensure_may_see_unit, sees_leader_offices
+from asset_svc.seating.service import ensure_rooms_vacated
 from asset_svc.units.models import Unit
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
@@ -30,20 +32,12 @@ from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
 
-# Serialises recording on PostgreSQL, so guards read a settled state and `seq` is gapless
-# (SQLite serialises writers already).
-CHANGE_REGISTER_LOCK = 7_310_001
 NEEDS_UNIT = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.transfer_title})
 NEEDS_ROOMS = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.reclaim})
 NEEDS_BUILDING = frozenset({ChangeType.acquire, ChangeType.transfer_title})
 ROOM_MOVES = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.reclaim})
-
-
-async def _lock_register(session: AsyncSession) -> None:
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_REGISTER_LOCK}
-        )
+# Changes that take a room from its unit: its people are moved out first, never carried along.
+EMPTIES_SEATS = frozenset({ChangeType.reallocate, ChangeType.reclaim, ChangeType.dispose})
 
 
 async def record_change(
@@ -69,7 +63,7 @@ async def write_change(
         )
     change_type = ChangeType(data.type)
     _check_shape(change_type, data)
-    await _lock_register(session)
+    await lock_register(session)
 
     rooms = await _load_rooms(session, data.room_ids or [])
     building = await _load_building(session, data.building_id)
@@ -211,6 +205,8 @@ async def _apply_rules(
 ) -> tuple[OccupantAfter, str | None]:
     """Check the rule of `change_type`; answers the occupant each room has after it, and
     the unit the rooms (or the title) came from."""
+    if change_type in EMPTIES_SEATS:
+        await ensure_rooms_vacated(session, [room.id for room in rooms], on=data.effective_date)
     holders = {room.occupant_unit_id for room in rooms}
     match change_type:
         case ChangeType.allocate:

@@ -24,15 +24,14 @@ from asset_svc.housing.models import (
     OccupantRead,
 )
 from asset_svc.register.models import Building
-from asset_svc.scope import visible_unit_id
+from asset_svc.scope import PERSONAL_DATA_VIEWERS, visible_unit_id
 from asset_svc.units.models import Unit
-from guanjia_shared.auth import Principal, Role
+from guanjia_shared.auth import Principal
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
 
 # Households' names are personal data (个人信息保护法): the bureau's own few see them.
-PERSONAL_DATA_VIEWERS = frozenset({Role.admin, Role.leader, Role.auditor})
 
 
 def _occupant_read(occupant: Occupant, viewer: Principal) -> OccupantRead:

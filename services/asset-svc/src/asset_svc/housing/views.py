@@ -16,6 +16,7 @@ from asset_svc.housing.models import (
     OccupantCreate,
     OccupantRead,
 )
+from asset_svc.scope import PERSONAL_DATA_VIEWERS
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
@@ -25,7 +26,7 @@ router = APIRouter(
 )
 AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
 # The list of households is a list of people: only those who may see names read it.
-PersonalDataReader = Annotated[Principal, Depends(require_roles(*service.PERSONAL_DATA_VIEWERS))]
+PersonalDataReader = Annotated[Principal, Depends(require_roles(*PERSONAL_DATA_VIEWERS))]
 Reader = Annotated[
     Principal,
     Depends(require_roles(Role.admin, Role.leader, Role.auditor, Role.unit_staff)),
