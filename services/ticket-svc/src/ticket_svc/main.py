@@ -1,5 +1,6 @@
 from guanjia_shared.app import GuanjiaApp, create_service_app
 from guanjia_shared.replicas import unit_replica_router, unit_replica_subscription
+from ticket_svc.calendars.views import router as calendars_router
 from ticket_svc.commitments.views import public_router as public_commitments_router
 from ticket_svc.commitments.views import router as commitments_router
 from ticket_svc.config import Settings, get_settings
@@ -14,6 +15,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
         description="Service commitments, first-receiver tickets, SLA clocks and ratings.",
         routers=[
             tickets_router,
+            calendars_router,
             commitments_router,
             public_commitments_router,
             unit_replica_router("/api/v1/ticket"),

@@ -1,31 +1,115 @@
-"""Service commitments (承诺服务): published standards with time limits."""
+"""Service commitments (承诺服务): published standards with time limits, kept in versions.
+
+A commitment's terms (name, category, department, time limits, calendar) are never
+overwritten: each edit adds a `CommitmentVersion`, so a ticket opened under version n is
+judged by version n however the commitment changes afterwards. The `Commitment` row keeps
+a copy of its current version's terms (and its number) so lists filter without a join;
+the service writes both in one transaction.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Column, String
-from sqlmodel import Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import Column, ForeignKey, String
+from sqlmodel import Field as TableField
 
+from guanjia_shared.clock import now
+from guanjia_shared.db import UtcDateTime
 from ticket_svc.database import TicketsTable
+
+# Upper bounds keep the limits sane and inside a 32-bit INTEGER column.
+MAX_RESPONSE_MINUTES = 60 * 24 * 365
+MAX_RESOLVE_HOURS = 24 * 365
+
+TERMS = (
+    "name",
+    "category",
+    "department",
+    "response_minutes",
+    "resolve_hours",
+    "calendar_id",
+)
 
 
 class Commitment(TicketsTable, table=True):
     __tablename__ = "commitments"
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
-    code: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
-    name: str = Field(max_length=200)
-    category: str = Field(max_length=64)
-    department: str = Field(max_length=100)
+    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    code: str = TableField(sa_column=Column(String(64), unique=True, nullable=False))
+    # The terms of the current version (a copy; the versions are the record).
+    name: str = TableField(max_length=200)
+    category: str = TableField(max_length=64)
+    department: str = TableField(max_length=100)
     response_minutes: int
     resolve_hours: int
-    calendar_id: str | None = Field(default=None, max_length=36)
-    published: bool = Field(default=False, index=True)
+    calendar_id: str | None = TableField(default=None, max_length=36)
+    published: bool = TableField(default=False, index=True)
+    version: int = TableField(default=1)
+
+
+class CommitmentVersion(TicketsTable, table=True):
+    """One version of a commitment's terms: written once, never changed."""
+
+    __tablename__ = "commitment_versions"
+
+    commitment_id: str = TableField(
+        sa_column=Column(String(36), ForeignKey("commitments.id"), primary_key=True)
+    )
+    version: int = TableField(primary_key=True)
+    name: str = TableField(max_length=200)
+    category: str = TableField(max_length=64)
+    department: str = TableField(max_length=100)
+    response_minutes: int
+    resolve_hours: int
+    calendar_id: str | None = TableField(default=None, max_length=36)
+    created_at: datetime = TableField(
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
+    )
+    # None only for versions carried over from before versioning (migration 0003).
+    created_by: str | None = TableField(default=None, max_length=64)
+
+
+class CommitmentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    category: str = Field(min_length=1, max_length=64)
+    department: str = Field(min_length=1, max_length=100)
+    response_minutes: int = Field(gt=0, le=MAX_RESPONSE_MINUTES)
+    resolve_hours: int = Field(gt=0, le=MAX_RESOLVE_HOURS)
+    calendar_id: str | None = Field(default=None, min_length=1, max_length=36)
+
+
+class CommitmentUpdate(BaseModel):
+    """New terms; fields left out keep their value. `code` and `published` are not terms."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    category: str | None = Field(default=None, min_length=1, max_length=64)
+    department: str | None = Field(default=None, min_length=1, max_length=100)
+    response_minutes: int | None = Field(default=None, gt=0, le=MAX_RESPONSE_MINUTES)
+    resolve_hours: int | None = Field(default=None, gt=0, le=MAX_RESOLVE_HOURS)
+    # null clears the calendar (the commitment then counts plain time).
+    calendar_id: str | None = Field(default=None, min_length=1, max_length=36)
+
+    @field_validator(
+        "name", "category", "department", "response_minutes", "resolve_hours", mode="before"
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be left out, but not set to null")
+        return value
 
 
 class CommitmentRead(BaseModel):
+    """The commitment as its current version states it."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: str
@@ -37,3 +121,19 @@ class CommitmentRead(BaseModel):
     resolve_hours: int
     calendar_id: str | None
     published: bool
+    version: int
+
+
+class CommitmentVersionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    commitment_id: str
+    version: int
+    name: str
+    category: str
+    department: str
+    response_minutes: int
+    resolve_hours: int
+    calendar_id: str | None
+    created_at: datetime
+    created_by: str | None

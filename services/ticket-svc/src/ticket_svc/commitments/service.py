@@ -1,16 +1,204 @@
+"""The rules of commitments: unique codes, terms changed only by adding a version, and an
+event for every change.
+
+Issue: "editing one makes a new version; a ticket keeps the version it was opened under, so
+history never changes under it. Published ones are public."
+"""
+
 from __future__ import annotations
 
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from guanjia_shared.auth import Principal
+from guanjia_shared.errors import Conflict, NotFound, PreconditionFailed, invalid_field
+from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
-from ticket_svc.commitments.models import Commitment
+from ticket_svc.commitments.models import (
+    TERMS,
+    Commitment,
+    CommitmentCreate,
+    CommitmentRead,
+    CommitmentUpdate,
+    CommitmentVersion,
+)
+
+
+async def get_commitment(*, session: AsyncSession, commitment_id: str) -> Commitment:
+    commitment = await session.get(Commitment, commitment_id)
+    if commitment is None:
+        raise NotFound(f"no commitment {commitment_id}")
+    return commitment
 
 
 async def list_commitments(
-    *, session: AsyncSession, page: PageParams, published_only: bool
+    *,
+    session: AsyncSession,
+    page: PageParams,
+    published: bool | None = None,
+    category: str | None = None,
+    department: str | None = None,
 ) -> tuple[list[Commitment], int]:
     query = select(Commitment).order_by(Commitment.code)
-    if published_only:
-        query = query.where(Commitment.published.is_(True))
+    if published is not None:
+        query = query.where(Commitment.published.is_(published))
+    if category is not None:
+        query = query.where(Commitment.category == category)
+    if department is not None:
+        query = query.where(Commitment.department == department)
     return await fetch_page(session, query, page)
+
+
+async def list_versions(
+    *, session: AsyncSession, commitment_id: str, page: PageParams
+) -> tuple[list[CommitmentVersion], int]:
+    await get_commitment(session=session, commitment_id=commitment_id)
+    query = (
+        select(CommitmentVersion)
+        .where(CommitmentVersion.commitment_id == commitment_id)
+        .order_by(CommitmentVersion.version)
+    )
+    return await fetch_page(session, query, page)
+
+
+async def get_version(
+    *, session: AsyncSession, commitment_id: str, version: int
+) -> CommitmentVersion:
+    found = await session.get(CommitmentVersion, (commitment_id, version))
+    if found is None:
+        raise NotFound(f"no version {version} of commitment {commitment_id}")
+    return found
+
+
+async def commitment_version(
+    session: AsyncSession, code: str, version: int | None = None
+) -> CommitmentVersion:
+    """The terms a ticket is judged by: version `version` of commitment `code`, or its
+    current version when `version` is None. An unknown code or version is the caller's bad
+    input (422), since the ticket names the commitment by code.
+
+    Whether the commitment is published is not checked here; that is the caller's rule.
+    """
+    commitment = await session.scalar(select(Commitment).where(Commitment.code == code))
+    if commitment is None:
+        raise invalid_field(f"no commitment with code {code}", "#/commitment_code")
+    wanted = commitment.version if version is None else version
+    found = await session.get(CommitmentVersion, (commitment.id, wanted))
+    if found is None:
+        raise invalid_field(f"commitment {code} has no version {wanted}", "#/commitment_version")
+    return found
+
+
+async def create_commitment(
+    *, session: AsyncSession, data: CommitmentCreate, actor: Principal
+) -> Commitment:
+    await _ensure_code_free(session, data.code)
+    terms = data.model_dump(include=set(TERMS))
+    commitment = Commitment(code=data.code, version=1, published=False, **terms)
+    session.add(commitment)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent create took the code after our check
+        await session.rollback()
+        raise _code_taken(data.code) from exc
+    session.add(
+        CommitmentVersion(commitment_id=commitment.id, version=1, created_by=actor.id, **terms)
+    )
+    await session.flush()
+    await _record_commitment_event(session, "ticket.commitment.created", commitment, actor)
+    await session.commit()
+    return commitment
+
+
+async def update_commitment(
+    *,
+    session: AsyncSession,
+    commitment_id: str,
+    data: CommitmentUpdate,
+    actor: Principal,
+    expected_version: int | None = None,
+) -> Commitment:
+    """New terms make a new version; the versions before it stay as they were."""
+    commitment = await get_commitment(session=session, commitment_id=commitment_id)
+    current = commitment.version
+    if expected_version is not None and expected_version != current:
+        raise PreconditionFailed(
+            f"commitment {commitment_id} is at version {current}, not {expected_version}"
+        )
+    changes = {
+        field: value
+        for field, value in data.model_dump(exclude_unset=True).items()
+        if getattr(commitment, field) != value
+    }
+    if not changes:
+        return commitment
+    terms = {field: getattr(commitment, field) for field in TERMS} | changes
+    # Compare-and-set on the version: of two edits made from the same version, one wins and
+    # the other is told it is stale, rather than both writing "version n+1".
+    moved = await session.execute(
+        update(Commitment)
+        .where(Commitment.id == commitment_id, Commitment.version == current)
+        .values(version=current + 1, **terms)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        await session.rollback()
+        raise PreconditionFailed(f"commitment {commitment_id} was changed meanwhile; read it again")
+    session.add(
+        CommitmentVersion(
+            commitment_id=commitment_id, version=current + 1, created_by=actor.id, **terms
+        )
+    )
+    await session.flush()
+    await session.refresh(commitment)
+    await _record_commitment_event(session, "ticket.commitment.updated", commitment, actor)
+    await session.commit()
+    return commitment
+
+
+async def publish_commitment(
+    *, session: AsyncSession, commitment_id: str, actor: Principal
+) -> Commitment:
+    """Make it public (信息公开). Publishing a published commitment changes nothing."""
+    return await _set_published(session, commitment_id, actor, published=True)
+
+
+async def unpublish_commitment(
+    *, session: AsyncSession, commitment_id: str, actor: Principal
+) -> Commitment:
+    """Withdraw it from the public list. Tickets already opened under it keep their terms."""
+    return await _set_published(session, commitment_id, actor, published=False)
+
+
+async def _set_published(
+    session: AsyncSession, commitment_id: str, actor: Principal, *, published: bool
+) -> Commitment:
+    commitment = await get_commitment(session=session, commitment_id=commitment_id)
+    if commitment.published is published:
+        return commitment
+    commitment.published = published
+    session.add(commitment)
+    await session.flush()
+    event_type = "ticket.commitment.published" if published else "ticket.commitment.unpublished"
+    await _record_commitment_event(session, event_type, commitment, actor)
+    await session.commit()
+    return commitment
+
+
+def _code_taken(code: str) -> Conflict:
+    return Conflict(f"commitment code {code} is already used", rule="unique-commitment-code")
+
+
+async def _ensure_code_free(session: AsyncSession, code: str) -> None:
+    if await session.scalar(select(Commitment.id).where(Commitment.code == code)) is not None:
+        raise _code_taken(code)
+
+
+async def _record_commitment_event(
+    session: AsyncSession, event_type: str, commitment: Commitment, actor: Principal
+) -> None:
+    """The whole commitment as it now stands, with its version number."""
+    data = CommitmentRead.model_validate(commitment).model_dump(mode="json")
+    await record_event(session, event_type, subject=commitment.id, data={**data, "actor": actor.id})

@@ -1,27 +1,119 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Annotated
 
-from guanjia_shared.auth import current_user
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+
+from guanjia_shared.auth import Principal, Role, current_user, require_roles
 from guanjia_shared.deps import SessionDep
+from guanjia_shared.etags import etag_of, expected_version_from
 from guanjia_shared.pagination import Page, PageQuery
 from ticket_svc.commitments import service
-from ticket_svc.commitments.models import CommitmentRead
+from ticket_svc.commitments.models import (
+    CommitmentCreate,
+    CommitmentRead,
+    CommitmentUpdate,
+    CommitmentVersionRead,
+)
 
 router = APIRouter(
     prefix="/api/v1/ticket/commitments", tags=["commitments"], dependencies=[Depends(current_user)]
 )
 # Disclosure (信息公开): the published commitments, for anyone, without a token.
 public_router = APIRouter(prefix="/public/v1/commitments", tags=["public"])
+AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=CommitmentRead)
+async def create_commitment(
+    data: CommitmentCreate, session: SessionDep, actor: AdminOnly, response: Response
+):
+    commitment = await service.create_commitment(session=session, data=data, actor=actor)
+    response.headers["ETag"] = etag_of(commitment.version)
+    response.headers["Location"] = f"{router.prefix}/{commitment.id}"
+    return commitment
 
 
 @router.get("", response_model=Page[CommitmentRead])
-async def list_commitments(session: SessionDep, page: PageQuery):
-    items, total = await service.list_commitments(session=session, page=page, published_only=False)
+async def list_commitments(
+    session: SessionDep,
+    page: PageQuery,
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    department: Annotated[str | None, Query(max_length=100)] = None,
+    published: bool | None = None,
+):
+    items, total = await service.list_commitments(
+        session=session, page=page, published=published, category=category, department=department
+    )
     return {"items": items, "total": total}
+
+
+@router.get("/{commitment_id}", response_model=CommitmentRead)
+async def get_commitment(commitment_id: str, session: SessionDep, response: Response):
+    commitment = await service.get_commitment(session=session, commitment_id=commitment_id)
+    response.headers["ETag"] = etag_of(commitment.version)
+    return commitment
+
+
+@router.patch("/{commitment_id}", response_model=CommitmentRead)
+async def update_commitment(
+    commitment_id: str,
+    data: CommitmentUpdate,
+    session: SessionDep,
+    actor: AdminOnly,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+):
+    commitment = await service.update_commitment(
+        session=session,
+        commitment_id=commitment_id,
+        data=data,
+        actor=actor,
+        expected_version=expected_version_from(if_match),
+    )
+    response.headers["ETag"] = etag_of(commitment.version)
+    return commitment
+
+
+@router.get("/{commitment_id}/versions", response_model=Page[CommitmentVersionRead])
+async def list_commitment_versions(commitment_id: str, session: SessionDep, page: PageQuery):
+    items, total = await service.list_versions(
+        session=session, commitment_id=commitment_id, page=page
+    )
+    return {"items": items, "total": total}
+
+
+@router.get("/{commitment_id}/versions/{version}", response_model=CommitmentVersionRead)
+async def get_commitment_version(
+    commitment_id: str, version: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep
+):
+    return await service.get_version(session=session, commitment_id=commitment_id, version=version)
+
+
+@router.post("/{commitment_id}/publish", response_model=CommitmentRead)
+async def publish_commitment(
+    commitment_id: str, session: SessionDep, actor: AdminOnly, response: Response
+):
+    commitment = await service.publish_commitment(
+        session=session, commitment_id=commitment_id, actor=actor
+    )
+    response.headers["ETag"] = etag_of(commitment.version)
+    return commitment
+
+
+@router.post("/{commitment_id}/unpublish", response_model=CommitmentRead)
+async def unpublish_commitment(
+    commitment_id: str, session: SessionDep, actor: AdminOnly, response: Response
+):
+    commitment = await service.unpublish_commitment(
+        session=session, commitment_id=commitment_id, actor=actor
+    )
+    response.headers["ETag"] = etag_of(commitment.version)
+    return commitment
 
 
 @public_router.get("", response_model=Page[CommitmentRead])
 async def list_published_commitments(session: SessionDep, page: PageQuery):
-    items, total = await service.list_commitments(session=session, page=page, published_only=True)
+    """The current version of each published commitment (who wrote it is not public)."""
+    items, total = await service.list_commitments(session=session, page=page, published=True)
     return {"items": items, "total": total}

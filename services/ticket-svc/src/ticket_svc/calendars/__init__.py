@@ -1,0 +1,1 @@
+"""Calendars: working hours and the working-time arithmetic of SLA clocks."""
