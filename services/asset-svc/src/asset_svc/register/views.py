@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from asset_svc.register import service
 from asset_svc.register.models import (
@@ -18,7 +18,7 @@ from asset_svc.register.models import (
 )
 from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
 from guanjia_shared.deps import SessionDep
-from guanjia_shared.etags import etag_of, expected_version_from
+from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
 from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 
@@ -95,13 +95,13 @@ async def update_building(
     session: SessionDep,
     _: AdminOnly,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    expected_version: IfMatchVersion,
 ):
     building = await service.update_building(
         session=session,
         building_id=building_id,
         data=data,
-        expected_version=expected_version_from(if_match),
+        expected_version=expected_version,
     )
     response.headers["ETag"] = etag_of(building.version)
     return building

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from asset_svc.units import service
 from asset_svc.units.models import UnitCreate, UnitLevel, UnitRead, UnitUpdate
 from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
 from guanjia_shared.deps import SessionDep
-from guanjia_shared.etags import etag_of, expected_version_from
+from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
 
 router = APIRouter(
@@ -54,14 +54,14 @@ async def update_unit(
     session: SessionDep,
     actor: AdminOnly,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    expected_version: IfMatchVersion,
 ):
     unit = await service.update_unit(
         session=session,
         unit_id=unit_id,
         data=data,
         actor=actor,
-        expected_version=expected_version_from(if_match),
+        expected_version=expected_version,
     )
     response.headers["ETag"] = etag_of(unit.version)
     return unit

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
 from guanjia_shared.deps import SessionDep
-from guanjia_shared.etags import etag_of, expected_version_from
+from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
 from ticket_svc.commitments import service
 from ticket_svc.commitments.models import (
@@ -62,14 +62,14 @@ async def update_commitment(
     session: SessionDep,
     actor: AdminOnly,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    expected_version: IfMatchVersion,
 ):
     commitment = await service.update_commitment(
         session=session,
         commitment_id=commitment_id,
         data=data,
         actor=actor,
-        expected_version=expected_version_from(if_match),
+        expected_version=expected_version,
     )
     response.headers["ETag"] = etag_of(commitment.version)
     return commitment
