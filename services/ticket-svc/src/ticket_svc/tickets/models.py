@@ -1,6 +1,8 @@
 """Tickets: a requester's request, owned by its first receiver (首问负责) to the end.
 
-The first slice holds what a list needs; the ticket-svc issue brings the rest.
+A ticket keeps its history as `TicketEvent` rows; its SLA clocks are worked out from that
+history (see `sla.py`) and their results are kept on the ticket row, so lists, reports and
+the escalation scheduler read columns instead of replaying events.
 """
 
 from __future__ import annotations
@@ -8,10 +10,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Column
-from sqlmodel import Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
+from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
@@ -27,23 +30,278 @@ class TicketStatus(StrEnum):
     closed = "closed"
 
 
+class Channel(StrEnum):
+    phone = "phone"
+    walk_in = "walk_in"
+    online = "online"
+    letter = "letter"
+    hotline = "hotline"  # forwarded from the city's 12345 hotline
+    other = "other"
+
+
+class SlaState(StrEnum):
+    ok = "ok"
+    warning = "warning"
+    breached = "breached"
+
+
+class EventKind(StrEnum):
+    """What can happen to a ticket; the SLA clock reads the kinds marked in `sla.py`."""
+
+    created = "created"
+    started = "started"
+    commented = "commented"
+    coordinated = "coordinated"
+    coordination_completed = "coordination_completed"
+    transferred = "transferred"
+    waiting = "waiting"
+    resumed = "resumed"
+    resolved = "resolved"
+    confirmed = "confirmed"
+    reopened = "reopened"
+    closed = "closed"
+    sla_warning = "sla_warning"
+    sla_breached = "sla_breached"
+    escalated = "escalated"
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
 class Ticket(TicketsTable, table=True):
     __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_next_check_at", "next_check_at"),)
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
-    title: str = Field(max_length=200)
-    status: str = Field(default=TicketStatus.new.value, max_length=32)
-    requester_unit_id: str | None = Field(default=None, max_length=36, index=True)
-    first_receiver: str = Field(max_length=36)
-    created_at: datetime = Field(default_factory=now, sa_column=Column(UtcDateTime, nullable=False))
+    id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
+    title: str = TableField(max_length=200)
+    description: str = TableField(default="", sa_column=Column(Text, nullable=False))
+    channel: str = TableField(default=Channel.phone.value, max_length=32)
+    status: str = TableField(default=TicketStatus.new.value, max_length=32, index=True)
+    requester_name: str = TableField(default="", max_length=100)
+    requester_unit_id: str | None = TableField(default=None, max_length=36, index=True)
+    requester_phone: str | None = TableField(default=None, max_length=32)
+    building_id: str | None = TableField(default=None, max_length=36)
+    room_id: str | None = TableField(default=None, max_length=36)
+
+    # The commitment version the ticket is judged by, fixed when it is opened.
+    commitment_id: str | None = TableField(default=None, max_length=36)
+    commitment_code: str = TableField(default="", max_length=64, index=True)
+    commitment_version: int = TableField(default=1)
+    department: str = TableField(default="", max_length=100, index=True)
+    calendar_id: str | None = TableField(default=None, max_length=36)
+    response_budget_seconds: int = TableField(default=0)
+    resolve_budget_seconds: int = TableField(default=0)
+
+    first_receiver: str = TableField(max_length=36)
+    owner: str = TableField(default="", max_length=36, index=True)
+    created_at: datetime = TableField(
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False, index=True)
+    )
+    responded_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    resolved_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    closed_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+
+    # The SLA clocks as of the last event (see sla.py): threshold moments of running
+    # clocks, and the working time counted by stopped or paused ones.
+    response_warn_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    response_due_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    response_working_seconds: int | None = None
+    resolve_warn_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    resolve_due_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    resolve_running: bool = True
+    resolve_working_seconds: int = 0
+    waiting_reason: str | None = TableField(default=None, max_length=500)
+
+    # Confirmation (满意度回访): by the requester, or automatically when nobody answers.
+    confirm_due_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    satisfied: bool | None = None
+    rating: int | None = None
+    confirm_comment: str | None = TableField(default=None, max_length=1000)
+    auto_confirmed: bool = False
+    reopen_count: int = 0
+    dissatisfied_reopens: int = 0
+    sla_met: bool | None = None
+
+    # When the escalation scheduler must next look at this ticket (null: never again).
+    next_check_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    revision: int = TableField(default=1)
+
+
+class TicketEvent(TicketsTable, table=True):
+    """One line of a ticket's history; written once, never changed."""
+
+    __tablename__ = "ticket_events"
+
+    id: int | None = TableField(default=None, sa_column=Column(Integer, primary_key=True))
+    ticket_id: str = TableField(
+        sa_column=Column(String(36), ForeignKey("tickets.id"), nullable=False, index=True)
+    )
+    kind: str = TableField(max_length=32)
+    actor: str | None = TableField(default=None, max_length=36)
+    at: datetime = TableField(default_factory=now, sa_column=Column(UtcDateTime, nullable=False))
+    data: dict[str, Any] = TableField(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class CoordinationStatus(StrEnum):
+    open = "open"
+    completed = "completed"
+
+
+class Coordination(TicketsTable, table=True):
+    """Another department's part of a ticket (协办), with its own internal deadline."""
+
+    __tablename__ = "coordinations"
+    __table_args__ = (Index("ix_coordinations_department_status", "department", "status"),)
+
+    id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
+    ticket_id: str = TableField(
+        sa_column=Column(String(36), ForeignKey("tickets.id"), nullable=False, index=True)
+    )
+    department: str = TableField(max_length=100)
+    note: str = TableField(default="", max_length=2000)
+    requested_by: str = TableField(max_length=36)
+    requested_at: datetime = TableField(
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
+    )
+    due_at: datetime = TableField(sa_column=Column(UtcDateTime, nullable=False))
+    status: str = TableField(default=CoordinationStatus.open.value, max_length=16)
+    completed_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    completed_by: str | None = TableField(default=None, max_length=36)
+    result: str | None = TableField(default=None, max_length=2000)
+
+
+# --- what callers send -------------------------------------------------------------------
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class RequesterIn(_Body):
+    name: str = Field(min_length=1, max_length=100)
+    unit_id: str | None = Field(default=None, min_length=1, max_length=36)
+    phone: str | None = Field(default=None, min_length=1, max_length=32)
+
+
+class TicketCreate(_Body):
+    channel: Channel
+    requester: RequesterIn
+    commitment_code: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    building_id: str | None = Field(default=None, min_length=1, max_length=36)
+    room_id: str | None = Field(default=None, min_length=1, max_length=36)
+
+
+class TransferIn(_Body):
+    to: str = Field(min_length=1, max_length=36, description="the gateway user id of the new owner")
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class CoordinateIn(_Body):
+    department: str = Field(min_length=1, max_length=100)
+    note: str = Field(min_length=1, max_length=2000)
+    due_in_minutes: int | None = Field(
+        default=None,
+        gt=0,
+        le=60 * 24 * 365,
+        description="working minutes the department has; by default the ticket's own deadline",
+    )
+
+
+class CoordinationCompleteIn(_Body):
+    result: str = Field(min_length=1, max_length=2000)
+
+
+class CommentIn(_Body):
+    body: str = Field(min_length=1, max_length=10_000)
+
+
+class WaitIn(_Body):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ResolveIn(_Body):
+    resolution: str = Field(min_length=1, max_length=10_000)
+
+
+class ConfirmIn(_Body):
+    satisfied: bool
+    rating: int = Field(ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("satisfied", mode="before")
+    @classmethod
+    def _a_real_boolean(cls, value: object) -> object:
+        if not isinstance(value, bool):
+            raise ValueError("satisfied is true or false")
+        return value
+
+
+# --- what callers get --------------------------------------------------------------------
+
+
+class RequesterRead(BaseModel):
+    name: str
+    unit_id: str | None
+    phone: str | None
 
 
 class TicketRead(BaseModel):
+    id: str
+    title: str
+    description: str
+    channel: str
+    status: TicketStatus
+    requester: RequesterRead
+    requester_unit_id: str | None
+    commitment_code: str
+    commitment_version: int
+    department: str
+    building_id: str | None
+    room_id: str | None
+    first_receiver: str
+    owner: str
+    created_at: datetime
+    responded_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    response_due_at: datetime | None
+    resolve_due_at: datetime | None = Field(
+        description="null while the clock is paused (waiting on the requester)"
+    )
+    sla_state: SlaState
+    sla_paused: bool
+    waiting_reason: str | None
+    confirm_due_at: datetime | None
+    satisfied: bool | None
+    rating: int | None
+    reopen_count: int
+    sla_met: bool | None
+
+
+class TicketEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    actor: str | None
+    at: datetime
+    data: dict[str, Any]
+
+
+class CoordinationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: str
-    title: str
-    status: TicketStatus
-    requester_unit_id: str | None
-    first_receiver: str
-    created_at: datetime
+    ticket_id: str
+    department: str
+    note: str
+    requested_by: str
+    requested_at: datetime
+    due_at: datetime
+    status: CoordinationStatus
+    completed_at: datetime | None
+    completed_by: str | None
+    result: str | None
