@@ -14,6 +14,7 @@ from ticket_svc.calendars.working_time import (
     Period,
     WorkingCalendar,
     add_working_time,
+    end_of_working_days,
     is_working_moment,
     next_working_moment,
     working_time_between,
@@ -243,3 +244,18 @@ def test_a_clock_across_a_daylight_saving_change_counts_real_seconds():
     due = add_working_time(paris, start, minutes(90))
     assert due == dt.datetime(2026, 10, 26, 9, 0, tzinfo=zone)
     assert working_time_between(paris, start, due) == minutes(90)
+
+
+def test_three_working_days_from_a_friday_end_on_wednesday_evening():
+    assert end_of_working_days(DEFAULT, at(25, 16, 0), 3) == at(30, 18, 0)
+
+
+def test_working_days_skip_holidays_and_count_a_made_up_sunday():
+    # From Friday 25: Sunday 27 works (1), Mon 28 and Tue 29 are off, Wed 30 (2), Thu 1 Oct (3).
+    assert end_of_working_days(HOLIDAY, at(25, 16, 0), 1) == at(27, 18, 0)
+    assert end_of_working_days(HOLIDAY, at(25, 16, 0), 3) == at(1, 18, 0, month=10)
+
+
+def test_working_days_need_a_calendar_that_works():
+    with pytest.raises(NoWorkingTime):
+        end_of_working_days(WorkingCalendar(weekly_hours={}), at(25, 16, 0), 1)

@@ -195,3 +195,24 @@ def working_time_between(
     except NoWorkingTime:
         pass  # no more working time: what was counted is all there is
     return total
+
+
+def end_of_working_days(calendar: WorkingCalendar, moment: dt.datetime, days: int) -> dt.datetime:
+    """The close of the `days`-th working day after the day of `moment` (that day itself
+    does not count): "within three working days" of a Friday afternoon ends on Wednesday
+    evening in an ordinary week."""
+    _require_aware(moment, "moment")
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    zone = calendar.zone
+    day = moment.astimezone(zone).date()
+    counted = 0
+    for _ in range(MAX_SEARCH_DAYS):
+        day += dt.timedelta(days=1)
+        periods = calendar.periods_on(day)
+        if periods:
+            counted += 1
+            if counted == days:
+                closing = dt.datetime.combine(day, periods[-1].end, tzinfo=zone)
+                return closing.astimezone(moment.tzinfo)
+    raise NoWorkingTime(f"the calendar has no {days} working days after {moment.isoformat()}")

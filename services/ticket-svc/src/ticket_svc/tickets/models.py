@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field as TableField
 
@@ -171,6 +171,26 @@ class Coordination(TicketsTable, table=True):
     result: str | None = TableField(default=None, max_length=2000)
 
 
+class TicketAlert(TicketsTable, table=True):
+    """A threshold a ticket's clock crossed, raised once: the key is the guarantee, so two
+    scheduler replicas cannot both raise it. `escalated_to` is who was told (owner, then
+    the department head, then the leadership)."""
+
+    __tablename__ = "ticket_alerts"
+
+    ticket_id: str = TableField(
+        sa_column=Column(String(36), ForeignKey("tickets.id"), primary_key=True)
+    )
+    clock: str = TableField(sa_column=Column(String(16), primary_key=True))
+    # The coordination's id for a coordination deadline, else "".
+    target_id: str = TableField(sa_column=Column(String(36), primary_key=True))
+    threshold: str = TableField(sa_column=Column(String(16), primary_key=True))
+    reached_at: datetime = TableField(sa_column=Column(UtcDateTime, nullable=False))
+    raised_at: datetime = TableField(sa_column=Column(UtcDateTime, nullable=False))
+    escalated_to: str = TableField(max_length=16)
+    department: str = TableField(max_length=100)
+
+
 # --- what callers send -------------------------------------------------------------------
 
 
@@ -202,7 +222,7 @@ class TransferIn(_Body):
 class CoordinateIn(_Body):
     department: str = Field(min_length=1, max_length=100)
     note: str = Field(min_length=1, max_length=2000)
-    due_in_minutes: int | None = Field(
+    due_in_minutes: StrictInt | None = Field(
         default=None,
         gt=0,
         le=60 * 24 * 365,
@@ -227,16 +247,9 @@ class ResolveIn(_Body):
 
 
 class ConfirmIn(_Body):
-    satisfied: bool
-    rating: int = Field(ge=1, le=5)
+    satisfied: StrictBool
+    rating: StrictInt = Field(ge=1, le=5)
     comment: str | None = Field(default=None, max_length=1000)
-
-    @field_validator("satisfied", mode="before")
-    @classmethod
-    def _a_real_boolean(cls, value: object) -> object:
-        if not isinstance(value, bool):
-            raise ValueError("satisfied is true or false")
-        return value
 
 
 # --- what callers get --------------------------------------------------------------------

@@ -1,26 +1,718 @@
-"""Who sees which tickets."""
+"""The rules of a ticket's life.
+
+Status: new → in_progress → resolved → closed; resolved → reopened → in_progress;
+in_progress ⇄ waiting_requester. The first receiver owns the ticket until a department
+head hands it on (with a reason). The owner's first action (start, a comment, a
+coordination, a wait, a resolution) meets the response commitment and moves a new or
+reopened ticket to in_progress. Every change appends to the ticket's history, from which
+its SLA clocks are worked out again (sla.py), and is written with its event in one
+transaction.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import Principal, Role
+from guanjia_shared.auth import Principal
+from guanjia_shared.clock import now
+from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
+from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
-from ticket_svc.tickets.models import Ticket
+from ticket_svc.calendars.service import load_working_calendar
+from ticket_svc.calendars.working_time import (
+    WorkingCalendar,
+    add_working_time,
+    end_of_working_days,
+)
+from ticket_svc.commitments.models import Commitment
+from ticket_svc.commitments.service import commitment_version
+from ticket_svc.config import Settings
+from ticket_svc.tickets import scope
+from ticket_svc.tickets.models import (
+    CommentIn,
+    ConfirmIn,
+    CoordinateIn,
+    Coordination,
+    CoordinationCompleteIn,
+    CoordinationStatus,
+    EventKind,
+    ResolveIn,
+    Ticket,
+    TicketAlert,
+    TicketCreate,
+    TicketEvent,
+    TicketStatus,
+    TransferIn,
+    WaitIn,
+)
+from ticket_svc.tickets.sla import (
+    ClockReading,
+    HistoryEntry,
+    resolve_clock,
+    response_clock,
+    state_of,
+    worst,
+)
+from ticket_svc.tickets.thresholds import (
+    CoordinationDeadline,
+    Threshold,
+    clock_thresholds,
+    coordination_thresholds,
+    next_check_at,
+    pending,
+)
 
-# The bureau's roles see every ticket; anyone else only their own unit's.
-BUREAU_ROLES = frozenset(
-    {Role.admin, Role.leader, Role.dept_head, Role.agent, Role.auditor, Role.commander}
+ACTIVE = (TicketStatus.new, TicketStatus.in_progress, TicketStatus.reopened)
+UNSTARTED = (TicketStatus.new, TicketStatus.reopened)
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    warning_share: float = 0.8
+    leader_share: float = 1.5
+    auto_confirm_working_days: int = 3
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SlaPolicy:
+        return cls(
+            warning_share=settings.sla_warning_percent / 100,
+            leader_share=settings.leader_escalation_percent / 100,
+            auto_confirm_working_days=settings.auto_confirm_working_days,
+        )
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def sla_state(ticket: Ticket, moment: dt.datetime, policy: SlaPolicy) -> str:
+    """The worse of the two clocks at `moment`, from the columns the last event left."""
+    response = state_of(
+        moment=moment,
+        running=ticket.responded_at is None,
+        warn_at=ticket.response_warn_at,
+        due_at=ticket.response_due_at,
+        elapsed=dt.timedelta(seconds=ticket.response_working_seconds or 0),
+        budget=dt.timedelta(seconds=ticket.response_budget_seconds),
+        warning_share=policy.warning_share,
+        finished=True,
+    )
+    resolve = state_of(
+        moment=moment,
+        running=ticket.resolve_running,
+        warn_at=ticket.resolve_warn_at,
+        due_at=ticket.resolve_due_at,
+        elapsed=dt.timedelta(seconds=ticket.resolve_working_seconds),
+        budget=dt.timedelta(seconds=ticket.resolve_budget_seconds),
+        warning_share=policy.warning_share,
+        finished=ticket.status in (TicketStatus.resolved, TicketStatus.closed),
+    )
+    return worst(response, resolve)
+
+
+def ticket_view(ticket: Ticket, moment: dt.datetime, policy: SlaPolicy) -> dict[str, Any]:
+    return {
+        **{column: getattr(ticket, column) for column in VIEW_COLUMNS},
+        "requester": {
+            "name": ticket.requester_name,
+            "unit_id": ticket.requester_unit_id,
+            "phone": ticket.requester_phone,
+        },
+        "sla_state": sla_state(ticket, moment, policy),
+        "sla_paused": ticket.status == TicketStatus.waiting_requester,
+    }
+
+
+VIEW_COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "channel",
+    "status",
+    "requester_unit_id",
+    "commitment_code",
+    "commitment_version",
+    "department",
+    "building_id",
+    "room_id",
+    "first_receiver",
+    "owner",
+    "created_at",
+    "responded_at",
+    "resolved_at",
+    "closed_at",
+    "response_due_at",
+    "resolve_due_at",
+    "waiting_reason",
+    "confirm_due_at",
+    "satisfied",
+    "rating",
+    "reopen_count",
+    "sla_met",
 )
 
 
 async def list_tickets(
-    *, session: AsyncSession, viewer: Principal, page: PageParams
+    *,
+    session: AsyncSession,
+    viewer: Principal,
+    page: PageParams,
+    status: TicketStatus | None = None,
+    department: str | None = None,
+    owner: str | None = None,
+    commitment_code: str | None = None,
+    requester_unit_id: str | None = None,
 ) -> tuple[list[Ticket], int]:
-    query = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id)
-    if not viewer.has_any(*BUREAU_ROLES):
-        if viewer.unit_id is None:
-            return [], 0
-        query = query.where(Ticket.requester_unit_id == viewer.unit_id)
+    query = (
+        select(Ticket)
+        .where(scope.visible_tickets(viewer))
+        .order_by(Ticket.created_at.desc(), Ticket.id)
+    )
+    filters = {
+        Ticket.status: status,
+        Ticket.department: department,
+        Ticket.owner: owner,
+        Ticket.commitment_code: commitment_code,
+        Ticket.requester_unit_id: requester_unit_id,
+    }
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(column == value)
     return await fetch_page(session, query, page)
+
+
+async def get_ticket(
+    session: AsyncSession, ticket_id: str, viewer: Principal, *, for_update: bool = False
+) -> Ticket:
+    query = select(Ticket).where(Ticket.id == ticket_id, scope.visible_tickets(viewer))
+    if for_update:
+        # Actions on one ticket take turns (PostgreSQL row lock; SQLite writes are serial).
+        query = query.with_for_update(of=Ticket)
+    ticket = await session.scalar(query)
+    if ticket is None:
+        raise NotFound(f"no ticket {ticket_id}")
+    return ticket
+
+
+async def list_history(
+    *, session: AsyncSession, ticket_id: str, viewer: Principal, page: PageParams
+) -> tuple[list[TicketEvent], int]:
+    await get_ticket(session, ticket_id, viewer)
+    query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+    return await fetch_page(session, query, page)
+
+
+async def list_coordinations(
+    *, session: AsyncSession, ticket_id: str, viewer: Principal
+) -> list[Coordination]:
+    await get_ticket(session, ticket_id, viewer)
+    return list(await _coordinations(session, ticket_id))
+
+
+# --- opening ---------------------------------------------------------------------------
+
+
+async def open_ticket(
+    *, session: AsyncSession, data: TicketCreate, actor: Principal, policy: SlaPolicy
+) -> Ticket:
+    if not actor.has_any(*scope.RECEIVERS):
+        raise Forbidden("only the bureau's staff take requests")
+    terms = await commitment_version(session, data.commitment_code)
+    if not await _published(session, terms.commitment_id):
+        raise invalid_field(
+            f"commitment {data.commitment_code} is not published", "#/commitment_code"
+        )
+    # The requester's unit is taken as given: a unit created a moment ago may not have
+    # reached this service's replica yet, and the request must not wait for it.
+    ticket = Ticket(
+        title=data.title,
+        description=data.description,
+        channel=data.channel.value,
+        requester_name=data.requester.name,
+        requester_unit_id=data.requester.unit_id,
+        requester_phone=data.requester.phone,
+        building_id=data.building_id,
+        room_id=data.room_id,
+        commitment_id=terms.commitment_id,
+        commitment_code=data.commitment_code,
+        commitment_version=terms.version,
+        department=terms.department,
+        calendar_id=terms.calendar_id,
+        response_budget_seconds=terms.response_minutes * 60,
+        resolve_budget_seconds=terms.resolve_hours * 3600,
+        first_receiver=actor.id,
+        owner=actor.id,
+        created_at=now(),
+    )
+    session.add(ticket)
+    await session.flush()
+    _append(
+        session, ticket, EventKind.created, actor, ticket.created_at, {"channel": ticket.channel}
+    )
+    await _settle(session, ticket, policy)
+    await _publish(session, "ticket.ticket.created", ticket)
+    await session.commit()
+    return ticket
+
+
+async def _published(session: AsyncSession, commitment_id: str) -> bool:
+    return bool(
+        await session.scalar(select(Commitment.published).where(Commitment.id == commitment_id))
+    )
+
+
+# --- the owner's actions ---------------------------------------------------------------
+
+
+async def start(
+    *, session: AsyncSession, ticket_id: str, actor: Principal, policy: SlaPolicy
+) -> Ticket:
+    ticket = await _owned(session, ticket_id, actor, "start")
+    if ticket.status not in UNSTARTED:
+        raise _wrong_state(ticket, "start")
+    _start(session, ticket, actor, now())
+    return await _finish(session, ticket, policy)
+
+
+async def comment(
+    *, session: AsyncSession, ticket_id: str, data: CommentIn, actor: Principal, policy: SlaPolicy
+) -> Ticket:
+    ticket = await get_ticket(session, ticket_id, actor, for_update=True)
+    if ticket.status == TicketStatus.closed:
+        raise _wrong_state(ticket, "comment on")
+    at = now()
+    if actor.id == ticket.owner and ticket.status in UNSTARTED:
+        _start(session, ticket, actor, at)
+    _append(session, ticket, EventKind.commented, actor, at, {"body": data.body})
+    return await _finish(session, ticket, policy)
+
+
+async def coordinate(
+    *,
+    session: AsyncSession,
+    ticket_id: str,
+    data: CoordinateIn,
+    actor: Principal,
+    policy: SlaPolicy,
+) -> Coordination:
+    ticket = await _owned(session, ticket_id, actor, "ask another department for help on")
+    if ticket.status not in (*ACTIVE, TicketStatus.waiting_requester):
+        raise _wrong_state(ticket, "coordinate")
+    if data.department == ticket.department:
+        raise invalid_field("the ticket's own department already works on it", "#/department")
+    at = now()
+    if ticket.status in UNSTARTED:
+        _start(session, ticket, actor, at)
+    calendar = await _calendar(session, ticket)
+    coordination = Coordination(
+        ticket_id=ticket.id,
+        department=data.department,
+        note=data.note,
+        requested_by=actor.id,
+        requested_at=at,
+        due_at=_coordination_due(calendar, ticket, at, data.due_in_minutes),
+    )
+    session.add(coordination)
+    await session.flush()
+    _append(
+        session,
+        ticket,
+        EventKind.coordinated,
+        actor,
+        at,
+        {
+            "coordination_id": coordination.id,
+            "department": data.department,
+            "note": data.note,
+            "due_at": coordination.due_at.isoformat(),
+        },
+    )
+    await _settle(session, ticket, policy, calendar)
+    await _publish(
+        session,
+        "ticket.ticket.coordinated",
+        ticket,
+        coordination_id=coordination.id,
+        coordinating_department=coordination.department,
+        coordination_due_at=coordination.due_at.isoformat(),
+    )
+    await session.commit()
+    return coordination
+
+
+def _coordination_due(
+    calendar: WorkingCalendar, ticket: Ticket, at: dt.datetime, minutes: int | None
+) -> dt.datetime:
+    """The department's own deadline: as asked, else the ticket's resolution deadline while
+    that is still ahead, else the commitment's whole resolution time from now."""
+    if minutes is not None:
+        return add_working_time(calendar, at, dt.timedelta(minutes=minutes))
+    if ticket.resolve_running and ticket.resolve_due_at is not None and ticket.resolve_due_at > at:
+        return ticket.resolve_due_at
+    return add_working_time(calendar, at, dt.timedelta(seconds=ticket.resolve_budget_seconds))
+
+
+async def complete_coordination(
+    *,
+    session: AsyncSession,
+    ticket_id: str,
+    coordination_id: str,
+    data: CoordinationCompleteIn,
+    actor: Principal,
+    policy: SlaPolicy,
+) -> Coordination:
+    ticket = await get_ticket(session, ticket_id, actor, for_update=True)
+    coordination = await session.get(Coordination, coordination_id)
+    if coordination is None or coordination.ticket_id != ticket.id:
+        raise NotFound(f"no coordination {coordination_id} on ticket {ticket_id}")
+    if not (actor.id == ticket.owner or scope.works_in(actor, coordination.department)):
+        raise Forbidden("only the coordinating department or the owner completes its part")
+    if coordination.status != CoordinationStatus.open:
+        raise Conflict("this coordination is already completed", rule="complete-once")
+    at = now()
+    coordination.status = CoordinationStatus.completed.value
+    coordination.completed_at = at
+    coordination.completed_by = actor.id
+    coordination.result = data.result
+    _append(
+        session,
+        ticket,
+        EventKind.coordination_completed,
+        actor,
+        at,
+        {
+            "coordination_id": coordination.id,
+            "department": coordination.department,
+            "result": data.result,
+            "late": at > coordination.due_at,
+        },
+    )
+    await _finish(session, ticket, policy)
+    return coordination
+
+
+async def transfer(
+    *, session: AsyncSession, ticket_id: str, data: TransferIn, actor: Principal, policy: SlaPolicy
+) -> Ticket:
+    ticket = await get_ticket(session, ticket_id, actor, for_update=True)
+    if not scope.heads_department(actor, ticket.department):
+        raise Forbidden("only the head of the ticket's department hands its ownership on")
+    if ticket.status == TicketStatus.closed:
+        raise _wrong_state(ticket, "transfer")
+    if data.to == ticket.owner:
+        raise invalid_field("the ticket already belongs to them", "#/to")
+    _append(
+        session,
+        ticket,
+        EventKind.transferred,
+        actor,
+        now(),
+        {"from": ticket.owner, "to": data.to, "reason": data.reason},
+    )
+    previous = ticket.owner
+    ticket.owner = data.to
+    await _settle(session, ticket, policy)
+    await _publish(
+        session, "ticket.ticket.transferred", ticket, previous_owner=previous, reason=data.reason
+    )
+    await session.commit()
+    return ticket
+
+
+async def wait_for_requester(
+    *, session: AsyncSession, ticket_id: str, data: WaitIn, actor: Principal, policy: SlaPolicy
+) -> Ticket:
+    ticket = await _owned(session, ticket_id, actor, "put on hold")
+    if ticket.status not in ACTIVE:
+        raise _wrong_state(ticket, "wait on the requester for")
+    at = now()
+    if ticket.status in UNSTARTED:
+        _start(session, ticket, actor, at)
+    _append(session, ticket, EventKind.waiting, actor, at, {"reason": data.reason})
+    ticket.status = TicketStatus.waiting_requester.value
+    ticket.waiting_reason = data.reason
+    return await _finish(session, ticket, policy)
+
+
+async def resume(
+    *, session: AsyncSession, ticket_id: str, actor: Principal, policy: SlaPolicy
+) -> Ticket:
+    ticket = await _owned(session, ticket_id, actor, "resume")
+    if ticket.status != TicketStatus.waiting_requester:
+        raise _wrong_state(ticket, "resume")
+    _resume(session, ticket, actor, now())
+    return await _finish(session, ticket, policy)
+
+
+async def resolve(
+    *, session: AsyncSession, ticket_id: str, data: ResolveIn, actor: Principal, policy: SlaPolicy
+) -> Ticket:
+    ticket = await _owned(session, ticket_id, actor, "resolve")
+    if ticket.status not in (*ACTIVE, TicketStatus.waiting_requester):
+        raise _wrong_state(ticket, "resolve")
+    open_parts = [c for c in await _coordinations(session, ticket.id) if c.status == "open"]
+    if open_parts:
+        departments = ", ".join(sorted({c.department for c in open_parts}))
+        raise Conflict(
+            f"coordination still open with {departments}: complete it first",
+            rule="finish-coordinations-first",
+        )
+    at = now()
+    if ticket.status == TicketStatus.waiting_requester:
+        _resume(session, ticket, actor, at)
+    if ticket.status in UNSTARTED:
+        _start(session, ticket, actor, at)
+    _append(session, ticket, EventKind.resolved, actor, at, {"resolution": data.resolution})
+    ticket.status = TicketStatus.resolved.value
+    ticket.resolved_at = at
+    calendar = await _calendar(session, ticket)
+    ticket.confirm_due_at = end_of_working_days(calendar, at, policy.auto_confirm_working_days)
+    await _settle(session, ticket, policy, calendar)
+    await _publish(session, "ticket.ticket.resolved", ticket, resolution=data.resolution)
+    await session.commit()
+    return ticket
+
+
+# --- confirmation ----------------------------------------------------------------------
+
+
+async def confirm(
+    *, session: AsyncSession, ticket_id: str, data: ConfirmIn, actor: Principal, policy: SlaPolicy
+) -> Ticket:
+    """The requester's answer: satisfied closes the ticket, not satisfied reopens it."""
+    ticket = await get_ticket(session, ticket_id, actor, for_update=True)
+    if not scope.speaks_for_requester(actor, ticket):
+        raise Forbidden("only the requester's unit, or the owner on the requester's word, confirms")
+    if ticket.status != TicketStatus.resolved:
+        raise _wrong_state(ticket, "confirm")
+    at = now()
+    answer = {"satisfied": data.satisfied, "rating": data.rating, "comment": data.comment}
+    _append(session, ticket, EventKind.confirmed, actor, at, answer)
+    ticket.satisfied = data.satisfied
+    ticket.rating = data.rating
+    ticket.confirm_comment = data.comment
+    if data.satisfied:
+        return await _close(session, ticket, actor, at, policy)
+    _append(session, ticket, EventKind.reopened, actor, at, {"reason": "dissatisfied"})
+    ticket.status = TicketStatus.reopened.value
+    ticket.reopen_count += 1
+    ticket.dissatisfied_reopens += 1
+    ticket.confirm_due_at = None
+    await _settle(session, ticket, policy)
+    await _publish(session, "ticket.ticket.reopened", ticket, rating=data.rating, dissatisfied=True)
+    await session.commit()
+    return ticket
+
+
+async def confirm_automatically(
+    session: AsyncSession, ticket: Ticket, at: dt.datetime, policy: SlaPolicy
+) -> Ticket:
+    """Nobody answered within the working days allowed: the ticket closes without a rating.
+    The caller holds the ticket's row and has checked it is resolved and due."""
+    _append(session, ticket, EventKind.confirmed, None, at, {"automatic": True})
+    ticket.auto_confirmed = True
+    return await _close(session, ticket, None, at, policy)
+
+
+async def _close(
+    session: AsyncSession,
+    ticket: Ticket,
+    actor: Principal | None,
+    at: dt.datetime,
+    policy: SlaPolicy,
+) -> Ticket:
+    _append(session, ticket, EventKind.closed, actor, at, {})
+    ticket.status = TicketStatus.closed.value
+    ticket.closed_at = at
+    ticket.confirm_due_at = None
+    await _settle(session, ticket, policy)
+    late = sorted(
+        {
+            c.department
+            for c in await _coordinations(session, ticket.id)
+            if c.completed_at is not None and c.completed_at > c.due_at
+        }
+    )
+    await _publish(
+        session,
+        "ticket.ticket.closed",
+        ticket,
+        sla_met=ticket.sla_met,
+        rating=ticket.rating,
+        satisfied=ticket.satisfied,
+        auto_confirmed=ticket.auto_confirmed,
+        closed_at=at.isoformat(),
+        late_coordinating_departments=late,
+    )
+    await session.commit()
+    return ticket
+
+
+# --- the machinery ---------------------------------------------------------------------
+
+
+async def _owned(session: AsyncSession, ticket_id: str, actor: Principal, what: str) -> Ticket:
+    ticket = await get_ticket(session, ticket_id, actor, for_update=True)
+    if actor.id != ticket.owner:
+        raise Forbidden(f"only the ticket's owner may {what} it")
+    return ticket
+
+
+def _wrong_state(ticket: Ticket, what: str) -> Conflict:
+    return Conflict(f"cannot {what} a ticket that is {ticket.status}", rule="ticket-state")
+
+
+def _append(
+    session: AsyncSession,
+    ticket: Ticket,
+    kind: EventKind,
+    actor: Principal | None,
+    at: dt.datetime,
+    data: dict[str, Any],
+) -> None:
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            kind=kind.value,
+            actor=actor.id if actor else None,
+            at=at,
+            data=data,
+        )
+    )
+
+
+def _start(session: AsyncSession, ticket: Ticket, actor: Principal, at: dt.datetime) -> None:
+    _append(session, ticket, EventKind.started, actor, at, {})
+    ticket.status = TicketStatus.in_progress.value
+    if ticket.responded_at is None:
+        ticket.responded_at = at
+
+
+def _resume(session: AsyncSession, ticket: Ticket, actor: Principal, at: dt.datetime) -> None:
+    _append(session, ticket, EventKind.resumed, actor, at, {})
+    ticket.status = TicketStatus.in_progress.value
+    ticket.waiting_reason = None
+
+
+async def _finish(session: AsyncSession, ticket: Ticket, policy: SlaPolicy) -> Ticket:
+    await _settle(session, ticket, policy)
+    await session.commit()
+    return ticket
+
+
+async def _calendar(session: AsyncSession, ticket: Ticket) -> WorkingCalendar:
+    if ticket.calendar_id is None:
+        return WorkingCalendar()  # the municipal default hours, Asia/Shanghai
+    return await load_working_calendar(session, ticket.calendar_id)
+
+
+async def _coordinations(session: AsyncSession, ticket_id: str) -> list[Coordination]:
+    query = (
+        select(Coordination)
+        .where(Coordination.ticket_id == ticket_id)
+        .order_by(Coordination.requested_at, Coordination.id)
+    )
+    return list((await session.execute(query)).scalars().all())
+
+
+@dataclass(frozen=True)
+class Clocks:
+    response: ClockReading
+    resolve: ClockReading
+
+
+async def read_clocks(
+    session: AsyncSession, ticket: Ticket, calendar: WorkingCalendar | None = None
+) -> Clocks:
+    """The ticket's clocks, worked out from its history."""
+    await session.flush()
+    calendar = calendar or await _calendar(session, ticket)
+    rows = await session.execute(
+        select(TicketEvent.kind, TicketEvent.at)
+        .where(TicketEvent.ticket_id == ticket.id)
+        .order_by(TicketEvent.id)
+    )
+    history = [HistoryEntry(kind, at) for kind, at in rows.all()]
+    return Clocks(
+        response=response_clock(
+            calendar, dt.timedelta(seconds=ticket.response_budget_seconds), history
+        ),
+        resolve=resolve_clock(
+            calendar, dt.timedelta(seconds=ticket.resolve_budget_seconds), history
+        ),
+    )
+
+
+async def ticket_thresholds(
+    session: AsyncSession, ticket: Ticket, clocks: Clocks, policy: SlaPolicy
+) -> list[Threshold]:
+    """Every threshold the ticket has crossed or is heading for."""
+    shares = {"warning_share": policy.warning_share, "leader_share": policy.leader_share}
+    found = clock_thresholds("response", clocks.response, department=ticket.department, **shares)
+    found += clock_thresholds("resolve", clocks.resolve, department=ticket.department, **shares)
+    deadlines = [
+        CoordinationDeadline(c.id, c.department, c.due_at, c.completed_at)
+        for c in await _coordinations(session, ticket.id)
+    ]
+    return found + coordination_thresholds(deadlines)
+
+
+async def raised_alerts(session: AsyncSession, ticket_id: str) -> list[tuple[str, str, str]]:
+    rows = await session.execute(
+        select(TicketAlert.clock, TicketAlert.target_id, TicketAlert.threshold).where(
+            TicketAlert.ticket_id == ticket_id
+        )
+    )
+    return [tuple(row) for row in rows.all()]
+
+
+async def _settle(
+    session: AsyncSession,
+    ticket: Ticket,
+    policy: SlaPolicy,
+    calendar: WorkingCalendar | None = None,
+) -> None:
+    """Work the clocks out again from the history and keep their results on the row."""
+    clocks = await read_clocks(session, ticket, calendar)
+    response, resolve = clocks.response, clocks.resolve
+    ticket.response_warn_at = response.moment_of(policy.warning_share)
+    ticket.response_due_at = response.deadline()
+    ticket.response_working_seconds = (
+        None if response.running else int(response.elapsed.total_seconds())
+    )
+    paused = ticket.status == TicketStatus.waiting_requester
+    ticket.resolve_running = resolve.running
+    ticket.resolve_warn_at = resolve.moment_of(policy.warning_share)
+    ticket.resolve_due_at = None if paused and not resolve.over(1.0) else resolve.deadline()
+    ticket.resolve_working_seconds = int(resolve.elapsed.total_seconds())
+    if ticket.status == TicketStatus.closed:
+        ticket.sla_met = not response.over(1.0) and not resolve.over(1.0)
+    waiting = pending(
+        await ticket_thresholds(session, ticket, clocks, policy),
+        await raised_alerts(session, ticket.id),
+    )
+    ticket.next_check_at = next_check_at(waiting, ticket.confirm_due_at)
+    ticket.revision += 1
+
+
+async def _publish(session: AsyncSession, event_type: str, ticket: Ticket, **extra: Any) -> None:
+    data = {
+        "id": ticket.id,
+        "title": ticket.title,
+        "status": ticket.status,
+        "department": ticket.department,
+        "commitment": ticket.commitment_code,
+        "commitment_version": ticket.commitment_version,
+        "owner": ticket.owner,
+        "first_receiver": ticket.first_receiver,
+        "requester_unit_id": ticket.requester_unit_id,
+        "building_id": ticket.building_id,
+        "room_id": ticket.room_id,
+        "channel": ticket.channel,
+        **extra,
+    }
+    await record_event(session, event_type, subject=ticket.id, data=data)

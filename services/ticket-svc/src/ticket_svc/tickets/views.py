@@ -1,19 +1,189 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from guanjia_shared.auth import CurrentUser, current_user
+from guanjia_shared.clock import now
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 from ticket_svc.tickets import service
-from ticket_svc.tickets.models import TicketRead
+from ticket_svc.tickets.models import (
+    CommentIn,
+    ConfirmIn,
+    CoordinateIn,
+    CoordinationCompleteIn,
+    CoordinationRead,
+    ResolveIn,
+    TicketCreate,
+    TicketEventRead,
+    TicketRead,
+    TicketStatus,
+    TransferIn,
+    WaitIn,
+)
+from ticket_svc.tickets.service import SlaPolicy
 
 router = APIRouter(
     prefix="/api/v1/ticket/tickets", tags=["tickets"], dependencies=[Depends(current_user)]
 )
 
 
+def sla_policy(request: Request) -> SlaPolicy:
+    return SlaPolicy.from_settings(request.app.state.settings)
+
+
+Policy = Annotated[SlaPolicy, Depends(sla_policy)]
+
+
+def _view(ticket: Any, policy: SlaPolicy) -> dict[str, Any]:
+    return service.ticket_view(ticket, now(), policy)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketRead)
+async def open_ticket(
+    data: TicketCreate, session: SessionDep, actor: CurrentUser, policy: Policy, response: Response
+):
+    ticket = await service.open_ticket(session=session, data=data, actor=actor, policy=policy)
+    response.headers["Location"] = f"{router.prefix}/{ticket.id}"
+    return _view(ticket, policy)
+
+
 @router.get("", response_model=Page[TicketRead])
-async def list_tickets(session: SessionDep, viewer: CurrentUser, page: PageQuery):
-    items, total = await service.list_tickets(session=session, viewer=viewer, page=page)
+async def list_tickets(
+    session: SessionDep,
+    viewer: CurrentUser,
+    policy: Policy,
+    page: PageQuery,
+    status: TicketStatus | None = None,
+    department: Annotated[str | None, Query(max_length=100)] = None,
+    owner: Annotated[str | None, Query(max_length=36, description='a user id, or "me"')] = None,
+    commitment_code: Annotated[str | None, Query(max_length=64)] = None,
+    requester_unit_id: Annotated[str | None, Query(max_length=36)] = None,
+):
+    items, total = await service.list_tickets(
+        session=session,
+        viewer=viewer,
+        page=page,
+        status=status,
+        department=department,
+        owner=viewer.id if owner == "me" else owner,
+        commitment_code=commitment_code,
+        requester_unit_id=requester_unit_id,
+    )
+    return {"items": [_view(ticket, policy) for ticket in items], "total": total}
+
+
+@router.get("/{ticket_id}", response_model=TicketRead)
+async def get_ticket(ticket_id: str, session: SessionDep, viewer: CurrentUser, policy: Policy):
+    return _view(await service.get_ticket(session, ticket_id, viewer), policy)
+
+
+@router.get("/{ticket_id}/events", response_model=Page[TicketEventRead])
+async def list_history(ticket_id: str, session: SessionDep, viewer: CurrentUser, page: PageQuery):
+    items, total = await service.list_history(
+        session=session, ticket_id=ticket_id, viewer=viewer, page=page
+    )
     return {"items": items, "total": total}
+
+
+@router.post("/{ticket_id}/start", response_model=TicketRead)
+async def start(ticket_id: str, session: SessionDep, actor: CurrentUser, policy: Policy):
+    ticket = await service.start(session=session, ticket_id=ticket_id, actor=actor, policy=policy)
+    return _view(ticket, policy)
+
+
+@router.post(
+    "/{ticket_id}/comments", status_code=status.HTTP_201_CREATED, response_model=TicketRead
+)
+async def comment(
+    ticket_id: str, data: CommentIn, session: SessionDep, actor: CurrentUser, policy: Policy
+):
+    ticket = await service.comment(
+        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+    )
+    return _view(ticket, policy)
+
+
+@router.post("/{ticket_id}/transfer", response_model=TicketRead)
+async def transfer(
+    ticket_id: str, data: TransferIn, session: SessionDep, actor: CurrentUser, policy: Policy
+):
+    ticket = await service.transfer(
+        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+    )
+    return _view(ticket, policy)
+
+
+@router.post(
+    "/{ticket_id}/coordinate", status_code=status.HTTP_201_CREATED, response_model=CoordinationRead
+)
+async def coordinate(
+    ticket_id: str, data: CoordinateIn, session: SessionDep, actor: CurrentUser, policy: Policy
+):
+    return await service.coordinate(
+        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+    )
+
+
+@router.get("/{ticket_id}/coordinations", response_model=list[CoordinationRead])
+async def list_coordinations(ticket_id: str, session: SessionDep, viewer: CurrentUser):
+    return await service.list_coordinations(session=session, ticket_id=ticket_id, viewer=viewer)
+
+
+@router.post(
+    "/{ticket_id}/coordinations/{coordination_id}/complete", response_model=CoordinationRead
+)
+async def complete_coordination(
+    ticket_id: str,
+    coordination_id: str,
+    data: CoordinationCompleteIn,
+    session: SessionDep,
+    actor: CurrentUser,
+    policy: Policy,
+):
+    return await service.complete_coordination(
+        session=session,
+        ticket_id=ticket_id,
+        coordination_id=coordination_id,
+        data=data,
+        actor=actor,
+        policy=policy,
+    )
+
+
+@router.post("/{ticket_id}/wait", response_model=TicketRead)
+async def wait_for_requester(
+    ticket_id: str, data: WaitIn, session: SessionDep, actor: CurrentUser, policy: Policy
+):
+    ticket = await service.wait_for_requester(
+        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+    )
+    return _view(ticket, policy)
+
+
+@router.post("/{ticket_id}/resume", response_model=TicketRead)
+async def resume(ticket_id: str, session: SessionDep, actor: CurrentUser, policy: Policy):
+    ticket = await service.resume(session=session, ticket_id=ticket_id, actor=actor, policy=policy)
+    return _view(ticket, policy)
+
+
+@router.post("/{ticket_id}/resolve", response_model=TicketRead)
+async def resolve(
+    ticket_id: str, data: ResolveIn, session: SessionDep, actor: CurrentUser, policy: Policy
+):
+    ticket = await service.resolve(
+        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+    )
+    return _view(ticket, policy)
+
+
+@router.post("/{ticket_id}/confirm", response_model=TicketRead)
+async def confirm(
+    ticket_id: str, data: ConfirmIn, session: SessionDep, actor: CurrentUser, policy: Policy
+):
+    ticket = await service.confirm(
+        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+    )
+    return _view(ticket, policy)

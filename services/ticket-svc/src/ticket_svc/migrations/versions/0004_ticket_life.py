@@ -1,6 +1,6 @@
 """The ticket's whole life: requester, commitment version, owner, SLA clocks,
-confirmation, its event history and coordination sub-tasks. Joins the calendar and
-commitment-version branches.
+confirmation, its event history, coordination sub-tasks and the SLA alerts raised. Joins
+the calendar and commitment-version branches.
 
 Revision ID: 0004
 Revises: 0002, 0003
@@ -131,9 +131,26 @@ def upgrade() -> None:
     )
     op.create_index("ix_coordinations_ticket_id", "coordinations", ["ticket_id"])
     op.create_index("ix_coordinations_department_status", "coordinations", ["department", "status"])
+    op.create_table(
+        "ticket_alerts",
+        sa.Column(
+            "ticket_id",
+            sa.String(36),
+            sa.ForeignKey("tickets.id", name="fk_ticket_alerts_ticket_id"),
+            primary_key=True,
+        ),
+        sa.Column("clock", sa.String(16), primary_key=True),
+        sa.Column("target_id", sa.String(36), primary_key=True),
+        sa.Column("threshold", sa.String(16), primary_key=True),
+        sa.Column("reached_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("escalated_to", sa.String(16), nullable=False),
+        sa.Column("department", sa.String(100), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("ticket_alerts")
     op.drop_table("coordinations")
     op.drop_table("ticket_events")
     for name in TICKET_INDEXES:

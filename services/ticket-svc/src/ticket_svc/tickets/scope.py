@@ -1,0 +1,61 @@
+"""Who sees which tickets, and who may act on them.
+
+- admin, leader and auditor see every ticket;
+- agents and department heads see their department's tickets, the ones they own or
+  first received, and the ones their department coordinates on;
+- unit_staff (and an integration client bound to a unit) see their own unit's tickets;
+- anyone else sees none.
+A ticket out of sight answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+
+from guanjia_shared.auth import Principal, Role
+from ticket_svc.tickets.models import Coordination, Ticket
+
+SEE_ALL = (Role.admin, Role.leader, Role.auditor)
+DEPARTMENT_STAFF = (Role.agent, Role.dept_head)
+UNIT_BOUND = (Role.unit_staff, Role.integration)
+# Who takes a request and so becomes its first receiver.
+RECEIVERS = (Role.agent, Role.dept_head, Role.admin, Role.leader)
+
+
+def visible_tickets(viewer: Principal) -> ColumnElement[bool]:
+    """The condition on `Ticket` rows the viewer may see."""
+    if viewer.has_any(*SEE_ALL):
+        return true()
+    conditions: list[ColumnElement[bool]] = []
+    if viewer.has_any(*DEPARTMENT_STAFF):
+        conditions += [Ticket.owner == viewer.id, Ticket.first_receiver == viewer.id]
+        if viewer.department:
+            coordinated = exists(
+                select(Coordination.id).where(
+                    Coordination.ticket_id == Ticket.id,
+                    Coordination.department == viewer.department,
+                )
+            )
+            conditions += [Ticket.department == viewer.department, coordinated]
+    if viewer.has_any(*UNIT_BOUND) and viewer.unit_id:
+        conditions.append(Ticket.requester_unit_id == viewer.unit_id)
+    return or_(*conditions) if conditions else false()
+
+
+def speaks_for_requester(viewer: Principal, ticket: Ticket) -> bool:
+    """The requester's own unit, or the owner taking the requester's word (by phone)."""
+    if viewer.id == ticket.owner:
+        return True
+    return (
+        viewer.has_any(Role.unit_staff)
+        and viewer.unit_id is not None
+        and viewer.unit_id == ticket.requester_unit_id
+    )
+
+
+def heads_department(viewer: Principal, department: str) -> bool:
+    return viewer.has_any(Role.dept_head) and viewer.department == department
+
+
+def works_in(viewer: Principal, department: str) -> bool:
+    return viewer.has_any(*DEPARTMENT_STAFF) and viewer.department == department
