@@ -112,6 +112,9 @@ class Ticket(TicketsTable, table=True):
     resolve_running: bool = True
     resolve_working_seconds: int = 0
     waiting_reason: str | None = TableField(default=None, max_length=500)
+    # Wall-clock durations beside the working ones, for the reports.
+    response_wall_seconds: int | None = None
+    resolve_wall_seconds: int | None = None
 
     # Confirmation (满意度回访): by the requester, or automatically when nobody answers.
     confirm_due_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))

@@ -253,7 +253,7 @@ async def open_ticket(
     _append(
         session, ticket, EventKind.created, actor, ticket.created_at, {"channel": ticket.channel}
     )
-    await _settle(session, ticket, policy)
+    await settle_clocks(session, ticket, policy)
     await _publish(session, "ticket.ticket.created", ticket)
     await session.commit()
     return ticket
@@ -331,7 +331,7 @@ async def coordinate(
             "due_at": coordination.due_at.isoformat(),
         },
     )
-    await _settle(session, ticket, policy, calendar)
+    await settle_clocks(session, ticket, policy, calendar)
     await _publish(
         session,
         "ticket.ticket.coordinated",
@@ -415,7 +415,7 @@ async def transfer(
     )
     previous = ticket.owner
     ticket.owner = data.to
-    await _settle(session, ticket, policy)
+    await settle_clocks(session, ticket, policy)
     await _publish(
         session, "ticket.ticket.transferred", ticket, previous_owner=previous, reason=data.reason
     )
@@ -471,7 +471,7 @@ async def resolve(
     ticket.resolved_at = at
     calendar = await _calendar(session, ticket)
     ticket.confirm_due_at = end_of_working_days(calendar, at, policy.auto_confirm_working_days)
-    await _settle(session, ticket, policy, calendar)
+    await settle_clocks(session, ticket, policy, calendar)
     await _publish(session, "ticket.ticket.resolved", ticket, resolution=data.resolution)
     await session.commit()
     return ticket
@@ -502,7 +502,7 @@ async def confirm(
     ticket.reopen_count += 1
     ticket.dissatisfied_reopens += 1
     ticket.confirm_due_at = None
-    await _settle(session, ticket, policy)
+    await settle_clocks(session, ticket, policy)
     await _publish(session, "ticket.ticket.reopened", ticket, rating=data.rating, dissatisfied=True)
     await session.commit()
     return ticket
@@ -529,7 +529,7 @@ async def _close(
     ticket.status = TicketStatus.closed.value
     ticket.closed_at = at
     ticket.confirm_due_at = None
-    await _settle(session, ticket, policy)
+    await settle_clocks(session, ticket, policy)
     late = sorted(
         {
             c.department
@@ -599,7 +599,7 @@ def _resume(session: AsyncSession, ticket: Ticket, actor: Principal, at: dt.date
 
 
 async def _finish(session: AsyncSession, ticket: Ticket, policy: SlaPolicy) -> Ticket:
-    await _settle(session, ticket, policy)
+    await settle_clocks(session, ticket, policy)
     await session.commit()
     return ticket
 
@@ -670,7 +670,7 @@ async def raised_alerts(session: AsyncSession, ticket_id: str) -> list[tuple[str
     return [tuple(row) for row in rows.all()]
 
 
-async def _settle(
+async def settle_clocks(
     session: AsyncSession,
     ticket: Ticket,
     policy: SlaPolicy,
@@ -681,22 +681,31 @@ async def _settle(
     response, resolve = clocks.response, clocks.resolve
     ticket.response_warn_at = response.moment_of(policy.warning_share)
     ticket.response_due_at = response.deadline()
-    ticket.response_working_seconds = (
-        None if response.running else int(response.elapsed.total_seconds())
-    )
+    ticket.response_working_seconds = None if response.running else _seconds(response.elapsed)
     paused = ticket.status == TicketStatus.waiting_requester
     ticket.resolve_running = resolve.running
     ticket.resolve_warn_at = resolve.moment_of(policy.warning_share)
     ticket.resolve_due_at = None if paused and not resolve.over(1.0) else resolve.deadline()
-    ticket.resolve_working_seconds = int(resolve.elapsed.total_seconds())
-    if ticket.status == TicketStatus.closed:
+    ticket.resolve_working_seconds = _seconds(resolve.elapsed)
+    if ticket.responded_at is not None:
+        ticket.response_wall_seconds = _seconds(ticket.responded_at - ticket.created_at)
+    if ticket.status in (TicketStatus.resolved, TicketStatus.closed):
+        # Judged at each resolution; a reopened ticket is judged again when resolved again.
         ticket.sla_met = not response.over(1.0) and not resolve.over(1.0)
+        assert ticket.resolved_at is not None
+        ticket.resolve_wall_seconds = _seconds(ticket.resolved_at - ticket.created_at)
+    else:
+        ticket.sla_met = None
     waiting = pending(
         await ticket_thresholds(session, ticket, clocks, policy),
         await raised_alerts(session, ticket.id),
     )
     ticket.next_check_at = next_check_at(waiting, ticket.confirm_due_at)
     ticket.revision += 1
+
+
+def _seconds(span: dt.timedelta) -> int:
+    return int(span.total_seconds())
 
 
 async def _publish(session: AsyncSession, event_type: str, ticket: Ticket, **extra: Any) -> None:

@@ -64,6 +64,8 @@ def _new_ticket_columns() -> list[sa.Column]:
         _flag("resolve_running", True),
         _number("resolve_working_seconds"),
         sa.Column("waiting_reason", sa.String(500), nullable=True),
+        sa.Column("response_wall_seconds", sa.Integer, nullable=True),
+        sa.Column("resolve_wall_seconds", sa.Integer, nullable=True),
         _moment("confirm_due_at"),
         sa.Column("satisfied", sa.Boolean, nullable=True),
         sa.Column("rating", sa.Integer, nullable=True),
