@@ -1,10 +1,13 @@
 from guanjia_shared.app import GuanjiaApp, create_service_app
 from guanjia_shared.replicas import unit_replica_router, unit_replica_subscription
+from ticket_svc.accountability.views import router as accountability_router
 from ticket_svc.calendars.views import router as calendars_router
 from ticket_svc.commitments.views import public_router as public_commitments_router
 from ticket_svc.commitments.views import router as commitments_router
 from ticket_svc.config import Settings, get_settings
 from ticket_svc.database import MIGRATIONS
+from ticket_svc.ratings.views import public_router as public_ratings_router
+from ticket_svc.ratings.views import router as ratings_router
 from ticket_svc.tickets.views import router as tickets_router
 
 
@@ -18,6 +21,9 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             calendars_router,
             commitments_router,
             public_commitments_router,
+            ratings_router,
+            public_ratings_router,
+            accountability_router,
             unit_replica_router("/api/v1/ticket"),
         ],
         migrations=MIGRATIONS,

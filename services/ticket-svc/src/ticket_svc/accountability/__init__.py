@@ -1,0 +1,2 @@
+"""Accountability records (奖惩): rewards and penalties, their exemptions, and the events
+that feed the ledger's scorecards."""

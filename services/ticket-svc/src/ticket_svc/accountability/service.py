@@ -1,0 +1,475 @@
+"""The rules of accountability records (奖惩).
+
+Issue: "append-only reward/penalty entries for a department or person, created by rule (a
+breach) or by hand (`leader`), with an exemption workflow (force majeure, approved by a
+`leader`). They feed the ledger's scorecards as events."
+
+Who may write:
+- by hand: a `leader` only (the route says so; see views.py for why not `admin`).
+- by rule: `record_by_rule`, which the escalation scheduler calls inside its own
+  transaction; a breach is recorded once however often it is seen.
+- ask for an exemption: a `dept_head` or `agent` of the record's department, or the person
+  the record names. Only penalties are exempted; a reward has nothing to be excused from.
+- decide an exemption: a `leader` (the route says so) who neither asked for it nor is the
+  person the record names — nobody excuses themselves.
+
+Who may read:
+- `leader`, `admin`, `auditor`: every record.
+- `dept_head`, `agent`: their own department's records, and those naming them.
+- anyone else: the records naming them. A list shows only what the caller may see (so it
+  may be empty); asking for one record outside that is 403.
+
+Events, written in the same transaction as the row: `ticket.accountability.recorded` for
+every record, `ticket.accountability.exempted` when an exemption is approved, so the
+ledger's scorecard counts a record until it is exempted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from guanjia_shared.auth import Principal, Role
+from guanjia_shared.clock import now
+from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
+from guanjia_shared.outbox import record_event
+from guanjia_shared.pagination import PageParams, fetch_page
+from ticket_svc.accountability.models import (
+    AccountabilityExemption,
+    AccountabilityKind,
+    AccountabilityRecord,
+    AccountabilityRecordCreate,
+    AccountabilityRecordDetail,
+    AccountabilityRecordRead,
+    ExemptionDecision,
+    ExemptionRead,
+    ExemptionRequest,
+    RecordOrigin,
+    RecordStatus,
+)
+from ticket_svc.calendars.working_time import DEFAULT_TIMEZONE
+from ticket_svc.tickets.models import Ticket
+
+# Records count in the bureau's year: a breach at 20:00 UTC on 31 December is already in
+# the next year in Beijing, and so on the next year's scorecard.
+BUREAU_TIMEZONE = ZoneInfo(DEFAULT_TIMEZONE)
+
+EVERY_RECORD_READERS = frozenset({Role.leader, Role.admin, Role.auditor})
+DEPARTMENT_READERS = frozenset({Role.dept_head, Role.agent})
+DEPARTMENT_EXEMPTION_REQUESTERS = frozenset({Role.dept_head, Role.agent})
+
+ONE_EXEMPTION_AT_A_TIME = "one-exemption-at-a-time"
+DECIDE_ONCE = "decide-once"
+ONLY_PENALTIES_ARE_EXEMPTED = "only-penalties-are-exempted"
+
+
+def bureau_year(moment: datetime) -> int:
+    return moment.astimezone(BUREAU_TIMEZONE).year
+
+
+def effective_status(exemptions: Iterable[AccountabilityExemption]) -> RecordStatus:
+    """A record counts until an exemption of it is approved; a rejected request changes
+    nothing."""
+    decisions = {exemption.decision for exemption in exemptions}
+    if ExemptionDecision.approved in decisions:
+        return RecordStatus.exempted
+    if ExemptionDecision.pending in decisions:
+        return RecordStatus.exemption_requested
+    return RecordStatus.active
+
+
+# --- recording ---------------------------------------------------------------------------
+
+
+async def create_record(
+    *, session: AsyncSession, data: AccountabilityRecordCreate, actor: Principal
+) -> AccountabilityRecordDetail:
+    """A reward or penalty recorded by a leader's hand."""
+    recorded_at = now()
+    # Kept in UTC, so the answer to this request reads as every later read does.
+    occurred_at = (data.occurred_at or recorded_at).astimezone(UTC)
+    if occurred_at > recorded_at:
+        raise invalid_field("occurred_at may not lie in the future", "#/occurred_at")
+    if data.ticket_id is not None and not await _ticket_exists(session, data.ticket_id):
+        raise invalid_field(f"no ticket {data.ticket_id}", "#/ticket_id")
+    record = AccountabilityRecord(
+        kind=data.kind.value,
+        department=data.department,
+        person_id=data.person_id,
+        reason=data.reason,
+        points=data.points,
+        origin=RecordOrigin.manual.value,
+        rule=None,
+        ticket_id=data.ticket_id,
+        occurred_at=occurred_at,
+        year=bureau_year(occurred_at),
+        recorded_at=recorded_at,
+        recorded_by=actor.id,
+    )
+    session.add(record)
+    await session.flush()
+    await _record_recorded_event(session, record)
+    await session.commit()
+    return _detail(record, [])
+
+
+async def record_by_rule(
+    session: AsyncSession,
+    *,
+    rule: str,
+    department: str,
+    ticket_id: str,
+    reason: str,
+    occurred_at: datetime,
+    person_id: str | None = None,
+) -> AccountabilityRecord | None:
+    """Record the penalty for a breach, once: None when this (ticket, rule, department) is
+    already recorded.
+
+    For the escalation scheduler, inside its own transaction: the row and its event are
+    flushed, never committed, and a duplicate is undone in a savepoint so the caller's
+    transaction carries on. The unique constraint, not a look-up first, decides, so two
+    schedulers seeing the same breach at once still record it once.
+    """
+    if not rule or not department or not reason:
+        raise ValueError("a rule-made record needs a rule, a department and a reason")
+    if occurred_at.tzinfo is None:
+        raise ValueError("occurred_at must carry its offset")
+    record = AccountabilityRecord(
+        kind=AccountabilityKind.penalty.value,
+        department=department,
+        person_id=person_id,
+        reason=reason,
+        points=None,
+        origin=RecordOrigin.rule.value,
+        rule=rule,
+        ticket_id=ticket_id,
+        occurred_at=occurred_at.astimezone(UTC),
+        year=bureau_year(occurred_at),
+        recorded_at=now(),
+        recorded_by=None,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(record)
+    except IntegrityError:
+        if await _breach_recorded(session, ticket_id=ticket_id, rule=rule, department=department):
+            return None
+        raise  # not a duplicate: an unknown ticket, say — the caller's mistake to see
+    await _record_recorded_event(session, record)
+    return record
+
+
+# --- exemptions --------------------------------------------------------------------------
+
+
+async def request_exemption(
+    *, session: AsyncSession, record_id: str, data: ExemptionRequest, actor: Principal
+) -> AccountabilityRecordDetail:
+    record = await _get_record(session, record_id)
+    _ensure_may_request_exemption(actor, record)
+    if record.kind != AccountabilityKind.penalty:
+        raise Conflict(
+            f"record {record_id} is a reward; only penalties are exempted",
+            rule=ONLY_PENALTIES_ARE_EXEMPTED,
+        )
+    if effective_status(await _exemptions_of(session, record_id)) != RecordStatus.active:
+        raise _one_exemption_at_a_time(record_id)
+    session.add(
+        AccountabilityExemption(
+            record_id=record_id,
+            ground=data.ground.value,
+            reason=data.reason,
+            requested_by=actor.id,
+            requested_at=now(),
+        )
+    )
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent request got in after our check
+        await session.rollback()
+        raise _one_exemption_at_a_time(record_id) from exc
+    await session.commit()
+    return _detail(record, await _exemptions_of(session, record_id))
+
+
+async def approve_exemption(
+    *, session: AsyncSession, record_id: str, note: str | None, actor: Principal
+) -> AccountabilityRecordDetail:
+    """The record stops counting; the ledger hears so and leaves it out of the scorecard."""
+    return await _decide_exemption(session, record_id, ExemptionDecision.approved, note, actor)
+
+
+async def reject_exemption(
+    *, session: AsyncSession, record_id: str, note: str, actor: Principal
+) -> AccountabilityRecordDetail:
+    """The record keeps counting; its department may ask again on new grounds."""
+    return await _decide_exemption(session, record_id, ExemptionDecision.rejected, note, actor)
+
+
+async def _decide_exemption(
+    session: AsyncSession,
+    record_id: str,
+    decision: ExemptionDecision,
+    note: str | None,
+    actor: Principal,
+) -> AccountabilityRecordDetail:
+    record = await _get_record(session, record_id)
+    exemptions = await _exemptions_of(session, record_id)
+    if not exemptions:
+        raise NotFound(f"nobody has asked to exempt record {record_id}")
+    latest = exemptions[-1]
+    if actor.id in (record.person_id, latest.requested_by):
+        raise Forbidden("an exemption is decided by a leader who neither asked nor is named")
+    if latest.decision != ExemptionDecision.pending:
+        raise _decided_already(record_id, latest.decision)
+    # Compare-and-set on the decision: of two leaders deciding at once, one decides and the
+    # other is told it is decided.
+    moved = await session.execute(
+        update(AccountabilityExemption)
+        .where(
+            AccountabilityExemption.id == latest.id,
+            AccountabilityExemption.decision == ExemptionDecision.pending.value,
+        )
+        .values(decision=decision.value, decided_by=actor.id, decided_at=now(), decision_note=note)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        await session.rollback()
+        raise _decided_already(record_id, None)
+    if decision == ExemptionDecision.approved:
+        await record_event(
+            session,
+            "ticket.accountability.exempted",
+            subject=record.id,
+            data={
+                "id": record.id,
+                "exemption_id": latest.id,
+                "kind": record.kind,
+                "department": record.department,
+                "person_id": record.person_id,
+                "points": record.points,
+                "year": record.year,
+                "ground": latest.ground,
+            },
+        )
+    await session.commit()
+    return _detail(record, await _exemptions_of(session, record_id))
+
+
+def _ensure_may_request_exemption(actor: Principal, record: AccountabilityRecord) -> None:
+    of_the_department = (
+        actor.has_any(*DEPARTMENT_EXEMPTION_REQUESTERS) and actor.department == record.department
+    )
+    if not (of_the_department or _is_named_in(actor, record)):
+        raise Forbidden(
+            "an exemption is asked for by the record's department (dept_head or agent) "
+            "or by the person it names"
+        )
+
+
+def _one_exemption_at_a_time(record_id: str) -> Conflict:
+    return Conflict(
+        f"record {record_id} already has an exemption pending or approved",
+        rule=ONE_EXEMPTION_AT_A_TIME,
+    )
+
+
+def _decided_already(record_id: str, decision: str | None) -> Conflict:
+    how = f" ({decision})" if decision else ""
+    return Conflict(
+        f"the exemption request of record {record_id} is already decided{how}", rule=DECIDE_ONCE
+    )
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+async def get_record(
+    *, session: AsyncSession, record_id: str, viewer: Principal
+) -> AccountabilityRecordDetail:
+    record = await _get_record(session, record_id)
+    if not may_see(viewer, record):
+        raise Forbidden(f"record {record_id} is not one this account may see")
+    return _detail(record, await _exemptions_of(session, record_id))
+
+
+async def list_records(
+    *,
+    session: AsyncSession,
+    viewer: Principal,
+    page: PageParams,
+    department: str | None = None,
+    person_id: str | None = None,
+    kind: AccountabilityKind | None = None,
+    status: RecordStatus | None = None,
+    year: int | None = None,
+    origin: RecordOrigin | None = None,
+    ticket_id: str | None = None,
+) -> tuple[list[AccountabilityRecordRead], int]:
+    """Newest first (by when it happened), within what `viewer` may see."""
+    record = AccountabilityRecord
+    query = select(record).order_by(
+        record.occurred_at.desc(), record.recorded_at.desc(), record.id.desc()
+    )
+    scope = _visible_to(viewer)
+    if scope is not None:
+        query = query.where(scope)
+    if department is not None:
+        query = query.where(record.department == department)
+    if person_id is not None:
+        query = query.where(record.person_id == person_id)
+    if kind is not None:
+        query = query.where(record.kind == kind.value)
+    if year is not None:
+        query = query.where(record.year == year)
+    if origin is not None:
+        query = query.where(record.origin == origin.value)
+    if ticket_id is not None:
+        query = query.where(record.ticket_id == ticket_id)
+    if status is not None:
+        query = query.where(_having_status(status))
+    records, total = await fetch_page(session, query, page)
+    open_exemptions = await _open_exemptions_of(session, [r.id for r in records])
+    return [_read(r, effective_status(open_exemptions.get(r.id, []))) for r in records], total
+
+
+def may_see(viewer: Principal, record: AccountabilityRecord) -> bool:
+    if viewer.has_any(*EVERY_RECORD_READERS) or _is_named_in(viewer, record):
+        return True
+    return viewer.has_any(*DEPARTMENT_READERS) and viewer.department == record.department
+
+
+def _visible_to(viewer: Principal) -> ColumnElement[bool] | None:
+    """The records `viewer` may see, as a condition (None: all of them)."""
+    if viewer.has_any(*EVERY_RECORD_READERS):
+        return None
+    visible: list[ColumnElement[bool]] = []
+    if viewer.kind == "user":
+        visible.append(AccountabilityRecord.person_id == viewer.id)
+    if viewer.has_any(*DEPARTMENT_READERS) and viewer.department:
+        visible.append(AccountabilityRecord.department == viewer.department)
+    return or_(*visible) if visible else false()
+
+
+def _is_named_in(actor: Principal, record: AccountabilityRecord) -> bool:
+    # Machine clients are never the person a record names.
+    return actor.kind == "user" and record.person_id is not None and record.person_id == actor.id
+
+
+def _having_status(status: RecordStatus) -> ColumnElement[bool]:
+    """`effective_status` as SQL, for filtering a list."""
+
+    def with_decision(decision: ExemptionDecision) -> ColumnElement[bool]:
+        return exists().where(
+            AccountabilityExemption.record_id == AccountabilityRecord.id,
+            AccountabilityExemption.decision == decision.value,
+        )
+
+    approved = with_decision(ExemptionDecision.approved)
+    pending = with_decision(ExemptionDecision.pending)
+    if status == RecordStatus.exempted:
+        return approved
+    if status == RecordStatus.exemption_requested:
+        return and_(pending, not_(approved))
+    return and_(not_(pending), not_(approved))
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+async def _get_record(session: AsyncSession, record_id: str) -> AccountabilityRecord:
+    record = await session.get(AccountabilityRecord, record_id)
+    if record is None:
+        raise NotFound(f"no accountability record {record_id}")
+    return record
+
+
+async def _exemptions_of(session: AsyncSession, record_id: str) -> list[AccountabilityExemption]:
+    query = (
+        select(AccountabilityExemption)
+        .where(AccountabilityExemption.record_id == record_id)
+        .order_by(AccountabilityExemption.requested_at, AccountabilityExemption.id)
+        # A decision is written by UPDATE; read it back rather than a stale loaded copy.
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.execute(query)).scalars().all())
+
+
+async def _open_exemptions_of(
+    session: AsyncSession, record_ids: list[str]
+) -> dict[str, list[AccountabilityExemption]]:
+    """The pending and approved exemptions of the records, by record (rejected ones do not
+    change a status)."""
+    if not record_ids:
+        return {}
+    query = select(AccountabilityExemption).where(
+        AccountabilityExemption.record_id.in_(record_ids),
+        AccountabilityExemption.decision.in_(
+            [ExemptionDecision.pending.value, ExemptionDecision.approved.value]
+        ),
+    )
+    by_record: dict[str, list[AccountabilityExemption]] = {}
+    for exemption in (await session.execute(query)).scalars():
+        by_record.setdefault(exemption.record_id, []).append(exemption)
+    return by_record
+
+
+async def _ticket_exists(session: AsyncSession, ticket_id: str) -> bool:
+    return await session.scalar(select(Ticket.id).where(Ticket.id == ticket_id)) is not None
+
+
+async def _breach_recorded(
+    session: AsyncSession, *, ticket_id: str, rule: str, department: str
+) -> bool:
+    found = await session.scalar(
+        select(AccountabilityRecord.id).where(
+            AccountabilityRecord.ticket_id == ticket_id,
+            AccountabilityRecord.rule == rule,
+            AccountabilityRecord.department == department,
+        )
+    )
+    return found is not None
+
+
+def _read(record: AccountabilityRecord, status: RecordStatus) -> AccountabilityRecordRead:
+    return AccountabilityRecordRead.model_validate({**record.model_dump(), "status": status})
+
+
+def _detail(
+    record: AccountabilityRecord, exemptions: list[AccountabilityExemption]
+) -> AccountabilityRecordDetail:
+    return AccountabilityRecordDetail.model_validate(
+        {
+            **record.model_dump(),
+            "status": effective_status(exemptions),
+            "exemptions": [ExemptionRead.model_validate(e) for e in exemptions],
+        }
+    )
+
+
+async def _record_recorded_event(session: AsyncSession, record: AccountabilityRecord) -> None:
+    await record_event(
+        session,
+        "ticket.accountability.recorded",
+        subject=record.id,
+        data={
+            "id": record.id,
+            "kind": record.kind,
+            "department": record.department,
+            "person_id": record.person_id,
+            "points": record.points,
+            "origin": record.origin,
+            "rule": record.rule,
+            "ticket_id": record.ticket_id,
+            "reason": record.reason,
+            "occurred_at": record.occurred_at.isoformat(),
+            "year": record.year,
+        },
+    )

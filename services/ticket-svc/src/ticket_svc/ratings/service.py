@@ -1,0 +1,309 @@
+"""The rules of public ratings (行风评议).
+
+Issue: "the public rates a department's service, 1–5, with an optional comment, and may name
+the ticket it is about; the bureau publishes per-department results and the comments it has
+checked."
+
+- A named ticket must exist, be resolved or closed (one rates a service that was given),
+  belong to the department rated, and is rated once: the unique index on `ticket_id` holds
+  that even against two raters at the same moment.
+- One client address may rate `ratings_per_address_per_day` times in any rolling 24 hours,
+  counted in the database so the limit holds across replicas. Only a salted hash of the
+  address is kept (personal data minimisation), never the address.
+- A comment is shown to the public only after an `admin` approves it; it is moderated once.
+  A rating without a comment has nothing to moderate: its `moderation` is null.
+- **Scores always count**, whatever becomes of the comment: moderation decides whether the
+  words are published, not whether the rater's judgement is heard. The summary therefore
+  counts every rating, pending and rejected comments included.
+- The summary shows a department only from `rating_summary_min_count` ratings, and ranks by
+  a mean smoothed towards the overall mean with `rating_prior_weight` virtual ratings, so a
+  department with few ratings is neither top nor bottom by chance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from guanjia_shared.auth import Principal
+from guanjia_shared.clock import now
+from guanjia_shared.errors import Conflict, NotFound, RateLimited, invalid_field
+from guanjia_shared.outbox import record_event
+from guanjia_shared.pagination import PageParams, fetch_page
+from ticket_svc.calendars.working_time import DEFAULT_TIMEZONE
+from ticket_svc.ratings.models import (
+    DepartmentScore,
+    Moderation,
+    OverallScore,
+    PublicComment,
+    Rating,
+    RatingCreate,
+    RatingSummary,
+)
+from ticket_svc.tickets.models import Ticket, TicketStatus
+
+# Salt of the address hash. It keeps the stored value from matching a plain SHA-256 of an
+# address found elsewhere; it is in the code, not a secret, so it minimises rather than
+# anonymises (an IPv4 address could be found again by trying them all). The hash is kept
+# only to count one address's ratings.
+ADDRESS_SALT = "guanjia-ticket-ratings-v1:"
+RATE_LIMIT_WINDOW = dt.timedelta(hours=24)
+# A rating is about a service that was given.
+RATEABLE_STATUSES = frozenset({TicketStatus.resolved.value, TicketStatus.closed.value})
+# The summary's `from` and `to` are days of the bureau's own calendar.
+BUREAU_TIMEZONE = ZoneInfo(DEFAULT_TIMEZONE)
+# The advisory-lock space of "one address's ratings" (the two-key form, apart from the
+# one-key locks other code takes).
+ADDRESS_LOCK_SPACE = 7_320_001
+
+
+def hash_address(address: str) -> str:
+    return hashlib.sha256(f"{ADDRESS_SALT}{address}".encode()).hexdigest()
+
+
+async def record_rating(
+    *, session: AsyncSession, data: RatingCreate, address: str, limit_per_day: int
+) -> Rating:
+    address_hash = hash_address(address)
+    await _lock_address(session, address_hash)
+    await _ensure_under_address_limit(session, address_hash, limit_per_day)
+    if data.ticket_id is not None:
+        await _ensure_ticket_rateable(session, data.ticket_id, data.department)
+    rating = Rating(
+        department=data.department,
+        score=data.score,
+        comment=data.comment,
+        ticket_id=data.ticket_id,
+        address_hash=address_hash,
+        moderation=Moderation.pending.value if data.comment else None,
+    )
+    session.add(rating)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # the unique index: the ticket was rated meanwhile
+        await session.rollback()
+        raise Conflict(
+            f"ticket {data.ticket_id} has already been rated", rule="one-rating-per-ticket"
+        ) from exc
+    await record_event(
+        session,
+        "ticket.rating.recorded",
+        subject=rating.id,
+        data={
+            "id": rating.id,
+            "department": rating.department,
+            "score": rating.score,
+            "ticket_id": rating.ticket_id,
+            # The words wait for moderation; consumers learn only that there are some.
+            "has_comment": rating.comment is not None,
+            "moderation": rating.moderation,
+            "created_at": rating.created_at.isoformat(),
+        },
+    )
+    await session.commit()
+    return rating
+
+
+async def _lock_address(session: AsyncSession, address_hash: str) -> None:
+    """Serialise one address's ratings until the transaction ends, so two at once cannot
+    both pass the count. SQLite serialises writers already (BEGIN IMMEDIATE)."""
+    if session.bind.dialect.name == "postgresql":
+        key = int.from_bytes(bytes.fromhex(address_hash)[:4], "big", signed=True)
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": ADDRESS_LOCK_SPACE, "key": key},
+        )
+
+
+async def _ensure_under_address_limit(
+    session: AsyncSession, address_hash: str, limit_per_day: int
+) -> None:
+    moment = now()
+    count, oldest = (
+        await session.execute(
+            select(func.count(), func.min(Rating.created_at)).where(
+                Rating.address_hash == address_hash,
+                Rating.created_at > moment - RATE_LIMIT_WINDOW,
+            )
+        )
+    ).one()
+    if count >= limit_per_day:
+        # Room comes back when the oldest rating of the window leaves it.
+        wait = (oldest + RATE_LIMIT_WINDOW - moment).total_seconds()
+        raise RateLimited(
+            f"at most {limit_per_day} ratings a day from one address; try again later",
+            retry_after=math.ceil(wait),
+        )
+
+
+async def _ensure_ticket_rateable(session: AsyncSession, ticket_id: str, department: str) -> None:
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise invalid_field(f"no ticket {ticket_id}", "#/ticket_id")
+    if ticket.status not in RATEABLE_STATUSES:
+        raise Conflict(
+            f"ticket {ticket_id} is {ticket.status}; it can be rated once resolved or closed",
+            rule="rate-after-service",
+        )
+    if ticket.department != department:
+        raise invalid_field(
+            f"ticket {ticket_id} was served by {ticket.department}, not {department}",
+            "#/department",
+        )
+
+
+async def get_rating(*, session: AsyncSession, rating_id: str) -> Rating:
+    rating = await session.get(Rating, rating_id)
+    if rating is None:
+        raise NotFound(f"no rating {rating_id}")
+    return rating
+
+
+async def list_ratings(
+    *,
+    session: AsyncSession,
+    page: PageParams,
+    department: str | None = None,
+    moderation: Moderation | None = None,
+) -> tuple[list[Rating], int]:
+    """Newest first. With `moderation=pending`, the moderation queue."""
+    query = select(Rating).order_by(Rating.created_at.desc(), Rating.id)
+    if department is not None:
+        query = query.where(Rating.department == department)
+    if moderation is not None:
+        query = query.where(Rating.moderation == moderation.value)
+    return await fetch_page(session, query, page)
+
+
+async def approve_comment(
+    *, session: AsyncSession, rating_id: str, actor: Principal, reason: str | None = None
+) -> Rating:
+    """Publish the rating's comment."""
+    return await _moderate(session, rating_id, Moderation.approved, actor, reason)
+
+
+async def reject_comment(
+    *, session: AsyncSession, rating_id: str, actor: Principal, reason: str | None = None
+) -> Rating:
+    """Keep the rating's comment from the public; its score still counts."""
+    return await _moderate(session, rating_id, Moderation.rejected, actor, reason)
+
+
+async def _moderate(
+    session: AsyncSession,
+    rating_id: str,
+    outcome: Moderation,
+    actor: Principal,
+    reason: str | None,
+) -> Rating:
+    rating = await get_rating(session=session, rating_id=rating_id)
+    if rating.moderation is None:
+        raise Conflict(f"rating {rating_id} has no comment to moderate", rule="nothing-to-moderate")
+    # Compare-and-set on `pending`: of two moderators at once, one decides, the other is told.
+    moderated = await session.execute(
+        update(Rating)
+        .where(Rating.id == rating_id, Rating.moderation == Moderation.pending.value)
+        .values(
+            moderation=outcome.value,
+            moderation_reason=reason,
+            moderated_by=actor.id,
+            moderated_at=now(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if moderated.rowcount != 1:
+        await session.rollback()
+        raise Conflict(f"rating {rating_id}'s comment is already moderated", rule="moderate-once")
+    await session.refresh(rating)
+    await record_event(
+        session,
+        "ticket.rating.moderated",
+        subject=rating.id,
+        data={
+            "id": rating.id,
+            "department": rating.department,
+            "moderation": rating.moderation,
+            "reason": rating.moderation_reason,
+            "actor": actor.id,
+        },
+    )
+    await session.commit()
+    return rating
+
+
+async def list_public_comments(
+    *, session: AsyncSession, page: PageParams, department: str | None = None
+) -> tuple[list[PublicComment], int]:
+    """The approved comments, newest first."""
+    query = (
+        select(Rating)
+        .where(Rating.moderation == Moderation.approved.value)
+        .order_by(Rating.created_at.desc(), Rating.id)
+    )
+    if department is not None:
+        query = query.where(Rating.department == department)
+    ratings, total = await fetch_page(session, query, page)
+    return [PublicComment.model_validate(rating) for rating in ratings], total
+
+
+async def summarise_ratings(
+    *,
+    session: AsyncSession,
+    min_count: int,
+    prior_weight: int,
+    from_: dt.date | None = None,
+    to: dt.date | None = None,
+) -> RatingSummary:
+    """Per department from `min_count` ratings: count, mean, and the mean smoothed towards
+    the overall mean (a Bayesian average), best first. Every rating in the period counts,
+    whatever its comment's moderation. `from_` and `to` are bureau days, both included."""
+    if from_ is not None and to is not None and to < from_:
+        raise invalid_field("to is before from", "#/to")
+    period = []
+    if from_ is not None:
+        period.append(Rating.created_at >= _start_of_bureau_day(from_))
+    if to is not None:
+        period.append(Rating.created_at < _start_of_bureau_day(to + dt.timedelta(days=1)))
+
+    overall_count, overall_sum = (
+        await session.execute(select(func.count(), func.sum(Rating.score)).where(*period))
+    ).one()
+    overall_mean = overall_sum / overall_count if overall_count else None
+
+    count = func.count().label("count")
+    per_department = await session.execute(
+        select(Rating.department, count, func.sum(Rating.score).label("sum"))
+        .where(*period)
+        .group_by(Rating.department)
+        .having(count >= min_count)
+    )
+    departments = [
+        DepartmentScore(
+            department=row.department,
+            count=row.count,
+            mean=row.sum / row.count,
+            # overall_mean is not None here: a department's ratings are in the overall.
+            smoothed_mean=(prior_weight * overall_mean + row.sum) / (prior_weight + row.count),
+        )
+        for row in per_department
+    ]
+    departments.sort(key=lambda score: (-score.smoothed_mean, -score.count, score.department))
+    return RatingSummary(
+        from_=from_,
+        to=to,
+        min_count=min_count,
+        prior_weight=prior_weight,
+        overall=OverallScore(count=overall_count, mean=overall_mean),
+        departments=departments,
+    )
+
+
+def _start_of_bureau_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=BUREAU_TIMEZONE)
