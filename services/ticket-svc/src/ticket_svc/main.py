@@ -8,6 +8,7 @@ from ticket_svc.config import Settings, get_settings
 from ticket_svc.database import MIGRATIONS
 from ticket_svc.ratings.views import public_router as public_ratings_router
 from ticket_svc.ratings.views import router as ratings_router
+from ticket_svc.reports.views import router as reports_router
 from ticket_svc.tickets.views import router as tickets_router
 
 
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             ratings_router,
             public_ratings_router,
             accountability_router,
+            reports_router,
             unit_replica_router("/api/v1/ticket"),
         ],
         migrations=MIGRATIONS,
