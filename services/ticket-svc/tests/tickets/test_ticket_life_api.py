@@ -280,3 +280,23 @@ async def test_a_unit_created_a_moment_ago_is_accepted_on_a_ticket(client, admin
         client, agent, at(21, 9), requester={"name": "李四", "unit_id": "unit-not-replicated-yet"}
     )
     assert ticket["requester_unit_id"] == "unit-not-replicated-yet"
+
+
+async def test_comments_are_listed_by_anyone_who_sees_the_ticket(client, admin, agent, requester):
+    await publish_commitment(client, admin)
+    ticket = await open_ticket(client, agent, at(21, 9))
+    url = f"{TICKETS}/{ticket['id']}"
+    await act(client, agent, at(21, 9, 5), "POST", f"{url}/comments", {"body": "师傅十点到"})
+    asked = await act(client, requester, at(21, 9, 6), "POST", f"{url}/comments", {"body": "好的"})
+    assert asked.status_code == 201
+    # A comment by someone other than the owner is not the owner's response.
+    comments = (await client.get(f"{url}/comments", headers=requester.headers)).json()
+    assert [(c["data"]["body"], c["actor"]) for c in comments["items"]] == [
+        ("师傅十点到", agent.id),
+        ("好的", requester.id),
+    ]
+    started = await client.get(f"{url}/events?kind=started", headers=agent.headers)
+    assert started.json()["total"] == 1
+    assert (await client.get(f"{url}/events?kind=nope", headers=agent.headers)).status_code == 422
+    empty_comment = await client.post(f"{url}/comments", json={"body": ""}, headers=agent.headers)
+    assert empty_comment.status_code == 422

@@ -199,10 +199,17 @@ async def get_ticket(
 
 
 async def list_history(
-    *, session: AsyncSession, ticket_id: str, viewer: Principal, page: PageParams
+    *,
+    session: AsyncSession,
+    ticket_id: str,
+    viewer: Principal,
+    page: PageParams,
+    kind: EventKind | None = None,
 ) -> tuple[list[TicketEvent], int]:
     await get_ticket(session, ticket_id, viewer)
     query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+    if kind is not None:
+        query = query.where(TicketEvent.kind == kind.value)
     return await fetch_page(session, query, page)
 
 

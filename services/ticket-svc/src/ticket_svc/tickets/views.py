@@ -15,6 +15,7 @@ from ticket_svc.tickets.models import (
     CoordinateIn,
     CoordinationCompleteIn,
     CoordinationRead,
+    EventKind,
     ResolveIn,
     TicketCreate,
     TicketEventRead,
@@ -81,9 +82,23 @@ async def get_ticket(ticket_id: str, session: SessionDep, viewer: CurrentUser, p
 
 
 @router.get("/{ticket_id}/events", response_model=Page[TicketEventRead])
-async def list_history(ticket_id: str, session: SessionDep, viewer: CurrentUser, page: PageQuery):
+async def list_history(
+    ticket_id: str,
+    session: SessionDep,
+    viewer: CurrentUser,
+    page: PageQuery,
+    kind: EventKind | None = None,
+):
     items, total = await service.list_history(
-        session=session, ticket_id=ticket_id, viewer=viewer, page=page
+        session=session, ticket_id=ticket_id, viewer=viewer, page=page, kind=kind
+    )
+    return {"items": items, "total": total}
+
+
+@router.get("/{ticket_id}/comments", response_model=Page[TicketEventRead])
+async def list_comments(ticket_id: str, session: SessionDep, viewer: CurrentUser, page: PageQuery):
+    items, total = await service.list_history(
+        session=session, ticket_id=ticket_id, viewer=viewer, page=page, kind=EventKind.commented
     )
     return {"items": items, "total": total}
 
