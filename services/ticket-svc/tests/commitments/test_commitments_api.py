@@ -26,7 +26,12 @@ async def test_an_admin_creates_a_commitment_at_version_1(client, admin):
 
 
 async def test_editing_the_terms_makes_version_2_and_leaves_version_1_as_it_was(client, admin):
-    commitment = (await create(client, admin, calendar_id="cal-office")).json()
+    calendar = await client.post(
+        "/api/v1/ticket/calendars", json={"code": "office", "name": "机关作息"}, headers=admin
+    )
+    assert calendar.status_code == 201, calendar.text
+    calendar_id = calendar.json()["id"]
+    commitment = (await create(client, admin, calendar_id=calendar_id)).json()
     url = f"{COMMITMENTS}/{commitment['id']}"
 
     edited = await client.patch(
@@ -41,7 +46,7 @@ async def test_editing_the_terms_makes_version_2_and_leaves_version_1_as_it_was(
 
     first = (await client.get(f"{url}/versions/1", headers=admin)).json()
     assert first["version"] == 1 and first["response_minutes"] == 30
-    assert first["calendar_id"] == "cal-office" and first["created_by"]
+    assert first["calendar_id"] == calendar_id and first["created_by"]
     second = (await client.get(f"{url}/versions/2", headers=admin)).json()
     assert second["response_minutes"] == 15 and second["calendar_id"] is None
     listed = (await client.get(f"{url}/versions", headers=admin)).json()
@@ -166,3 +171,16 @@ async def test_every_change_publishes_its_event(client, admin, nats_server_url, 
     assert created.data["version"] == 1 and created.data["code"] == "C-REPAIR"
     assert updated.data["version"] == 2 and updated.data["resolve_hours"] == 8
     assert published.data["published"] is True and unpublished.data["published"] is False
+
+
+async def test_a_commitment_names_a_calendar_that_exists(client, admin):
+    refused = await create(client, admin, calendar_id="no-such-calendar")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["pointer"] == "#/calendar_id"
+    commitment = (await create(client, admin)).json()
+    edit = await client.patch(
+        f"{COMMITMENTS}/{commitment['id']}", json={"calendar_id": "nope"}, headers=admin
+    )
+    assert edit.status_code == 422
+    listed = await client.get(f"{COMMITMENTS}/{commitment['id']}/versions", headers=admin)
+    assert listed.json()["total"] == 1

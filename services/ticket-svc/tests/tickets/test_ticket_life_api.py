@@ -300,3 +300,20 @@ async def test_comments_are_listed_by_anyone_who_sees_the_ticket(client, admin, 
     assert (await client.get(f"{url}/events?kind=nope", headers=agent.headers)).status_code == 422
     empty_comment = await client.post(f"{url}/comments", json={"body": ""}, headers=agent.headers)
     assert empty_comment.status_code == 422
+
+
+async def test_a_ticket_counts_on_its_commitments_calendar_with_its_holidays(client, admin, agent):
+    calendar = await client.post(
+        "/api/v1/ticket/calendars", json={"code": "office", "name": "机关作息"}, headers=admin
+    )
+    calendar_id = calendar.json()["id"]
+    holiday = await client.put(
+        f"/api/v1/ticket/calendars/{calendar_id}/exceptions",
+        json=[{"date": "2026-09-21", "periods": [], "note": "假日"}],
+        headers=admin,
+    )
+    assert holiday.status_code == 200, holiday.text
+    await publish_commitment(client, admin, calendar_id=calendar_id)
+    ticket = await open_ticket(client, agent, at(21, 9))
+    # Monday is a holiday: the 30 minutes run from Tuesday 08:30.
+    assert moment(ticket["response_due_at"]) == at(22, 9)

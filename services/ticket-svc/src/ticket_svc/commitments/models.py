@@ -94,7 +94,7 @@ class CommitmentUpdate(BaseModel):
     department: str | None = Field(default=None, min_length=1, max_length=100)
     response_minutes: int | None = Field(default=None, gt=0, le=MAX_RESPONSE_MINUTES)
     resolve_hours: int | None = Field(default=None, gt=0, le=MAX_RESOLVE_HOURS)
-    # null clears the calendar (the commitment then counts plain time).
+    # null clears the calendar: the commitment then counts the municipal default hours.
     calendar_id: str | None = Field(default=None, min_length=1, max_length=36)
 
     @field_validator(

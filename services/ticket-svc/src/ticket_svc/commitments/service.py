@@ -16,6 +16,7 @@ from guanjia_shared.auth import Principal
 from guanjia_shared.errors import Conflict, NotFound, PreconditionFailed, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from ticket_svc.calendars.models import Calendar
 from ticket_svc.commitments.models import (
     TERMS,
     Commitment,
@@ -95,6 +96,7 @@ async def create_commitment(
     *, session: AsyncSession, data: CommitmentCreate, actor: Principal
 ) -> Commitment:
     await _ensure_code_free(session, data.code)
+    await _ensure_calendar_exists(session, data.calendar_id)
     terms = data.model_dump(include=set(TERMS))
     commitment = Commitment(code=data.code, version=1, published=False, **terms)
     session.add(commitment)
@@ -134,6 +136,8 @@ async def update_commitment(
     }
     if not changes:
         return commitment
+    if changes.get("calendar_id") is not None:
+        await _ensure_calendar_exists(session, changes["calendar_id"])
     terms = {field: getattr(commitment, field) for field in TERMS} | changes
     # Compare-and-set on the version: of two edits made from the same version, one wins and
     # the other is told it is stale, rather than both writing "version n+1".
@@ -185,6 +189,12 @@ async def _set_published(
     await _record_commitment_event(session, event_type, commitment, actor)
     await session.commit()
     return commitment
+
+
+async def _ensure_calendar_exists(session: AsyncSession, calendar_id: str | None) -> None:
+    """Tickets count their time on the commitment's calendar, so it must be a real one."""
+    if calendar_id is not None and await session.get(Calendar, calendar_id) is None:
+        raise invalid_field(f"no calendar {calendar_id}", "#/calendar_id")
 
 
 def _code_taken(code: str) -> Conflict:
