@@ -24,6 +24,7 @@ from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from guanjia_shared.migrations import upgrade_database_async
 from guanjia_shared.outbox import OutboxRelay
+from guanjia_shared.periodic import JobMetrics, PeriodicJobFactory, PeriodicRunner
 from guanjia_shared.settings import BaseServiceSettings
 
 log = get_logger("guanjia.app")
@@ -75,8 +76,10 @@ def create_service_app(
     migrations: str,
     subscriptions: Sequence[Subscription] = (),
     description: str = "",
+    periodic_jobs: Sequence[PeriodicJobFactory] = (),
 ) -> GuanjiaApp:
-    """Build a service. `migrations` is the Alembic script location of its schema."""
+    """Build a service. `migrations` is the Alembic script location of its schema;
+    `periodic_jobs` build the service's background jobs from its settings."""
     service = settings.service_name
     configure_logging(settings.log_level, json=settings.log_json)
 
@@ -111,20 +114,32 @@ def create_service_app(
             )
             for subscription in subscriptions
         ]
+        periodic = [
+            PeriodicRunner(make_job(settings), session_factory, metrics=job_metrics)
+            for make_job in periodic_jobs
+        ]
         app.state.engine = engine
         app.state.session_factory = session_factory
         app.state.broker = broker
         app.state.relay = relay
         app.state.consumers = consumers
+        app.state.periodic_jobs = {runner.job.name: runner for runner in periodic}
         broker.start()
         relay.start()
         for consumer in consumers:
             consumer.start()
+        # Tests move time by hand (frozen clocks): a loop on the real clock would act on
+        # their data at random moments, so there they tick with `run_once()` instead.
+        if settings.environment != "test":
+            for runner in periodic:
+                runner.start()
         log.info("service_started", service=service)
         try:
             yield
         finally:
             # Drain: stop taking new work, finish the batch in flight, then disconnect.
+            for runner in periodic:
+                await runner.stop()
             for consumer in consumers:
                 await consumer.stop()
             await relay.stop()
@@ -139,6 +154,7 @@ def create_service_app(
         lifespan=lifespan,
     )
     app.metrics = ServiceMetrics(service)
+    job_metrics = JobMetrics(app.metrics.registry) if periodic_jobs else None
     app.state.settings = settings
     app.state.verifier = JwksVerifier(
         settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience

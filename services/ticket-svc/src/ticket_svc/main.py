@@ -6,6 +6,8 @@ from ticket_svc.commitments.views import public_router as public_commitments_rou
 from ticket_svc.commitments.views import router as commitments_router
 from ticket_svc.config import Settings, get_settings
 from ticket_svc.database import MIGRATIONS
+from ticket_svc.escalations.scheduler import escalation_job
+from ticket_svc.escalations.views import router as escalations_router
 from ticket_svc.ratings.views import public_router as public_ratings_router
 from ticket_svc.ratings.views import router as ratings_router
 from ticket_svc.reports.views import router as reports_router
@@ -25,9 +27,11 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             ratings_router,
             public_ratings_router,
             accountability_router,
+            escalations_router,
             reports_router,
             unit_replica_router("/api/v1/ticket"),
         ],
         migrations=MIGRATIONS,
         subscriptions=[unit_replica_subscription()],
+        periodic_jobs=[escalation_job],
     )

@@ -257,11 +257,11 @@ async def open_ticket(
     )
     session.add(ticket)
     await session.flush()
-    _append(
+    append_event(
         session, ticket, EventKind.created, actor, ticket.created_at, {"channel": ticket.channel}
     )
     await settle_clocks(session, ticket, policy)
-    await _publish(session, "ticket.ticket.created", ticket)
+    await publish_ticket_event(session, "ticket.ticket.created", ticket)
     await session.commit()
     return ticket
 
@@ -294,7 +294,7 @@ async def comment(
     at = now()
     if actor.id == ticket.owner and ticket.status in UNSTARTED:
         _start(session, ticket, actor, at)
-    _append(session, ticket, EventKind.commented, actor, at, {"body": data.body})
+    append_event(session, ticket, EventKind.commented, actor, at, {"body": data.body})
     return await _finish(session, ticket, policy)
 
 
@@ -314,7 +314,7 @@ async def coordinate(
     at = now()
     if ticket.status in UNSTARTED:
         _start(session, ticket, actor, at)
-    calendar = await _calendar(session, ticket)
+    calendar = await ticket_calendar(session, ticket)
     coordination = Coordination(
         ticket_id=ticket.id,
         department=data.department,
@@ -325,7 +325,7 @@ async def coordinate(
     )
     session.add(coordination)
     await session.flush()
-    _append(
+    append_event(
         session,
         ticket,
         EventKind.coordinated,
@@ -339,7 +339,7 @@ async def coordinate(
         },
     )
     await settle_clocks(session, ticket, policy, calendar)
-    await _publish(
+    await publish_ticket_event(
         session,
         "ticket.ticket.coordinated",
         ticket,
@@ -385,7 +385,7 @@ async def complete_coordination(
     coordination.completed_at = at
     coordination.completed_by = actor.id
     coordination.result = data.result
-    _append(
+    append_event(
         session,
         ticket,
         EventKind.coordination_completed,
@@ -412,7 +412,7 @@ async def transfer(
         raise _wrong_state(ticket, "transfer")
     if data.to == ticket.owner:
         raise invalid_field("the ticket already belongs to them", "#/to")
-    _append(
+    append_event(
         session,
         ticket,
         EventKind.transferred,
@@ -423,7 +423,7 @@ async def transfer(
     previous = ticket.owner
     ticket.owner = data.to
     await settle_clocks(session, ticket, policy)
-    await _publish(
+    await publish_ticket_event(
         session, "ticket.ticket.transferred", ticket, previous_owner=previous, reason=data.reason
     )
     await session.commit()
@@ -439,7 +439,7 @@ async def wait_for_requester(
     at = now()
     if ticket.status in UNSTARTED:
         _start(session, ticket, actor, at)
-    _append(session, ticket, EventKind.waiting, actor, at, {"reason": data.reason})
+    append_event(session, ticket, EventKind.waiting, actor, at, {"reason": data.reason})
     ticket.status = TicketStatus.waiting_requester.value
     ticket.waiting_reason = data.reason
     return await _finish(session, ticket, policy)
@@ -473,13 +473,15 @@ async def resolve(
         _resume(session, ticket, actor, at)
     if ticket.status in UNSTARTED:
         _start(session, ticket, actor, at)
-    _append(session, ticket, EventKind.resolved, actor, at, {"resolution": data.resolution})
+    append_event(session, ticket, EventKind.resolved, actor, at, {"resolution": data.resolution})
     ticket.status = TicketStatus.resolved.value
     ticket.resolved_at = at
-    calendar = await _calendar(session, ticket)
+    calendar = await ticket_calendar(session, ticket)
     ticket.confirm_due_at = end_of_working_days(calendar, at, policy.auto_confirm_working_days)
     await settle_clocks(session, ticket, policy, calendar)
-    await _publish(session, "ticket.ticket.resolved", ticket, resolution=data.resolution)
+    await publish_ticket_event(
+        session, "ticket.ticket.resolved", ticket, resolution=data.resolution
+    )
     await session.commit()
     return ticket
 
@@ -498,19 +500,23 @@ async def confirm(
         raise _wrong_state(ticket, "confirm")
     at = now()
     answer = {"satisfied": data.satisfied, "rating": data.rating, "comment": data.comment}
-    _append(session, ticket, EventKind.confirmed, actor, at, answer)
+    append_event(session, ticket, EventKind.confirmed, actor, at, answer)
     ticket.satisfied = data.satisfied
     ticket.rating = data.rating
     ticket.confirm_comment = data.comment
     if data.satisfied:
-        return await _close(session, ticket, actor, at, policy)
-    _append(session, ticket, EventKind.reopened, actor, at, {"reason": "dissatisfied"})
+        await _close(session, ticket, actor, at, policy)
+        await session.commit()
+        return ticket
+    append_event(session, ticket, EventKind.reopened, actor, at, {"reason": "dissatisfied"})
     ticket.status = TicketStatus.reopened.value
     ticket.reopen_count += 1
     ticket.dissatisfied_reopens += 1
     ticket.confirm_due_at = None
     await settle_clocks(session, ticket, policy)
-    await _publish(session, "ticket.ticket.reopened", ticket, rating=data.rating, dissatisfied=True)
+    await publish_ticket_event(
+        session, "ticket.ticket.reopened", ticket, rating=data.rating, dissatisfied=True
+    )
     await session.commit()
     return ticket
 
@@ -519,10 +525,12 @@ async def confirm_automatically(
     session: AsyncSession, ticket: Ticket, at: dt.datetime, policy: SlaPolicy
 ) -> Ticket:
     """Nobody answered within the working days allowed: the ticket closes without a rating.
-    The caller holds the ticket's row and has checked it is resolved and due."""
-    _append(session, ticket, EventKind.confirmed, None, at, {"automatic": True})
+    The caller holds the ticket's row, has checked it is resolved and due, and commits (the
+    escalation scheduler closes several tickets in one transaction)."""
+    append_event(session, ticket, EventKind.confirmed, None, at, {"automatic": True})
     ticket.auto_confirmed = True
-    return await _close(session, ticket, None, at, policy)
+    await _close(session, ticket, None, at, policy)
+    return ticket
 
 
 async def _close(
@@ -531,8 +539,9 @@ async def _close(
     actor: Principal | None,
     at: dt.datetime,
     policy: SlaPolicy,
-) -> Ticket:
-    _append(session, ticket, EventKind.closed, actor, at, {})
+) -> None:
+    """Records the close and its event; the caller commits."""
+    append_event(session, ticket, EventKind.closed, actor, at, {})
     ticket.status = TicketStatus.closed.value
     ticket.closed_at = at
     ticket.confirm_due_at = None
@@ -544,7 +553,7 @@ async def _close(
             if c.completed_at is not None and c.completed_at > c.due_at
         }
     )
-    await _publish(
+    await publish_ticket_event(
         session,
         "ticket.ticket.closed",
         ticket,
@@ -555,8 +564,6 @@ async def _close(
         closed_at=at.isoformat(),
         late_coordinating_departments=late,
     )
-    await session.commit()
-    return ticket
 
 
 # --- the machinery ---------------------------------------------------------------------
@@ -573,7 +580,7 @@ def _wrong_state(ticket: Ticket, what: str) -> Conflict:
     return Conflict(f"cannot {what} a ticket that is {ticket.status}", rule="ticket-state")
 
 
-def _append(
+def append_event(
     session: AsyncSession,
     ticket: Ticket,
     kind: EventKind,
@@ -593,14 +600,14 @@ def _append(
 
 
 def _start(session: AsyncSession, ticket: Ticket, actor: Principal, at: dt.datetime) -> None:
-    _append(session, ticket, EventKind.started, actor, at, {})
+    append_event(session, ticket, EventKind.started, actor, at, {})
     ticket.status = TicketStatus.in_progress.value
     if ticket.responded_at is None:
         ticket.responded_at = at
 
 
 def _resume(session: AsyncSession, ticket: Ticket, actor: Principal, at: dt.datetime) -> None:
-    _append(session, ticket, EventKind.resumed, actor, at, {})
+    append_event(session, ticket, EventKind.resumed, actor, at, {})
     ticket.status = TicketStatus.in_progress.value
     ticket.waiting_reason = None
 
@@ -611,7 +618,7 @@ async def _finish(session: AsyncSession, ticket: Ticket, policy: SlaPolicy) -> T
     return ticket
 
 
-async def _calendar(session: AsyncSession, ticket: Ticket) -> WorkingCalendar:
+async def ticket_calendar(session: AsyncSession, ticket: Ticket) -> WorkingCalendar:
     if ticket.calendar_id is None:
         return WorkingCalendar()  # the municipal default hours, Asia/Shanghai
     return await load_working_calendar(session, ticket.calendar_id)
@@ -637,7 +644,7 @@ async def read_clocks(
 ) -> Clocks:
     """The ticket's clocks, worked out from its history."""
     await session.flush()
-    calendar = calendar or await _calendar(session, ticket)
+    calendar = calendar or await ticket_calendar(session, ticket)
     rows = await session.execute(
         select(TicketEvent.kind, TicketEvent.at)
         .where(TicketEvent.ticket_id == ticket.id)
@@ -715,7 +722,9 @@ def _seconds(span: dt.timedelta) -> int:
     return int(span.total_seconds())
 
 
-async def _publish(session: AsyncSession, event_type: str, ticket: Ticket, **extra: Any) -> None:
+async def publish_ticket_event(
+    session: AsyncSession, event_type: str, ticket: Ticket, **extra: Any
+) -> None:
     data = {
         "id": ticket.id,
         "title": ticket.title,
