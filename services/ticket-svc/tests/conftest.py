@@ -1,7 +1,14 @@
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
+
+# What every ticket-svc test folder shares (ticket_helpers.py) lives beside this file.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT, Person
 
 from ticket_svc.config import Settings
 from ticket_svc.database import MIGRATIONS
@@ -12,3 +19,41 @@ from ticket_svc.main import create_app
 async def client(service_client_factory) -> AsyncIterator[httpx.AsyncClient]:
     async with service_client_factory(create_app, Settings, MIGRATIONS) as client:
         yield client
+
+
+@pytest.fixture
+def admin(token_mint):
+    return token_mint.headers("admin")
+
+
+@pytest.fixture
+def leader(token_mint):
+    return Person(token_mint, "leader")
+
+
+@pytest.fixture
+def agent(token_mint):
+    """An agent of 后勤服务中心, who takes and owns its tickets."""
+    return Person(token_mint, "agent", department=DEPARTMENT)
+
+
+@pytest.fixture
+def other_agent(token_mint):
+    """An agent of 财务处, the department asked to coordinate."""
+    return Person(token_mint, "agent", department=OTHER_DEPARTMENT)
+
+
+@pytest.fixture
+def head(token_mint):
+    return Person(token_mint, "dept_head", department=DEPARTMENT)
+
+
+@pytest.fixture
+def other_head(token_mint):
+    return Person(token_mint, "dept_head", department=OTHER_DEPARTMENT)
+
+
+@pytest.fixture
+def requester(token_mint):
+    """Staff of the requesting unit."""
+    return Person(token_mint, "unit_staff", unit_id="unit-a")

@@ -6,7 +6,7 @@ import uuid
 from holdings import API, change, make_building, make_rooms, make_unit
 from openpyxl import load_workbook
 
-from asset_svc.bureau_time import bureau_today
+from guanjia_shared.bureau_time import bureau_today
 
 REPORT = f"{API}/reports/space-compliance"
 

@@ -5,7 +5,7 @@ import uuid
 
 from holdings import API, change, make_building, make_rooms, make_unit
 
-from asset_svc.bureau_time import bureau_today
+from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 

@@ -8,11 +8,6 @@ from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 
 
-@pytest.fixture
-def admin(token_mint):
-    return token_mint.headers("admin")
-
-
 async def test_an_admin_creates_a_commitment_at_version_1(client, admin):
     created = await create(client, admin)
     assert created.status_code == 201, created.text

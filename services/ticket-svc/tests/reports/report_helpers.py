@@ -94,7 +94,7 @@ async def publish_three_commitments(client, admin):
     )
 
 
-async def a_week_of_tickets(client, admin, agent, finance_agent):
+async def a_week_of_tickets(client, admin, agent, other_agent):
     """The week, ticket by ticket (response and resolution times in minutes, working/wall):
 
     后勤服务中心 (`agent` owns its tickets)
@@ -113,7 +113,7 @@ async def a_week_of_tickets(client, admin, agent, finance_agent):
        completed (late: charged to 财务处); in progress, its 4 h ran out Wed 15:30: breached.
     T5 C-CLEAN opened Fri 09:50, untouched: new, its response is due 10:50, not breached.
 
-    财务处 (`finance_agent`)
+    财务处 (`other_agent`)
     T6 C-PAY opened Mon 09:00, started 09:20 (20/20), resolved 11:00 (120/120), rating 3
        satisfied: closed, SLA met.
     T7 C-PAY opened Tue 15:00, started 15:05 (5/5), resolved Wed 10:00 (Tue 15:00–18:00 +
@@ -145,7 +145,7 @@ async def a_week_of_tickets(client, admin, agent, finance_agent):
 
     t3 = await open_ticket(client, agent, at(21, 17, 30), commitment_code="C-CLEAN")
     part = await coordinate(client, agent, t3, at(22, 8, 40), OTHER_DEPARTMENT, 30)
-    await complete(client, finance_agent, t3, part, at(22, 9, 20))
+    await complete(client, other_agent, t3, part, at(22, 9, 20))
     await resolve(client, agent, t3, at(22, 9, 30))
 
     t4 = await open_ticket(client, agent, at(23, 9))
@@ -153,14 +153,14 @@ async def a_week_of_tickets(client, admin, agent, finance_agent):
 
     await open_ticket(client, agent, at(25, 9, 50), commitment_code="C-CLEAN")
 
-    t6 = await open_ticket(client, finance_agent, at(21, 9), commitment_code="C-PAY")
-    await start(client, finance_agent, t6, at(21, 9, 20))
-    await resolve(client, finance_agent, t6, at(21, 11))
-    await confirm(client, finance_agent, t6, at(21, 11, 30), satisfied=True, rating=3)
+    t6 = await open_ticket(client, other_agent, at(21, 9), commitment_code="C-PAY")
+    await start(client, other_agent, t6, at(21, 9, 20))
+    await resolve(client, other_agent, t6, at(21, 11))
+    await confirm(client, other_agent, t6, at(21, 11, 30), satisfied=True, rating=3)
 
-    t7 = await open_ticket(client, finance_agent, at(22, 15), commitment_code="C-PAY")
-    await start(client, finance_agent, t7, at(22, 15, 5))
-    await resolve(client, finance_agent, t7, at(23, 10))
+    t7 = await open_ticket(client, other_agent, at(22, 15), commitment_code="C-PAY")
+    await start(client, other_agent, t7, at(22, 15, 5))
+    await resolve(client, other_agent, t7, at(23, 10))
 
     await rate_publicly(client, at(24, 10), DEPARTMENT, 4)
     await rate_publicly(client, at(24, 11), DEPARTMENT, 5)

@@ -26,9 +26,9 @@ DEPARTMENT_ONLY = (
 
 
 async def test_every_figure_of_a_known_week_per_commitment(
-    client, admin, agent, finance_agent, leader
+    client, admin, agent, other_agent, leader
 ):
-    await a_week_of_tickets(client, admin, agent, finance_agent)
+    await a_week_of_tickets(client, admin, agent, other_agent)
     rows = await report_rows(client, leader, "commitments", from_=WEEK["from"], to=WEEK["to"])
     assert [row["commitment_code"] for row in rows] == ["C-CLEAN", "C-PAY", "C-REPAIR"]
     rows = by(rows, "commitment_code")

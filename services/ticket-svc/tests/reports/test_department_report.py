@@ -24,8 +24,8 @@ from ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT, at, moment, open_ticket
 from ticket_svc.tickets.models import TicketAlert
 
 
-async def test_every_figure_of_a_known_week(client, admin, agent, finance_agent, leader):
-    await a_week_of_tickets(client, admin, agent, finance_agent)
+async def test_every_figure_of_a_known_week(client, admin, agent, other_agent, leader):
+    await a_week_of_tickets(client, admin, agent, other_agent)
     answer = await report(client, leader, "departments", from_=WEEK["from"], to=WEEK["to"])
     assert answer.status_code == 200, answer.text
     body = answer.json()
@@ -42,7 +42,7 @@ async def test_every_figure_of_a_known_week(client, admin, agent, finance_agent,
 
 
 async def test_the_p90_is_the_nearest_rank_within_each_department(
-    client, admin, agent, finance_agent, leader
+    client, admin, agent, other_agent, leader
 ):
     await publish_three_commitments(client, admin)
     # 后勤服务中心: ten tickets answered after 1, 2, … 10 minutes. Mean 5.5; the p90 is the
@@ -53,8 +53,8 @@ async def test_the_p90_is_the_nearest_rank_within_each_department(
     # 财务处: eleven tickets answered after 1 … 11 minutes. Mean 6; the p90 is the 10th of 11
     # (⌈9.9⌉ = 10). Pooled with the other department's, the 21 values would give 10 for both.
     for minutes in range(1, 12):
-        ticket = await open_ticket(client, finance_agent, at(21, 9), commitment_code="C-PAY")
-        await start(client, finance_agent, ticket, at(21, 9, minutes))
+        ticket = await open_ticket(client, other_agent, at(21, 9), commitment_code="C-PAY")
+        await start(client, other_agent, ticket, at(21, 9, minutes))
 
     rows = by(await report_rows(client, leader, "departments", at(21, 10)), "department")
     logistics, finance = rows[DEPARTMENT], rows[OTHER_DEPARTMENT]
@@ -89,7 +89,7 @@ async def test_only_tickets_opened_within_the_days_asked_count_in_shanghai_time(
 
 
 async def test_a_late_coordinating_department_is_charged_beside_the_owner(
-    client, admin, agent, finance_agent, security_agent, leader, security_head
+    client, admin, agent, other_agent, security_agent, leader, security_head
 ):
     await publish_three_commitments(client, admin)
     # A repair opened Mon 09:00 (resolve by 15:30) needs 保卫处 within 60 working minutes
@@ -102,7 +102,7 @@ async def test_a_late_coordinating_department_is_charged_beside_the_owner(
     # Another repair needs 财务处 within 30 minutes, and gets its answer in 20: no charge.
     on_time = await open_ticket(client, agent, at(21, 9, 30))
     part = await coordinate(client, agent, on_time, at(21, 9, 40), OTHER_DEPARTMENT, 30)
-    await complete(client, finance_agent, on_time, part, at(21, 10))
+    await complete(client, other_agent, on_time, part, at(21, 10))
     await resolve(client, agent, on_time, at(21, 10, 5))
 
     rows = by(await report_rows(client, leader, "departments", at(21, 17)), "department")
@@ -178,7 +178,7 @@ def alert(ticket_id, clock, threshold):
 
 
 async def test_each_report_takes_the_same_few_queries_whatever_the_number_of_tickets(
-    client, admin, agent, finance_agent, leader
+    client, admin, agent, other_agent, leader
 ):
     await publish_three_commitments(client, admin)
     engine = client._transport.app.state.engine
@@ -204,5 +204,5 @@ async def test_each_report_takes_the_same_few_queries_whatever_the_number_of_tic
     assert (await queries_of("departments"), await queries_of("commitments")) == (3, 2)
     for minute in range(10):
         await open_ticket(client, agent, at(21, 10, minute), commitment_code="C-CLEAN")
-        await open_ticket(client, finance_agent, at(21, 10, minute), commitment_code="C-PAY")
+        await open_ticket(client, other_agent, at(21, 10, minute), commitment_code="C-PAY")
     assert (await queries_of("departments"), await queries_of("commitments")) == (3, 2)

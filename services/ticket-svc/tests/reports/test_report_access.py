@@ -15,9 +15,9 @@ from ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT, Person
 
 
 async def test_the_leadership_admins_and_auditors_read_every_department(
-    client, admin, agent, finance_agent, leader, auditor, token_mint
+    client, admin, agent, other_agent, leader, auditor, token_mint
 ):
-    await a_week_of_tickets(client, admin, agent, finance_agent)
+    await a_week_of_tickets(client, admin, agent, other_agent)
     admin_person = Person(token_mint, "admin")
     for person in (leader, auditor, admin_person):
         rows = await report_rows(client, person, "departments", **WEEK_PARAMS)
@@ -27,12 +27,12 @@ async def test_the_leadership_admins_and_auditors_read_every_department(
 
 
 async def test_a_department_head_reads_only_their_own_department(
-    client, admin, agent, finance_agent, head, finance_head
+    client, admin, agent, other_agent, head, other_head
 ):
-    await a_week_of_tickets(client, admin, agent, finance_agent)
+    await a_week_of_tickets(client, admin, agent, other_agent)
     assert await report_rows(client, head, "departments", **WEEK_PARAMS) == [LOGISTICS_WEEK]
     # 财务处's own row carries the charges for its late parts on 后勤服务中心's tickets.
-    assert await report_rows(client, finance_head, "departments", **WEEK_PARAMS) == [FINANCE_WEEK]
+    assert await report_rows(client, other_head, "departments", **WEEK_PARAMS) == [FINANCE_WEEK]
     commitments = await report_rows(client, head, "commitments", **WEEK_PARAMS)
     assert [(row["commitment_code"], row["department"]) for row in commitments] == [
         ("C-CLEAN", DEPARTMENT),

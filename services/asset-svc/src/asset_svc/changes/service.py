@@ -9,7 +9,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asset_svc.bureau_time import bureau_date, bureau_today
 from asset_svc.changes.models import (
     FORBIDDEN_CHANGE_TYPES,
     ChangeCreate,
@@ -27,6 +26,7 @@ from asset_svc.scope import ensure_may_see_unit, sees_leader_offices
 from asset_svc.seating.service import ensure_rooms_vacated
 from asset_svc.units.models import Unit
 from guanjia_shared.auth import Principal
+from guanjia_shared.bureau_time import bureau_date, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event

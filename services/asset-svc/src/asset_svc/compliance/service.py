@@ -12,7 +12,6 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asset_svc.bureau_time import BUREAU_TIMEZONE, bureau_today
 from asset_svc.changes.queries import area_by_unit_and_kind, rooms_of_unit
 from asset_svc.compliance.export import compliance_workbook
 from asset_svc.compliance.models import (
@@ -30,6 +29,7 @@ from asset_svc.standards.service import standards_in_force
 from asset_svc.units.models import Unit, UnitLevel
 from asset_svc.units.service import get_unit
 from guanjia_shared.auth import Principal
+from guanjia_shared.bureau_time import BUREAU_TIMEZONE, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams

@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asset_svc.bureau_time import bureau_today
 from asset_svc.housing.models import (
     HousingHistory,
     HousingMove,
@@ -27,6 +26,7 @@ from asset_svc.register.models import Building
 from asset_svc.scope import PERSONAL_DATA_VIEWERS, visible_unit_id
 from asset_svc.units.models import Unit
 from guanjia_shared.auth import Principal
+from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page

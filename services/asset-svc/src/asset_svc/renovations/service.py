@@ -14,7 +14,6 @@ from decimal import Decimal
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asset_svc.bureau_time import bureau_today
 from asset_svc.changes.models import ChangeCreate, ChangeRoom, ChangeType, PropertyChange
 from asset_svc.changes.service import write_change
 from asset_svc.register.links import room_ids_by
@@ -30,6 +29,7 @@ from asset_svc.renovations.models import (
 )
 from asset_svc.scope import visible_unit_id
 from guanjia_shared.auth import Principal, Role
+from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page

@@ -9,7 +9,6 @@ from datetime import date
 from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asset_svc.bureau_time import bureau_today
 from asset_svc.changes.models import ChangeRoom, PropertyChange
 from asset_svc.changes.queries import occupants_as_of
 from asset_svc.register.locks import lock_register
@@ -27,6 +26,7 @@ from asset_svc.seating.models import (
 from asset_svc.standards.service import check_rank
 from asset_svc.units.models import Unit
 from guanjia_shared.auth import Principal, Role
+from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
 

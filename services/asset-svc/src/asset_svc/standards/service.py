@@ -9,7 +9,6 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from asset_svc.bureau_time import bureau_today
 from asset_svc.standards.models import (
     Rank,
     SpaceStandard,
@@ -20,6 +19,7 @@ from asset_svc.standards.models import (
 )
 from asset_svc.units.models import UnitLevel
 from guanjia_shared.auth import Principal
+from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, InvalidInput
 from guanjia_shared.pagination import PageParams
 

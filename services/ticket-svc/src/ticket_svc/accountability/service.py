@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from guanjia_shared.auth import Principal, Role
+from guanjia_shared.bureau_time import bureau_year
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
@@ -53,12 +53,7 @@ from ticket_svc.accountability.models import (
     RecordOrigin,
     RecordStatus,
 )
-from ticket_svc.calendars.working_time import DEFAULT_TIMEZONE
 from ticket_svc.tickets.models import Ticket
-
-# Records count in the bureau's year: a breach at 20:00 UTC on 31 December is already in
-# the next year in Beijing, and so on the next year's scorecard.
-BUREAU_TIMEZONE = ZoneInfo(DEFAULT_TIMEZONE)
 
 EVERY_RECORD_READERS = frozenset({Role.leader, Role.admin, Role.auditor})
 DEPARTMENT_READERS = frozenset({Role.dept_head, Role.agent})
@@ -67,10 +62,6 @@ DEPARTMENT_EXEMPTION_REQUESTERS = frozenset({Role.dept_head, Role.agent})
 ONE_EXEMPTION_AT_A_TIME = "one-exemption-at-a-time"
 DECIDE_ONCE = "decide-once"
 ONLY_PENALTIES_ARE_EXEMPTED = "only-penalties-are-exempted"
-
-
-def bureau_year(moment: datetime) -> int:
-    return moment.astimezone(BUREAU_TIMEZONE).year
 
 
 def effective_status(exemptions: Iterable[AccountabilityExemption]) -> RecordStatus:
@@ -108,7 +99,7 @@ async def create_record(
         rule=None,
         ticket_id=data.ticket_id,
         occurred_at=occurred_at,
-        year=bureau_year(occurred_at),
+        year=bureau_year(occurred_at),  # 20:00 UTC on 31 December is next year in Beijing
         recorded_at=recorded_at,
         recorded_by=actor.id,
     )

@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, text, update
 from sqlalchemy.exc import IntegrityError
@@ -33,11 +32,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from guanjia_shared.auth import Principal
+from guanjia_shared.bureau_time import start_of_bureau_day
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, RateLimited, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
-from ticket_svc.calendars.working_time import DEFAULT_TIMEZONE
 from ticket_svc.ratings.models import (
     DepartmentScore,
     Moderation,
@@ -57,8 +56,6 @@ ADDRESS_SALT = "guanjia-ticket-ratings-v1:"
 RATE_LIMIT_WINDOW = dt.timedelta(hours=24)
 # A rating is about a service that was given.
 RATEABLE_STATUSES = frozenset({TicketStatus.resolved.value, TicketStatus.closed.value})
-# The summary's `from` and `to` are days of the bureau's own calendar.
-BUREAU_TIMEZONE = ZoneInfo(DEFAULT_TIMEZONE)
 # The advisory-lock space of "one address's ratings" (the two-key form, apart from the
 # one-key locks other code takes).
 ADDRESS_LOCK_SPACE = 7_320_001
@@ -268,9 +265,9 @@ async def summarise_ratings(
         raise invalid_field("to is before from", "#/to")
     period = []
     if from_ is not None:
-        period.append(Rating.created_at >= _start_of_bureau_day(from_))
+        period.append(Rating.created_at >= start_of_bureau_day(from_))
     if to is not None:
-        period.append(Rating.created_at < _start_of_bureau_day(to + dt.timedelta(days=1)))
+        period.append(Rating.created_at < start_of_bureau_day(to + dt.timedelta(days=1)))
 
     overall_count, overall_sum = (
         await session.execute(select(func.count(), func.sum(Rating.score)).where(*period))
@@ -303,7 +300,3 @@ async def summarise_ratings(
         overall=OverallScore(count=overall_count, mean=overall_mean),
         departments=departments,
     )
-
-
-def _start_of_bureau_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=BUREAU_TIMEZONE)

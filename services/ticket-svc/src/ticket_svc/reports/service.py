@@ -73,15 +73,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guanjia_shared.auth import Principal, Role
+from guanjia_shared.bureau_time import start_of_bureau_day
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Forbidden, invalid_field
-from ticket_svc.calendars.working_time import DEFAULT_TIMEZONE
 from ticket_svc.reports import queries
 from ticket_svc.reports.export import commitments_workbook, departments_workbook
 from ticket_svc.reports.models import (
@@ -93,7 +92,6 @@ from ticket_svc.reports.models import (
 )
 from ticket_svc.tickets.models import Ticket
 
-BUREAU_TIMEZONE = ZoneInfo(DEFAULT_TIMEZONE)
 READERS = (Role.leader, Role.admin, Role.auditor, Role.dept_head)
 SEE_ALL = (Role.leader, Role.admin, Role.auditor)
 
@@ -107,12 +105,12 @@ class Period:
 
     @property
     def start(self) -> dt.datetime | None:
-        return _start_of_bureau_day(self.first) if self.first else None
+        return start_of_bureau_day(self.first) if self.first else None
 
     @property
     def end(self) -> dt.datetime | None:
         """The first moment after the period."""
-        return _start_of_bureau_day(self.last + dt.timedelta(days=1)) if self.last else None
+        return start_of_bureau_day(self.last + dt.timedelta(days=1)) if self.last else None
 
     def opened_within(self) -> list[ColumnElement[bool]]:
         conditions = []
@@ -121,10 +119,6 @@ class Period:
         if self.end is not None:
             conditions.append(Ticket.created_at < self.end)
         return conditions
-
-
-def _start_of_bureau_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=BUREAU_TIMEZONE)
 
 
 def report_period(first: dt.date | None, last: dt.date | None) -> Period:
