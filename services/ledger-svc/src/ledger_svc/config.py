@@ -1,5 +1,6 @@
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from guanjia_shared.settings import BaseServiceSettings
@@ -10,6 +11,12 @@ class Settings(BaseServiceSettings):
 
     service_name: str = "ledger"
     port: int = 8003
+    # Management by exception (例外原则): how often the sweep looks for what days passing
+    # changed (each plan is judged once a bureau day), when an item without reports is
+    # stalled, and how far below the share of its time elapsed an item may be.
+    exception_scan_interval_seconds: float = Field(default=300, gt=0)
+    stalled_after_days: int = Field(default=14, ge=1)
+    behind_tolerance_points: float = Field(default=20, ge=0, le=100)
 
 
 @lru_cache

@@ -1,8 +1,17 @@
 from guanjia_shared.app import GuanjiaApp, create_service_app
 from guanjia_shared.replicas import unit_replica_router, unit_replica_subscription
+from ledger_svc.campaigns.views import router as campaigns_router
 from ledger_svc.config import Settings, get_settings
 from ledger_svc.database import MIGRATIONS
+from ledger_svc.exceptions.scanner import exception_sweep_job
+from ledger_svc.exceptions.views import router as exceptions_router
+from ledger_svc.exports.views import router as exports_router
+from ledger_svc.followups.handlers import follow_up_subscription
+from ledger_svc.interventions.views import router as interventions_router
+from ledger_svc.items.views import router as items_router
 from ledger_svc.plans.views import router as plans_router
+from ledger_svc.scorecards.handlers import scorecard_subscriptions
+from ledger_svc.scorecards.views import router as scorecards_router
 
 
 def create_app(settings: Settings | None = None) -> GuanjiaApp:
@@ -10,7 +19,21 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
         settings=settings or get_settings(),
         title="Guanjia ledger-svc",
         description="The big-item work ledger, management by exception, campaigns, scorecards.",
-        routers=[plans_router, unit_replica_router("/api/v1/ledger")],
+        routers=[
+            plans_router,
+            campaigns_router,
+            items_router,
+            exceptions_router,
+            interventions_router,
+            exports_router,
+            scorecards_router,
+            unit_replica_router("/api/v1/ledger"),
+        ],
         migrations=MIGRATIONS,
-        subscriptions=[unit_replica_subscription()],
+        periodic_jobs=[exception_sweep_job],
+        subscriptions=[
+            unit_replica_subscription(),
+            *scorecard_subscriptions(),
+            follow_up_subscription(),
+        ],
     )

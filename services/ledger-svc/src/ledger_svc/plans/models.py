@@ -1,29 +1,56 @@
-"""Plans: the year's work points (年度工作要点), broken down into ledger items.
-
-The first slice holds what a list needs; the ledger-svc issue brings the rest.
-"""
+"""Plans: a year's work points (年度工作要点), broken down into ledger items (items/)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from datetime import datetime
+from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Column
-from sqlmodel import Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from sqlalchemy import Column, Index, text
+from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from ledger_svc.database import LedgerTable
 
 
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class PlanKind(StrEnum):
+    work = "work"  # the year's work points
+    follow_up = "follow_up"  # what emergencies left to do (one per year, made when needed)
+
+
 class Plan(LedgerTable, table=True):
     __tablename__ = "plans"
+    __table_args__ = (
+        Index(
+            "uq_plans_follow_up_year",
+            "year",
+            unique=True,
+            sqlite_where=text("kind = 'follow_up'"),
+            postgresql_where=text("kind = 'follow_up'"),
+        ),
+    )
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
-    year: int = Field(index=True)
-    title: str = Field(max_length=200)
-    created_at: datetime = Field(default_factory=now, sa_column=Column(UtcDateTime, nullable=False))
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
+    year: int = TableField(index=True)
+    title: str = TableField(max_length=200)
+    kind: str = TableField(default=PlanKind.work.value, max_length=16)
+    created_at: dt.datetime = TableField(
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
+    )
+    created_by: str | None = TableField(default=None, max_length=36)
+
+
+class PlanCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    year: StrictInt = Field(ge=2000, le=2100)
+    title: str = Field(min_length=1, max_length=200)
 
 
 class PlanRead(BaseModel):
@@ -32,4 +59,5 @@ class PlanRead(BaseModel):
     id: str
     year: int
     title: str
-    created_at: datetime
+    kind: PlanKind
+    created_at: dt.datetime

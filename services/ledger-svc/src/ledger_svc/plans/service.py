@@ -1,10 +1,16 @@
+"""The rules of plans: a year's work points, made by an admin or a leader; each year has at
+most one follow-up plan, made when the first follow-up arrives."""
+
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from guanjia_shared.auth import Principal
+from guanjia_shared.errors import NotFound
+from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
-from ledger_svc.plans.models import Plan
+from ledger_svc.plans.models import Plan, PlanCreate, PlanKind, PlanRead
 
 
 async def list_plans(
@@ -14,3 +20,40 @@ async def list_plans(
     if year is not None:
         query = query.where(Plan.year == year)
     return await fetch_page(session, query, page)
+
+
+async def get_plan(*, session: AsyncSession, plan_id: str) -> Plan:
+    plan = await session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(f"no plan {plan_id}")
+    return plan
+
+
+async def create_plan(*, session: AsyncSession, data: PlanCreate, actor: Principal) -> Plan:
+    plan = Plan(year=data.year, title=data.title, kind=PlanKind.work.value, created_by=actor.id)
+    session.add(plan)
+    await session.flush()
+    await _publish_created(session, plan)
+    await session.commit()
+    return plan
+
+
+async def follow_up_plan(session: AsyncSession, year: int) -> Plan:
+    """The year's follow-up plan, made when missing; the caller commits. Two replicas making
+    it at once cannot both succeed (a unique index): the loser's event is redelivered and
+    then finds the plan."""
+    found = await session.scalar(
+        select(Plan).where(Plan.year == year, Plan.kind == PlanKind.follow_up.value)
+    )
+    if found is not None:
+        return found
+    plan = Plan(year=year, title=f"{year}年应急处置整改事项", kind=PlanKind.follow_up.value)
+    session.add(plan)
+    await session.flush()
+    await _publish_created(session, plan)
+    return plan
+
+
+async def _publish_created(session: AsyncSession, plan: Plan) -> None:
+    data = PlanRead.model_validate(plan).model_dump(mode="json")
+    await record_event(session, "ledger.plan.created", subject=plan.id, data=data)

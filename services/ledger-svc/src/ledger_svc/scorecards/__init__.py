@@ -1,0 +1,1 @@
+"""Department scorecards (年度考核): a read model of facts fed by other services' events."""
