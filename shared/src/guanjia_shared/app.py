@@ -92,7 +92,10 @@ def create_service_app(
         broker = Broker(settings.nats_url, name=service)
         relay_holder: list[OutboxRelay] = []
         session_factory = create_session_factory(
-            engine, service=service, on_outbox_commit=lambda: relay_holder[0].wake()
+            engine,
+            service=service,
+            on_outbox_commit=lambda: relay_holder[0].wake(),
+            settings=settings,
         )
         relay = OutboxRelay(
             session_factory=session_factory,

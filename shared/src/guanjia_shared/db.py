@@ -87,14 +87,20 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
 
 
 def create_session_factory(
-    engine: AsyncEngine, *, service: str, on_outbox_commit: Callable[[], None] | None = None
+    engine: AsyncEngine,
+    *,
+    service: str,
+    on_outbox_commit: Callable[[], None] | None = None,
+    settings: Any = None,
 ) -> SessionFactory:
-    """Sessions that know their service (for event sources) and whom to wake on commit."""
+    """Sessions that know their service (for event sources), whom to wake on commit, and
+    the settings the service runs with (`session.info["settings"]`), so a rule reached
+    from a request, a consumer or a periodic job reads the same thresholds."""
     return async_sessionmaker(
         engine,
         class_=AsyncSession,
         expire_on_commit=False,
-        info={"service": service, "on_outbox_commit": on_outbox_commit},
+        info={"service": service, "on_outbox_commit": on_outbox_commit, "settings": settings},
     )
 
 

@@ -66,6 +66,16 @@ def exception_policy(settings: Settings | None = None) -> ExceptionPolicy:
     """The thresholds of `settings`; by default the process's own (what `create_app`
     runs with when it is given none)."""
     settings = settings or get_settings()
+    return _policy_of(settings)
+
+
+def session_exception_policy(session: AsyncSession) -> ExceptionPolicy:
+    """The thresholds of the app the session belongs to (see create_session_factory),
+    else the process's own."""
+    return exception_policy(session.info.get("settings"))
+
+
+def _policy_of(settings: Settings) -> ExceptionPolicy:
     return ExceptionPolicy(
         stalled_after_days=settings.stalled_after_days,
         behind_tolerance_points=settings.behind_tolerance_points,
@@ -110,7 +120,7 @@ async def refresh_item_exceptions(
         unique,
         {plan_id: plan for plan_id, plan in plans.items() if plan is not None},
         today or bureau_today(),
-        policy or exception_policy(),
+        policy or session_exception_policy(session),
     )
 
 
