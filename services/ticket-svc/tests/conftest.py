@@ -1,8 +1,6 @@
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 # What every ticket-svc test folder shares (ticket_helpers.py) lives beside this file.
@@ -16,9 +14,8 @@ from ticket_svc.main import create_app
 
 
 @pytest.fixture
-async def client(service_client_factory) -> AsyncIterator[httpx.AsyncClient]:
-    async with service_client_factory(create_app, Settings, MIGRATIONS) as client:
-        yield client
+def service_under_test():
+    return create_app, Settings, MIGRATIONS
 
 
 @pytest.fixture

@@ -44,9 +44,9 @@ async def add_contest(client, headers, campaign_id, number):
 
 
 async def test_reading_a_campaign_takes_as_many_queries_for_eight_activities_as_for_one(
-    client_and_app, token_mint
+    running_service, token_mint
 ):
-    client, app = client_and_app
+    client, app = running_service.client, running_service.app
     leader = token_mint.headers("leader")
     campaign = await create_campaign(client, leader)
     await add_contest(client, leader, campaign["id"], 1)

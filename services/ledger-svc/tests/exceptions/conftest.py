@@ -1,5 +1,4 @@
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -9,27 +8,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from exception_helpers import LedgerService, Person, make_plan
 
-from ledger_svc.config import Settings
-from ledger_svc.database import MIGRATIONS
-from ledger_svc.main import create_app
-
 
 @pytest.fixture
-async def service(service_client_factory) -> AsyncIterator[LedgerService]:
-    """ledger-svc running in-process, with a hand on the app to sweep by hand."""
-    apps = []
-
-    def create_and_keep(settings):
-        apps.append(create_app(settings))
-        return apps[-1]
-
-    async with service_client_factory(create_and_keep, Settings, MIGRATIONS) as client:
-        yield LedgerService(client=client, app=apps[0])
-
-
-@pytest.fixture
-def client(service):
-    return service.client
+def service(running_service):
+    """The service under test, with a hand on its periodic work."""
+    return LedgerService(client=running_service.client, app=running_service.app)
 
 
 @pytest.fixture

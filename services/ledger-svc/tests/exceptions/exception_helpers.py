@@ -6,11 +6,9 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-import httpx
-from fastapi import FastAPI
-
 from guanjia_shared.bureau_time import BUREAU_TIMEZONE
 from guanjia_shared.clock import frozen_at
+from guanjia_shared.testing.plugin import RunningService
 from guanjia_shared.testing.streams import published_events
 from ledger_svc.exceptions.scanner import PLANS_PER_TICK, SweepResult, sweep_exceptions
 from ledger_svc.exceptions.service import exception_policy
@@ -34,14 +32,7 @@ class Person:
 
 
 @dataclass
-class LedgerService:
-    client: httpx.AsyncClient
-    app: FastAPI
-
-    @property
-    def session_factory(self):
-        return self.app.state.session_factory
-
+class LedgerService(RunningService):
     async def sweep(
         self, day: str, *, session_factory=None, batch_size: int = PLANS_PER_TICK
     ) -> SweepResult:

@@ -229,7 +229,7 @@ async def test_an_unknown_plan_is_not_found_and_only_the_ledgers_readers_export(
 
 
 async def test_the_export_reads_the_plan_and_its_items_in_two_queries_whatever_their_number(
-    client, leader, owner, nested_plan, engine, session_factory
+    client, leader, owner, nested_plan, session_factory
 ):
     statements = []
 
@@ -238,7 +238,8 @@ async def test_the_export_reads_the_plan_and_its_items_in_two_queries_whatever_t
 
     async def queries_of_an_export():
         async with session_factory() as session:
-            await session.connection()  # the connection's own set-up is not the export's
+            connection = await session.connection()  # its own set-up is not the export's
+            engine = connection.engine
             statements.clear()
             event.listen(engine.sync_engine, "before_cursor_execute", count)
             try:

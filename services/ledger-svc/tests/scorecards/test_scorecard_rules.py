@@ -215,7 +215,7 @@ async def test_an_item_counts_as_of_its_latest_completion_or_reopening(session_f
     assert (row["items_completed"], row["items_on_time"]) == (0, 0)
 
 
-async def test_every_department_is_summed_in_one_query(session_factory, database_url):
+async def test_every_department_is_summed_in_one_query(session_factory):
     departments = [f"处室{number}" for number in range(6)]
     await apply(
         session_factory,

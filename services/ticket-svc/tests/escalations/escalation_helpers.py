@@ -4,11 +4,10 @@ at frozen moments, and readers of what a tick left behind (rows, history, NATS e
 import datetime as dt
 from dataclasses import dataclass
 
-import httpx
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from guanjia_shared.clock import frozen_at
+from guanjia_shared.testing.plugin import RunningService
 from guanjia_shared.testing.streams import published_events
 from ticket_svc.accountability.models import AccountabilityRecord
 from ticket_svc.escalations.scheduler import run_escalations
@@ -25,14 +24,7 @@ SLA_HISTORY_KINDS = ("sla_warning", "sla_breached", "escalated")
 
 
 @dataclass
-class RunningService:
-    client: httpx.AsyncClient
-    app: FastAPI
-
-    @property
-    def session_factory(self):
-        return self.app.state.session_factory
-
+class TicketService(RunningService):
     @property
     def policy(self) -> SlaPolicy:
         return SlaPolicy.from_settings(self.app.state.settings)

@@ -13,6 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -21,8 +22,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import MetaData, Table, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.migrations import upgrade_database_async
 from guanjia_shared.nats_server import NatsServerProcess, configured_nats_url
 from guanjia_shared.settings import BaseServiceSettings
@@ -213,15 +215,34 @@ def token_mint(tmp_path: Path) -> TokenMint:
     return TokenMint(tmp_path)
 
 
+@dataclass
+class RunningService:
+    """A service running in-process for a test: its HTTP client, and the app itself for
+    what a test reaches past HTTP (its database, its settings, its periodic jobs)."""
+
+    client: httpx.AsyncClient
+    app: FastAPI
+
+    @property
+    def session_factory(self) -> async_sessionmaker:
+        return self.app.state.session_factory
+
+    @property
+    def settings(self) -> BaseServiceSettings:
+        return self.app.state.settings
+
+
+ServiceFactory = Callable[..., contextlib.AbstractAsyncContextManager[RunningService]]
 ServiceClientFactory = Callable[..., contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
 @pytest.fixture
-def service_client_factory(
+def service_factory(
     fresh_database: FreshDatabase, nats_server_url: str, event_namespace: str, token_mint: TokenMint
-) -> ServiceClientFactory:
-    """`async with service_client_factory(create_app, Settings, MIGRATIONS) as client:` runs
-    a service in-process on this test's database, NATS namespace and signing key."""
+) -> ServiceFactory:
+    """`async with service_factory(create_app, Settings, MIGRATIONS) as service:` runs a
+    service in-process on this test's database, NATS namespace and signing key; settings
+    given as keywords override the test defaults."""
 
     @contextlib.asynccontextmanager
     async def _start(
@@ -229,7 +250,7 @@ def service_client_factory(
         settings_class: type[BaseServiceSettings],
         migrations: str,
         **overrides: object,
-    ) -> AsyncIterator[httpx.AsyncClient]:
+    ) -> AsyncIterator[RunningService]:
         settings = settings_class(
             **{
                 "environment": "test",
@@ -242,7 +263,55 @@ def service_client_factory(
                 **overrides,
             }
         )
-        async with running_app(create_app(settings)) as client:
-            yield client
+        app = create_app(settings)
+        async with running_app(app) as client:
+            yield RunningService(client=client, app=app)
+
+    return _start
+
+
+@pytest.fixture
+def service_under_test() -> tuple[Callable[..., FastAPI], type[BaseServiceSettings], str]:
+    """What `running_service` runs: a service's tests/conftest.py answers
+    `(create_app, Settings, MIGRATIONS)`."""
+    raise pytest.UsageError(
+        "define a `service_under_test` fixture answering (create_app, Settings, MIGRATIONS)"
+    )
+
+
+@pytest.fixture
+async def running_service(
+    service_factory: ServiceFactory, service_under_test: tuple
+) -> AsyncIterator[RunningService]:
+    """The service under test, running in-process for this test."""
+    async with service_factory(*service_under_test) as service:
+        yield service
+
+
+@pytest.fixture
+def client(running_service: RunningService) -> httpx.AsyncClient:
+    """The HTTP client of the service under test."""
+    return running_service.client
+
+
+@pytest.fixture
+async def session_factory(running_service: RunningService) -> AsyncIterator[async_sessionmaker]:
+    """Sessions on the database of the service under test, for what a test lays down or
+    checks past HTTP; on an engine of their own, so what a test counts on it is its own
+    (the service's relay and consumers keep using theirs)."""
+    engine = create_engine(running_service.settings.database_url)
+    yield create_session_factory(engine, service=running_service.settings.service_name)
+    await engine.dispose()
+
+
+@pytest.fixture
+def service_client_factory(service_factory: ServiceFactory) -> ServiceClientFactory:
+    """`async with service_client_factory(create_app, Settings, MIGRATIONS) as client:` the
+    same as `service_factory`, for tests that need only the client."""
+
+    @contextlib.asynccontextmanager
+    async def _start(*args: object, **overrides: object) -> AsyncIterator[httpx.AsyncClient]:
+        async with service_factory(*args, **overrides) as service:
+            yield service.client
 
     return _start
