@@ -83,11 +83,23 @@ async def test_each_service_answers_its_first_list_through_the_gateway(gateway_i
     admin = await gateway.headers()
     staff = await gateway.create_user(admin, "unit_staff", unit_id="some-unit")
     staff_headers = await gateway.headers(staff["username"], staff["password"])
-    for path in ("/api/v1/ticket/tickets", "/api/v1/ledger/plans", "/api/v1/emergency/plans"):
-        answer = await gateway.client.get(path, headers=staff_headers)
+    agent = await gateway.create_user(admin, "agent", department="综合处")
+    agent_headers = await gateway.headers(agent["username"], agent["password"])
+    # The requesting units see their tickets; the ledger and the emergency plans are the
+    # bureau's own business.
+    lists = (
+        ("/api/v1/ticket/tickets", staff_headers),
+        ("/api/v1/ledger/plans", agent_headers),
+        ("/api/v1/emergency/plans", agent_headers),
+    )
+    for path, headers in lists:
+        answer = await gateway.client.get(path, headers=headers)
         assert answer.status_code == 200, (path, answer.text)
-        assert answer.json() == {"items": [], "total": 0}
+        assert set(answer.json()) == {"items", "total"}
+        assert answer.json()["total"] == len(answer.json()["items"])
         assert (await gateway.client.get(path)).status_code == 401
+    ledger_for_staff = await gateway.client.get("/api/v1/ledger/plans", headers=staff_headers)
+    assert ledger_for_staff.status_code == 403
     public = await gateway.client.get("/public/v1/commitments")
     assert public.status_code == 200
     assert public.json() == {"items": [], "total": 0}
