@@ -8,13 +8,14 @@ type `gov.guanjia.asset.unit.created.v1` and the stream `<NAMESPACE>_ASSET` over
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime
 from typing import Any
 
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import BadRequestError, NotFoundError
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 CE_TYPE_PREFIX = "gov.guanjia."
@@ -87,12 +88,28 @@ def stream_config(namespace: str, service: str, *, replicas: int = 1) -> StreamC
     )
 
 
+# How often ensure_stream looks again when another process's creation refused its own.
+STREAM_CREATION_ATTEMPTS = 5
+
+
 async def ensure_stream(js: JetStreamContext, namespace: str, service: str) -> None:
-    """Create the service's stream, or bring an existing one to our config (idempotent)."""
+    """Create the service's stream, or bring an existing one to our config (idempotent).
+
+    Several processes may ensure the same stream at once (a producer's relay and its
+    consumers in other services): one creation wins, and the others, refused while it is
+    being made, look again rather than fail."""
     config = stream_config(namespace, service)
-    try:
-        await js.stream_info(config.name)
-    except NotFoundError:
-        await js.add_stream(config)
+    for attempt in range(STREAM_CREATION_ATTEMPTS):
+        try:
+            await js.stream_info(config.name)
+        except NotFoundError:
+            try:
+                await js.add_stream(config)
+                return
+            except BadRequestError:
+                if attempt == STREAM_CREATION_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.05 * (attempt + 1))
+                continue
+        await js.update_stream(config)
         return
-    await js.update_stream(config)
