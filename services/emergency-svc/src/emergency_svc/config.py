@@ -1,7 +1,9 @@
 from functools import lru_cache
 
+from pydantic import Field, PositiveInt
 from pydantic_settings import SettingsConfigDict
 
+from emergency_svc.plans.document import Level
 from guanjia_shared.settings import BaseServiceSettings
 
 
@@ -10,6 +12,24 @@ class Settings(BaseServiceSettings):
 
     service_name: str = "emergency"
     port: int = 8004
+
+    # Incidents and tasks (incidents/, tasks/). An assigned task must be acknowledged within
+    # `ack_minutes`, or it goes to the role's deputy.
+    ack_minutes: int = Field(default=10, gt=0, le=24 * 60)
+    # Reports upward (初报 / 续报), by grade: the initial report is due this many minutes
+    # after activation, each follow-up this many after the report before it. A grade left
+    # out owes no report of that kind. As JSON in the environment, e.g.
+    # GUANJIA_EMERGENCY_INITIAL_REPORT_MINUTES='{"I": 30, "II": 60}'.
+    initial_report_minutes: dict[Level, PositiveInt] = Field(
+        default_factory=lambda: {Level.I: 30, Level.II: 60, Level.III: 120, Level.IV: 240}
+    )
+    followup_report_interval_minutes: dict[Level, PositiveInt] = Field(
+        default_factory=lambda: {Level.I: 60, Level.II: 120, Level.III: 240, Level.IV: 480}
+    )
+    # The response timers (acknowledgement, task and report deadlines): how often they
+    # look, and how many rows per look.
+    timer_interval_seconds: float = Field(default=30.0, gt=0)
+    timer_batch_size: int = Field(default=200, gt=0, le=10_000)
 
 
 @lru_cache

@@ -1,0 +1,51 @@
+"""The response's time limits, read once from the settings: how long an assignee has to
+acknowledge a task, and when reports upward fall due at each grade."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from emergency_svc.config import Settings
+from emergency_svc.incidents.models import ReportKind
+from emergency_svc.plans.document import Level
+
+
+@dataclass(frozen=True)
+class ResponsePolicy:
+    ack_minutes: int = 10
+    initial_report_minutes: Mapping[Level, int] = field(default_factory=dict)
+    followup_report_interval_minutes: Mapping[Level, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ResponsePolicy:
+        return cls(
+            ack_minutes=settings.ack_minutes,
+            initial_report_minutes=dict(settings.initial_report_minutes),
+            followup_report_interval_minutes=dict(settings.followup_report_interval_minutes),
+        )
+
+    @property
+    def ack_window(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.ack_minutes)
+
+    def report_window(self, kind: ReportKind, level: Level) -> dt.timedelta | None:
+        """How long a report of `kind` may take at `level`; None: none is owed."""
+        minutes = (
+            self.initial_report_minutes
+            if kind == ReportKind.initial
+            else self.followup_report_interval_minutes
+        ).get(level)
+        return dt.timedelta(minutes=minutes) if minutes else None
+
+
+def response_policy(request: Request) -> ResponsePolicy:
+    return ResponsePolicy.from_settings(request.app.state.settings)
+
+
+# The routes' dependency: the policy of the running app's settings.
+PolicyDep = Annotated[ResponsePolicy, Depends(response_policy)]
