@@ -255,3 +255,37 @@ async def test_a_malformed_closing_is_a_dead_letter_and_the_next_one_still_appli
     assert "before the incident closed" in by_event[malformed["a deadline before the closing"].id]
     for event in malformed.values():
         assert await items_from(client, leader, event) == []
+
+
+async def test_a_drills_findings_become_items_owned_by_whoever_recorded_it(client, leader, publish):
+    drill_id = str(uuid.uuid4())
+    recorder = str(uuid.uuid4())
+    recorded = build_event(
+        service="emergency",
+        short_type="emergency.drill.recorded",
+        subject=drill_id,
+        data={
+            "id": drill_id,
+            "plan_id": str(uuid.uuid4()),
+            "held_at": "2026-05-12T02:00:00+00:00",
+            "year": 2026,
+            "participants": [{"department": "安全保卫处", "people": 12}],
+            "score": 86,
+            "findings": ["疏散通道堆放杂物"],
+            "follow_ups": [{"title": "【演练】疏散通道堆放杂物", "department": "后勤服务中心"}],
+            "recorded_by": recorder,
+        },
+        time=now(),
+    )
+    await publish(recorded)
+
+    async def items_of_the_drill():
+        answer = await client.get(f"{API}/items?source_ref={drill_id}", headers=leader)
+        assert answer.json()["total"] == 1, answer.text
+        return answer.json()["items"][0]
+
+    item = await eventually(items_of_the_drill)
+    assert item["title"] == "【演练】疏散通道堆放杂物"
+    assert item["owner_id"] == recorder and item["department"] == "后勤服务中心"
+    assert item["source"] == {"service": "emergency", "ref": drill_id}
+    assert (item["starts_on"], item["deadline"]) == ("2026-05-12", "2026-06-11")

@@ -39,6 +39,8 @@ incident take turns.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,8 +50,10 @@ from guanjia_shared.events import CloudEvent
 from guanjia_shared.logging import get_logger
 from ledger_svc.followups.rules import (
     SOURCE_SERVICE,
+    DrillRecorded,
     IncidentClosed,
     NotFollowable,
+    drill_follow_up_items,
     follow_up_items,
 )
 from ledger_svc.items.models import Item
@@ -58,18 +62,14 @@ from ledger_svc.plans.models import Plan
 from ledger_svc.plans.service import follow_up_plan
 
 log = get_logger("ledger.followups")
+Contract = TypeVar("Contract", IncidentClosed, DrillRecorded)
 
 INCIDENT_CLOSED = "emergency.incident.closed"
+DRILL_RECORDED = "emergency.drill.recorded"
 
 
 def incident_of(event: CloudEvent) -> IncidentClosed:
-    data = dict(event.data)
-    if data.get("id") is None and event.subject:
-        data["id"] = event.subject
-    try:
-        return IncidentClosed.model_validate(data)
-    except ValidationError as exc:
-        raise PoisonEvent(f"{INCIDENT_CLOSED} not as agreed: {exc}") from exc
+    return _contract_of(event, IncidentClosed)
 
 
 async def add_follow_up_items(session: AsyncSession, event: CloudEvent) -> None:
@@ -78,13 +78,39 @@ async def add_follow_up_items(session: AsyncSession, event: CloudEvent) -> None:
         drafts = follow_up_items(incident)
     except (NotFollowable, ValidationError) as exc:
         raise PoisonEvent(f"incident {incident.id}: {exc}") from exc
+    await _add_once(session, event, incident.id, incident.plan_year, drafts)
+
+
+async def add_drill_follow_up_items(session: AsyncSession, event: CloudEvent) -> None:
+    drill = _contract_of(event, DrillRecorded)
+    try:
+        drafts = drill_follow_up_items(drill)
+    except (NotFollowable, ValidationError) as exc:
+        raise PoisonEvent(f"drill {drill.id}: {exc}") from exc
+    await _add_once(session, event, drill.id, drill.plan_year, drafts)
+
+
+def _contract_of(event: CloudEvent, contract: type[Contract]) -> Contract:
+    data = dict(event.data)
+    if data.get("id") is None and event.subject:
+        data["id"] = event.subject
+    try:
+        return contract.model_validate(data)
+    except ValidationError as exc:
+        raise PoisonEvent(f"{event.type} not as agreed: {exc}") from exc
+
+
+async def _add_once(
+    session: AsyncSession, event: CloudEvent, source_id: str, year: int, drafts: list
+) -> None:
+    """The follow-ups of one incident or drill, unless the ledger has them already."""
     if not drafts:
         return
-    plan = await follow_up_plan(session, incident.plan_year)
-    # Take turns with any other delivery for the plan before looking for the incident.
+    plan = await follow_up_plan(session, year)
+    # Take turns with any other delivery for the plan before looking for the source.
     await session.execute(select(Plan.id).where(Plan.id == plan.id).with_for_update())
-    if await _followed_up_already(session, incident.id):
-        log.info("follow_ups_already_in_ledger", incident_id=incident.id, event_id=event.id)
+    if await _followed_up_already(session, source_id):
+        log.info("follow_ups_already_in_ledger", source_id=source_id, event_id=event.id)
         return
     for draft in drafts:
         await add_item(session, plan, draft, actor_id=None)
@@ -102,6 +128,9 @@ async def _followed_up_already(session: AsyncSession, incident_id: str) -> bool:
 def follow_up_subscription() -> Subscription:
     return Subscription(
         name="emergency-follow-ups",
-        filter=INCIDENT_CLOSED,
-        handlers={INCIDENT_CLOSED: add_follow_up_items},
+        filter="emergency.>",
+        handlers={
+            INCIDENT_CLOSED: add_follow_up_items,
+            DRILL_RECORDED: add_drill_follow_up_items,
+        },
     )

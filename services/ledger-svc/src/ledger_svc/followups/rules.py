@@ -1,5 +1,6 @@
-"""From a closed incident to the ledger items of its follow-ups (整改事项): the pure mapping,
-with no database. `handlers.py` has the event contract and applies what this answers.
+"""From a closed incident, or a recorded drill's findings, to the ledger items of their
+follow-ups (整改事项): the pure mapping, with no database. `handlers.py` has the event
+contracts and applies what this answers.
 
 The defaults, where the incident leaves a field out:
 
@@ -122,3 +123,47 @@ def provenance(incident: IncidentClosed) -> str:
 
 def _shortened(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class DrillFollowUp(_Contract):
+    title: Text  # already marked 【演练】 by emergency-svc
+    department: Department | None = None
+
+
+class DrillRecorded(_Contract):
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    plan_id: Annotated[str, Field(max_length=64)] | None = None
+    held_at: AwareDatetime
+    # A gateway user id; checked only when there are follow-ups to own.
+    recorded_by: Annotated[str, Field(max_length=36)] | None = None
+    follow_ups: list[DrillFollowUp] | None = None
+
+    @property
+    def held_on(self) -> dt.date:
+        return bureau_date(self.held_at)
+
+    @property
+    def plan_year(self) -> int:
+        return self.held_on.year
+
+
+def drill_follow_up_items(drill: DrillRecorded) -> list[ItemCreate]:
+    """One item per finding turned follow-up, owned by whoever recorded the drill, due 30
+    days after it was held; none when it found nothing."""
+    if not drill.follow_ups:
+        return []
+    if not drill.recorded_by:
+        raise NotFollowable("follow-ups without a recorder to own them")
+    return [
+        ItemCreate(
+            title=_shortened(follow_up.title, TITLE_LENGTH),
+            target=follow_up.title,
+            breakdown=f"来源：应急演练（{drill.held_on.isoformat()} 举行）",
+            owner_id=drill.recorded_by,
+            department=follow_up.department or DEFAULT_DEPARTMENT,
+            starts_on=drill.held_on,
+            deadline=drill.held_on + dt.timedelta(days=DEFAULT_DAYS_TO_FOLLOW_UP),
+            source=SourceIn(service=SOURCE_SERVICE, ref=drill.id),
+        )
+        for follow_up in drill.follow_ups
+    ]
