@@ -37,6 +37,13 @@ class Role(StrEnum):
     integration = "integration"
 
 
+# The bureau's own people (not the served agencies' staff, not machine clients): who reads
+# what the bureau keeps for itself.
+BUREAU_ROLES = frozenset(
+    {Role.admin, Role.leader, Role.dept_head, Role.agent, Role.auditor, Role.commander}
+)
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: a person (`kind="user"`) or another system (`kind="client"`)."""

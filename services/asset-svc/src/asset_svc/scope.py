@@ -3,12 +3,9 @@ machine clients only their own unit's. Leaders' own offices are shown to few."""
 
 from __future__ import annotations
 
-from guanjia_shared.auth import Principal, Role
+from guanjia_shared.auth import BUREAU_ROLES, Principal, Role
 from guanjia_shared.errors import Forbidden
 
-BUREAU_ROLES = frozenset(
-    {Role.admin, Role.leader, Role.dept_head, Role.agent, Role.auditor, Role.commander}
-)
 LEADER_OFFICE_VIEWERS = frozenset({Role.admin, Role.leader, Role.auditor})
 # Names of people (housing households, who sits in which room) are shown to these roles.
 PERSONAL_DATA_VIEWERS = frozenset({Role.admin, Role.leader, Role.auditor})

@@ -7,6 +7,7 @@ from emergency_svc.drills.views import trainings_router
 from emergency_svc.incident_types.views import router as incident_types_router
 from emergency_svc.incidents.views import router as incidents_router
 from emergency_svc.plans.views import router as plans_router
+from emergency_svc.readiness.views import router as readiness_router
 from emergency_svc.supplies.views import router as supplies_router
 from emergency_svc.tasks.timers import response_timers_job
 from emergency_svc.tasks.views import availability_router
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             buildings_router,
             incident_types_router,
             incidents_router,
+            readiness_router,
             tasks_router,
             availability_router,
             unit_replica_router("/api/v1/emergency"),

@@ -2,38 +2,10 @@
 (to put a plan in place and call the readiness queries)."""
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import httpx
 import pytest
 from sqlalchemy import column, insert, table
-
-from emergency_svc.config import Settings
-from emergency_svc.database import MIGRATIONS
-from emergency_svc.main import create_app
-from guanjia_shared.db import create_engine, create_session_factory
-
-
-@pytest.fixture
-async def database_url(fresh_database) -> str:
-    return await fresh_database(MIGRATIONS)
-
-
-@pytest.fixture
-async def session_factory(database_url):
-    engine = create_engine(database_url)
-    yield create_session_factory(engine, service="emergency")
-    await engine.dispose()
-
-
-@pytest.fixture
-async def client(service_client_factory, database_url) -> AsyncIterator[httpx.AsyncClient]:
-    async with service_client_factory(
-        create_app, Settings, MIGRATIONS, database_url=database_url
-    ) as client:
-        yield client
-
 
 # Who records the drills, and so owns their follow-ups in the ledger.
 COMMANDER_ID = "commander-1"

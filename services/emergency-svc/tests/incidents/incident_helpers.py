@@ -20,23 +20,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from emergency_svc.config import Settings
-from emergency_svc.database import MIGRATIONS
 from emergency_svc.incidents.models import TimelineEntry
 from emergency_svc.incidents.policy import ResponsePolicy
-from emergency_svc.main import create_app
 from emergency_svc.tasks.models import Task
 from emergency_svc.tasks.timers import run_response_timers
 from guanjia_shared.clock import frozen_at
+from guanjia_shared.testing.plugin import RunningService
 from guanjia_shared.testing.streams import published_events
 
 API = "/api/v1/emergency"
@@ -258,14 +253,7 @@ def published(nats_url, namespace, *types, count, subject=None):
 
 
 @dataclass
-class RunningService:
-    client: httpx.AsyncClient
-    app: FastAPI
-
-    @property
-    def session_factory(self):
-        return self.app.state.session_factory
-
+class EmergencyService(RunningService):
     @property
     def policy(self) -> ResponsePolicy:
         return ResponsePolicy.from_settings(self.app.state.settings)
@@ -294,22 +282,9 @@ class RunningService:
 
 
 @pytest.fixture
-async def service(service_client_factory) -> AsyncIterator[RunningService]:
-    """emergency-svc running in-process (its relay publishes to this test's NATS
-    namespace), with a hand on the app to tick its timers."""
-    apps = []
-
-    def create_and_keep(settings):
-        apps.append(create_app(settings))
-        return apps[-1]
-
-    async with service_client_factory(create_and_keep, Settings, MIGRATIONS) as client:
-        yield RunningService(client=client, app=apps[0])
-
-
-@pytest.fixture
-def client(service):
-    return service.client
+def service(running_service) -> EmergencyService:
+    """The service under test, with a hand on the app to tick its timers."""
+    return EmergencyService(client=running_service.client, app=running_service.app)
 
 
 @pytest.fixture

@@ -1,35 +1,7 @@
 """The supplies tests run emergency-svc on a database they also reach directly, to call the
 reservation rules the incidents call (without HTTP) and to race two of them."""
 
-from collections.abc import AsyncIterator
-
-import httpx
 import pytest
-
-from emergency_svc.config import Settings
-from emergency_svc.database import MIGRATIONS
-from emergency_svc.main import create_app
-from guanjia_shared.db import create_engine, create_session_factory
-
-
-@pytest.fixture
-async def database_url(fresh_database) -> str:
-    return await fresh_database(MIGRATIONS)
-
-
-@pytest.fixture
-async def session_factory(database_url):
-    engine = create_engine(database_url)
-    yield create_session_factory(engine, service="emergency")
-    await engine.dispose()
-
-
-@pytest.fixture
-async def client(service_client_factory, database_url) -> AsyncIterator[httpx.AsyncClient]:
-    async with service_client_factory(
-        create_app, Settings, MIGRATIONS, database_url=database_url
-    ) as client:
-        yield client
 
 
 @pytest.fixture

@@ -116,11 +116,11 @@ async def test_drill_holds_are_marked_and_never_stand_in_a_real_emergencys_way(
 
 
 async def test_two_incidents_reserving_the_last_units_at_once_never_both_get_them(
-    database_url, session_factory, add_stock
+    running_service, session_factory, add_stock
 ):
     await add_stock("一号楼地下仓库", "sandbag", 10)
     await add_stock("二号楼仓库", "sandbag", 5)
-    engines = [create_engine(database_url) for _ in range(2)]
+    engines = [create_engine(running_service.settings.database_url) for _ in range(2)]
     factories = [create_session_factory(engine, service="emergency") for engine in engines]
 
     async def reserve_slowly(factory, incident_id):

@@ -6,19 +6,11 @@ from fastapi import APIRouter, Depends, Query
 
 from emergency_svc.buildings import service
 from emergency_svc.buildings.models import BuildingRead, UnconfirmedBuildingRead
-from guanjia_shared.auth import Role, require_roles
+from guanjia_shared.auth import BUREAU_ROLES, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
 # The bureau's own people read the replica (not served agencies' staff, not machine clients).
-BUREAU_ROLES = (
-    Role.admin,
-    Role.leader,
-    Role.dept_head,
-    Role.agent,
-    Role.commander,
-    Role.auditor,
-)
 
 router = APIRouter(
     prefix="/api/v1/emergency/buildings",

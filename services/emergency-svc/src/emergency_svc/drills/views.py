@@ -19,21 +19,13 @@ from emergency_svc.drills.models import (
     TrainingRecord,
     TrainingStatus,
 )
-from guanjia_shared.auth import Principal, Role, require_roles
+from guanjia_shared.auth import BUREAU_ROLES, Principal, Role, require_roles
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
 # The bureau's own people read drills and trainings; admins, the leadership and the
 # emergency commanders schedule and record them.
-BUREAU_ROLES = (
-    Role.admin,
-    Role.leader,
-    Role.dept_head,
-    Role.agent,
-    Role.commander,
-    Role.auditor,
-)
 Writer = Annotated[Principal, Depends(require_roles(Role.admin, Role.leader, Role.commander))]
 InjectList = Annotated[list[InjectIn], Body(max_length=500)]
 

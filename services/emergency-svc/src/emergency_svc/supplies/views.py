@@ -16,19 +16,11 @@ from emergency_svc.supplies.models import (
     SupplyItemCreate,
     SupplyItemRead,
 )
-from guanjia_shared.auth import Principal, Role, require_roles
+from guanjia_shared.auth import BUREAU_ROLES, Principal, Role, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
 # The bureau's own people read the supplies; the emergency commanders and admins keep them.
-BUREAU_ROLES = (
-    Role.admin,
-    Role.leader,
-    Role.dept_head,
-    Role.agent,
-    Role.commander,
-    Role.auditor,
-)
 
 router = APIRouter(
     prefix="/api/v1/emergency/supplies",

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from guanjia_shared.auth import Principal, Role, require_roles
+from guanjia_shared.auth import BUREAU_ROLES, Principal, Role, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
@@ -26,14 +26,6 @@ from ledger_svc.campaigns.models import (
 
 # Campaigns are the bureau's own: its people read them (not the served agencies' staff,
 # not machine clients); the leadership and admins write them.
-BUREAU_ROLES = (
-    Role.admin,
-    Role.leader,
-    Role.dept_head,
-    Role.agent,
-    Role.commander,
-    Role.auditor,
-)
 router = APIRouter(
     prefix="/api/v1/ledger/campaigns",
     tags=["campaigns"],

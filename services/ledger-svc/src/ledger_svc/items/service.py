@@ -25,7 +25,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import Principal, Role
+from guanjia_shared.auth import BUREAU_ROLES, Principal, Role
 from guanjia_shared.bureau_time import bureau_date, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.errors import (
@@ -53,7 +53,7 @@ from ledger_svc.plans.service import get_plan
 
 COMPLETE = 100.0
 # Who reads the ledger: the bureau's own people (it is the bureau's internal work).
-READERS = (Role.admin, Role.leader, Role.dept_head, Role.agent, Role.auditor, Role.commander)
+READERS = BUREAU_ROLES
 
 
 # --- reading -------------------------------------------------------------------------------
