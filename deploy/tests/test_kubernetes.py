@@ -927,6 +927,10 @@ def test_prod_runs_nats_as_a_three_node_jetstream_cluster() -> None:
     objects = rendered("prod")
     statefulset = named(objects, "StatefulSet", "nats")
     assert statefulset["spec"]["replicas"] == 3
+    # Every process keeps its streams in three copies, one per server.
+    for app, facts in APPS.items():
+        environment = env_of(objects, app_container(objects, app))
+        assert environment[f"GUANJIA_{facts['prefix']}_STREAM_REPLICAS"] == "3", app
     assert statefulset["spec"]["podManagementPolicy"] == "Parallel"
     headless = named(objects, "Service", statefulset["spec"]["serviceName"])
     assert headless["spec"]["clusterIP"] == "None"

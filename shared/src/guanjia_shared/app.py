@@ -104,6 +104,7 @@ def create_service_app(
             service=service,
             metrics=app.metrics,
             batch_size=settings.relay_batch_size,
+            stream_replicas=settings.stream_replicas,
         )
         relay_holder.append(relay)
         consumers = [
@@ -114,6 +115,7 @@ def create_service_app(
                 session_factory=session_factory,
                 namespace=settings.event_namespace,
                 metrics=app.metrics,
+                stream_replicas=settings.stream_replicas,
             )
             for subscription in subscriptions
         ]

@@ -63,6 +63,7 @@ class EventConsumer:
         namespace: str,
         metrics: ServiceMetrics | None = None,
         batch_size: int = 50,
+        stream_replicas: int = 1,
     ) -> None:
         self.subscription = subscription
         self.service = service
@@ -71,6 +72,7 @@ class EventConsumer:
         self.namespace = namespace
         self.metrics = metrics
         self.batch_size = batch_size
+        self.stream_replicas = stream_replicas
         # The durable name is also the inbox key: one per (service, subscription).
         self.durable = f"{service}-{subscription.name}".replace(".", "-")
         self._stopping = False
@@ -107,7 +109,7 @@ class EventConsumer:
                 js = self.broker.jetstream
                 # The producer owns its stream, but the config is shared and the call
                 # idempotent, so a consumer that starts first need not wait for it.
-                await ensure_stream(js, self.namespace, source)
+                await ensure_stream(js, self.namespace, source, replicas=self.stream_replicas)
                 pull = await js.pull_subscribe(
                     f"{self.namespace}.{self.subscription.filter}",
                     durable=self.durable,

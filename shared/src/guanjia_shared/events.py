@@ -92,13 +92,15 @@ def stream_config(namespace: str, service: str, *, replicas: int = 1) -> StreamC
 STREAM_CREATION_ATTEMPTS = 5
 
 
-async def ensure_stream(js: JetStreamContext, namespace: str, service: str) -> None:
+async def ensure_stream(
+    js: JetStreamContext, namespace: str, service: str, *, replicas: int = 1
+) -> None:
     """Create the service's stream, or bring an existing one to our config (idempotent).
 
     Several processes may ensure the same stream at once (a producer's relay and its
     consumers in other services): one creation wins, and the others, refused while it is
     being made, look again rather than fail."""
-    config = stream_config(namespace, service)
+    config = stream_config(namespace, service, replicas=replicas)
     for attempt in range(STREAM_CREATION_ATTEMPTS):
         try:
             await js.stream_info(config.name)

@@ -67,6 +67,7 @@ class OutboxRelay:
         idle_poll_seconds: float = 1.0,
         max_backoff: float = 5.0,
         publish_timeout: float = 5.0,
+        stream_replicas: int = 1,
     ) -> None:
         self.session_factory = session_factory
         self.broker = broker
@@ -77,6 +78,7 @@ class OutboxRelay:
         self.idle_poll_seconds = idle_poll_seconds
         self.max_backoff = max_backoff
         self.publish_timeout = publish_timeout
+        self.stream_replicas = stream_replicas
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -132,7 +134,9 @@ class OutboxRelay:
     async def publish_pending_batch(self) -> int:
         """Publish up to one batch; answers how many rows were published."""
         if not self._stream_ready:
-            await ensure_stream(self.broker.jetstream, self.namespace, self.service)
+            await ensure_stream(
+                self.broker.jetstream, self.namespace, self.service, replicas=self.stream_replicas
+            )
             self._stream_ready = True
         async with self.session_factory() as session:
             holds_lock = session.bind.dialect.name == "postgresql"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path(".data")
@@ -38,6 +38,10 @@ class BaseServiceSettings(BaseSettings):
     nats_url: str = "nats://127.0.0.1:4222"
     # The root of every subject and stream name; tests give each test its own.
     event_namespace: str = "guanjia"
+    # Copies JetStream keeps of each stream: 1 on a single server, 3 on a three-node cluster
+    # (so a server lost loses no event). Every process sets the same, as each ensures the
+    # streams it uses.
+    stream_replicas: int = Field(default=1, ge=1, le=5)
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     jwt_issuer: str = "guanjia-gateway"
     jwt_audience: str = "guanjia"
