@@ -20,7 +20,7 @@ run: $(SYNCED)
 	$(VENV)/bin/guanjia-dev
 
 test: $(SYNCED)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses auto $(PYTEST_ARGS)
 
 lint: $(SYNCED)
 	$(VENV)/bin/ruff check .
