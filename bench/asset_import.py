@@ -15,15 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import json
 import os
-import platform
 import tempfile
 import time
 import uuid
-from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from report import print_table, write_results
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -35,7 +33,6 @@ from asset_svc.units.models import Unit
 from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.migrations import upgrade_database_async
 
-RESULTS = Path(__file__).parent / "results"
 ROOMS_PER_BUILDING = 500
 
 
@@ -127,30 +124,35 @@ def main() -> None:
         seconds, created = asyncio.run(on_postgres(server, content))
         rows.append(("import, PostgreSQL", seconds, created))
 
-    print(
-        f"asset import: {rooms} rooms, {len(content) / 2**20:.1f} MiB xlsx, {os.cpu_count()} cores"
+    print_table(
+        f"asset import: {rooms} rooms, {len(content) / 2**20:.1f} MiB xlsx",
+        ["run", "seconds", "rooms/s", "× baseline", "goal ≤ 60 s"],
+        [
+            (
+                label,
+                seconds,
+                created / seconds,
+                seconds / baseline,
+                "" if label.endswith("(baseline)") else ("met" if seconds <= 60 else "MISSED"),
+            )
+            for label, seconds, created in rows
+        ],
     )
-    print(f"{'run':32} {'seconds':>8} {'rooms/s':>9} {'× baseline':>10} {'goal ≤ 60 s':>11}")
-    for label, seconds, created in rows:
-        verdict = "" if label.endswith("(baseline)") else ("met" if seconds <= 60 else "MISSED")
-        print(
-            f"{label:32} {seconds:8.2f} {created / seconds:9.0f} {seconds / baseline:10.2f} "
-            f"{verdict:>11}"
-        )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "asset_import.json").write_text(
-        json.dumps(
-            {
-                "rooms": rooms,
-                "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-                "date": time.strftime("%Y-%m-%d"),
-                "runs": [
-                    {"run": label, "seconds": round(s, 3), "rooms": c} for label, s, c in rows
-                ],
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
+    write_results(
+        "asset_import",
+        {
+            "rooms": rooms,
+            "goal_seconds": 60,
+            "runs": [
+                {
+                    "run": label,
+                    "seconds": round(s, 3),
+                    "rooms": c,
+                    "ratio_to_baseline": round(s / baseline, 2),
+                }
+                for label, s, c in rows
+            ],
+        },
     )
 
 
