@@ -18,6 +18,7 @@ from ticket_svc.tickets.models import Coordination, Ticket
 SEE_ALL = (Role.admin, Role.leader, Role.auditor)
 DEPARTMENT_STAFF = (Role.agent, Role.dept_head)
 UNIT_BOUND = (Role.unit_staff, Role.integration)
+READ_ONLY = frozenset({Role.auditor})
 # Who takes a request and so becomes its first receiver.
 RECEIVERS = (Role.agent, Role.dept_head, Role.admin, Role.leader)
 
@@ -51,6 +52,12 @@ def speaks_for_requester(viewer: Principal, ticket: Ticket) -> bool:
         and viewer.unit_id is not None
         and viewer.unit_id == ticket.requester_unit_id
     )
+
+
+def only_reads(viewer: Principal) -> bool:
+    """An auditor reads everything and changes nothing (ARCHITECTURE.md), unless another
+    of their roles lets them act."""
+    return viewer.roles <= READ_ONLY
 
 
 def heads_department(viewer: Principal, department: str) -> bool:

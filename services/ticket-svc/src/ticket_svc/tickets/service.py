@@ -289,6 +289,8 @@ async def comment(
     *, session: AsyncSession, ticket_id: str, data: CommentIn, actor: Principal, policy: SlaPolicy
 ) -> Ticket:
     ticket = await get_ticket(session, ticket_id, actor, for_update=True)
+    if scope.only_reads(actor):
+        raise Forbidden("an auditor reads tickets and does not comment on them")
     if ticket.status == TicketStatus.closed:
         raise _wrong_state(ticket, "comment on")
     at = now()

@@ -1,0 +1,409 @@
+"""asset-svc: who may call what, and the world the calls are made in.
+
+From issue 3 (Scope): `unit_staff` read only their own unit; leaders, auditors and admins
+read all; only `admin` writes (and `leader` approves renovations). Its closing note adds
+that integration clients are bound to their unit like unit staff and that the other bureau
+roles read the register too. Where the documents name no role, the choice is in the note.
+"""
+
+from __future__ import annotations
+
+import httpx
+from authz_matrix import (
+    BUREAU,
+    HEALTH,
+    NOBODY,
+    PUBLIC,
+    SIGNED_IN,
+    UNIT_BOUND,
+    Caller,
+    World,
+    roles,
+    row,
+)
+
+from guanjia_shared.auth import Role
+from guanjia_shared.testing.tokens import TokenMint
+
+API = "/api/v1/asset"
+ADMIN = roles(Role.admin)
+APPROVERS = roles(Role.admin, Role.leader)
+# Names of people (households, who sits where) and leaders' offices: issue 3 names these.
+FEW = roles(Role.admin, Role.leader, Role.auditor)
+# Renovations, housing and stocktakes: issue 3 names admin, leader, auditor and the unit's
+# own staff. The service desk, department heads and commanders have no part in them
+# (documents silent; kept as built). Integration clients: silent; refused as built.
+OWN_UNIT_READERS = FEW | roles(Role.unit_staff)
+# The change register, the bureau's book: issue 3 names admin, leader, auditor; department
+# heads read it too (silent; kept as built); a served unit reads its rooms' history instead.
+REGISTER_READERS = FEW | roles(Role.dept_head)
+EVERYONE_ON_OWN_UNIT = SIGNED_IN
+EVERYONE_BUT_UNIT_BOUND = SIGNED_IN - UNIT_BOUND
+DATE = "2024-03-01"
+
+
+async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller) -> World:
+    """Two units (the caller's own and another), each with a land parcel, a building, an
+    allocated office room with someone seated, a renovation request and a stocktake."""
+
+    admin = mint.headers("admin")
+
+    async def post(path: str, body: object) -> dict:
+        answer = await client.post(f"{API}{path}", json=body, headers=admin)
+        assert answer.status_code == 201, f"{path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    world: World = {}
+    for side in ("own", "other"):
+        unit = await post("/units", {"code": f"U-{side}", "name": side, "level": "municipal"})
+        world[f"{side}_unit"] = unit["id"]
+    for side in ("own", "other"):
+        unit_id = world[f"{side}_unit"]
+        parcel = await post(
+            "/land-parcels",
+            {"location": side, "area": 1000, "use": "office", "owner_unit_id": unit_id},
+        )
+        building = await post(
+            "/buildings",
+            {
+                "name": side,
+                "address": side,
+                "owner_unit_id": unit_id,
+                "gross_area": 900,
+                "use": "mixed",
+            },
+        )
+        room = await post(
+            "/rooms",
+            {
+                "building_id": building["id"],
+                "floor": 1,
+                "number": "101",
+                "usable_area": 20,
+                "kind": "office",
+            },
+        )
+        change = await post(
+            "/changes",
+            {
+                "type": "allocate",
+                "room_ids": [room["id"]],
+                "unit_id": unit_id,
+                "effective_date": DATE,
+                "reason": "allocation",
+            },
+        )
+        seat = await post(
+            f"/rooms/{room['id']}/seats",
+            {"name": "张三", "rank": "staff", "effective_date": DATE},
+        )
+        renovation = await post(
+            "/renovations",
+            {
+                "room_ids": [room["id"]],
+                "title": "repaint",
+                "area": 20,
+                "estimated_cost": "1000",
+                "reason": "worn",
+            },
+        )
+        housing = await post(
+            "/housing", {"building_id": building["id"], "number": "H1", "usable_area": 80}
+        )
+        stocktake = await post("/stocktakes", {"unit_id": unit_id, "title": "yearly"})
+        world.update(
+            {
+                f"{side}_parcel": parcel["id"],
+                f"{side}_building": building["id"],
+                f"{side}_room": room["id"],
+                f"{side}_change": change["id"],
+                f"{side}_seat": seat["id"],
+                f"{side}_renovation": renovation["id"],
+                f"{side}_housing": housing["id"],
+                f"{side}_stocktake": stocktake["id"],
+            }
+        )
+    occupant = await post("/housing/occupants", {"name": "李四", "unit_id": world["own_unit"]})
+    world["occupant"] = occupant["id"]
+    return world
+
+
+def _own_and_other(path: str, key: str, parameter: str, *, hidden: bool = False) -> list:
+    """A unit-scoped read: everyone signed in on the caller's own unit's thing, the bureau
+    on another unit's. A unit's things (`hidden`) are not admitted to exist to other units'
+    callers (404); a unit itself is public knowledge, so asking about it is refused (403)."""
+    return [
+        row("GET", path, EVERYONE_ON_OWN_UNIT, at={parameter: f"own_{key}"}),
+        row(
+            "GET",
+            path,
+            EVERYONE_BUT_UNIT_BOUND,
+            at={parameter: f"other_{key}"},
+            hidden_from=UNIT_BOUND if hidden else NOBODY,
+            note="another unit's: unit-bound callers refused",
+        ),
+    ]
+
+
+TABLE = [
+    *HEALTH,
+    # units and staffing
+    row("POST", f"{API}/units", ADMIN, body={"code": "U-new", "name": "n", "level": "county"}),
+    row("GET", f"{API}/units", SIGNED_IN, note="unit-bound callers get their own unit only"),
+    *_own_and_other(f"{API}/units/{{unit_id}}", "unit", "unit_id"),
+    row("PATCH", f"{API}/units/{{unit_id}}", ADMIN, at={"unit_id": "own_unit"}, body={"name": "x"}),
+    *_own_and_other(f"{API}/units/{{unit_id}}/staffing", "unit", "unit_id"),
+    row(
+        "PUT",
+        f"{API}/units/{{unit_id}}/staffing",
+        ADMIN,
+        at={"unit_id": "own_unit"},
+        body=[{"rank": "staff", "headcount": 3}],
+    ),
+    row("GET", f"{API}/space-standards", SIGNED_IN),
+    row(
+        "POST",
+        f"{API}/space-standards",
+        ADMIN,
+        body={"level": "county", "rank": "staff", "area_per_person": 9, "effective_from": DATE},
+    ),
+    # the register
+    row(
+        "POST",
+        f"{API}/land-parcels",
+        ADMIN,
+        body=lambda w: {"location": "l", "area": 5, "use": "o", "owner_unit_id": w["own_unit"]},
+    ),
+    row("GET", f"{API}/land-parcels", SIGNED_IN, note="unit-bound: own unit's only"),
+    *_own_and_other(f"{API}/land-parcels/{{parcel_id}}", "parcel", "parcel_id", hidden=True),
+    row(
+        "POST",
+        f"{API}/buildings",
+        ADMIN,
+        body=lambda w: {
+            "name": "b",
+            "address": "a",
+            "owner_unit_id": w["own_unit"],
+            "gross_area": 10,
+            "use": "office",
+        },
+    ),
+    row("GET", f"{API}/buildings", SIGNED_IN, note="unit-bound: own unit's only"),
+    *_own_and_other(f"{API}/buildings/{{building_id}}", "building", "building_id", hidden=True),
+    row(
+        "PATCH",
+        f"{API}/buildings/{{building_id}}",
+        ADMIN,
+        at={"building_id": "own_building"},
+        body={"name": "renamed"},
+    ),
+    row(
+        "POST",
+        f"{API}/rooms",
+        ADMIN,
+        body=lambda w: {
+            "building_id": w["own_building"],
+            "floor": 2,
+            "number": "201",
+            "usable_area": 12,
+            "kind": "office",
+        },
+    ),
+    row("GET", f"{API}/rooms", SIGNED_IN, note="unit-bound: own unit's only"),
+    *_own_and_other(f"{API}/rooms/{{room_id}}", "room", "room_id", hidden=True),
+    *_own_and_other(f"{API}/rooms/{{room_id}}/history", "room", "room_id", hidden=True),
+    *_own_and_other(f"{API}/units/{{unit_id}}/occupancy", "unit", "unit_id"),
+    # the change register
+    row(
+        "POST",
+        f"{API}/changes",
+        ADMIN,
+        body=lambda w: {
+            "type": "reclaim",
+            "room_ids": [w["own_room"]],
+            "effective_date": "2024-06-01",
+            "reason": "r",
+        },
+        note="recorded last of the own room's changes: it vacates the room",
+    ),
+    row("GET", f"{API}/changes", REGISTER_READERS),
+    row("GET", f"{API}/changes/{{change_id}}", REGISTER_READERS, at={"change_id": "own_change"}),
+    # compliance and disclosure
+    *_own_and_other(f"{API}/units/{{unit_id}}/space-compliance", "unit", "unit_id"),
+    row("GET", f"{API}/reports/space-compliance", BUREAU, note="the city-wide report"),
+    row("GET", "/public/v1/asset/units/{unit_id}/summary", PUBLIC, at={"unit_id": "own_unit"}),
+    # imports
+    row(
+        "GET",
+        f"{API}/imports/template",
+        SIGNED_IN,
+        note="the sheet agencies fill in (silent; everyone signed in, as built)",
+    ),
+    row(
+        "POST",
+        f"{API}/imports",
+        ADMIN,
+        content=b"not a workbook",
+        headers={
+            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        },
+    ),
+    # renovations
+    row(
+        "POST",
+        f"{API}/renovations",
+        ADMIN,
+        body=lambda w: {
+            "building_id": w["own_building"],
+            "title": "roof",
+            "area": 100,
+            "estimated_cost": "5000",
+            "reason": "leaks",
+        },
+    ),
+    row("GET", f"{API}/renovations", OWN_UNIT_READERS, note="unit staff: own unit's only"),
+    row(
+        "GET",
+        f"{API}/renovations/{{renovation_id}}",
+        OWN_UNIT_READERS,
+        at={"renovation_id": "own_renovation"},
+    ),
+    row(
+        "GET",
+        f"{API}/renovations/{{renovation_id}}",
+        FEW,
+        at={"renovation_id": "other_renovation"},
+        hidden_from=roles(Role.unit_staff),
+        note="another unit's: hidden from unit staff",
+    ),
+    row(
+        "POST",
+        f"{API}/renovations/{{renovation_id}}/reject",
+        APPROVERS,
+        at={"renovation_id": "other_renovation"},
+        body={"reason": "no"},
+    ),
+    row(
+        "POST",
+        f"{API}/renovations/{{renovation_id}}/approve",
+        APPROVERS,
+        at={"renovation_id": "own_renovation"},
+        body={"reason": "ok"},
+    ),
+    row(
+        "POST",
+        f"{API}/renovations/{{renovation_id}}/start",
+        ADMIN,
+        at={"renovation_id": "own_renovation"},
+    ),
+    row(
+        "POST",
+        f"{API}/renovations/{{renovation_id}}/accept",
+        ADMIN,
+        at={"renovation_id": "own_renovation"},
+        body={"final_cost": "900"},
+    ),
+    # housing
+    row(
+        "POST",
+        f"{API}/housing/occupants",
+        ADMIN,
+        body=lambda w: {"name": "王五", "unit_id": w["own_unit"]},
+    ),
+    row("GET", f"{API}/housing/occupants", FEW, note="a list of people: names"),
+    row(
+        "POST",
+        f"{API}/housing",
+        ADMIN,
+        body=lambda w: {"building_id": w["own_building"], "number": "H2", "usable_area": 60},
+    ),
+    row("GET", f"{API}/housing", OWN_UNIT_READERS),
+    row(
+        "GET",
+        f"{API}/housing/{{housing_unit_id}}",
+        OWN_UNIT_READERS,
+        at={"housing_unit_id": "own_housing"},
+    ),
+    row(
+        "GET",
+        f"{API}/housing/{{housing_unit_id}}/history",
+        OWN_UNIT_READERS,
+        at={"housing_unit_id": "own_housing"},
+    ),
+    row(
+        "POST",
+        f"{API}/housing/{{housing_unit_id}}/move-in",
+        ADMIN,
+        at={"housing_unit_id": "own_housing"},
+        body=lambda w: {"occupant_id": w["occupant"], "effective_date": DATE},
+    ),
+    row(
+        "POST",
+        f"{API}/housing/{{housing_unit_id}}/move-out",
+        ADMIN,
+        at={"housing_unit_id": "own_housing"},
+        body={"effective_date": "2024-05-01"},
+    ),
+    # stocktakes
+    row(
+        "POST", f"{API}/stocktakes", ADMIN, body=lambda w: {"unit_id": w["own_unit"], "title": "t"}
+    ),
+    row("GET", f"{API}/stocktakes", OWN_UNIT_READERS),
+    row(
+        "GET",
+        f"{API}/stocktakes/{{stocktake_id}}",
+        OWN_UNIT_READERS,
+        at={"stocktake_id": "own_stocktake"},
+    ),
+    row(
+        "GET",
+        f"{API}/stocktakes/{{stocktake_id}}",
+        FEW,
+        at={"stocktake_id": "other_stocktake"},
+        hidden_from=roles(Role.unit_staff),
+        note="another unit's: hidden from unit staff",
+    ),
+    row(
+        "POST",
+        f"{API}/stocktakes/{{stocktake_id}}/findings",
+        ADMIN,
+        at={"stocktake_id": "own_stocktake"},
+        body=lambda w: [
+            {
+                "building_id": w["own_building"],
+                "room_number": "101",
+                "found_area": 20,
+                "found_kind": "office",
+            }
+        ],
+    ),
+    row(
+        "POST",
+        f"{API}/stocktakes/{{stocktake_id}}/close",
+        ADMIN,
+        at={"stocktake_id": "own_stocktake"},
+    ),
+    row(
+        "GET",
+        f"{API}/stocktakes/{{stocktake_id}}/report",
+        OWN_UNIT_READERS,
+        at={"stocktake_id": "own_stocktake"},
+    ),
+    # seating
+    *_own_and_other(f"{API}/rooms/{{room_id}}/seats", "room", "room_id", hidden=True),
+    *_own_and_other(f"{API}/units/{{unit_id}}/seats", "unit", "unit_id"),
+    row(
+        "POST",
+        f"{API}/rooms/{{room_id}}/seats",
+        ADMIN,
+        at={"room_id": "own_room"},
+        body={"name": "赵六", "rank": "staff", "effective_date": DATE},
+    ),
+    row(
+        "POST",
+        f"{API}/seats/{{seat_id}}/move-out",
+        ADMIN,
+        at={"seat_id": "own_seat"},
+        body={"effective_date": "2024-04-01"},
+    ),
+]

@@ -1,0 +1,294 @@
+"""emergency-svc: who may call what, and the world the calls are made in.
+
+From API.md and issue 6: `admin` adds incident types; anyone signed in may report an
+incident; a `commander` or `leader` activates one (and, silent but alike, changes its level,
+closes it, reports upward and reassigns tasks); a task is completed (and acknowledged) by
+its assignee (someone else: 403). Silent, kept as built: plans are kept by admins and
+leaders; supplies by admins and commanders; drills and trainings by admins, leaders and
+commanders; the bureau reads supplies, drills, buildings and readiness; plans, incidents,
+their timelines and tasks are read by anyone signed in — a plan's role holders and an
+incident's reporters may be any staff, served units' included.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from authz_matrix import BUREAU, HEALTH, SIGNED_IN, Caller, World, roles, row
+
+from guanjia_shared.auth import Role
+from guanjia_shared.testing.tokens import TokenMint
+
+API = "/api/v1/emergency"
+ADMIN = roles(Role.admin)
+PLAN_KEEPERS = roles(Role.admin, Role.leader)
+COMMANDERS = roles(Role.commander, Role.leader)
+SUPPLY_KEEPERS = roles(Role.admin, Role.commander)
+DRILL_KEEPERS = roles(Role.admin, Role.leader, Role.commander)
+# Marking someone else unavailable: commanders, the leadership or an admin (as built).
+MARKERS = roles(Role.commander, Role.leader, Role.admin)
+
+
+async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller) -> World:
+    """An active fire plan whose site lead is the caller and whose commander is someone
+    else, two reported fires (one activated, so each holder has a task), a drill, a
+    training and a stock of supplies."""
+    admin, leader = mint.headers("admin"), mint.headers("leader")
+    someone_else = str(uuid.uuid4())
+
+    async def send(method: str, path: str, body: object = None, headers: dict = admin) -> dict:
+        answer = await client.request(method, f"{API}{path}", json=body, headers=headers)
+        assert answer.status_code in (200, 201), f"{path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    def step(number: int, role: str) -> dict:
+        return {"level": "IV", "step": number, "role": role, "action": "act", "within_minutes": 5}
+
+    plan = await send(
+        "POST",
+        "/plans",
+        {
+            "code": "P-AUTHZ",
+            "title": "火灾专项预案",
+            "kind": "special",
+            "incident_types": ["fire"],
+            "organization": [
+                {"role": "site_lead", "title": "现场", "holders": [caller.id], "deputy": None},
+                {"role": "chief", "title": "总指挥", "holders": [someone_else], "deputy": None},
+            ],
+            "procedures": [step(1, "site_lead"), step(2, "chief")],
+        },
+    )
+    await send("POST", f"/plans/{plan['id']}/activate")
+    fire = {"type": "fire", "level": "IV", "title": "配电室冒烟"}
+    activated = await send("POST", "/incidents", fire)
+    await send("POST", f"/incidents/{activated['id']}/activate", None, leader)
+    reported = await send("POST", "/incidents", fire)
+    tasks = await client.get(f"{API}/tasks", params={"incident_id": activated["id"]}, headers=admin)
+    by_assignee = {task["assignee"]: task["id"] for task in tasks.json()["items"]}
+    drill = await send(
+        "POST",
+        "/drills",
+        {"plan_id": plan["id"], "scheduled_at": "2026-05-01T09:00:00+08:00", "scenario": "s"},
+    )
+    training = await send(
+        "POST", "/trainings", {"title": "灭火器使用", "scheduled_at": "2026-05-02T09:00:00+08:00"}
+    )
+    await send("POST", "/supplies/items", {"code": "extinguisher", "name": "灭火器", "unit": "个"})
+    stock = await send("POST", "/supplies", {"location": "一号楼", "item_code": "extinguisher"})
+    return {
+        "own_unit": str(uuid.uuid4()),
+        "plan": plan["id"],
+        "first_version": "1",
+        "activated_incident": activated["id"],
+        "reported_incident": reported["id"],
+        "my_task": by_assignee[caller.id],
+        "others_task": by_assignee[someone_else],
+        "drill": drill["id"],
+        "training": training["id"],
+        "stock": stock["id"],
+        "caller": caller.id,
+        "someone_else": someone_else,
+    }
+
+
+PLAN = f"{API}/plans/{{plan_id}}"
+AT_PLAN = {"plan_id": "plan"}
+INCIDENT = f"{API}/incidents/{{incident_id}}"
+ACTIVATED = {"incident_id": "activated_incident"}
+REPORTED = {"incident_id": "reported_incident"}
+TASK = f"{API}/tasks/{{task_id}}"
+DRILL = f"{API}/drills/{{drill_id}}"
+TRAINING = f"{API}/trainings/{{training_id}}"
+STOCK = f"{API}/supplies/{{stock_id}}"
+
+TABLE = [
+    *HEALTH,
+    # plans
+    row(
+        "POST",
+        f"{API}/plans",
+        PLAN_KEEPERS,
+        body={"code": "P-NEW", "title": "t", "kind": "special", "incident_types": ["gas_leak"]},
+    ),
+    row("GET", f"{API}/plans", SIGNED_IN),
+    row("GET", PLAN, SIGNED_IN, at=AT_PLAN),
+    row("GET", f"{PLAN}/versions", SIGNED_IN, at=AT_PLAN),
+    row(
+        "GET",
+        f"{PLAN}/versions/{{version}}",
+        SIGNED_IN,
+        at={"plan_id": "plan", "version": "first_version"},
+    ),
+    row("PATCH", PLAN, PLAN_KEEPERS, at=AT_PLAN, body={"scope": "机关大院"}),
+    row("POST", f"{PLAN}/activate", PLAN_KEEPERS, at=AT_PLAN),
+    # incident types (API.md: admin adds more)
+    row("GET", f"{API}/incident-types", SIGNED_IN),
+    row("POST", f"{API}/incident-types", ADMIN, body={"code": "hail", "name": "冰雹"}),
+    # incidents
+    row(
+        "POST",
+        f"{API}/incidents",
+        SIGNED_IN,
+        body={"type": "fire", "level": "IV", "title": "烟雾报警"},
+        note="anyone signed in may report (issue 6)",
+    ),
+    row("GET", f"{API}/incidents", SIGNED_IN),
+    row("GET", INCIDENT, SIGNED_IN, at=ACTIVATED),
+    row("GET", f"{INCIDENT}/timeline", SIGNED_IN, at=ACTIVATED),
+    row("GET", f"{INCIDENT}/reports", SIGNED_IN, at=ACTIVATED),
+    row(
+        "POST",
+        f"{INCIDENT}/reports",
+        COMMANDERS,
+        at=ACTIVATED,
+        body={"kind": "initial", "content": "已控制"},
+    ),
+    row("POST", f"{INCIDENT}/activate", COMMANDERS, at=REPORTED, note="issue 6"),
+    row(
+        "POST",
+        f"{INCIDENT}/level",
+        COMMANDERS,
+        at=REPORTED,
+        body={"level": "III", "reason": "spreading"},
+    ),
+    # tasks
+    row("GET", f"{API}/tasks", SIGNED_IN),
+    row("GET", TASK, SIGNED_IN, at={"task_id": "my_task"}),
+    row("POST", f"{TASK}/acknowledge", SIGNED_IN, at={"task_id": "my_task"}, note="own task"),
+    row("POST", f"{TASK}/complete", SIGNED_IN, at={"task_id": "my_task"}, body={"note": "done"}),
+    row(
+        "POST",
+        f"{TASK}/acknowledge",
+        frozenset(),
+        at={"task_id": "others_task"},
+        note="only its assignee",
+    ),
+    row(
+        "POST",
+        f"{TASK}/complete",
+        frozenset(),
+        at={"task_id": "others_task"},
+        body={"note": "x"},
+        note="not yours: 403 (issue 6)",
+    ),
+    row(
+        "POST",
+        f"{TASK}/reassign",
+        COMMANDERS,
+        at={"task_id": "others_task"},
+        body={"assignee": str(uuid.uuid4()), "reason": "on leave"},
+    ),
+    # availability of role holders
+    row(
+        "POST",
+        f"{API}/availability",
+        SIGNED_IN,
+        body=lambda w: {"user_id": w["caller"], "reason": "sick"},
+        note="oneself",
+    ),
+    row(
+        "POST",
+        f"{API}/availability",
+        MARKERS,
+        body=lambda w: {"user_id": w["someone_else"], "reason": "abroad"},
+        note="someone else",
+    ),
+    row("GET", f"{API}/availability", SIGNED_IN),
+    row("DELETE", f"{API}/availability/{{user_id}}", SIGNED_IN, at={"user_id": "caller"}),
+    row("DELETE", f"{API}/availability/{{user_id}}", MARKERS, at={"user_id": "someone_else"}),
+    row(
+        "POST",
+        f"{INCIDENT}/close",
+        COMMANDERS,
+        at=ACTIVATED,
+        body={"summary": "out", "follow_ups": ["replace wiring"]},
+    ),
+    # supplies
+    row("GET", f"{API}/supplies/items", BUREAU),
+    row(
+        "POST",
+        f"{API}/supplies/items",
+        SUPPLY_KEEPERS,
+        body={"code": "sandbag", "name": "沙袋", "unit": "袋"},
+    ),
+    row("GET", f"{API}/supplies", BUREAU),
+    row(
+        "POST",
+        f"{API}/supplies",
+        SUPPLY_KEEPERS,
+        body={"location": "二号楼", "item_code": "extinguisher"},
+    ),
+    row("GET", STOCK, BUREAU, at={"stock_id": "stock"}),
+    row("PUT", STOCK, SUPPLY_KEEPERS, at={"stock_id": "stock"}, body={"minimum": 4}),
+    row(
+        "POST",
+        f"{STOCK}/movements",
+        SUPPLY_KEEPERS,
+        at={"stock_id": "stock"},
+        body={"kind": "receipt", "quantity": 10, "reason": "bought"},
+    ),
+    row("GET", f"{STOCK}/movements", BUREAU, at={"stock_id": "stock"}),
+    row("GET", f"{API}/supplies/reservations", BUREAU),
+    row("POST", f"{API}/supplies/reservations/{{reservation_id}}/release", SUPPLY_KEEPERS),
+    # drills and trainings
+    row(
+        "POST",
+        f"{API}/drills",
+        DRILL_KEEPERS,
+        body=lambda w: {
+            "plan_id": w["plan"],
+            "scheduled_at": "2026-06-01T09:00:00+08:00",
+            "scenario": "s",
+        },
+    ),
+    row("GET", f"{API}/drills", BUREAU),
+    row("GET", DRILL, BUREAU, at={"drill_id": "drill"}),
+    row(
+        "PUT",
+        f"{DRILL}/injects",
+        DRILL_KEEPERS,
+        at={"drill_id": "drill"},
+        body=[{"at_minute": 5, "message": "停电"}],
+    ),
+    row(
+        "POST",
+        f"{DRILL}/findings",
+        DRILL_KEEPERS,
+        at={"drill_id": "drill"},
+        body={"finding": "exit blocked"},
+    ),
+    row(
+        "POST",
+        f"{DRILL}/record",
+        DRILL_KEEPERS,
+        at={"drill_id": "drill"},
+        body={"participants": [{"department": "办公室", "people": 3}]},
+    ),
+    row(
+        "POST",
+        f"{API}/trainings",
+        DRILL_KEEPERS,
+        body={"title": "t", "scheduled_at": "2026-06-02T09:00:00+08:00"},
+    ),
+    row("GET", f"{API}/trainings", BUREAU),
+    row("GET", TRAINING, BUREAU, at={"training_id": "training"}),
+    row(
+        "POST",
+        f"{TRAINING}/record",
+        DRILL_KEEPERS,
+        at={"training_id": "training"},
+        body={"participants": [{"department": "办公室", "people": 3}]},
+    ),
+    # the buildings replica and readiness
+    row("GET", f"{API}/buildings", BUREAU),
+    row("GET", f"{API}/buildings/unconfirmed", BUREAU),
+    row("GET", f"{API}/buildings/{{building_id}}", BUREAU),
+    row("GET", f"{API}/reports/readiness", BUREAU),
+    # the unit replica: names of the served units
+    row("GET", f"{API}/units", SIGNED_IN),
+    row("GET", f"{API}/units/{{unit_id}}", SIGNED_IN, at={"unit_id": "own_unit"}),
+    # last: retiring the plan ends what the rows above ran under
+    row("POST", f"{PLAN}/retire", PLAN_KEEPERS, at=AT_PLAN),
+]

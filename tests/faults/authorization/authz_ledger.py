@@ -1,0 +1,269 @@
+"""ledger-svc: who may call what, and the world the calls are made in.
+
+From API.md and issue 5: the ledger is the bureau's own (ARCHITECTURE.md), so served units'
+staff and machine clients read none of it (issue 4/5 closing note: plans refuse unit
+staff); only the owner (or `admin`) reports an item's progress; only a `leader` moves a
+deadline and intervenes; the owner acknowledges and answers an intervention. Who shapes
+plans, items and campaigns is silent: admins and leaders, and a department head their
+department's items (as built). Exceptions, scorecards: the leadership (leader, admin,
+auditor) and department heads (their own department) — silent on who; as built.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from authz_matrix import (
+    BUREAU,
+    HEALTH,
+    OTHER_DEPARTMENT,
+    OWN_DEPARTMENT,
+    SIGNED_IN,
+    Caller,
+    World,
+    roles,
+    row,
+)
+
+from guanjia_shared.auth import Role
+from guanjia_shared.testing.tokens import TokenMint
+
+API = "/api/v1/ledger"
+SHAPERS = roles(Role.admin, Role.leader)
+LEADER = roles(Role.leader)
+LEADERSHIP = roles(Role.admin, Role.leader, Role.auditor)
+FOLLOWERS = LEADERSHIP | roles(Role.dept_head)
+
+
+async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller) -> World:
+    """A plan with an item of the caller's department owned by someone else, one owned by
+    the caller (when the caller is bureau staff), each with a leader's intervention, and a
+    campaign with an activity."""
+    admin, leader = mint.headers("admin"), mint.headers("leader")
+
+    async def post(path: str, body: object, headers: dict = admin) -> dict:
+        answer = await client.post(f"{API}{path}", json=body, headers=headers)
+        assert answer.status_code in (200, 201), f"{path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    plan = await post("/plans", {"year": 2026, "title": "年度工作要点"})
+
+    async def item(owner_id: str) -> str:
+        body = {
+            "title": "节能改造",
+            "owner_id": owner_id,
+            "department": OWN_DEPARTMENT,
+            "deadline": "2026-12-31",
+        }
+        return (await post(f"/plans/{plan['id']}/items", body))["id"]
+
+    others, mine = await item(str(uuid.uuid4())), await item(caller.id)
+    interventions = {}
+    for key, item_id in (("others", others), ("mine", mine)):
+        issued = await post(f"/items/{item_id}/interventions", {"instruction": "加快"}, leader)
+        interventions[key] = issued["id"]
+    campaign = await post(
+        "/campaigns",
+        {"year": 2026, "theme": "服务提升", "starts_on": "2026-03-01", "ends_on": "2026-05-31"},
+    )
+    activity = await post(
+        f"/campaigns/{campaign['id']}/activities",
+        {"kind": "training", "title": "礼仪培训", "held_on": "2026-03-10"},
+    )
+    return {
+        "own_unit": str(uuid.uuid4()),
+        "plan": plan["id"],
+        "others_item": others,
+        "my_item": mine,
+        "others_intervention": interventions["others"],
+        "my_intervention": interventions["mine"],
+        "campaign": campaign["id"],
+        "activity": activity["id"],
+        "own_department": OWN_DEPARTMENT,
+    }
+
+
+ITEM = f"{API}/items/{{item_id}}"
+OTHERS = {"item_id": "others_item"}
+MINE = {"item_id": "my_item"}
+CAMPAIGN = f"{API}/campaigns/{{campaign_id}}"
+ACTIVITY = f"{CAMPAIGN}/activities/{{activity_id}}"
+AT_ACTIVITY = {"campaign_id": "campaign", "activity_id": "activity"}
+INTERVENTION = f"{API}/interventions/{{intervention_id}}"
+
+TABLE = [
+    *HEALTH,
+    # plans and items
+    row("POST", f"{API}/plans", SHAPERS, body={"year": 2027, "title": "t"}),
+    row("GET", f"{API}/plans", BUREAU),
+    row("GET", f"{API}/plans/{{plan_id}}", BUREAU, at={"plan_id": "plan"}),
+    row(
+        "POST",
+        f"{API}/plans/{{plan_id}}/items",
+        SHAPERS | roles(Role.dept_head),
+        at={"plan_id": "plan"},
+        body={
+            "title": "t",
+            "owner_id": str(uuid.uuid4()),
+            "department": OWN_DEPARTMENT,
+            "deadline": "2026-11-30",
+        },
+        note="a department head: their own department's items",
+    ),
+    row(
+        "POST",
+        f"{API}/plans/{{plan_id}}/items",
+        SHAPERS,
+        at={"plan_id": "plan"},
+        body={
+            "title": "t",
+            "owner_id": str(uuid.uuid4()),
+            "department": OTHER_DEPARTMENT,
+            "deadline": "2026-11-30",
+        },
+        note="another department's item",
+    ),
+    row("GET", f"{API}/plans/{{plan_id}}/items", BUREAU, at={"plan_id": "plan"}),
+    row("GET", f"{API}/plans/{{plan_id}}/ledger.xlsx", BUREAU, at={"plan_id": "plan"}),
+    row("GET", f"{API}/items", BUREAU),
+    row("GET", ITEM, BUREAU, at=OTHERS),
+    row(
+        "PATCH",
+        ITEM,
+        SHAPERS | roles(Role.dept_head),
+        at=OTHERS,
+        body={"title": "renamed"},
+    ),
+    row(
+        "POST",
+        f"{ITEM}/progress",
+        roles(Role.admin),
+        at=OTHERS,
+        body={"percent": 10, "note": "n"},
+        note="someone else's item: only an admin besides its owner (API.md)",
+    ),
+    row(
+        "POST",
+        f"{ITEM}/progress",
+        BUREAU,
+        at=MINE,
+        body={"percent": 20, "note": "n"},
+        note="the caller's own item",
+    ),
+    row("GET", f"{ITEM}/progress", BUREAU, at=OTHERS),
+    row(
+        "POST",
+        f"{ITEM}/deadline",
+        LEADER,
+        at=OTHERS,
+        body={"deadline": "2027-01-31", "reason": "scope grew"},
+        note="only a leader, with a reason (issue 5)",
+    ),
+    row("GET", f"{ITEM}/deadline-changes", BUREAU, at=OTHERS),
+    # exceptions and interventions
+    row("GET", f"{API}/exceptions", FOLLOWERS),
+    row("GET", f"{ITEM}/exceptions", FOLLOWERS, at=OTHERS),
+    row("GET", f"{ITEM}/exceptions", BUREAU, at=MINE, note="the owner follows their item"),
+    row(
+        "POST",
+        f"{ITEM}/interventions",
+        LEADER,
+        at=OTHERS,
+        body={"instruction": "report weekly"},
+        note="by a leader (API.md)",
+    ),
+    row("GET", f"{ITEM}/interventions", FOLLOWERS, at=OTHERS),
+    row("GET", f"{API}/interventions", BUREAU, note="the owner's own to-do list at least"),
+    row(
+        "GET",
+        INTERVENTION,
+        FOLLOWERS,
+        at={"intervention_id": "others_intervention"},
+    ),
+    row(
+        "POST",
+        f"{INTERVENTION}/acknowledge",
+        frozenset(),
+        at={"intervention_id": "others_intervention"},
+        note="only the item's owner",
+    ),
+    row(
+        "POST",
+        f"{INTERVENTION}/acknowledge",
+        BUREAU,
+        at={"intervention_id": "my_intervention"},
+    ),
+    row(
+        "POST",
+        f"{INTERVENTION}/answer",
+        BUREAU,
+        at={"intervention_id": "my_intervention"},
+        body={"answer": "on it"},
+    ),
+    row(
+        "POST",
+        f"{INTERVENTION}/answer",
+        frozenset(),
+        at={"intervention_id": "others_intervention"},
+        body={"answer": "x"},
+        note="only the item's owner",
+    ),
+    row(
+        "POST",
+        f"{INTERVENTION}/close",
+        LEADER,
+        at={"intervention_id": "others_intervention"},
+    ),
+    # campaigns
+    row(
+        "POST",
+        f"{API}/campaigns",
+        SHAPERS,
+        body={"year": 2026, "theme": "t", "starts_on": "2026-06-01", "ends_on": "2026-08-31"},
+    ),
+    row("GET", f"{API}/campaigns", BUREAU),
+    row("GET", CAMPAIGN, BUREAU, at={"campaign_id": "campaign"}),
+    row("PATCH", CAMPAIGN, SHAPERS, at={"campaign_id": "campaign"}, body={"theme": "renamed"}),
+    row(
+        "POST",
+        f"{CAMPAIGN}/activities",
+        SHAPERS,
+        at={"campaign_id": "campaign"},
+        body={"kind": "competition", "title": "t", "held_on": "2026-04-01"},
+    ),
+    row("GET", f"{CAMPAIGN}/activities", BUREAU, at={"campaign_id": "campaign"}),
+    row("GET", ACTIVITY, BUREAU, at=AT_ACTIVITY),
+    row(
+        "PUT",
+        f"{ACTIVITY}/participants",
+        SHAPERS,
+        at=AT_ACTIVITY,
+        body=[{"department": OWN_DEPARTMENT, "people": 5}],
+    ),
+    row(
+        "POST",
+        f"{ACTIVITY}/results",
+        SHAPERS,
+        at=AT_ACTIVITY,
+        body={"department": OWN_DEPARTMENT, "rank": 1},
+    ),
+    row(
+        "POST",
+        f"{CAMPAIGN}/close",
+        SHAPERS,
+        at={"campaign_id": "campaign"},
+        body={"summary": "done"},
+    ),
+    # scorecards
+    row("GET", f"{API}/scorecards", FOLLOWERS, note="department heads: their own"),
+    row(
+        "GET",
+        f"{API}/scorecards/{{department}}",
+        FOLLOWERS,
+        at={"department": "own_department"},
+    ),
+    # the unit replica: names of the served units
+    row("GET", f"{API}/units", SIGNED_IN),
+    row("GET", f"{API}/units/{{unit_id}}", SIGNED_IN, at={"unit_id": "own_unit"}),
+]

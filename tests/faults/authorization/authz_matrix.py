@@ -1,0 +1,226 @@
+"""The machinery of the authorization matrix: how a row of an expected table is written, who
+the callers are, and how one role's calls are made and judged.
+
+A row names a route (method and OpenAPI path template) and who may call it. Everyone else
+is refused: 403 problem+json (404 for the roles in `hidden_from`, where the service hides
+what a caller may not see rather than admit it exists), and 401 without a token unless the
+route is public. "May" means the answer is neither 401 nor 403 (a 404, 409 or 422 from the
+request itself is fine). A refused write must leave the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import make_url
+
+from guanjia_shared.auth import BUREAU_ROLES, Role
+from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
+from guanjia_shared.testing.tokens import TokenMint
+
+ANONYMOUS = "anonymous"
+ROLES = tuple(str(role) for role in Role)
+CALLERS = (*ROLES, ANONYMOUS)
+
+# Shorthands for the tables.
+SIGNED_IN = frozenset(ROLES)
+PUBLIC = frozenset(CALLERS)
+BUREAU = frozenset(str(role) for role in BUREAU_ROLES)
+NOBODY: frozenset[str] = frozenset()
+
+
+def roles(*names: Role) -> frozenset[str]:
+    return frozenset(str(name) for name in names)
+
+
+# The department every department-bound caller works in, and the unit the unit-bound ones
+# (unit staff, an integration client) belong to; the worlds put the things a caller may
+# see in these, and other things elsewhere.
+OWN_DEPARTMENT = "物业管理处"
+OTHER_DEPARTMENT = "综合处"
+UNIT_BOUND = roles(Role.unit_staff, Role.integration)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """One role's person (or no token at all), with a fixed id so the worlds can make
+    things that are theirs."""
+
+    role: str
+    id: str
+    unit_id: str | None
+    department: str | None
+
+    def headers(self, mint: TokenMint) -> dict[str, str]:
+        if self.role == ANONYMOUS:
+            return {}
+        return mint.headers(
+            self.role, sub=self.id, unit_id=self.unit_id, department=self.department
+        )
+
+
+def caller_for(role: str, own_unit_id: str | None) -> Caller:
+    unit_bound = role in UNIT_BOUND
+    return Caller(
+        role=role,
+        id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"guanjia-authz-{role}")),
+        unit_id=own_unit_id if unit_bound else None,
+        department=None if unit_bound or role == ANONYMOUS else OWN_DEPARTMENT,
+    )
+
+
+World = dict[str, Any]
+Body = Callable[[World], Any] | dict | list | None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of an expected table: `method path` may be called by `allowed`."""
+
+    method: str
+    path: str
+    allowed: frozenset[str]
+    # Which thing of the world each path parameter names; one not given is a made-up id.
+    at: dict[str, str] = field(default_factory=dict)
+    body: Body = None
+    query: dict[str, str] = field(default_factory=dict)
+    content: Callable[[World], str] | bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    # Refused with 404 (hidden) instead of 403.
+    hidden_from: frozenset[str] = NOBODY
+    note: str = ""
+
+    @property
+    def route(self) -> tuple[str, str]:
+        return self.method, self.path
+
+    @property
+    def writes(self) -> bool:
+        return self.method != "GET"
+
+    def expectation(self, caller: str) -> str:
+        if caller in self.allowed:
+            return "may"
+        if caller == ANONYMOUS:
+            return "401"
+        return "404" if caller in self.hidden_from else "403"
+
+    def url(self, world: World) -> str:
+        values = {}
+        for name in _parameters(self.path):
+            key = self.at.get(name)
+            values[name] = world[key] if key else str(uuid.uuid4())
+        return self.path.format(**values)
+
+
+def row(method: str, path: str, allowed: Iterable[str], **details: Any) -> Row:
+    return Row(method, path, frozenset(allowed), **details)
+
+
+# Every service's probes: for the orchestrator, no token (issue 2; /metrics is kept off the
+# Ingress by the deployment, and is outside the OpenAPI schema).
+HEALTH = [row("GET", "/healthz", PUBLIC), row("GET", "/readyz", PUBLIC)]
+
+
+def _parameters(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+def openapi_routes(schema: dict) -> set[tuple[str, str]]:
+    methods = {"get", "post", "put", "patch", "delete"}
+    return {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in methods
+    }
+
+
+def classification_gaps(table: list[Row], schema: dict) -> list[str]:
+    """Routes the app has and the table does not classify, and rows naming no route."""
+    served = openapi_routes(schema)
+    classified = {entry.route for entry in table}
+    return [
+        f"not in the table: {method} {path}" for method, path in sorted(served - classified)
+    ] + [
+        f"in the table, not served: {method} {path}" for method, path in sorted(classified - served)
+    ]
+
+
+class DatabaseSnapshot:
+    """Every row of a SQLite database, to show that a refused write changed nothing. The
+    outbox counts by event id only: the relay marks rows published in the background."""
+
+    def __init__(self, database_url: str) -> None:
+        self.path = make_url(database_url).database
+
+    def take(self) -> dict[str, list[tuple]]:
+        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            tables = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            ]
+            snapshot = {}
+            for table in tables:
+                columns = "event_id" if table == "outbox" else "*"
+                rows = connection.execute(f'SELECT {columns} FROM "{table}"').fetchall()
+                snapshot[table] = sorted(rows, key=repr)
+            return snapshot
+        finally:
+            connection.close()
+
+
+def changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
+    return sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+
+
+async def mismatches(
+    client: httpx.AsyncClient,
+    table: list[Row],
+    caller: Caller,
+    headers: dict[str, str],
+    world: World,
+    snapshot: DatabaseSnapshot | None,
+) -> list[str]:
+    """Every row called as `caller`, in the table's order; answers what went against it."""
+    found = []
+    for entry in table:
+        expected = entry.expectation(caller.role)
+        refused = expected != "may"
+        before = snapshot.take() if refused and entry.writes and snapshot else None
+        body = entry.body(world) if callable(entry.body) else entry.body
+        content = entry.content(world) if callable(entry.content) else entry.content
+        answer = await client.request(
+            entry.method,
+            entry.url(world),
+            params=entry.query,
+            json=body if content is None else None,
+            content=content,
+            headers={**entry.headers, **headers},
+        )
+        status = answer.status_code
+        label = f"{entry.method} {entry.path}"
+        if not refused:
+            if status in (401, 403):
+                found.append(f"{label}: may, was refused {status}: {answer.text[:200]}")
+            continue
+        if status != int(expected):
+            found.append(f"{label}: expected {expected}, got {status}: {answer.text[:200]}")
+            continue
+        if answer.headers.get("content-type", "").split(";")[0] != PROBLEM_MEDIA_TYPE:
+            found.append(f"{label}: refused without problem+json")
+        if before is not None:
+            changed = changed_tables(before, snapshot.take())
+            if changed:
+                found.append(f"{label}: refused ({status}) but changed {changed}")
+    return found
