@@ -10,9 +10,11 @@ from gateway.tokens.verification import TokenVerifier
 from guanjia_shared.errors import Unauthorized
 
 
-def verifier_for(key) -> TokenVerifier:
+def verifier_for(key, **options) -> TokenVerifier:
     public = key.public_key()
-    return TokenVerifier({key_id(public): public}, issuer="guanjia-gateway", audience="guanjia")
+    return TokenVerifier(
+        {key_id(public): public}, issuer="guanjia-gateway", audience="guanjia", **options
+    )
 
 
 def test_a_verified_token_is_remembered_until_it_expires(signing_key):
@@ -27,8 +29,7 @@ def test_a_verified_token_is_remembered_until_it_expires(signing_key):
 
 
 def test_the_memory_of_verified_tokens_stays_bounded(signing_key):
-    verifier = verifier_for(signing_key)
-    verifier.cache_size = 5
+    verifier = verifier_for(signing_key, cache_size=5)
     for number in range(12):
         verifier.verify_now(sign(signing_key, sub=f"user-{number}"))
     assert len(verifier._verified) <= 5

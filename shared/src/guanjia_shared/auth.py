@@ -66,6 +66,35 @@ class BearerTokenVerifier(Protocol):
     async def verify(self, token: str) -> Principal: ...
 
 
+class VerifiedTokens:
+    """Tokens whose signature and claims were checked, each remembered until it expires,
+    so that a caller's next requests cost one dictionary look-up instead of a signature
+    check (about 0.4 ms for EdDSA). Bounded: expired entries go first, then all."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._entries: dict[str, tuple[Principal, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, token: str) -> Principal | None:
+        entry = self._entries.get(token)
+        if entry is None or entry[1] <= time.time():
+            return None
+        return entry[0]
+
+    def remember(self, token: str, principal: Principal, expires_at: float) -> None:
+        if len(self._entries) >= self.size:
+            moment = time.time()
+            self._entries = {
+                cached: entry for cached, entry in self._entries.items() if entry[1] > moment
+            }
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+        self._entries[token] = (principal, expires_at)
+
+
 class JwksVerifier:
     def __init__(
         self,
@@ -79,6 +108,7 @@ class JwksVerifier:
         self.issuer = issuer
         self.audience = audience
         self.refetch_interval = refetch_interval
+        self.verified = VerifiedTokens()
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
@@ -114,11 +144,15 @@ class JwksVerifier:
         return self._keys[kid]
 
     async def verify(self, token: str) -> Principal:
+        if (known := self.verified.get(token)) is not None:
+            return known
         key = await self._key(key_id_of(token))
         claims = decode_token(
             token, key, issuer=self.issuer, audience=self.audience, algorithms=SIGNING_ALGORITHMS
         )
-        return principal_from_claims(claims)
+        principal = principal_from_claims(claims)
+        self.verified.remember(token, principal, float(claims["exp"]))
+        return principal
 
 
 def key_id_of(token: str) -> str:
