@@ -29,6 +29,7 @@ from guanjia_shared.logging import configure_logging, get_logger
 from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.middleware import BodySizeLimitMiddleware
 from guanjia_shared.migrations import upgrade_database_async
+from guanjia_shared.problem_docs import document_problem_responses
 
 log = get_logger("guanjia.gateway")
 
@@ -83,6 +84,8 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         docs_url=None,
         redoc_url=None,
     )
+    # Before `app.openapi` is handed to the merged schema (it reads the routes when called).
+    document_problem_responses(app)
     app.metrics = ServiceMetrics(settings.service_name)
     app.state.settings = settings
     app.state.signing_keys = signing_keys

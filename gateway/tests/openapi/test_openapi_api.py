@@ -25,6 +25,11 @@ async def test_the_merged_schema_holds_the_gateways_and_the_services_paths(
         "$ref": "#/components/schemas/ticket_UnitRead"
     }
     assert docs.status_code == 200 and "/openapi.json" in docs.text
+    # The gateway's own refusals and the services' are documented as what they are.
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    create_user = paths["/api/v1/auth/users"]["post"]["responses"]
+    assert create_user["422"]["content"] == create_user["401"]["content"] == problem
+    assert paths["/api/v1/asset/units/{unit_id}"]["get"]["responses"]["404"]["content"] == problem
 
 
 async def test_a_service_that_was_down_joins_the_schema_when_it_comes_back(

@@ -25,6 +25,7 @@ from guanjia_shared.middleware import BodySizeLimitMiddleware, RequestContextMid
 from guanjia_shared.migrations import upgrade_database_async
 from guanjia_shared.outbox import OutboxRelay
 from guanjia_shared.periodic import JobMetrics, PeriodicJobFactory, PeriodicRunner
+from guanjia_shared.problem_docs import document_problem_responses, problem_response_doc
 from guanjia_shared.settings import BaseServiceSettings
 
 log = get_logger("guanjia.app")
@@ -168,6 +169,7 @@ def create_service_app(
     app.include_router(health_router(broker_readiness))
     for router in routers:
         app.include_router(router)
+    document_problem_responses(app)
     app.add_middleware(
         BodySizeLimitMiddleware,
         default_limit=settings.max_body_bytes,
@@ -193,7 +195,7 @@ def health_router(readiness_checks: ReadinessChecks) -> APIRouter:
         """Alive: the process answers."""
         return {"status": "ok"}
 
-    @router.get("/readyz", response_model=None)
+    @router.get("/readyz", response_model=None, responses={503: problem_response_doc(503)})
     async def readyz(request: Request) -> dict[str, Any] | Response:
         """Ready: the database and every dependency this process needs answer."""
         checks = {"database": "ok"}

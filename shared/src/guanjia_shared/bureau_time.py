@@ -4,7 +4,10 @@ in its own time zone (Asia/Shanghai), whatever zone a server runs in."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
+
+from pydantic import BeforeValidator
 
 from guanjia_shared.clock import now
 
@@ -26,3 +29,16 @@ def bureau_year(moment: datetime) -> int:
 def start_of_bureau_day(day: date) -> datetime:
     """The first moment of `day` in the bureau's zone (a day's range is [start, next start))."""
     return datetime.combine(day, time(), tzinfo=BUREAU_TIMEZONE)
+
+
+def _iso_day(value: Any) -> Any:
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise ValueError("a day is written as ISO 8601 text, YYYY-MM-DD")
+
+
+# A day a client names: ISO 8601 text only. (A plain `date` would also take a number as a
+# Unix timestamp, so `?as_of=0` would mean 1970-01-01 instead of being refused.)
+IsoDate = Annotated[date, BeforeValidator(_iso_day)]

@@ -6,14 +6,18 @@ HTTP; `install_error_handlers` turns them, and every framework error, into probl
 
 from __future__ import annotations
 
+import errno
+import socket
 from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from guanjia_shared.logging import get_logger
 
@@ -130,6 +134,42 @@ class ServiceUnavailable(DomainError):
     status, slug, title = 503, "service-unavailable", "Service unavailable"
 
 
+# Try again after this long when the database is away (a restart or failover takes seconds).
+DATABASE_RETRY_AFTER_SECONDS = 2
+# SQLSTATE classes of a lost or refused connection: 08 connection exception, 57 operator
+# intervention (shutting down, starting up, terminated by the administrator).
+_UNAVAILABLE_SQLSTATE_CLASSES = frozenset({"08", "57"})
+_UNREACHABLE_ERRNOS = frozenset({errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ETIMEDOUT})
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached right now (down, restarting,
+    failing over, no pooled connection free) rather than that the request or the code is
+    at fault. A connection refused while connecting reaches us unwrapped by SQLAlchemy,
+    as the driver's own OSError; in a service the database is the only thing a request
+    connects to (events go through the outbox), so such an error is the database's."""
+    if isinstance(exc, PoolTimeoutError):
+        return True
+    if isinstance(exc, DBAPIError):
+        sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        return exc.connection_invalidated or str(sqlstate or "")[:2] in (
+            _UNAVAILABLE_SQLSTATE_CLASSES
+        )
+    return isinstance(exc, ConnectionError | TimeoutError | socket.gaierror) or (
+        isinstance(exc, OSError) and exc.errno in _UNREACHABLE_ERRNOS
+    )
+
+
+def database_unavailable_response() -> Response:
+    return problem_response(
+        503,
+        "database-unavailable",
+        "Service unavailable",
+        "the database cannot be reached right now; try again shortly",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
 def _json_pointer(location: tuple[Any, ...]) -> str:
     return "#/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in location)
 
@@ -153,6 +193,22 @@ def validation_errors(exc: RequestValidationError) -> tuple[list[dict[str, str]]
             entry["parameter"] = str(location[-1])
         errors.append(entry)
     return errors, malformed
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on the request's path. (Starlette's 405 names only
+    those of the first route on the path; RFC 9110 §15.5.6 asks for all of them.)"""
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 def request_id_of(request: Request) -> str | None:
@@ -180,7 +236,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> Response:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         slug = {
             404: "not-found",
             405: "method-not-allowed",
@@ -188,9 +244,10 @@ def install_error_handlers(app: FastAPI) -> None:
             403: "forbidden",
         }.get(exc.status_code, "http-error")
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
-        return problem_response(
-            exc.status_code, slug, title, str(exc.detail), headers=getattr(exc, "headers", None)
-        )
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        return problem_response(exc.status_code, slug, title, str(exc.detail), headers=headers)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, exc: IntegrityError) -> Response:
@@ -213,3 +270,12 @@ def install_error_handlers(app: FastAPI) -> None:
             "an unexpected error occurred; quote the request id when reporting it",
             request_id=request_id,
         )
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeoutError)
+    @app.exception_handler(OSError)
+    async def _unavailable(request: Request, exc: Exception) -> Response:
+        if not database_unavailable(exc):
+            return await _unexpected(request, exc)
+        log.warning("database_unavailable", path=request.url.path, error=repr(exc))
+        return database_unavailable_response()

@@ -14,6 +14,9 @@ ItemT = TypeVar("ItemT")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+# The largest OFFSET SQLite and PostgreSQL take (a signed 64-bit integer); past it the
+# driver fails, so a larger one is refused as invalid input.
+MAX_OFFSET = 2**63 - 1
 
 
 class Page(BaseModel, Generic[ItemT]):
@@ -29,7 +32,7 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,10 +40,18 @@ def workbook_bytes(
     sheet.append(header_row)
     sheet.freeze_panes = "A3" if caption is not None else "A2"
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_cell_value(value) for value in row])
     content = BytesIO()
     workbook.save(content)
     return content.getvalue()
+
+
+def _cell_value(value: Any) -> Any:
+    """Text as a sheet can hold it: free text may carry control characters (pasted from
+    anywhere) that XML 1.0, and so xlsx, cannot; the cell shows the text without them."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
 
 
 def xlsx_response(content: bytes, filename: str) -> Response:

@@ -45,3 +45,15 @@ async def test_unit_staff_see_only_their_own_units_occupancy(client, admin, toke
     staff = token_mint.headers("unit_staff", unit_id=mine)
     assert (await client.get(f"{API}/units/{mine}/occupancy", headers=staff)).status_code == 200
     assert (await client.get(f"{API}/units/{theirs}/occupancy", headers=staff)).status_code == 403
+
+
+async def test_an_as_of_that_is_not_an_iso_day_is_refused(client, admin):
+    unit = await make_unit(client, admin, "甲局")
+    # A number would otherwise be read as a Unix timestamp: 0 as 1970-01-01.
+    for day in ("0", "0.0", "1704067200", "2024-13-01"):
+        answer = await client.get(
+            f"{API}/units/{unit}/occupancy", params={"as_of": day}, headers=admin
+        )
+        assert answer.status_code == 422, (day, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["errors"][0]["parameter"] == "as_of"

@@ -121,6 +121,20 @@ async def test_one_address_beyond_its_daily_ratings_is_told_to_wait(service_clie
         assert len(await stored_ratings(app_sessions(client))) == 2
 
 
+async def test_the_daily_limit_is_in_the_openapi_document(client):
+    document = (await client.get("/openapi.json")).json()
+    refusal = document["paths"][PUBLIC]["post"]["responses"]["429"]
+    assert refusal["content"] == {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+async def test_a_period_that_is_not_made_of_iso_days_is_refused(client):
+    for params in ({"from": "0"}, {"to": "1.5"}, {"from": "2026-02-30"}):
+        answer = await client.get(f"{PUBLIC}/summary", params=params)
+        assert answer.status_code == 422, (params, answer.text)
+        assert answer.headers["content-type"] == PROBLEM
+    assert (await client.get(f"{PUBLIC}/summary", params={"from": "2026-02-01"})).status_code == 200
+
+
 # --- moderation ----------------------------------------------------------------------------
 
 

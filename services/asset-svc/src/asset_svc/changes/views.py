@@ -11,6 +11,7 @@ from asset_svc.changes.models import ChangeCreate, ChangeRead, ChangeType, Prope
 from asset_svc.register.models import RoomRead
 from asset_svc.register.service import get_room
 from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
@@ -60,8 +61,8 @@ async def list_changes(
     unit_id: str | None = None,
     building_id: str | None = None,
     room_id: str | None = None,
-    effective_from: date | None = None,
-    effective_to: date | None = None,
+    effective_from: IsoDate | None = None,
+    effective_to: IsoDate | None = None,
 ):
     changes, total = await service.list_changes(
         session=session,
@@ -92,7 +93,7 @@ async def room_history(room_id: str, session: SessionDep, viewer: CurrentUser):
 
 @router.get("/units/{unit_id}/occupancy", response_model=OccupancyRead, tags=["units"])
 async def unit_occupancy(
-    unit_id: str, session: SessionDep, viewer: CurrentUser, as_of: date | None = None
+    unit_id: str, session: SessionDep, viewer: CurrentUser, as_of: IsoDate | None = None
 ):
     return await service.unit_occupancy(
         session=session, unit_id=unit_id, as_of=as_of, viewer=viewer

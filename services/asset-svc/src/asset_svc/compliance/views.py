@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
@@ -9,6 +8,7 @@ from asset_svc.compliance import service
 from asset_svc.compliance.models import ComplianceReport, ComplianceStatus, UnitCompliance
 from asset_svc.scope import BUREAU_ROLES
 from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import PageQuery
 from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
@@ -22,7 +22,7 @@ BureauOnly = Annotated[Principal, Depends(require_roles(*BUREAU_ROLES))]
 
 @router.get("/units/{unit_id}/space-compliance", response_model=UnitCompliance)
 async def unit_compliance(
-    unit_id: str, session: SessionDep, viewer: CurrentUser, as_of: date | None = None
+    unit_id: str, session: SessionDep, viewer: CurrentUser, as_of: IsoDate | None = None
 ):
     return await service.unit_compliance(
         session=session, unit_id=unit_id, viewer=viewer, as_of=as_of
@@ -38,7 +38,7 @@ async def space_compliance_report(
     session: SessionDep,
     _: BureauOnly,
     page: PageQuery,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
     status: ComplianceStatus | None = None,
     format: Literal["json", "xlsx"] = "json",
 ):

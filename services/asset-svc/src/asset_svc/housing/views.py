@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
@@ -18,6 +17,7 @@ from asset_svc.housing.models import (
 )
 from asset_svc.scope import PERSONAL_DATA_VIEWERS
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
@@ -56,7 +56,7 @@ async def list_housing(
     session: SessionDep,
     viewer: Reader,
     page: PageQuery,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
     building_id: str | None = None,
 ):
     items, total = await service.list_housing(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
@@ -8,6 +7,7 @@ from fastapi import APIRouter, Depends, status
 from asset_svc.seating import service
 from asset_svc.seating.models import SeatCreate, SeatingRead, SeatRead, SeatVacate
 from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1/asset", tags=["seating"], dependencies=[Depends(current_user)])
@@ -28,13 +28,13 @@ async def vacate_seat(seat_id: str, data: SeatVacate, session: SessionDep, actor
 
 @router.get("/rooms/{room_id}/seats", response_model=SeatingRead)
 async def room_seating(
-    room_id: str, session: SessionDep, viewer: CurrentUser, as_of: date | None = None
+    room_id: str, session: SessionDep, viewer: CurrentUser, as_of: IsoDate | None = None
 ):
     return await service.room_seating(session=session, room_id=room_id, viewer=viewer, as_of=as_of)
 
 
 @router.get("/units/{unit_id}/seats", response_model=SeatingRead)
 async def unit_seating(
-    unit_id: str, session: SessionDep, viewer: CurrentUser, as_of: date | None = None
+    unit_id: str, session: SessionDep, viewer: CurrentUser, as_of: IsoDate | None = None
 ):
     return await service.unit_seating(session=session, unit_id=unit_id, viewer=viewer, as_of=as_of)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
@@ -9,6 +8,7 @@ from asset_svc.standards import service
 from asset_svc.standards.models import SpaceStandardCreate, SpaceStandardRead
 from asset_svc.units.models import UnitLevel
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
@@ -22,7 +22,10 @@ AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
 
 @router.get("", response_model=Page[SpaceStandardRead])
 async def list_standards(
-    session: SessionDep, page: PageQuery, level: UnitLevel | None = None, as_of: date | None = None
+    session: SessionDep,
+    page: PageQuery,
+    level: UnitLevel | None = None,
+    as_of: IsoDate | None = None,
 ):
     """The figures in force on `as_of` (today when omitted)."""
     items, total = await service.list_standards(

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import AwareDatetime
 
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 from ticket_svc.calendars import service
@@ -68,8 +68,8 @@ async def list_exceptions(
     calendar_id: str,
     session: SessionDep,
     page: PageQuery,
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: dt.date | None = None,
+    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to: IsoDate | None = None,
 ):
     items, total = await service.list_exceptions(
         session=session, calendar_id=calendar_id, page=page, from_=from_, to=to

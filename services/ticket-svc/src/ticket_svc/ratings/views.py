@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
+from guanjia_shared.problem_docs import problem_response_doc
 from ticket_svc.config import Settings
 from ticket_svc.ratings import service
 from ticket_svc.ratings.models import (
@@ -44,7 +45,12 @@ ServiceSettings = Annotated[Settings, Depends(_settings)]
 ClientAddress = Annotated[str, Depends(_client_address)]
 
 
-@public_router.post("", status_code=status.HTTP_201_CREATED, response_model=RatingRecorded)
+@public_router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RatingRecorded,
+    responses={429: problem_response_doc(429, "Too many ratings from this address today")},
+)
 async def record_rating(
     data: RatingCreate, session: SessionDep, settings: ServiceSettings, address: ClientAddress
 ):
@@ -60,8 +66,8 @@ async def record_rating(
 async def summarise_ratings(
     session: SessionDep,
     settings: ServiceSettings,
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: dt.date | None = None,
+    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to: IsoDate | None = None,
 ):
     return await service.summarise_ratings(
         session=session,

@@ -3,12 +3,12 @@ What each figure counts, the period, and who sees which rows are in service.py."
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
 from guanjia_shared.auth import Principal, current_user, require_roles
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 from ticket_svc.reports import service
@@ -19,8 +19,8 @@ router = APIRouter(
 )
 # The leadership, admins and auditors read every department; a department head their own.
 ReportReader = Annotated[Principal, Depends(require_roles(*service.READERS))]
-FirstDay = Annotated[dt.date | None, Query(alias="from", description="opened on or after")]
-LastDay = Annotated[dt.date | None, Query(description="opened on or before")]
+FirstDay = Annotated[IsoDate | None, Query(alias="from", description="opened on or after")]
+LastDay = Annotated[IsoDate | None, Query(description="opened on or before")]
 Format = Literal["json", "xlsx"]
 
 
