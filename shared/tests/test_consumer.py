@@ -183,6 +183,37 @@ async def test_a_handler_can_declare_an_event_poison_at_once(
         assert (await session.execute(select(dead_letter.c.deliveries))).scalar_one() == 1
 
 
+async def test_a_batch_with_a_failing_event_keeps_nothing_twice_and_settles_each_event(
+    session_factory, nats_server_url, event_namespace
+):
+    # Published before the consumer starts, so its first fetch brings them as one batch.
+    ids = await publish_things(nats_server_url, event_namespace, 10)
+    failures_left = {"count": 1}
+
+    async def picky(session, event):
+        await leave_effect(session, event)
+        if event.data["n"] == 3 and failures_left["count"] > 0:
+            failures_left["count"] -= 1
+            raise ConnectionError("the database blinked")
+        if event.data["n"] == 5:
+            raise PoisonEvent("thing 5 can never apply")
+
+    subscription = effect_subscription(picky, retry_delays=(0.1,))
+    async with RunningConsumer(session_factory, nats_server_url, event_namespace, subscription):
+
+        async def settled():
+            expected = {event_id: 1 for number, event_id in enumerate(ids) if number != 5}
+            assert await effects_by_event(session_factory) == expected
+            assert await count_rows(session_factory, dead_letter) == 1
+
+        await eventually(settled)
+    async with session_factory() as session:
+        letter = (await session.execute(select(dead_letter))).one()
+        applied = set(await session.scalars(select(inbox.c.event_id)))
+    assert letter.event_id == ids[5] and letter.deliveries == 1
+    assert applied == set(ids) - {ids[5]}
+
+
 async def test_a_consumer_killed_mid_batch_applies_each_event_exactly_once_after_restart(
     plain_reader, database_url, nats_server_url, event_namespace
 ):

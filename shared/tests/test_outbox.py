@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 
 from guanjia_shared.broker import Broker
 from guanjia_shared.db import create_engine, create_session_factory
+from guanjia_shared.events import CloudEvent
 from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.nats_server import NatsServerProcess, free_port
-from guanjia_shared.outbox import OutboxRelay, record_event
+from guanjia_shared.outbox import OutboxRelay, record_event, record_events
 from guanjia_shared.platform_tables import outbox
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
@@ -67,6 +68,31 @@ async def test_an_event_of_a_rolled_back_transaction_is_never_published(
 
 async def _assert_pending(session_factory, expected: int) -> None:
     assert await pending(session_factory) == expected
+
+
+async def test_the_backlog_gauge_settles_at_what_is_left_once_batches_stop_coming(
+    session_factory, nats_server_url, event_namespace
+):
+    metrics = ServiceMetrics("asset")
+    metrics.outbox_backlog.set(999)  # not a figure the relay could leave there
+    broker = Broker(nats_server_url, name="test")
+    broker.start()
+    relay = relay_for(session_factory, broker, event_namespace, metrics)
+    relay.start()
+    try:
+        # Many small batches, one per commit: the gauge is refreshed at most once per
+        # idle poll, yet ends on the backlog as it is once the relay has caught up.
+        for _ in range(20):
+            await record_things(session_factory, 3)
+
+        async def caught_up():
+            assert await pending(session_factory) == 0
+            assert metrics.outbox_backlog._value.get() == 0
+
+        await eventually(caught_up)
+    finally:
+        await relay.stop()
+        await broker.close()
 
 
 async def test_events_recorded_while_nats_is_down_are_all_delivered_once_when_it_starts(
@@ -175,3 +201,21 @@ async def test_two_relays_on_one_postgresql_database_publish_each_event_once(
     assert all(count > 0 for count in published_by_each), published_by_each
     events = await published_events(nats_server_url, event_namespace, "asset")
     assert sorted(event.id for event in events) == sorted(recorded)
+
+
+async def test_events_recorded_together_are_one_row_each_in_their_order(session_factory):
+    async with session_factory() as session:
+        ids = await record_events(
+            session, [("asset.thing.done", f"thing-{n}", {"n": n}) for n in range(3)]
+        )
+        assert await record_events(session, []) == []
+        await session.commit()
+
+    async with session_factory() as session:
+        rows = (await session.execute(select(outbox).order_by(outbox.c.seq))).all()
+    assert len(set(ids)) == 3 and [row.event_id for row in rows] == ids
+    envelopes = [CloudEvent.model_validate_json(row.envelope) for row in rows]
+    assert [(event.id, event.subject, event.data) for event in envelopes] == [
+        (ids[n], f"thing-{n}", {"n": n}) for n in range(3)
+    ]
+    assert {row.event_type for row in rows} == {"asset.thing.done"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from nats.aio.msg import Msg
 from nats.errors import Error as NatsError
@@ -124,17 +125,39 @@ class EventConsumer:
                     except (NatsTimeoutError, TimeoutError):
                         continue
                     self._idle = False
-                    for message in messages:
-                        await self.handle(message)
+                    await self.handle_batch(messages)
             except (NatsError, OSError, ConnectionError, SQLAlchemyError) as exc:
                 log.warning("consumer_failed", consumer=self.durable, error=str(exc))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
+    async def handle_batch(self, messages: list[Msg]) -> None:
+        """Settle what one fetch brought, in order. Several messages are first tried in one
+        transaction (one commit instead of one each, so a consumer that fell behind catches
+        up); if any of them does not apply cleanly, nothing of that try is kept and each is
+        settled on its own, with retries and dead letters."""
+        if self.metrics is not None:
+            for message in messages:
+                if message.metadata.num_delivered > 1:
+                    self.metrics.consumer_redeliveries(self.durable).inc()
+        if len(messages) > 1:
+            try:
+                await self.apply_all_once(
+                    [CloudEvent.model_validate_json(message.data) for message in messages]
+                )
+            except Exception as exc:
+                log.info(
+                    "consumer_batch_settled_one_by_one", consumer=self.durable, error=repr(exc)
+                )
+            else:
+                for message in messages:
+                    await message.ack()
+                return
+        for message in messages:
+            await self.handle(message)
+
     async def handle(self, message: Msg) -> None:
         deliveries = message.metadata.num_delivered
-        if deliveries > 1 and self.metrics is not None:
-            self.metrics.consumer_redeliveries(self.durable).inc()
         try:
             event = CloudEvent.model_validate_json(message.data)
         except ValidationError as exc:
@@ -178,14 +201,7 @@ class EventConsumer:
                 await session.rollback()
                 return False
             await handler(session, event)
-            await session.execute(
-                insert(inbox).values(
-                    consumer=self.durable,
-                    event_id=event.id,
-                    event_type=event.short_type,
-                    processed_at=now(),
-                )
-            )
+            await session.execute(insert(inbox).values(**self._inbox_row(event)))
             try:
                 await session.commit()
             except IntegrityError:
@@ -193,6 +209,38 @@ class EventConsumer:
                 await session.rollback()
                 return False
         return True
+
+    async def apply_all_once(self, events: list[CloudEvent]) -> None:
+        """Apply each of `events` that has a handler, unless this consumer already has, in
+        one transaction with their inbox rows; raises, having kept nothing, if any fails."""
+        async with self.session_factory() as session:
+            done = set(
+                await session.scalars(
+                    select(inbox.c.event_id).where(
+                        inbox.c.consumer == self.durable,
+                        inbox.c.event_id.in_({event.id for event in events}),
+                    )
+                )
+            )
+            inbox_rows = []
+            for event in events:
+                handler = self.subscription.handlers.get(event.short_type)
+                if handler is None or event.id in done:
+                    continue
+                await handler(session, event)
+                done.add(event.id)
+                inbox_rows.append(self._inbox_row(event))
+            if inbox_rows:
+                await session.execute(insert(inbox), inbox_rows)
+            await session.commit()
+
+    def _inbox_row(self, event: CloudEvent) -> dict[str, Any]:
+        return {
+            "consumer": self.durable,
+            "event_id": event.id,
+            "event_type": event.short_type,
+            "processed_at": now(),
+        }
 
     async def _dead_letter(
         self, message: Msg, event: CloudEvent | None, error: str, deliveries: int
