@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from guanjia_shared.platform_tables import outbox
 from ticket_svc.accountability.models import AccountabilityRecord, BreachRule
-from ticket_svc.accountability.service import record_by_rule
+from ticket_svc.accountability.service import Breach, record_breaches, record_by_rule
 from ticket_svc.tickets.models import Ticket
 
 BREACHED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -162,3 +162,27 @@ async def test_an_unknown_ticket_is_an_error_not_a_duplicate(session_factory, co
             await record_by_rule(session, **breach("no-such-ticket"))
         await session.rollback()
     assert await count_rows(AccountabilityRecord) == 0
+
+
+async def test_a_batch_of_breaches_records_each_one_once(session_factory, make_ticket, count_rows):
+    """What one scheduler tick hands over: the breach recorded earlier and the one named
+    twice in the batch are left out, the others recorded, each with its event."""
+    ticket = await make_ticket()
+    async with session_factory() as session:
+        await record_by_rule(session, **breach(ticket.id))
+        await session.commit()
+    resolve = breach(ticket.id, rule=BreachRule.sla_resolve_breached.value)
+    late = breach(ticket.id, rule=BreachRule.coordination_late.value, department="物业科")
+    async with session_factory() as session:
+        made = await record_breaches(
+            session,
+            [Breach(**breach(ticket.id)), Breach(**resolve), Breach(**late), Breach(**late)],
+        )
+        await session.commit()
+
+    assert [(record.rule, record.department) for record in made] == [
+        ("sla-resolve-breached", "后勤服务中心"),
+        ("coordination-late", "物业科"),
+    ]
+    assert await count_rows(AccountabilityRecord) == 3
+    assert await recorded_events(session_factory) == 3

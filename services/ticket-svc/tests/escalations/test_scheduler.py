@@ -20,8 +20,9 @@ from ticket_helpers import (
 
 from guanjia_shared.testing.apps import eventually
 from ticket_svc.calendars.working_time import WorkingCalendar
-from ticket_svc.escalations.scheduler import raise_threshold
+from ticket_svc.escalations.scheduler import raise_thresholds
 from ticket_svc.tickets.models import Ticket, TicketAlert
+from ticket_svc.tickets.service import read_ticket_files
 from ticket_svc.tickets.thresholds import Threshold
 
 
@@ -378,7 +379,7 @@ async def test_a_threshold_raised_already_is_refused_by_the_database_and_writes_
     service, client, admin, agent
 ):
     """What keeps two ticks that both saw the same threshold from raising it twice, were
-    the row locks ever to let them: the alert's key, in a savepoint."""
+    the row locks ever to let them: the alert's key (INSERT … ON CONFLICT DO NOTHING)."""
     await publish_commitment(client, admin)
     ticket = await open_ticket(client, agent, at(21, 9))
     warning = Threshold("response", "", "warning", at(21, 9, 24), "owner", DEPARTMENT)
@@ -387,12 +388,13 @@ async def test_a_threshold_raised_already_is_refused_by_the_database_and_writes_
     for raised_at in (at(21, 9, 25), at(21, 9, 26)):
         async with service.session_factory() as session:
             row = await session.get(Ticket, ticket["id"])
-            outcomes.append(
-                await raise_threshold(session, row, warning, raised_at, WorkingCalendar())
-            )
+            # Both ticks read the file before either raised the warning.
+            [file] = await read_ticket_files(session, [row], {None: WorkingCalendar()})
+            file.alerts.clear()
+            outcomes.append(await raise_thresholds(session, [(file, warning)], raised_at))
             await session.commit()
 
-    assert outcomes == [True, False]
+    assert [len(raised) for raised in outcomes] == [1, 0]
     async with service.session_factory() as session:
         alerts = (await session.execute(select(TicketAlert))).scalars().all()
     assert [alert.raised_at for alert in alerts] == [at(21, 9, 25)]

@@ -95,3 +95,18 @@ async def test_agents_see_the_tickets_they_own_or_first_received_in_any_departme
 
 async def test_a_commander_sees_no_tickets(session_factory):
     assert await titles_seen_by(session_factory, person("commander")) == set()
+
+
+async def test_a_ticket_seen_along_several_lines_is_counted_once(session_factory):
+    """The total adds up the viewer's sight lines (department, owner, first receiver,
+    coordination, unit): a ticket on several of them is one ticket."""
+    in_own_department = person("agent", id="agent-1", department="后勤")
+    assert await titles_seen_by(session_factory, in_own_department) == {"灯坏了"}
+    received_and_coordinated = person("agent", id="agent-2", department="财务")
+    assert await titles_seen_by(session_factory, received_and_coordinated) == {"漏水"}
+    everything_at_once = person(
+        "dept_head", "unit_staff", id="agent-3", department="基建", unit_id="unit-b"
+    )
+    assert await titles_seen_by(session_factory, everything_at_once) == {"漏水"}
+    two_lines_two_tickets = person("agent", "unit_staff", id="agent-2", unit_id="unit-a")
+    assert await titles_seen_by(session_factory, two_lines_two_tickets) == {"灯坏了", "漏水"}

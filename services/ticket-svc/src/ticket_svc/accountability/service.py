@@ -6,8 +6,8 @@ breach) or by hand (`leader`), with an exemption workflow (force majeure, approv
 
 Who may write:
 - by hand: a `leader` only (the route says so; see views.py for why not `admin`).
-- by rule: `record_by_rule`, which the escalation scheduler calls inside its own
-  transaction; a breach is recorded once however often it is seen.
+- by rule: `record_breaches` (`record_by_rule` for one), which the escalation scheduler
+  calls in its own transaction; a breach is recorded once however often it is seen.
 - ask for an exemption: a `dept_head` or `agent` of the record's department, or the person
   the record names. Only penalties are exempted; a reward has nothing to be excused from.
 - decide an exemption: a `leader` (the route says so) who neither asked for it nor is the
@@ -26,8 +26,10 @@ ledger's scorecard counts a record until it is exempted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -38,7 +40,7 @@ from guanjia_shared.auth import Principal, Role
 from guanjia_shared.bureau_time import bureau_year
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
-from guanjia_shared.outbox import record_event
+from guanjia_shared.outbox import record_event, record_events
 from guanjia_shared.pagination import PageParams, fetch_page
 from ticket_svc.accountability.models import (
     AccountabilityExemption,
@@ -53,6 +55,7 @@ from ticket_svc.accountability.models import (
     RecordOrigin,
     RecordStatus,
 )
+from ticket_svc.database import insert_new_rows
 from ticket_svc.tickets.models import Ticket
 
 EVERY_RECORD_READERS = frozenset({Role.leader, Role.admin, Role.auditor})
@@ -105,9 +108,21 @@ async def create_record(
     )
     session.add(record)
     await session.flush()
-    await _record_recorded_event(session, record)
+    await record_event(session, *_recorded_event(record))
     await session.commit()
     return _detail(record, [])
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A breach a rule turns into a penalty; (ticket, rule, department) names it."""
+
+    rule: str
+    department: str
+    ticket_id: str
+    reason: str
+    occurred_at: datetime
+    person_id: str | None = None
 
 
 async def record_by_rule(
@@ -120,41 +135,57 @@ async def record_by_rule(
     occurred_at: datetime,
     person_id: str | None = None,
 ) -> AccountabilityRecord | None:
-    """Record the penalty for a breach, once: None when this (ticket, rule, department) is
-    already recorded.
+    """Record the penalty for one breach, once: None when it is already recorded (see
+    `record_breaches`)."""
+    breach = Breach(rule, department, ticket_id, reason, occurred_at, person_id)
+    made = await record_breaches(session, [breach])
+    return made[0] if made else None
 
-    For the escalation scheduler, inside its own transaction: the row and its event are
-    flushed, never committed, and a duplicate is undone in a savepoint so the caller's
-    transaction carries on. The unique constraint, not a look-up first, decides, so two
-    schedulers seeing the same breach at once still record it once.
+
+async def record_breaches(
+    session: AsyncSession, breaches: Sequence[Breach]
+) -> list[AccountabilityRecord]:
+    """Record the penalty for each breach, once: answers the records made now, leaving out
+    each breach already recorded (or twice in `breaches`).
+
+    For the escalation scheduler, inside its own transaction: the rows and their events
+    are written in two statements, never committed. The unique constraint, not a look-up
+    first, decides (INSERT … ON CONFLICT DO NOTHING), so two schedulers seeing the same
+    breach at once still record it once, and a duplicate costs the caller's transaction
+    nothing. An unknown ticket is still an error (the foreign key), the caller's to see.
     """
-    if not rule or not department or not reason:
+    records = [_penalty(breach) for breach in breaches]
+    table = AccountabilityRecord.__table__
+    made = {
+        row.id
+        for row in await insert_new_rows(
+            session, table, [record.model_dump() for record in records], [table.c.id]
+        )
+    }
+    kept = [record for record in records if record.id in made]
+    await record_events(session, [_recorded_event(record) for record in kept])
+    return kept
+
+
+def _penalty(breach: Breach) -> AccountabilityRecord:
+    if not breach.rule or not breach.department or not breach.reason:
         raise ValueError("a rule-made record needs a rule, a department and a reason")
-    if occurred_at.tzinfo is None:
+    if breach.occurred_at.tzinfo is None:
         raise ValueError("occurred_at must carry its offset")
-    record = AccountabilityRecord(
+    return AccountabilityRecord(
         kind=AccountabilityKind.penalty.value,
-        department=department,
-        person_id=person_id,
-        reason=reason,
+        department=breach.department,
+        person_id=breach.person_id,
+        reason=breach.reason,
         points=None,
         origin=RecordOrigin.rule.value,
-        rule=rule,
-        ticket_id=ticket_id,
-        occurred_at=occurred_at.astimezone(UTC),
-        year=bureau_year(occurred_at),
+        rule=breach.rule,
+        ticket_id=breach.ticket_id,
+        occurred_at=breach.occurred_at.astimezone(UTC),
+        year=bureau_year(breach.occurred_at),
         recorded_at=now(),
         recorded_by=None,
     )
-    try:
-        async with session.begin_nested():
-            session.add(record)
-    except IntegrityError:
-        if await _breach_recorded(session, ticket_id=ticket_id, rule=rule, department=department):
-            return None
-        raise  # not a duplicate: an unknown ticket, say — the caller's mistake to see
-    await _record_recorded_event(session, record)
-    return record
 
 
 # --- exemptions --------------------------------------------------------------------------
@@ -416,19 +447,6 @@ async def _ticket_exists(session: AsyncSession, ticket_id: str) -> bool:
     return await session.scalar(select(Ticket.id).where(Ticket.id == ticket_id)) is not None
 
 
-async def _breach_recorded(
-    session: AsyncSession, *, ticket_id: str, rule: str, department: str
-) -> bool:
-    found = await session.scalar(
-        select(AccountabilityRecord.id).where(
-            AccountabilityRecord.ticket_id == ticket_id,
-            AccountabilityRecord.rule == rule,
-            AccountabilityRecord.department == department,
-        )
-    )
-    return found is not None
-
-
 def _read(record: AccountabilityRecord, status: RecordStatus) -> AccountabilityRecordRead:
     return AccountabilityRecordRead.model_validate({**record.model_dump(), "status": status})
 
@@ -445,12 +463,11 @@ def _detail(
     )
 
 
-async def _record_recorded_event(session: AsyncSession, record: AccountabilityRecord) -> None:
-    await record_event(
-        session,
+def _recorded_event(record: AccountabilityRecord) -> tuple[str, str, dict[str, Any]]:
+    return (
         "ticket.accountability.recorded",
-        subject=record.id,
-        data={
+        record.id,
+        {
             "id": record.id,
             "kind": record.kind,
             "department": record.department,

@@ -7,7 +7,7 @@ history never changes under it. Published ones are public."
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import Integer, bindparam, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
@@ -73,6 +73,21 @@ async def get_version(
     return found
 
 
+# Built once: opening a ticket runs it every time.
+_COMMITMENT_WITH_TERMS = (
+    select(Commitment, CommitmentVersion)
+    .outerjoin(
+        CommitmentVersion,
+        (CommitmentVersion.commitment_id == Commitment.id)
+        & (
+            CommitmentVersion.version
+            == func.coalesce(bindparam("version", type_=Integer), Commitment.version)
+        ),
+    )
+    .where(Commitment.code == bindparam("code"))
+)
+
+
 async def commitment_version(
     session: AsyncSession, code: str, version: int | None = None
 ) -> CommitmentVersion:
@@ -82,14 +97,24 @@ async def commitment_version(
 
     Whether the commitment is published is not checked here; that is the caller's rule.
     """
-    commitment = await session.scalar(select(Commitment).where(Commitment.code == code))
-    if commitment is None:
+    return (await commitment_with_terms(session, code, version))[1]
+
+
+async def commitment_with_terms(
+    session: AsyncSession, code: str, version: int | None = None
+) -> tuple[Commitment, CommitmentVersion]:
+    """The commitment `code` and its terms as `commitment_version` finds them, in one query
+    (opening a ticket, the busiest write, needs both)."""
+    row = (
+        await session.execute(_COMMITMENT_WITH_TERMS, {"code": code, "version": version})
+    ).first()
+    if row is None:
         raise invalid_field(f"no commitment with code {code}", "#/commitment_code")
-    wanted = commitment.version if version is None else version
-    found = await session.get(CommitmentVersion, (commitment.id, wanted))
+    commitment, found = row
     if found is None:
-        raise invalid_field(f"commitment {code} has no version {wanted}", "#/commitment_version")
-    return found
+        number = commitment.version if version is None else version
+        raise invalid_field(f"commitment {code} has no version {number}", "#/commitment_version")
+    return commitment, found
 
 
 async def create_commitment(

@@ -13,35 +13,43 @@ How a tick goes:
   (the column is indexed and kept by `settle_clocks` after every change). On PostgreSQL
   the rows are claimed FOR UPDATE SKIP LOCKED, so replicas ticking together take disjoint
   tickets; on SQLite the transaction begins IMMEDIATE, so ticks simply take turns.
-- The whole batch is one transaction. The row locks that keep replicas apart last only as
-  long as the transaction, so committing ticket by ticket would hand the rest of the batch
-  to the other replica mid-way. Each ticket runs in a savepoint of its own: one that fails
-  is undone alone, logged, and looked at again a little later, so it neither sinks the
-  batch nor blocks the head of the queue.
+- The whole batch is one transaction, and its statements are per batch, not per ticket:
+  three queries read every ticket's history, coordinations and alerts, and each kind of
+  write (alert rows, history lines, events, accountability records, the tickets' columns)
+  is one statement. The row locks that keep replicas apart last only as long as the
+  transaction, so committing ticket by ticket would hand the rest of the batch to the
+  other replica mid-way.
+- What can go wrong with one ticket (a calendar that is gone, or left without working
+  time) goes wrong while its thresholds are worked out, before anything is written: that
+  ticket is set aside, logged, and looked at again a little later, so it neither sinks
+  the batch nor blocks the head of the queue.
 - Exactly once is the database's word, not the lock's: the `TicketAlert` row's key
-  (ticket, clock, target, threshold) lets one alert in; it is inserted in a savepoint, and
-  a duplicate means another tick raised it first, so nothing more is written. Its history
-  line, its outbox event and (for a breach) the accountability record are written in the
-  same transaction as the alert row, so they exist exactly when it does.
+  (ticket, clock, target, threshold) lets one alert in (INSERT … ON CONFLICT DO NOTHING),
+  and what another tick raised first is left out, so nothing more is written for it. Its
+  history line, its outbox event and (for a breach) the accountability record are written
+  in the same transaction as the alert row, so they exist exactly when it does.
 - Outside the working hours of the ticket's calendar nothing is raised: nobody is there
   to act on it. The ticket is held, and looked at again at the next working moment; the
   alert then still carries the moment the clock really crossed the threshold.
+- When to look at a ticket next comes from the thresholds already worked out, with the
+  ones raised now left out: a tick reads each ticket's file once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import SessionFactory
 from guanjia_shared.logging import get_logger
+from guanjia_shared.outbox import record_events
 from guanjia_shared.periodic import PeriodicJob
 from ticket_svc.accountability.models import BreachRule
-from ticket_svc.accountability.service import record_by_rule
+from ticket_svc.accountability.service import Breach, record_breaches
 from ticket_svc.calendars.working_time import (
     NoWorkingTime,
     WorkingCalendar,
@@ -49,17 +57,17 @@ from ticket_svc.calendars.working_time import (
     next_working_moment,
 )
 from ticket_svc.config import Settings
+from ticket_svc.database import insert_new_rows
 from ticket_svc.tickets.models import EventKind, Ticket, TicketAlert, TicketStatus
 from ticket_svc.tickets.service import (
+    Clocks,
     SlaPolicy,
-    append_event,
+    TicketFile,
     confirm_automatically,
-    publish_ticket_event,
-    raised_alerts,
-    read_clocks,
-    settle_clocks,
-    ticket_calendar,
-    ticket_thresholds,
+    keep_clocks,
+    read_ticket_files,
+    ticket_calendar_of,
+    ticket_event,
 )
 from ticket_svc.tickets.thresholds import Threshold, pending
 
@@ -115,10 +123,9 @@ async def run_escalations(
     """One tick over at most `batch_size` due tickets; answers how many thresholds it
     raised and tickets it confirmed."""
     at = at or now()
-    acted = 0
     async with session_factory() as session:
-        for ticket in await claim_due_tickets(session, at, batch_size):
-            acted += await _escalate_on_its_own(session, ticket, policy, at)
+        tickets = await claim_due_tickets(session, at, batch_size)
+        acted = await escalate_tickets(session, tickets, policy, at) if tickets else 0
         await session.commit()
     return acted
 
@@ -134,44 +141,80 @@ async def claim_due_tickets(session: AsyncSession, at: dt.datetime, limit: int) 
     return list((await session.execute(query)).scalars().all())
 
 
-async def _escalate_on_its_own(
-    session: AsyncSession, ticket: Ticket, policy: SlaPolicy, at: dt.datetime
-) -> int:
-    try:
-        async with session.begin_nested():
-            return await escalate_ticket(session, ticket, policy, at)
-    except Exception:
-        # Any failure, on purpose: one ticket's trouble (a calendar left without working
-        # time, say) must not stop the escalations of every ticket behind it.
-        log.exception("ticket_escalation_failed", ticket_id=ticket.id)
-        await session.refresh(ticket)  # what the savepoint undid is gone from the row too
-        ticket.next_check_at = at + RETRY_FAILED_TICKET_AFTER
-        return 0
+@dataclass
+class Plan:
+    """What a tick does for one ticket, worked out before anything is written."""
+
+    file: TicketFile
+    clocks: Clocks
+    thresholds: list[Threshold]
+    to_raise: list[Threshold]
+    held_until: dt.datetime | None
 
 
-async def escalate_ticket(
-    session: AsyncSession, ticket: Ticket, policy: SlaPolicy, at: dt.datetime
+async def escalate_tickets(
+    session: AsyncSession, tickets: list[Ticket], policy: SlaPolicy, at: dt.datetime
 ) -> int:
-    """Raise what the ticket has reached by `at` (unless held), confirm it if its
-    confirmation is due, and settle when to look at it next. The caller holds its row."""
-    calendar = await ticket_calendar(session, ticket)
-    clocks = await read_clocks(session, ticket, calendar)
-    thresholds = await ticket_thresholds(session, ticket, clocks, policy)
-    waiting = pending(thresholds, await raised_alerts(session, ticket.id))
-    reached = [threshold for threshold in waiting if threshold.reached_at <= at]
-    held_until = hold_until(calendar, at) if reached else None
-    acted = 0
-    if held_until is None:
-        for threshold in reached:
-            if await raise_threshold(session, ticket, threshold, at, calendar):
-                acted += 1
-    if confirmation_due(ticket, at):
-        await confirm_automatically(session, ticket, at, policy)  # settles the clocks too
-        acted += 1
-    else:
-        await settle_clocks(session, ticket, policy, calendar)
-    ticket.next_check_at = next_look(ticket.next_check_at, held_until)
-    return acted
+    """Raise what the tickets have reached by `at` (unless held), confirm those whose
+    confirmation is due, and settle when to look at each next. The caller holds their
+    rows and commits."""
+    calendars = await _calendars(session, tickets, at)
+    plans = []
+    for file in await read_ticket_files(
+        session, [ticket for ticket in tickets if ticket.calendar_id in calendars], calendars
+    ):
+        try:
+            plans.append(plan_ticket(file, policy, at))
+        except Exception:
+            # Any failure, on purpose: one ticket's trouble (a calendar left without
+            # working time, say) must not stop the escalations of every ticket behind it.
+            log.exception("ticket_escalation_failed", ticket_id=file.ticket.id)
+            _set_aside(file.ticket, at)
+    raised = await raise_thresholds(
+        session, [(plan.file, threshold) for plan in plans for threshold in plan.to_raise], at
+    )
+    closed = []
+    for plan in plans:
+        ticket = plan.file.ticket
+        if confirmation_due(ticket, at):
+            closed.append(confirm_automatically(session, plan.file, at, policy))
+        else:
+            keep_clocks(ticket, plan.clocks, policy, plan.thresholds, plan.file.alerts)
+        ticket.next_check_at = next_look(ticket.next_check_at, plan.held_until)
+    await record_events(session, closed)
+    await session.flush()
+    return len(raised) + len(closed)
+
+
+async def _calendars(
+    session: AsyncSession, tickets: list[Ticket], at: dt.datetime
+) -> dict[str | None, WorkingCalendar]:
+    """The tickets' calendars, each read once; a ticket whose calendar cannot be read is
+    set aside."""
+    calendars: dict[str | None, WorkingCalendar] = {}
+    for calendar_id in {ticket.calendar_id for ticket in tickets}:
+        try:
+            calendars[calendar_id] = await ticket_calendar_of(session, calendar_id)
+        except Exception:
+            log.exception("ticket_calendar_unreadable", calendar_id=calendar_id)
+    for ticket in tickets:
+        if ticket.calendar_id not in calendars:
+            _set_aside(ticket, at)
+    return calendars
+
+
+def _set_aside(ticket: Ticket, at: dt.datetime) -> None:
+    ticket.next_check_at = at + RETRY_FAILED_TICKET_AFTER
+
+
+def plan_ticket(file: TicketFile, policy: SlaPolicy, at: dt.datetime) -> Plan:
+    """What the ticket has reached by `at`, and whether it is held: pure, from its file."""
+    clocks = file.clocks()
+    thresholds = file.thresholds(clocks, policy)
+    reached = [t for t in pending(thresholds, file.alerts) if t.reached_at <= at]
+    held_until = hold_until(file.calendar, at) if reached else None
+    to_raise = reached if held_until is None else []
+    return Plan(file, clocks, thresholds, to_raise, held_until)
 
 
 def hold_until(calendar: WorkingCalendar, at: dt.datetime) -> dt.datetime | None:
@@ -186,7 +229,7 @@ def hold_until(calendar: WorkingCalendar, at: dt.datetime) -> dt.datetime | None
 
 def next_look(settled: dt.datetime | None, held_until: dt.datetime | None) -> dt.datetime | None:
     """When to look at a ticket again. While its alerts are held, not before the next
-    working moment: what `settle_clocks` finds due earlier is those held alerts themselves
+    working moment: what the settled clocks find due earlier is those held alerts themselves
     (a working-time threshold cannot fall between a non-working moment and the next
     working one, and a due confirmation was acted on already)."""
     if held_until is None or (settled is not None and settled >= held_until):
@@ -202,84 +245,86 @@ def confirmation_due(ticket: Ticket, at: dt.datetime) -> bool:
     )
 
 
-async def raise_threshold(
-    session: AsyncSession,
-    ticket: Ticket,
-    threshold: Threshold,
-    at: dt.datetime,
-    calendar: WorkingCalendar,
-) -> bool:
-    """Raise one threshold: its alert row, history line and event, and for a breach the
-    accountability record. False when it had been raised already (by another tick)."""
-    alert = TicketAlert(
-        ticket_id=ticket.id,
-        clock=threshold.clock,
-        target_id=threshold.target_id,
-        threshold=threshold.name,
-        reached_at=threshold.reached_at,
-        raised_at=at,
-        escalated_to=threshold.escalated_to,
-        department=threshold.department,
-    )
-    try:
-        async with session.begin_nested():
-            session.add(alert)
-    except IntegrityError:
-        key = (ticket.id, threshold.clock, threshold.target_id, threshold.name)
-        if await session.get(TicketAlert, key) is not None:
-            return False
-        raise  # not a duplicate: a mistake to see, not to swallow
-    reached_at = threshold.reached_at.isoformat()
-    append_event(
-        session,
-        ticket,
-        HISTORY_KIND[threshold.name],
-        None,
-        at,
+async def raise_thresholds(
+    session: AsyncSession, reached: list[tuple[TicketFile, Threshold]], at: dt.datetime
+) -> list[tuple[TicketFile, Threshold]]:
+    """Raise each threshold: its alert row, history line and event, and for a breach the
+    accountability record. Answers those raised now, leaving out the ones another tick
+    raised first (their alert rows' keys are taken), for which nothing is written."""
+    table = TicketAlert.__table__
+    rows = [
         {
+            "ticket_id": file.ticket.id,
             "clock": threshold.clock,
             "target_id": threshold.target_id,
             "threshold": threshold.name,
-            "reached_at": reached_at,
+            "reached_at": threshold.reached_at,
+            "raised_at": at,
             "escalated_to": threshold.escalated_to,
             "department": threshold.department,
-        },
+        }
+        for file, threshold in reached
+    ]
+    key = [table.c.ticket_id, table.c.clock, table.c.target_id, table.c.threshold]
+    inserted = {tuple(row) for row in await insert_new_rows(session, table, rows, key)}
+    raised = [(file, t) for file, t in reached if (file.ticket.id, *t.key) in inserted]
+    events = []
+    for file, threshold in raised:
+        file.alerts.add(threshold.key)
+        reached_at = threshold.reached_at.isoformat()
+        file.append(
+            session,
+            HISTORY_KIND[threshold.name],
+            None,
+            at,
+            {
+                "clock": threshold.clock,
+                "target_id": threshold.target_id,
+                "threshold": threshold.name,
+                "reached_at": reached_at,
+                "escalated_to": threshold.escalated_to,
+                "department": threshold.department,
+            },
+        )
+        coordination = (
+            {
+                "coordination_id": threshold.target_id,
+                "coordinating_department": threshold.department,
+            }
+            if threshold.clock == "coordination"
+            else {}
+        )
+        events.append(
+            ticket_event(
+                EVENT_TYPE[threshold.name],
+                file.ticket,
+                clock=threshold.clock,
+                threshold=threshold.name,
+                reached_at=reached_at,
+                escalated_to=threshold.escalated_to,
+                **coordination,
+            )
+        )
+    await record_events(session, events)
+    await record_breaches(
+        session, [breach_of(file, t) for file, t in raised if t.name == "breached"]
     )
-    coordination = (
-        {"coordination_id": threshold.target_id, "coordinating_department": threshold.department}
-        if threshold.clock == "coordination"
-        else {}
-    )
-    await publish_ticket_event(
-        session,
-        EVENT_TYPE[threshold.name],
-        ticket,
-        clock=threshold.clock,
-        threshold=threshold.name,
-        reached_at=reached_at,
-        escalated_to=threshold.escalated_to,
-        **coordination,
-    )
-    if threshold.name == "breached":
-        await record_breach(session, ticket, threshold, calendar)
-    return True
+    return raised
 
 
-async def record_breach(
-    session: AsyncSession, ticket: Ticket, threshold: Threshold, calendar: WorkingCalendar
-) -> None:
+def breach_of(file: TicketFile, threshold: Threshold) -> Breach:
     """The penalty for a breach: the owner's, in the ticket's department, for its own
     clocks; the coordinating department's for a coordination finished late (or not at all)."""
+    ticket = file.ticket
     rule = BREACH_RULE[threshold.clock]
-    local = threshold.reached_at.astimezone(calendar.zone).strftime("%Y-%m-%d %H:%M")
+    local = threshold.reached_at.astimezone(file.calendar.zone).strftime("%Y-%m-%d %H:%M")
     if threshold.clock == "coordination":
         reason = (
             f"{rule.label}：{threshold.department}协办工单《{ticket.title}》，{local} 到期未完成"
         )
     else:
         reason = f"{rule.label}：工单《{ticket.title}》{local} 超过承诺时限"
-    await record_by_rule(
-        session,
+    return Breach(
         rule=rule.value,
         department=threshold.department,
         ticket_id=ticket.id,

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text, text
 from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
@@ -71,7 +71,18 @@ def _uuid() -> str:
 
 class Ticket(TicketsTable, table=True):
     __tablename__ = "tickets"
-    __table_args__ = (Index("ix_tickets_next_check_at", "next_check_at"),)
+    __table_args__ = (
+        Index("ix_tickets_next_check_at", "next_check_at"),
+        # A department's list by status, newest first: its page (index-only, however deep)
+        # and its total.
+        Index(
+            "ix_tickets_department_status_created_at_id",
+            "department",
+            "status",
+            text("created_at DESC"),
+            "id",
+        ),
+    )
 
     id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
     title: str = TableField(max_length=200)
@@ -93,7 +104,7 @@ class Ticket(TicketsTable, table=True):
     response_budget_seconds: int = TableField(default=0)
     resolve_budget_seconds: int = TableField(default=0)
 
-    first_receiver: str = TableField(max_length=36)
+    first_receiver: str = TableField(max_length=36, index=True)
     owner: str = TableField(default="", max_length=36, index=True)
     created_at: datetime = TableField(
         default_factory=now, sa_column=Column(UtcDateTime, nullable=False, index=True)

@@ -10,7 +10,7 @@ A ticket out of sight answers 404, as if it did not exist.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from guanjia_shared.auth import Principal, Role
 from ticket_svc.tickets.models import Coordination, Ticket
@@ -25,22 +25,32 @@ RECEIVERS = (Role.agent, Role.dept_head, Role.admin, Role.leader)
 
 def visible_tickets(viewer: Principal) -> ColumnElement[bool]:
     """The condition on `Ticket` rows the viewer may see."""
-    if viewer.has_any(*SEE_ALL):
+    lines = sight_lines(viewer)
+    if lines is None:
         return true()
-    conditions: list[ColumnElement[bool]] = []
+    return or_(*lines) if lines else false()
+
+
+def sight_lines(viewer: Principal) -> list[ColumnElement[bool]] | None:
+    """What the viewer sees, as conditions each answered by an index of its own, the
+    biggest (a department's tickets) first; `visible_tickets` is their OR. None: every
+    ticket. (As one OR with a subquery in it, no index answers the whole: a count of a
+    department's view read the whole table.)"""
+    if viewer.has_any(*SEE_ALL):
+        return None
+    lines: list[ColumnElement[bool]] = []
     if viewer.has_any(*DEPARTMENT_STAFF):
-        conditions += [Ticket.owner == viewer.id, Ticket.first_receiver == viewer.id]
         if viewer.department:
-            coordinated = exists(
-                select(Coordination.id).where(
-                    Coordination.ticket_id == Ticket.id,
-                    Coordination.department == viewer.department,
-                )
+            lines.append(Ticket.department == viewer.department)
+        lines += [Ticket.owner == viewer.id, Ticket.first_receiver == viewer.id]
+        if viewer.department:
+            coordinated = select(Coordination.ticket_id).where(
+                Coordination.department == viewer.department
             )
-            conditions += [Ticket.department == viewer.department, coordinated]
+            lines.append(Ticket.id.in_(coordinated))
     if viewer.has_any(*UNIT_BOUND) and viewer.unit_id:
-        conditions.append(Ticket.requester_unit_id == viewer.unit_id)
-    return or_(*conditions) if conditions else false()
+        lines.append(Ticket.requester_unit_id == viewer.unit_id)
+    return lines
 
 
 def speaks_for_requester(viewer: Principal, ticket: Ticket) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ticket_svc.calendars.working_time import (
     WorkingCalendar,
@@ -50,8 +50,18 @@ class ClockReading:
 
     budget: dt.timedelta
     intervals: tuple[Interval, ...]
-    elapsed: dt.timedelta  # working time in the finished intervals
+    lengths: tuple[dt.timedelta, ...]  # working time in each finished interval
     calendar: WorkingCalendar
+    # `moment_of`'s answers by share: the thresholds and the ticket's columns ask for the
+    # same ones, and each is a walk through the calendar.
+    _moments: dict[float, dt.datetime | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    @property
+    def elapsed(self) -> dt.timedelta:
+        """Working time in the finished intervals."""
+        return sum(self.lengths, dt.timedelta(0))
 
     @property
     def running(self) -> bool:
@@ -64,15 +74,19 @@ class ClockReading:
     def moment_of(self, share: float) -> dt.datetime | None:
         """When the clock reaches `share` of its budget: the crossing moment when it has
         crossed, the projection while it runs, None when stopped short of it."""
+        if share not in self._moments:
+            self._moments[share] = self._moment_of(share)
+        return self._moments[share]
+
+    def _moment_of(self, share: float) -> dt.datetime | None:
         target = self.budget * share
         counted = dt.timedelta(0)
-        for interval in self.intervals:
-            if interval.end is None:
-                return add_working_time(self.calendar, interval.start, target - counted)
-            length = working_time_between(self.calendar, interval.start, interval.end)
+        for interval, length in zip(self.intervals, self.lengths, strict=False):
             if counted + length > target:
                 return add_working_time(self.calendar, interval.start, target - counted)
             counted += length
+        if self.running:  # only the last interval runs, after the finished ones
+            return add_working_time(self.calendar, self.intervals[-1].start, target - counted)
         return None
 
     def deadline(self) -> dt.datetime:
@@ -110,15 +124,12 @@ def _intervals(
 def _reading(
     calendar: WorkingCalendar, budget: dt.timedelta, intervals: tuple[Interval, ...]
 ) -> ClockReading:
-    elapsed = sum(
-        (
-            working_time_between(calendar, interval.start, interval.end)
-            for interval in intervals
-            if interval.end is not None
-        ),
-        dt.timedelta(0),
+    lengths = tuple(
+        working_time_between(calendar, interval.start, interval.end)
+        for interval in intervals
+        if interval.end is not None
     )
-    return ClockReading(budget=budget, intervals=intervals, elapsed=elapsed, calendar=calendar)
+    return ClockReading(budget=budget, intervals=intervals, lengths=lengths, calendar=calendar)
 
 
 def response_clock(

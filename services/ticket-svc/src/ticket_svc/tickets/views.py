@@ -31,7 +31,8 @@ router = APIRouter(
 )
 
 
-def sla_policy(request: Request) -> SlaPolicy:
+async def sla_policy(request: Request) -> SlaPolicy:
+    # async: FastAPI would run a plain function in its thread pool, a hop on every call.
     return SlaPolicy.from_settings(request.app.state.settings)
 
 
