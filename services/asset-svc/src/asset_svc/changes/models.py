@@ -78,7 +78,7 @@ class ChangeRoom(AssetTable, table=True):
 
     change_id: str = TableField(foreign_key="property_changes.id", primary_key=True, max_length=36)
     room_id: str = TableField(foreign_key="rooms.id", primary_key=True, max_length=36, index=True)
-    occupant_after: str | None = TableField(default=None, max_length=36)
+    occupant_after: str | None = TableField(default=None, max_length=36, index=True)
 
 
 class ChangeCreate(BaseModel):

@@ -16,9 +16,13 @@ from asset_svc.changes.models import ChangeRoom, PropertyChange
 from asset_svc.register.models import Room
 
 
-def occupants_as_of(as_of: date) -> Select:
+def occupants_as_of(as_of: date, *, rooms_held_by: str | None = None) -> Select:
     """A query of (room_id, occupant_unit_id) for every room with a change by `as_of`;
-    occupant_unit_id is None for a room that was empty (reclaimed, disposed) that day."""
+    occupant_unit_id is None for a room that was empty (reclaimed, disposed) that day.
+
+    `rooms_held_by` narrows it to the rooms that unit held at some time: no other room can
+    be its on any day, and one unit's answer then ranks its own rooms' changes (through
+    the occupant_after index) instead of the whole register's."""
     ranked = (
         select(
             ChangeRoom.room_id.label("room_id"),
@@ -32,8 +36,11 @@ def occupants_as_of(as_of: date) -> Select:
         )
         .join(PropertyChange, PropertyChange.id == ChangeRoom.change_id)
         .where(PropertyChange.effective_date <= as_of)
-        .subquery()
     )
+    if rooms_held_by is not None:
+        ever_held = select(ChangeRoom.room_id).where(ChangeRoom.occupant_after == rooms_held_by)
+        ranked = ranked.where(ChangeRoom.room_id.in_(ever_held))
+    ranked = ranked.subquery()
     return select(ranked.c.room_id, ranked.c.occupant_unit_id).where(ranked.c.rank == 1)
 
 
@@ -44,7 +51,7 @@ async def rooms_of_unit(
     if as_of is None:
         query = select(Room).where(Room.occupant_unit_id == unit_id, Room.disposed.is_(False))
     else:
-        held = occupants_as_of(as_of).subquery()
+        held = occupants_as_of(as_of, rooms_held_by=unit_id).subquery()
         query = select(Room).join(
             held, and_(held.c.room_id == Room.id, held.c.occupant_unit_id == unit_id)
         )

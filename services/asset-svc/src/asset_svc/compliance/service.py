@@ -5,6 +5,7 @@ the usable area of the unit's office rooms that day. Over when actual exceeds st
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from asset_svc.compliance.models import (
     UnitCompliance,
     UnitSpaceStatus,
 )
-from asset_svc.register.models import OFFICE_SPACE_KINDS, Room
+from asset_svc.register.models import OFFICE_SPACE_KINDS, Room, RoomKind
 from asset_svc.staffing.queries import headcounts_by_unit
 from asset_svc.standards.models import SpaceStandard, ranks_of
 from asset_svc.standards.service import standards_in_force
@@ -44,21 +45,19 @@ def assess_unit(
     area_by_kind: dict[str, float],
 ) -> UnitCompliance:
     lines = []
-    standard_area = 0.0
     for rank in ranks_of(unit.level):
         version = standards.get((unit.level, rank.code))
         per_person = version.area_per_person if version is not None else None
-        headcount = headcounts.get(rank.code, 0)
-        standard_area += headcount * (per_person or 0.0)
         lines.append(
             RankCompliance(
-                rank=rank.code, label=rank.label, headcount=headcount, area_per_person=per_person
+                rank=rank.code,
+                label=rank.label,
+                headcount=headcounts.get(rank.code, 0),
+                area_per_person=per_person,
             )
         )
-    areas = AreaByClass(
-        **{kind.value: round(area_by_kind.get(kind.value, 0.0), 2) for kind in OFFICE_SPACE_KINDS}
-    )
-    standard_area = round(standard_area, 2)
+    areas = AreaByClass(**{kind: round(area_by_kind.get(kind, 0.0), 2) for kind in _CLASSES})
+    standard_area = _standard_area(unit, standards, headcounts)
     difference = round(areas.office - standard_area, 2)
     return UnitCompliance(
         unit_id=unit.id,
@@ -77,6 +76,22 @@ def assess_unit(
     )
 
 
+# The classes of office space, as plain strings: read for every unit of the report.
+_CLASSES = tuple(kind.value for kind in OFFICE_SPACE_KINDS)
+
+
+def _standard_area(
+    unit: Unit, standards: dict[tuple[str, str], SpaceStandard], headcounts: dict[str, int]
+) -> float:
+    """Σ headcount(rank) × area per person(rank), in m²."""
+    area = 0.0
+    for rank in ranks_of(unit.level):
+        version = standards.get((unit.level, rank.code))
+        if version is not None:
+            area += headcounts.get(rank.code, 0) * version.area_per_person
+    return round(area, 2)
+
+
 def _area_by_kind(rooms: Iterable[Room]) -> dict[str, float]:
     areas: dict[str, float] = {}
     for room in rooms:
@@ -88,12 +103,35 @@ def _end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=BUREAU_TIMEZONE)
 
 
-async def compute_compliance(
-    *, session: AsyncSession, as_of: date | None = None, unit_ids: list[str] | None = None
-) -> list[UnitCompliance]:
-    """Compliance of every unit (or of `unit_ids`), as things stand or on `as_of`.
+@dataclass(frozen=True)
+class _Inputs:
+    """What the compliance of units is worked out from, read in four queries."""
 
-    All units take four queries (units, standards, staffing, areas), whatever their
+    day: date
+    units: list[Unit]
+    standards: dict[tuple[str, str], SpaceStandard]
+    headcounts: dict[str, dict[str, int]]
+    areas: dict[str, dict[str, float]]
+
+    def assess(self, unit: Unit) -> UnitCompliance:
+        return assess_unit(
+            unit,
+            as_of=self.day,
+            standards=self.standards,
+            headcounts=self.headcounts.get(unit.id, {}),
+            area_by_kind=self.areas.get(unit.id, {}),
+        )
+
+    def status(self, unit: Unit) -> ComplianceStatus:
+        """The unit's status alone, as `assess` works it out, without the whole answer."""
+        standard = _standard_area(unit, self.standards, self.headcounts.get(unit.id, {}))
+        office = round(self.areas.get(unit.id, {}).get(RoomKind.office.value, 0.0), 2)
+        over = round(office - standard, 2) > 0
+        return ComplianceStatus.over if over else ComplianceStatus.within
+
+
+async def _inputs(session: AsyncSession, as_of: date | None, unit_ids: list[str] | None) -> _Inputs:
+    """All units take four queries (units, standards, staffing, areas), whatever their
     number; a `unit_ids` list, a change's few units, reads each one's rooms on its own."""
     day = as_of or bureau_today()
     query = select(Unit).order_by(Unit.code)
@@ -110,16 +148,15 @@ async def compute_compliance(
         areas = {
             unit.id: _area_by_kind(await rooms_of_unit(session, unit.id, as_of)) for unit in units
         }
-    return [
-        assess_unit(
-            unit,
-            as_of=day,
-            standards=standards,
-            headcounts=headcounts.get(unit.id, {}),
-            area_by_kind=areas.get(unit.id, {}),
-        )
-        for unit in units
-    ]
+    return _Inputs(day, units, standards, headcounts, areas)
+
+
+async def compute_compliance(
+    *, session: AsyncSession, as_of: date | None = None, unit_ids: list[str] | None = None
+) -> list[UnitCompliance]:
+    """Compliance of every unit (or of `unit_ids`), as things stand or on `as_of`."""
+    inputs = await _inputs(session, as_of, unit_ids)
+    return [inputs.assess(unit) for unit in inputs.units]
 
 
 async def unit_compliance(
@@ -144,12 +181,16 @@ async def space_compliance_report(
     status: ComplianceStatus | None,
     page: PageParams,
 ) -> ComplianceReport:
-    rows = await _report_rows(session, as_of, status)
+    """Every unit's status counts; only the page's units are worked out in full (the
+    whole answer of ten thousand units cost more than its queries)."""
+    inputs = await _inputs(session, as_of, None)
+    statuses = [(unit, inputs.status(unit)) for unit in inputs.units]
+    chosen = [(unit, found) for unit, found in statuses if status is None or found is status]
     return ComplianceReport(
-        items=rows[page.offset : page.offset + page.limit],
-        total=len(rows),
-        as_of=as_of or bureau_today(),
-        units_over=sum(row.status is ComplianceStatus.over for row in rows),
+        items=[inputs.assess(unit) for unit, _ in chosen[page.offset : page.offset + page.limit]],
+        total=len(chosen),
+        as_of=inputs.day,
+        units_over=sum(found is ComplianceStatus.over for _, found in chosen),
     )
 
 
