@@ -1,0 +1,70 @@
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# The fuzzing machinery lives beside the tests, not in a package.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from openapi_fuzzing import FuzzedService, LiveService, live_service
+
+from guanjia_shared.nats_server import NatsServerProcess
+from guanjia_shared.testing.tokens import TokenMint
+
+HERE = Path(__file__).parent
+# Each operation's cases together end well within this, whatever hangs.
+TEST_TIMEOUT_SECONDS = 120
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_SECONDS))
+
+
+class LiveServices:
+    """Each service started once per test process, at its first test, and kept running
+    for the others: seeding and starting are paid once, and the cases of one operation
+    meet the rows the cases of others left behind."""
+
+    def __init__(self, stack: contextlib.ExitStack, directory: Path, nats_url: str) -> None:
+        self.stack = stack
+        self.directory = directory
+        self.nats_url = nats_url
+        self.token_mint = TokenMint(directory)
+        self.running: dict[str, LiveService] = {}
+        self.failed: dict[str, Exception] = {}
+
+    def get(self, service: FuzzedService) -> LiveService:
+        # A service that failed to start or to seed fails every test of it the same way,
+        # rather than being tried again on its half-seeded database.
+        if service.name in self.failed:
+            raise self.failed[service.name]
+        if service.name not in self.running:
+            try:
+                self.running[service.name] = self.stack.enter_context(
+                    live_service(
+                        service,
+                        directory=self.directory,
+                        nats_url=self.nats_url,
+                        token_mint=self.token_mint,
+                    )
+                )
+            except Exception as exc:
+                self.failed[service.name] = exc
+                raise
+        return self.running[service.name]
+
+
+@pytest.fixture(scope="session")
+def live_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServices]:
+    directory = tmp_path_factory.mktemp("openapi-fuzzing")
+    # A NATS server of our own: the streams the services make go with it.
+    nats = NatsServerProcess(directory / "nats").start()
+    try:
+        with contextlib.ExitStack() as stack:
+            yield LiveServices(stack, directory, nats.url)
+    finally:
+        nats.stop()
