@@ -35,9 +35,19 @@ migrate: $(SYNCED)
 	@for service in $(SERVICES); do $(VENV)/bin/$$service-svc migrate || exit 1; done
 	$(VENV)/bin/guanjia-gateway migrate
 
-# Benchmarks: figures, never part of `make test`.
-bench: $(SYNCED)
-	$(VENV)/bin/python bench/asset_import.py
+# Benchmarks: figures, never part of `make test`. Each prints a table and writes
+# bench/results/<name>.json; PostgreSQL runs use GUANJIA_BENCH_POSTGRES_URL.
+BENCHMARKS := gateway_overhead ticket_writes events scale asset_import
+GUANJIA_BENCH_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+export GUANJIA_BENCH_POSTGRES_URL
+WRK := $(or $(shell command -v wrk 2>/dev/null),/usr/bin/wrk)
+
+bench: $(SYNCED) | $(WRK)
+	@for name in $(BENCHMARKS); do $(VENV)/bin/python bench/$$name.py || exit 1; done
+
+# The HTTP load generator, from Debian's packages.
+$(WRK):
+	$(if $(filter 0,$(shell id -u)),,sudo) sh -c 'apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)'
 
 install: $(SYNCED)
 
