@@ -15,6 +15,7 @@ from asset_svc.stocktakes.models import (
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
+from guanjia_shared.problem_docs import problem_response_doc
 from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 
 router = APIRouter(
@@ -67,7 +68,10 @@ async def close_stocktake(stocktake_id: str, session: SessionDep, actor: AdminOn
 @router.get(
     "/{stocktake_id}/report",
     response_model=StocktakeReport,
-    responses=XLSX_RESPONSE,
+    responses={
+        **XLSX_RESPONSE,
+        409: problem_response_doc(409, "The stocktake is still open: reported once closed"),
+    },
 )
 async def stocktake_report(
     stocktake_id: str,

@@ -9,6 +9,7 @@ from guanjia_shared.auth import Principal, Role, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
+from guanjia_shared.problem_docs import problem_response_doc
 from ticket_svc.calendars import service
 from ticket_svc.calendars.models import (
     CalendarCreate,
@@ -77,7 +78,11 @@ async def list_exceptions(
     return {"items": items, "total": total}
 
 
-@router.get("/{calendar_id}/due", response_model=DueRead)
+@router.get(
+    "/{calendar_id}/due",
+    response_model=DueRead,
+    responses={409: problem_response_doc(409, "The calendar has no working time to count")},
+)
 async def compute_due_time(
     calendar_id: str,
     session: SessionDep,
