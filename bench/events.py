@@ -55,6 +55,7 @@ from guanjia_shared.migrations import upgrade_database_async
 from guanjia_shared.outbox import OutboxRelay
 from guanjia_shared.platform_tables import inbox, outbox
 from guanjia_shared.replicas import unit_replica
+from guanjia_shared.testing.streams import delete_namespace_streams
 
 SERVICES = ("asset", "ticket")
 RELAY_GOAL_PER_SECOND = 5_000
@@ -65,17 +66,6 @@ REPLICA_CONSUMER = "ticket-unit-replica"
 
 
 # ---------------------------------------------------------------- shared set-up
-
-
-async def delete_streams(nats_url: str, namespace: str) -> None:
-    connection = await nats.connect(nats_url)
-    try:
-        js = connection.jetstream()
-        for info in await js.streams_info():
-            if info.config.name.startswith(namespace.upper() + "_"):
-                await js.delete_stream(info.config.name)
-    finally:
-        await connection.close()
 
 
 def percentile(sorted_values: Sequence[float], share: float) -> float:
@@ -193,7 +183,7 @@ async def relay_benchmark(
     finally:
         await connection.close()
         for namespace in namespaces:
-            await delete_streams(nats_url, namespace)
+            await delete_namespace_streams(nats_url, namespace)
     return runs
 
 
@@ -543,7 +533,7 @@ def main() -> None:
                         )
                     )
             finally:
-                uvloop.run(delete_streams(nats_url, namespace))
+                uvloop.run(delete_namespace_streams(nats_url, namespace))
             report_latency(result, args.rate, args.seconds)
             payload["latency"] = {"rate": args.rate, "seconds": args.seconds, **result}
     write_results("events", payload)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import nats
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import MetaData, Table, insert, select, text
@@ -29,6 +28,7 @@ from guanjia_shared.migrations import upgrade_database_async
 from guanjia_shared.nats_server import NatsServerProcess, configured_nats_url
 from guanjia_shared.settings import BaseServiceSettings
 from guanjia_shared.testing.apps import running_app
+from guanjia_shared.testing.streams import delete_namespace_streams
 from guanjia_shared.testing.tokens import TokenMint
 
 POSTGRES_URL_ENV = "GUANJIA_TEST_POSTGRES_URL"
@@ -61,14 +61,7 @@ async def event_namespace(nats_server_url: str) -> AsyncIterator[str]:
     each other's events; its streams are deleted afterwards."""
     namespace = f"t{uuid.uuid4().hex[:12]}"
     yield namespace
-    connection = await nats.connect(nats_server_url)
-    try:
-        js = connection.jetstream()
-        for name in await js.streams_info():
-            if name.config.name.startswith(namespace.upper() + "_"):
-                await js.delete_stream(name.config.name)
-    finally:
-        await connection.close()
+    await delete_namespace_streams(nats_server_url, namespace)
 
 
 def _postgres_url() -> str | None:

@@ -48,3 +48,15 @@ async def publish_event(nats_url: str, namespace: str, event: CloudEvent) -> Non
         )
     finally:
         await connection.close()
+
+
+async def delete_namespace_streams(nats_url: str, namespace: str) -> None:
+    """Remove every stream under `namespace` (a test's or a benchmark's own)."""
+    connection = await nats.connect(nats_url)
+    try:
+        js = connection.jetstream()
+        for info in await js.streams_info():
+            if info.config.name.startswith(namespace.upper() + "_"):
+                await js.delete_stream(info.config.name)
+    finally:
+        await connection.close()
