@@ -8,6 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, event
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -143,3 +147,11 @@ def _wake_relay_after_commit(session: Session) -> None:
 async def session_scope(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
     async with factory() as session:
         yield session
+
+
+def dialect_insert(session: AsyncSession, table: Any) -> PostgresqlInsert | SqliteInsert:
+    """INSERT for the session's database, with its ON CONFLICT clauses (both PostgreSQL
+    and SQLite have them, each under its own dialect)."""
+    if session.bind.dialect.name == "postgresql":
+        return postgresql_insert(table)
+    return sqlite_insert(table)

@@ -12,14 +12,12 @@ from alembic import op
 from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guanjia_shared.auth import CurrentUser
 from guanjia_shared.clock import now
 from guanjia_shared.consumer import PoisonEvent, Subscription
-from guanjia_shared.db import UtcDateTime
+from guanjia_shared.db import UtcDateTime, dialect_insert
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.errors import NotFound
 from guanjia_shared.events import CloudEvent
@@ -52,9 +50,7 @@ async def apply_unit_event(session: AsyncSession, event: CloudEvent) -> None:
     except (KeyError, TypeError, ValueError) as exc:
         raise PoisonEvent(f"unit event without id or version: {exc}") from exc
     values["replicated_at"] = now()
-    dialect = session.bind.dialect.name
-    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(unit_replica).values(**values)
+    statement = dialect_insert(session, unit_replica).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[unit_replica.c.id],
         set_={field: statement.excluded[field] for field in (*REPLICATED_FIELDS, "replicated_at")},

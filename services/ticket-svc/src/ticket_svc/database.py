@@ -5,12 +5,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Row, Table
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import registry
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
+
+from guanjia_shared.db import dialect_insert
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -33,6 +33,5 @@ async def insert_new_rows(
     need a savepoint per row to survive."""
     if not rows:
         return []
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).on_conflict_do_nothing().returning(*returning)
+    statement = dialect_insert(session, table).on_conflict_do_nothing().returning(*returning)
     return list((await session.execute(statement, list(rows))).all())

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asset_svc.changes.queries import area_by_unit_and_kind, rooms_of_unit
@@ -32,6 +30,7 @@ from asset_svc.units.service import get_unit
 from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import BUREAU_TIMEZONE, bureau_today
 from guanjia_shared.clock import now
+from guanjia_shared.db import dialect_insert
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams
 
@@ -206,9 +205,8 @@ async def space_compliance_spreadsheet(
 async def _lock_statuses(session: AsyncSession, unit_ids: list[str]) -> dict[str, UnitSpaceStatus]:
     """The units' last known statuses, locked for this transaction on PostgreSQL; a unit
     never checked before starts as within."""
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     await session.execute(
-        insert(UnitSpaceStatus)
+        dialect_insert(session, UnitSpaceStatus)
         .values(
             [{"unit_id": unit_id, "status": "within", "checked_at": now()} for unit_id in unit_ids]
         )

@@ -20,8 +20,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emergency_svc.buildings.models import (
@@ -31,16 +29,13 @@ from emergency_svc.buildings.models import (
 )
 from guanjia_shared.clock import now
 from guanjia_shared.consumer import PoisonEvent, Subscription
+from guanjia_shared.db import dialect_insert
 from guanjia_shared.errors import NotFound, invalid_field
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.pagination import PageParams, fetch_page
 
 BUILDING_EVENTS = ("asset.building.created", "asset.building.updated")
 REPLICATED_FIELDS = ("name", "address", "owner_unit_id", "use", "disposed", "version")
-
-
-def _insert_for(session: AsyncSession):
-    return postgres_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
 def _building_values(event: CloudEvent) -> dict[str, Any]:
@@ -71,8 +66,7 @@ async def apply_building_event(session: AsyncSession, event: CloudEvent) -> None
     check of its id."""
     values = _building_values(event)
     table = ReplicatedBuilding.__table__
-    insert = _insert_for(session)
-    statement = insert(table).values(**values)
+    statement = dialect_insert(session, table).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.id],
         set_={field: statement.excluded[field] for field in (*REPLICATED_FIELDS, "replicated_at")},
@@ -109,8 +103,7 @@ async def ensure_known_building(
         return
     moment = now()
     table = PendingBuildingCheck.__table__
-    insert = _insert_for(session)
-    statement = insert(table).values(
+    statement = dialect_insert(session, table).values(
         building_id=building_id,
         first_referenced_at=moment,
         last_referenced_at=moment,

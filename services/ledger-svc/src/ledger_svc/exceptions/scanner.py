@@ -24,14 +24,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import or_
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.clock import now
-from guanjia_shared.db import SessionFactory
+from guanjia_shared.db import SessionFactory, dialect_insert
 from guanjia_shared.periodic import PeriodicJob
 from ledger_svc.config import Settings
 from ledger_svc.exceptions.models import ExceptionSweep, ItemException
@@ -129,9 +127,8 @@ async def items_to_judge(session: AsyncSession, plan_ids: list[str]) -> list[Ite
 async def mark_swept(session: AsyncSession, plan_ids: list[str], today: dt.date) -> None:
     # An upsert: a tick that claimed a plan just as another committed its sweep finds the
     # row there already (it judged the plan again, harmlessly).
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     moment = now()
-    statement = insert(ExceptionSweep).values(
+    statement = dialect_insert(session, ExceptionSweep).values(
         [{"plan_id": plan_id, "swept_on": today, "swept_at": moment} for plan_id in plan_ids]
     )
     statement = statement.on_conflict_do_update(

@@ -56,12 +56,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guanjia_shared.auth import Principal, Role
 from guanjia_shared.clock import now
+from guanjia_shared.db import dialect_insert
 from guanjia_shared.errors import Forbidden
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.pagination import PageParams
@@ -122,9 +121,8 @@ async def record_facts(
     ]
     if not rows:
         return
-    insert = postgres_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     await session.execute(
-        insert(ScorecardFact)
+        dialect_insert(session, ScorecardFact)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["event_id", "department", "measure"])
     )
