@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, true, union
+from sqlalchemy import ColumnElement, func, insert, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -293,14 +293,33 @@ async def open_ticket(
         [HistoryEntry(EventKind.created.value, ticket.created_at)],
     )
     keep_clocks(ticket, clocks, policy, thresholds_of(ticket, clocks, policy, []), alerts=[])
-    session.add(ticket)
-    await session.flush()
-    append_event(
-        session, ticket, EventKind.created, actor, ticket.created_at, {"channel": ticket.channel}
+    # Plain inserts on the transaction's connection, not the unit of work: the ticket is
+    # complete here (its id is ours, it has no server defaults) and nothing else in this
+    # transaction reads it back, so the ORM's bookkeeping would cost CPU for nothing.
+    connection = await session.connection()
+    await connection.execute(insert(_TICKETS), _row_of(ticket))
+    await connection.execute(
+        insert(_TICKET_EVENTS),
+        {
+            "ticket_id": ticket.id,
+            "kind": EventKind.created.value,
+            "actor": actor.id,
+            "at": ticket.created_at,
+            "data": {"channel": ticket.channel},
+        },
     )
     await publish_ticket_event(session, "ticket.ticket.created", ticket)
     await session.commit()
     return ticket
+
+
+_TICKETS = Ticket.__table__
+_TICKET_EVENTS = TicketEvent.__table__
+_TICKET_COLUMNS = tuple(column.key for column in _TICKETS.columns)
+
+
+def _row_of(ticket: Ticket) -> dict[str, Any]:
+    return {column: getattr(ticket, column) for column in _TICKET_COLUMNS}
 
 
 # --- the owner's actions ---------------------------------------------------------------
@@ -664,13 +683,17 @@ async def _finish(session: AsyncSession, ticket: Ticket, policy: SlaPolicy) -> T
     return ticket
 
 
+# The municipal default hours, Asia/Shanghai: built once, a calendar is never changed.
+DEFAULT_CALENDAR = WorkingCalendar()
+
+
 async def ticket_calendar(session: AsyncSession, ticket: Ticket) -> WorkingCalendar:
     return await ticket_calendar_of(session, ticket.calendar_id)
 
 
 async def ticket_calendar_of(session: AsyncSession, calendar_id: str | None) -> WorkingCalendar:
     if calendar_id is None:
-        return WorkingCalendar()  # the municipal default hours, Asia/Shanghai
+        return DEFAULT_CALENDAR
     return await load_working_calendar(session, calendar_id)
 
 
