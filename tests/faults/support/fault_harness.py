@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.platform_tables import platform_metadata
+from guanjia_shared.testing.plugin import REQUIRE_POSTGRES_ENV
 from guanjia_shared.testing.streams import published_events
 
 # How long a service process may take to answer after its launch: imports and connections
@@ -70,13 +71,17 @@ def kill(service: ServiceProcess) -> None:
 
 
 def postgres_binaries() -> Path:
-    """The newest PostgreSQL server's bin folder; the test is skipped without one."""
+    """The newest PostgreSQL server's bin folder; without one the test is skipped, or
+    fails where PostgreSQL tests are required to run (CI on this machine's kind)."""
     found = sorted(
         (Path(path).parent for path in glob.glob("/usr/lib/postgresql/*/bin/initdb")),
         key=lambda folder: int(folder.parent.name) if folder.parent.name.isdigit() else 0,
     )
     if not found:
-        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin")
+        reason = "no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin"
+        if os.environ.get(REQUIRE_POSTGRES_ENV):
+            pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but there are {reason}")
+        pytest.skip(reason)
     return found[-1]
 
 
