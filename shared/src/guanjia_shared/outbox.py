@@ -27,6 +27,9 @@ from guanjia_shared.tasks import finish_or_cancel
 log = get_logger("guanjia.outbox")
 
 
+_INSERT_OUTBOX = insert(outbox)
+
+
 async def record_event(
     session: AsyncSession, type: str, subject: str | None, data: dict[str, Any]
 ) -> str:
@@ -50,8 +53,11 @@ async def record_events(
         build_event(service=service, short_type=type, subject=subject, data=data, time=now())
         for type, subject, data in events
     ]
-    await session.execute(
-        insert(outbox),
+    # On the transaction's connection: a plain insert needs none of the ORM's execution
+    # layer, and the busiest writes record an event each.
+    connection = await session.connection()
+    await connection.execute(
+        _INSERT_OUTBOX,
         [
             {
                 "event_id": event.id,

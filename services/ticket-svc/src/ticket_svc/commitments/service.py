@@ -7,7 +7,8 @@ history never changes under it. Published ones are public."
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, bindparam, func, update
+import sqlalchemy
+from sqlalchemy import Integer, Row, bindparam, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
@@ -73,27 +74,33 @@ async def get_version(
     return found
 
 
-# Built once: opening a ticket runs it every time.
+# Built once, on the tables (no ORM objects to load): opening a ticket runs it every time.
+_COMMITMENTS = Commitment.__table__
+_VERSIONS = CommitmentVersion.__table__
 _COMMITMENT_WITH_TERMS = (
-    select(Commitment, CommitmentVersion)
+    sqlalchemy.select(
+        _COMMITMENTS.c.published,
+        _COMMITMENTS.c.version.label("current_version"),
+        *_VERSIONS.columns,
+    )
+    .select_from(_COMMITMENTS)
     .outerjoin(
-        CommitmentVersion,
-        (CommitmentVersion.commitment_id == Commitment.id)
+        _VERSIONS,
+        (_VERSIONS.c.commitment_id == _COMMITMENTS.c.id)
         & (
-            CommitmentVersion.version
-            == func.coalesce(bindparam("version", type_=Integer), Commitment.version)
+            _VERSIONS.c.version
+            == func.coalesce(bindparam("version", type_=Integer), _COMMITMENTS.c.version)
         ),
     )
-    .where(Commitment.code == bindparam("code"))
+    .where(_COMMITMENTS.c.code == bindparam("code"))
 )
 
 
-async def commitment_version(
-    session: AsyncSession, code: str, version: int | None = None
-) -> CommitmentVersion:
+async def commitment_version(session: AsyncSession, code: str, version: int | None = None) -> Row:
     """The terms a ticket is judged by: version `version` of commitment `code`, or its
-    current version when `version` is None. An unknown code or version is the caller's bad
-    input (422), since the ticket names the commitment by code.
+    current version when `version` is None (a row of the versions' columns). An unknown
+    code or version is the caller's bad input (422), since the ticket names the commitment
+    by code.
 
     Whether the commitment is published is not checked here; that is the caller's rule.
     """
@@ -102,19 +109,19 @@ async def commitment_version(
 
 async def commitment_with_terms(
     session: AsyncSession, code: str, version: int | None = None
-) -> tuple[Commitment, CommitmentVersion]:
-    """The commitment `code` and its terms as `commitment_version` finds them, in one query
-    (opening a ticket, the busiest write, needs both)."""
+) -> tuple[bool, Row]:
+    """Whether commitment `code` is published, and its terms as `commitment_version` finds
+    them, in one query (opening a ticket, the busiest write, needs both)."""
+    connection = await session.connection()
     row = (
-        await session.execute(_COMMITMENT_WITH_TERMS, {"code": code, "version": version})
+        await connection.execute(_COMMITMENT_WITH_TERMS, {"code": code, "version": version})
     ).first()
     if row is None:
         raise invalid_field(f"no commitment with code {code}", "#/commitment_code")
-    commitment, found = row
-    if found is None:
-        number = commitment.version if version is None else version
+    if row.commitment_id is None:
+        number = row.current_version if version is None else version
         raise invalid_field(f"commitment {code} has no version {number}", "#/commitment_version")
-    return commitment, found
+    return row.published, row
 
 
 async def create_commitment(
