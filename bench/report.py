@@ -3,6 +3,7 @@ stamped with the machine and the date, so figures are never read without their c
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -21,7 +22,28 @@ def machine() -> dict[str, Any]:
         "memory_gib": round(memory_bytes / 2**30),
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.machine()}",
+        "fixed_loop_ms": fixed_loop_ms(),
     }
+
+
+@functools.cache
+def fixed_loop_ms() -> float:
+    """The best of several timings of one fixed pure-Python loop: this virtual machine's
+    speed has varied 1.6× from one hour to the next, so figures of two runs compare only
+    beside this one."""
+
+    def loop() -> int:
+        total = 0
+        for number in range(300_000):
+            total += number % 7
+        return total
+
+    best = float("inf")
+    for _ in range(7):
+        started = time.perf_counter()
+        loop()
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 2)
 
 
 def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -33,7 +55,8 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
     ]
     spec = machine()
     print(
-        f"\n{title}  ({spec['cores']} cores, {spec['memory_gib']} GiB, {time.strftime('%Y-%m-%d')})"
+        f"\n{title}  ({spec['cores']} cores, {spec['memory_gib']} GiB, "
+        f"fixed loop {spec['fixed_loop_ms']} ms, {time.strftime('%Y-%m-%d')})"
     )
     print(
         "  ".join(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import functools
 import json
 import os
 import resource
@@ -111,6 +112,27 @@ def cpu_seconds(pid: int) -> float:
     """User plus system CPU time the process `pid` has used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time used so far by the local PostgreSQL server's processes (its backends,
+    WAL writer, checkpointer…); a backend that exits takes its share with it."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            name, fields = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+            if name == "postgres":
+                parts = fields.split()
+                total += (int(parts[11]) + int(parts[12])) / CLOCK_TICKS
+    return total
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """CPU time the whole machine has been busy so far, and time stolen from it by the
+    hypervisor (a virtual machine's neighbours), summed over its cores."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq) / CLOCK_TICKS, steal / CLOCK_TICKS
 
 
 @dataclass
@@ -281,6 +303,9 @@ class WrkResult:
     # CPU used during the run, in cores (1.0 = one core busy the whole time).
     wrk_cores: float
     server_cores: dict[str, float]
+    # The whole machine: every process's CPU, and what the hypervisor took.
+    machine_cores: float
+    stolen_cores: float
 
     @property
     def throughput(self) -> float:
@@ -290,6 +315,11 @@ class WrkResult:
         """CPU time `server` spent per answered request: steadier than throughput on a
         machine shared with other work."""
         return self.server_cores[server] * self.seconds * 1000 / max(self.requests, 1)
+
+    @property
+    def machine_cpu_ms_per_request(self) -> float:
+        """CPU time of every process on the machine per answered request."""
+        return self.machine_cores * self.seconds * 1000 / max(self.requests, 1)
 
     @property
     def failures(self) -> int:
@@ -308,10 +338,15 @@ def run_wrk(
     body: bytes | None = None,
     count_statuses: bool = False,
     watch: Mapping[str, int] | None = None,
+    watch_postgres: bool = False,
     timeout_seconds: int = 10,
 ) -> WrkResult:
     """wrk against `url`; `watch` names server pids whose CPU use is reported alongside
-    wrk's own, to show which process the run was bound by."""
+    wrk's own (and the local PostgreSQL server's as "postgres" with `watch_postgres`), to
+    show which process the run was bound by."""
+    readers = {name: functools.partial(cpu_seconds, pid) for name, pid in (watch or {}).items()}
+    if watch_postgres:
+        readers["postgres"] = postgres_cpu_seconds
     env = {**os.environ, "WRK_METHOD": method}
     if count_statuses:
         env["WRK_COUNT_STATUS"] = "1"
@@ -324,7 +359,8 @@ def run_wrk(
             body_file.write(body)
             body_file.flush()
             env["WRK_BODY_FILE"] = body_file.name
-        servers_before = {name: cpu_seconds(pid) for name, pid in (watch or {}).items()}
+        servers_before = {name: read() for name, read in readers.items()}
+        machine_before = machine_cpu_seconds()
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         finished = subprocess.run(
@@ -332,7 +368,8 @@ def run_wrk(
         )
         wall = time.monotonic() - started
         children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        servers_after = {name: cpu_seconds(pid) for name, pid in (watch or {}).items()}
+        machine_after = machine_cpu_seconds()
+        servers_after = {name: read() for name, read in readers.items()}
     report = next(
         (line for line in finished.stdout.splitlines() if line.startswith("WRK_JSON ")), None
     )
@@ -353,4 +390,6 @@ def run_wrk(
         server_cores={
             name: (servers_after[name] - servers_before[name]) / wall for name in servers_before
         },
+        machine_cores=(machine_after[0] - machine_before[0]) / wall,
+        stolen_cores=(machine_after[1] - machine_before[1]) / wall,
     )
