@@ -41,3 +41,52 @@ async def test_the_memory_of_verified_tokens_stays_bounded(token_mint):
     for number in range(12):
         await verifier.verify(token_mint.token("agent", sub=f"user-{number}"))
     assert len(verifier.verified) <= 5
+
+
+def verifier_refreshing_every(token_mint, seconds: float) -> JwksVerifier:
+    return JwksVerifier(
+        token_mint.jwks_url,
+        issuer=TEST_ISSUER,
+        audience=TEST_AUDIENCE,
+        key_max_age=seconds,
+        refetch_interval=seconds,
+    )
+
+
+async def test_a_withdrawn_key_stops_opening_the_service_remembered_tokens_included(token_mint):
+    verifier = verifier_refreshing_every(token_mint, 0.2)
+    token = token_mint.token("agent", sub="user-1")
+    assert (await verifier.verify(token)).id == "user-1"
+    published = token_mint.jwks_path.read_text()
+    token_mint.jwks_path.write_text('{"keys": []}')  # the gateway withdrew its key
+    assert (await verifier.verify(token)).id == "user-1"  # until the keys are read again
+    time.sleep(0.25)
+    with pytest.raises(Unauthorized, match="unknown key"):
+        await verifier.verify(token)
+    assert len(verifier.verified) == 0
+    token_mint.jwks_path.write_text(published)
+    time.sleep(0.25)
+    assert (await verifier.verify(token)).id == "user-1"
+
+
+async def test_keys_still_published_keep_their_tokens_through_a_refresh(token_mint):
+    verifier = verifier_refreshing_every(token_mint, 0.2)
+    token = token_mint.token("agent", sub="user-1")
+    first = await verifier.verify(token)
+    fetched_at = verifier._fetched_at
+    time.sleep(0.25)
+    # The same remembered caller (a second signature check would make a new one), after
+    # the keys were read again.
+    assert await verifier.verify(token) is first
+    assert verifier._fetched_at > fetched_at
+
+
+async def test_keys_are_kept_when_the_key_set_cannot_be_read_at_a_refresh(token_mint):
+    verifier = verifier_refreshing_every(token_mint, 0.2)
+    remembered = token_mint.token("agent", sub="user-1")
+    await verifier.verify(remembered)
+    token_mint.jwks_path.rename(token_mint.jwks_path.with_suffix(".away"))  # gateway down
+    time.sleep(0.25)
+    assert (await verifier.verify(remembered)).id == "user-1"
+    new = token_mint.token("agent", sub="user-2")
+    assert (await verifier.verify(new)).id == "user-2"

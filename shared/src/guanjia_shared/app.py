@@ -163,7 +163,10 @@ def create_service_app(
     job_metrics = JobMetrics(app.metrics.registry) if periodic_jobs else None
     app.state.settings = settings
     app.state.verifier = JwksVerifier(
-        settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        settings.jwks_url,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        key_max_age=settings.jwks_max_age_seconds,
     )
     install_error_handlers(app)
     app.include_router(health_router(broker_readiness))

@@ -2,7 +2,8 @@
 
 Services verify every token themselves (defence in depth): the gateway's check is not
 trusted on its own. Keys are cached and refetched when a token names an unknown `kid`,
-which is how a key rotation reaches the services without a restart.
+which is how a key rotation reaches the services without a restart, and at least every
+`key_max_age` seconds, which is how a withdrawn key (after a leak) stops being trusted.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +23,9 @@ import jwt
 from fastapi import Depends, Request
 
 from guanjia_shared.errors import Forbidden, Unauthorized
+from guanjia_shared.logging import get_logger
+
+log = get_logger("guanjia.auth")
 
 SIGNING_ALGORITHMS = ["EdDSA", "RS256"]
 
@@ -73,7 +77,8 @@ class VerifiedTokens:
 
     def __init__(self, size: int = 10_000) -> None:
         self.size = size
-        self._entries: dict[str, tuple[Principal, float]] = {}
+        # token → (who, when it expires, the kid of the key that signed it)
+        self._entries: dict[str, tuple[Principal, float, str]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -84,7 +89,7 @@ class VerifiedTokens:
             return None
         return entry[0]
 
-    def remember(self, token: str, principal: Principal, expires_at: float) -> None:
+    def remember(self, token: str, principal: Principal, expires_at: float, kid: str = "") -> None:
         if len(self._entries) >= self.size:
             moment = time.time()
             self._entries = {
@@ -92,7 +97,12 @@ class VerifiedTokens:
             }
             if len(self._entries) >= self.size:
                 self._entries.clear()
-        self._entries[token] = (principal, expires_at)
+        self._entries[token] = (principal, expires_at, kid)
+
+    def keep_signed_by(self, kids: Collection[str]) -> None:
+        """Forget the tokens signed by any other key: a withdrawn key's tokens must stop
+        working before they expire."""
+        self._entries = {token: entry for token, entry in self._entries.items() if entry[2] in kids}
 
 
 class JwksVerifier:
@@ -103,11 +113,13 @@ class JwksVerifier:
         issuer: str,
         audience: str,
         refetch_interval: float = 10.0,
+        key_max_age: float = 300.0,
     ) -> None:
         self.jwks_url = jwks_url
         self.issuer = issuer
         self.audience = audience
         self.refetch_interval = refetch_interval
+        self.key_max_age = key_max_age
         self.verified = VerifiedTokens()
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
@@ -122,6 +134,13 @@ class JwksVerifier:
             response.raise_for_status()
             return response.json()
 
+    async def _load_keys(self) -> None:
+        """Fetch the key set; forget tokens verified with keys it no longer holds."""
+        document = await self._fetch_jwks()
+        self._fetched_at = time.monotonic()
+        self._keys = {entry["kid"]: jwt.PyJWK(entry) for entry in document.get("keys", [])}
+        self.verified.keep_signed_by(self._keys)
+
     async def _key(self, kid: str) -> jwt.PyJWK:
         if kid in self._keys:
             return self._keys[kid]
@@ -132,26 +151,40 @@ class JwksVerifier:
                 self.refetch_interval if self._keys else 0
             ):
                 try:
-                    document = await self._fetch_jwks()
+                    await self._load_keys()
                 except (httpx.HTTPError, OSError, ValueError) as exc:
                     raise Unauthorized(
                         "signing keys are not available to verify the token"
                     ) from exc
-                self._fetched_at = time.monotonic()
-                self._keys = {entry["kid"]: jwt.PyJWK(entry) for entry in document.get("keys", [])}
         if kid not in self._keys:
             raise Unauthorized("the token is signed with an unknown key")
         return self._keys[kid]
 
+    async def _refresh_stale_keys(self) -> None:
+        async with self._lock:
+            if time.monotonic() - self._fetched_at <= self.key_max_age:
+                return  # another request refreshed them meanwhile
+            try:
+                await self._load_keys()
+            except (httpx.HTTPError, OSError, ValueError) as exc:
+                # The gateway unreachable for a moment must not lock everyone out: keep the
+                # keys held, and try again after refetch_interval.
+                self._fetched_at = time.monotonic() - self.key_max_age + self.refetch_interval
+                log.warning("jwks_refresh_failed", url=self.jwks_url, error=str(exc))
+
     async def verify(self, token: str) -> Principal:
+        stale = self._keys and time.monotonic() - self._fetched_at > self.key_max_age
+        if stale and not self._lock.locked():  # one request refreshes, the others go on
+            await self._refresh_stale_keys()
         if (known := self.verified.get(token)) is not None:
             return known
-        key = await self._key(key_id_of(token))
+        kid = key_id_of(token)
+        key = await self._key(kid)
         claims = decode_token(
             token, key, issuer=self.issuer, audience=self.audience, algorithms=SIGNING_ALGORITHMS
         )
         principal = principal_from_claims(claims)
-        self.verified.remember(token, principal, float(claims["exp"]))
+        self.verified.remember(token, principal, float(claims["exp"]), kid)
         return principal
 
 

@@ -45,6 +45,9 @@ class BaseServiceSettings(BaseSettings):
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     jwt_issuer: str = "guanjia-gateway"
     jwt_audience: str = "guanjia"
+    # How long fetched signing keys are trusted before the JWKS is read again: the longest a
+    # key the gateway has withdrawn (and the tokens it signed) still opens this service.
+    jwks_max_age_seconds: float = Field(default=300.0, gt=0)
     max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
     log_json: bool = True
