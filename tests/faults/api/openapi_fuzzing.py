@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -165,24 +165,32 @@ class FuzzedService:
 
     def schema(self) -> schemathesis.BaseSchema:
         """The schemathesis schema of its document, drawing path parameters from the seeded
-        rows half of the time, so that cases reach real records and not only 404s."""
-        schema = load_schema(self.document())
+        rows half of the time."""
+        return drawing_known_ids(load_schema(self.document()), lambda: self.known_ids)
 
-        def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> Any:
-            if not path_parameters:
-                return st.just(path_parameters)
-            known = {name: self.known_ids.get(name) for name in path_parameters}
-            return st.fixed_dictionaries(
-                {
-                    name: st.one_of(st.just(value), st.sampled_from(known[name]))
-                    if known[name]
-                    else st.just(value)
-                    for name, value in path_parameters.items()
-                }
-            )
 
-        schema.hook(flatmap_path_parameters)
-        return schema
+def drawing_known_ids(
+    schema: schemathesis.BaseSchema, known_ids: Callable[[], Mapping[str, Sequence[str]]]
+) -> schemathesis.BaseSchema:
+    """`schema`, drawing each path parameter half of the time from `known_ids()` (ids of
+    seeded rows by parameter name, read as each case is drawn, so filled once the app
+    runs), so that cases reach real records and not only 404s."""
+
+    def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> Any:
+        if not path_parameters:
+            return st.just(path_parameters)
+        known = {name: known_ids().get(name) for name in path_parameters}
+        return st.fixed_dictionaries(
+            {
+                name: st.one_of(st.just(value), st.sampled_from(known[name]))
+                if known[name]
+                else st.just(value)
+                for name, value in path_parameters.items()
+            }
+        )
+
+    schema.hook(flatmap_path_parameters)
+    return schema
 
 
 BUREAU_LEAD_ROLES = ("admin", "leader", "commander")

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from gateway.clients.models import ApiClient, ClientCreate, ClientCreated, ClientRead
+from gateway.database import storable
 from gateway.hashing import hash_secret, verify_secret
 from gateway.users.models import unique_roles
 from guanjia_shared.errors import NotFound
@@ -35,7 +36,7 @@ async def list_clients(*, session: AsyncSession, page: PageParams) -> tuple[list
 
 
 async def revoke_client(*, session: AsyncSession, client_pk: str) -> None:
-    client = await session.get(ApiClient, client_pk)
+    client = await session.get(ApiClient, client_pk) if storable(client_pk) else None
     if client is None:
         raise NotFound(f"no API client {client_pk}")
     client.active = False
@@ -48,8 +49,12 @@ async def authenticate_client(
 ) -> ApiClient | None:
     """The active client with these credentials, else None; as slow for an unknown client id
     as for a known one."""
-    client = await session.scalar(
-        select(ApiClient).where(ApiClient.client_id == client_id, ApiClient.active)
+    client = (
+        await session.scalar(
+            select(ApiClient).where(ApiClient.client_id == client_id, ApiClient.active)
+        )
+        if storable(client_id)
+        else None
     )
     # End the read before the slow hash: an open SQLite transaction holds up every writer.
     await session.commit()

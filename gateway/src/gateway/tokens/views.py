@@ -12,13 +12,24 @@ from gateway.tokens.models import CallerRead, TokenAnswer
 from guanjia_shared.auth import CurrentUser
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.errors import InvalidInput
+from guanjia_shared.problem_docs import problem_response_doc
 
 router = APIRouter(tags=["auth"])
 
 Credential = Annotated[str | None, Form(max_length=256)]
 
 
-@router.post("/api/v1/auth/token", response_model=TokenAnswer)
+@router.post(
+    "/api/v1/auth/token",
+    response_model=TokenAnswer,
+    # Refusals of the login itself, which the shared problem docs cannot see in its shape.
+    responses={
+        401: problem_response_doc(401, "Wrong credentials, or an inactive account or client"),
+        429: problem_response_doc(
+            429, "Too many failed logins: locked out until Retry-After has passed"
+        ),
+    },
+)
 async def issue_token(
     request: Request,
     response: Response,

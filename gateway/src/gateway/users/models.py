@@ -6,11 +6,18 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field as TableField
 
-from gateway.database import GatewayTable
+from gateway.database import STORABLE_TEXT, GatewayTable
 from guanjia_shared.auth import Role
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
@@ -25,6 +32,15 @@ Username = Annotated[
     str,
     BeforeValidator(lambda value: normalize_username(value) if isinstance(value, str) else value),
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9._@-]{0,63}$"),
+    # A constraint after a validator is not in the JSON schema: the document states what is
+    # taken instead, before trimming and lowering (which it cannot express).
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\s*$",
+            "description": "trimmed and kept in lower case",
+        }
+    ),
 ]
 Password = Annotated[str, Field(min_length=8, max_length=256)]
 
@@ -54,20 +70,22 @@ class UserCreate(BaseModel):
 
     username: Username
     password: Password
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: str = Field(min_length=1, max_length=200, pattern=STORABLE_TEXT)
     roles: list[Role] = []
-    unit_id: str | None = Field(default=None, max_length=36)
-    department: str | None = Field(default=None, max_length=200)
+    unit_id: str | None = Field(default=None, max_length=36, pattern=STORABLE_TEXT)
+    department: str | None = Field(default=None, max_length=200, pattern=STORABLE_TEXT)
 
 
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     password: Password | None = None
-    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    display_name: str | None = Field(
+        default=None, min_length=1, max_length=200, pattern=STORABLE_TEXT
+    )
     roles: list[Role] | None = None
-    unit_id: str | None = Field(default=None, max_length=36)
-    department: str | None = Field(default=None, max_length=200)
+    unit_id: str | None = Field(default=None, max_length=36, pattern=STORABLE_TEXT)
+    department: str | None = Field(default=None, max_length=200, pattern=STORABLE_TEXT)
     active: bool | None = None
 
 

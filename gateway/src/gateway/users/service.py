@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from gateway.database import storable
 from gateway.hashing import hash_secret, needs_rehash, verify_secret
 from gateway.users.models import User, UserCreate, UserUpdate, normalize_username, unique_roles
 from guanjia_shared.auth import Role
@@ -25,7 +26,7 @@ def _holds_role(role: Role) -> Any:
 
 
 async def get_user(*, session: AsyncSession, user_id: str) -> User:
-    user = await session.get(User, user_id)
+    user = await session.get(User, user_id) if storable(user_id) else None
     if user is None:
         raise NotFound(f"no user {user_id}")
     return user
@@ -96,8 +97,12 @@ async def _ensure_an_admin_remains(
 async def authenticate_user(*, session: AsyncSession, username: str, password: str) -> User | None:
     """The active user with these credentials, else None; as slow for an unknown username as
     for a known one, so that timing does not tell which usernames exist."""
-    user = await session.scalar(
-        select(User).where(User.username == normalize_username(username), User.active)
+    user = (
+        await session.scalar(
+            select(User).where(User.username == normalize_username(username), User.active)
+        )
+        if storable(username)
+        else None
     )
     # End the read before the slow hash: an open SQLite transaction holds up every writer.
     await session.commit()
