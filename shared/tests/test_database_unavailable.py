@@ -1,6 +1,6 @@
 """A database that cannot be reached is the service's temporary trouble, not a bug: the
 caller gets a 503 problem+json saying when to retry, at once, never a 500. A real fault
-of a query stays a 500."""
+of a query stays a 500; text the database refuses to store is the caller's 422."""
 
 import pytest
 from effects import MIGRATIONS
@@ -26,6 +26,11 @@ async def select_one(session: SessionDep) -> dict[str, int]:
 async def terminated(session: SessionDep) -> None:
     # The server ends this very session, as a restart or failover does (SQLSTATE 57P01).
     await session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+
+@router.get("/stored")
+async def stored(session: SessionDep, value: str) -> dict[str, str]:
+    return {"value": await session.scalar(text("SELECT CAST(:value AS text)"), {"value": value})}
 
 
 @router.get("/division")
@@ -79,3 +84,16 @@ async def test_a_faulty_query_is_still_a_500(database_url, nats_server_url, even
         answer = await client.get("/api/v1/asset/probe/division")
     assert answer.status_code == 500
     assert answer.json()["type"] == "urn:guanjia:problem:internal-error"
+
+
+@pytest.mark.parametrize("database_backend", ["postgres"], indirect=True)
+async def test_text_the_database_cannot_store_is_the_callers_422(
+    database_url, nats_server_url, event_namespace
+):
+    async with running_app(probe_app(database_url, nats_server_url, event_namespace)) as client:
+        answer = await client.get("/api/v1/asset/probe/stored", params={"value": "a\x00b"})
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["content-type"] == PROBLEM_MEDIA_TYPE
+        assert answer.json()["type"] == "urn:guanjia:problem:unstorable-text"
+        plain = await client.get("/api/v1/asset/probe/stored", params={"value": "ab"})
+        assert plain.json() == {"value": "ab"}

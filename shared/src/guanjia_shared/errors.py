@@ -160,6 +160,18 @@ def database_unavailable(exc: BaseException) -> bool:
     )
 
 
+# Text the database cannot store: a NUL character (PostgreSQL's text refuses it, SQLite's
+# keeps it) or a character outside the database's encoding. Only a caller's input brings it.
+_UNSTORABLE_TEXT_SQLSTATES = frozenset({"22021", "22P05"})
+
+
+def unstorable_text(exc: BaseException) -> bool:
+    if not isinstance(exc, DBAPIError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return sqlstate in _UNSTORABLE_TEXT_SQLSTATES
+
+
 def database_unavailable_response() -> Response:
     return problem_response(
         503,
@@ -274,7 +286,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeoutError)
     @app.exception_handler(OSError)
-    async def _unavailable(request: Request, exc: Exception) -> Response:
+    async def _database_error(request: Request, exc: Exception) -> Response:
+        if unstorable_text(exc):
+            return problem_response(
+                422,
+                "unstorable-text",
+                "Unprocessable content",
+                "a text holds a character that cannot be stored (such as NUL, \\u0000)",
+            )
         if not database_unavailable(exc):
             return await _unexpected(request, exc)
         log.warning("database_unavailable", path=request.url.path, error=repr(exc))
