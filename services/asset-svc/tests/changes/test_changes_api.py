@@ -169,6 +169,24 @@ async def test_a_future_or_out_of_order_date_is_refused(client, admin, holdings)
     assert earlier.json()["rule"] == "changes-in-date-order"
 
 
+@pytest.mark.parametrize("day", [0, 1735689600, 1735689600.0, "1735689600", True])
+async def test_an_effective_date_that_is_not_iso_text_is_refused(client, admin, holdings, day):
+    # A number would otherwise be read as a Unix timestamp: 0 as 1970-01-01.
+    answer = await change(
+        client,
+        admin,
+        "allocate",
+        effective_date=day,
+        room_ids=holdings["rooms"][:1],
+        unit_id=holdings["first"],
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["errors"][0]["pointer"] == "#/effective_date"
+    assert await occupant(client, admin, holdings["rooms"][0]) is None
+    assert await change_count(client, admin) == 0
+
+
 async def test_a_mistake_is_corrected_by_a_counter_change_never_an_edit(client, admin, holdings):
     wrong = (
         await change(

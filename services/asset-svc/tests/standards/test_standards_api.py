@@ -117,6 +117,22 @@ async def test_an_unknown_level_is_refused(client, admin):
     assert listing.json()["errors"][0]["parameter"] == "level"
 
 
+async def test_an_effective_from_that_is_not_iso_text_is_refused(client, admin):
+    before = (await figures(client, admin))["total"]
+    for day in (0, 1893456000, "1893456000"):
+        version = {
+            "level": "county",
+            "rank": "staff",
+            "area_per_person": 8,
+            "effective_from": day,
+        }
+        answer = await client.post(API, json=version, headers=admin)
+        assert answer.status_code == 422, (day, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["errors"][0]["pointer"] == "#/effective_from"
+    assert (await figures(client, admin))["total"] == before
+
+
 async def test_only_an_admin_adds_a_version(client, token_mint):
     version = {
         "level": "county",

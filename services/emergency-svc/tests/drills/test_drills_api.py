@@ -203,6 +203,35 @@ async def test_a_record_names_each_department_once_a_score_out_of_100_and_no_fut
     assert read["status"] == "scheduled"
 
 
+async def test_moments_that_are_not_iso_text_are_refused_and_nothing_changes(
+    client, commander, make_plan
+):
+    # A number would otherwise be read as a Unix timestamp: 1781053200 as 2026-06-10T01:00Z.
+    plan_id = await make_plan()
+    for scheduled_at in (1781053200, "1781053200", 0):
+        answer = await client.post(
+            API,
+            json={"plan_id": plan_id, "scheduled_at": scheduled_at, "scenario": "火灾"},
+            headers=commander,
+        )
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["errors"][0]["pointer"] == "#/scheduled_at"
+    assert (await client.get(API, headers=commander)).json()["total"] == 0
+
+    drill = await schedule(client, commander, plan_id)
+    answer = await client.post(
+        f"{API}/{drill['id']}/record",
+        json={"participants": [{"department": "办公室", "people": 3}], "held_at": 1777600800},
+        headers=commander,
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["errors"][0]["pointer"] == "#/held_at"
+    read = (await client.get(f"{API}/{drill['id']}", headers=commander)).json()
+    assert read["status"] == "scheduled" and read["held_at"] is None
+
+
 async def test_drills_are_listed_by_plan_and_the_last_drill_of_each_plan_is_known(
     client, commander, make_plan, session_factory
 ):

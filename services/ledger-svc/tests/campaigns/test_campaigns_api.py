@@ -200,6 +200,7 @@ async def test_a_campaign_may_end_in_the_next_year_but_starts_in_its_own(client,
         ({"theme": ""}, "#/theme"),
         ({"theme": "   "}, "#/theme"),
         ({"starts_on": 1743465600}, "#/starts_on"),
+        ({"starts_on": "1743465600"}, "#/starts_on"),  # a timestamp as text is no day either
         ({"ends_on": "30/06/2025"}, "#/ends_on"),
         ({"colour": "red"}, "#/colour"),
     ],

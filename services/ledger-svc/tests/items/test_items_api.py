@@ -217,6 +217,40 @@ async def test_bad_items_are_refused(client, leader, owner, plan, token_mint):
     assert (await client.get(f"{API}/plans", headers=unit_staff)).status_code == 403
 
 
+async def test_days_that_are_not_iso_text_are_refused_and_nothing_changes(
+    client, leader, owner, plan
+):
+    # A number would otherwise be read as a Unix timestamp: 1798675200 as 2026-12-31, and a
+    # `starts_on` of 0 as 1970-01-01.
+    base = {"title": "x", "owner_id": owner.id, "department": "综合处", "deadline": "2026-12-31"}
+    for bad, pointer in (
+        ({**base, "deadline": 1798675200}, "#/deadline"),
+        ({**base, "deadline": "1798675200"}, "#/deadline"),
+        ({**base, "starts_on": 0}, "#/starts_on"),
+    ):
+        answer = await client.post(
+            f"{API}/plans/{plan['id']}/items", json=bad, headers=leader.headers
+        )
+        assert answer.status_code == 422, bad
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["errors"][0]["pointer"] == pointer
+    listed = await client.get(f"{API}/plans/{plan['id']}/items", headers=leader.headers)
+    assert listed.json()["total"] == 0
+
+    item = await add(client, leader, plan, "食堂改造", owner, deadline="2026-12-15")
+    moved = await client.post(
+        f"{API}/items/{item['id']}/deadline",
+        json={"deadline": 1801353600, "reason": "设备到货推迟"},
+        headers=leader.headers,
+    )
+    assert moved.status_code == 422, moved.text
+    assert moved.headers["content-type"] == "application/problem+json"
+    assert moved.json()["errors"][0]["pointer"] == "#/deadline"
+    assert (await progress_of(client, leader, item))["deadline"] == "2026-12-15"
+    changes = await client.get(f"{API}/items/{item['id']}/deadline-changes", headers=leader.headers)
+    assert changes.json() == []
+
+
 async def test_items_are_found_by_their_source_and_their_events_published(
     client, leader, owner, plan, nats_server_url, event_namespace
 ):

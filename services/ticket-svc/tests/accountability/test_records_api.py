@@ -81,6 +81,9 @@ async def test_nobody_but_a_leader_may_record(client, token_mint, count_rows, ro
         (entry(ticket_id="no-such-ticket"), "#/ticket_id"),
         (entry(occurred_at=(datetime.now(UTC) + timedelta(days=1)).isoformat()), "#/occurred_at"),
         (entry(occurred_at="2026-03-02T09:30:00"), "#/occurred_at"),
+        (entry(occurred_at=0), "#/occurred_at"),
+        (entry(occurred_at=1772415000), "#/occurred_at"),
+        (entry(occurred_at="1772415000"), "#/occurred_at"),
         (entry(points=0), "#/points"),
         (entry(points="2"), "#/points"),
         (entry(reason=""), "#/reason"),
@@ -93,6 +96,9 @@ async def test_nobody_but_a_leader_may_record(client, token_mint, count_rows, ro
         "unknown-ticket",
         "future",
         "no-offset",
+        "zero-as-unix-epoch",
+        "number",
+        "number-as-text",
         "zero-points",
         "string-points",
         "empty-reason",
@@ -107,6 +113,7 @@ async def test_bad_records_are_refused_and_nothing_is_written(
     refused = await client.post(RECORDS, json=body, headers=leader)
 
     assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
     assert pointer in [error.get("pointer") for error in refused.json()["errors"]]
     assert await count_rows(AccountabilityRecord) == 0
     assert await count_rows(outbox) == 0

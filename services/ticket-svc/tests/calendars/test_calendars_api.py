@@ -206,6 +206,9 @@ async def test_importing_replaces_only_the_dates_given(client, token_mint):
         ),
         ([{"date": "2026-10-01", "periods": DEFAULT_HOURS + DEFAULT_HOURS}], "#/0/periods"),
         ([{"date": "not-a-date"}], "#/0/date"),
+        # A number would otherwise be read as a Unix timestamp: 0 as 1970-01-01.
+        ([{"date": 0}], "#/0/date"),
+        ([HOLIDAYS[0], {"date": 1790467200, "note": "假日"}], "#/1/date"),
         ([HOLIDAYS[1], {"date": "2026-09-28", "periods": DEFAULT_HOURS}], "#/1/date"),
     ],
 )
@@ -263,6 +266,8 @@ async def test_the_due_time_keeps_the_offset_it_was_asked_in(client, token_mint)
         ({"start": "2026-09-25T17:50:00", "minutes": 60}, "start"),
         ({"start": "2026-09-25T17:50:00+08:00", "minutes": -1}, "minutes"),
         ({"start": "yesterday", "minutes": 1}, "start"),
+        ({"start": "0", "minutes": 1}, "start"),
+        ({"start": "1790467200", "minutes": 1}, "start"),
     ],
 )
 async def test_a_bad_due_question_is_refused(client, token_mint, params, parameter):

@@ -13,6 +13,7 @@ from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
 from asset_svc.register.models import new_id
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 
@@ -89,7 +90,7 @@ class ChangeCreate(BaseModel):
     room_ids: list[str] | None = Field(default=None, max_length=10_000)
     building_id: str | None = None
     unit_id: str | None = None
-    effective_date: date
+    effective_date: IsoDate
     document_no: str | None = Field(default=None, max_length=100)
     reason: str = Field(min_length=1, max_length=1000)
     corrects_change_id: str | None = None

@@ -12,6 +12,7 @@ from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
 from asset_svc.register.models import new_id
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 
@@ -102,7 +103,7 @@ class MoveInBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     occupant_id: str
-    effective_date: date
+    effective_date: IsoDate
     document_no: str | None = Field(default=None, max_length=100)
     note: str | None = Field(default=None, max_length=1000)
 
@@ -110,7 +111,7 @@ class MoveInBody(BaseModel):
 class MoveOutBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    effective_date: date
+    effective_date: IsoDate
     document_no: str | None = Field(default=None, max_length=100)
     note: str | None = Field(default=None, max_length=1000)
 

@@ -15,6 +15,7 @@ from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
 from asset_svc.register.models import new_id
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 
@@ -61,13 +62,13 @@ class SeatCreate(BaseModel):
     # A rank code of the level of the room's unit (see standards.models.RANKS).
     rank: str = Field(min_length=1, max_length=64)
     position_title: str | None = Field(default=None, min_length=1, max_length=100)
-    effective_date: date
+    effective_date: IsoDate
 
 
 class SeatVacate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    effective_date: date
+    effective_date: IsoDate
 
 
 class SeatRead(BaseModel):

@@ -12,6 +12,7 @@ from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
 from asset_svc.units.models import UnitLevel
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 
@@ -102,7 +103,7 @@ class SpaceStandardCreate(BaseModel):
     # Defaults to the rank's label.
     label: str | None = Field(default=None, min_length=1, max_length=100)
     area_per_person: float = Field(gt=0, le=1000)
-    effective_from: date
+    effective_from: IsoDate
 
 
 class SpaceStandardRead(BaseModel):

@@ -20,9 +20,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -44,6 +42,7 @@ from sqlalchemy import (
 from sqlmodel import Field as TableField
 
 from emergency_svc.database import EmergencyTable
+from guanjia_shared.bureau_time import AwareIsoDateTime, IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 
@@ -52,14 +51,6 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def _iso_day(value: object) -> object:
-    # Lax dates would also take numbers (as Unix timestamps): a day is written "2026-04-01".
-    if not isinstance(value, str | date):
-        raise ValueError("a day is a string YYYY-MM-DD")
-    return value
-
-
-Day = Annotated[date, BeforeValidator(_iso_day), Field(strict=False)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Department = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 # A score out of 100 with up to two decimals, kept exact and answered as a number.
@@ -233,7 +224,7 @@ class ParticipantRead(BaseModel):
 
 class DrillCreate(_In):
     plan_id: str = Field(min_length=1, max_length=36)
-    scheduled_at: AwareDatetime
+    scheduled_at: AwareIsoDateTime
     scenario: Text
     injects: list[InjectIn] = Field(default_factory=list, max_length=500)
 
@@ -265,7 +256,7 @@ class DrillRecord(_In):
     participants: list[ParticipantIn] = Field(min_length=1, max_length=500)
     findings: list[Text] = Field(default_factory=list, max_length=500)
     score: Score | None = None
-    held_at: AwareDatetime | None = Field(
+    held_at: AwareIsoDateTime | None = Field(
         default=None, description="when the drill was held; now when left out"
     )
 
@@ -314,8 +305,8 @@ class DrillSummary(BaseModel):
 class TrainingCreate(_In):
     title: str = Field(min_length=1, max_length=200)
     plan_id: str | None = Field(default=None, min_length=1, max_length=36)
-    scheduled_at: AwareDatetime
-    due_by: Day | None = Field(
+    scheduled_at: AwareIsoDateTime
+    due_by: IsoDate | None = Field(
         default=None, description="the day it must be held by; the scheduled day when left out"
     )
     audience_departments: list[Department] = Field(default_factory=list, max_length=500)
@@ -323,7 +314,7 @@ class TrainingCreate(_In):
 
 class TrainingRecord(_In):
     participants: list[ParticipantIn] = Field(min_length=1, max_length=500)
-    held_at: AwareDatetime | None = None
+    held_at: AwareIsoDateTime | None = None
 
 
 class TrainingRead(BaseModel):

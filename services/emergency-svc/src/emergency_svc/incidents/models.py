@@ -18,7 +18,7 @@ deletes one), and `seq` orders them.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -28,6 +28,7 @@ from sqlmodel import Field as TableField
 
 from emergency_svc.database import EmergencyTable
 from emergency_svc.plans.document import Level, Mode, WarningColour
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 
@@ -203,7 +204,7 @@ FOLLOW_UP_LENGTH = 4000
 class FollowUpIn(_Body):
     title: str = Field(min_length=1, max_length=FOLLOW_UP_LENGTH)
     department: str | None = Field(default=None, min_length=1, max_length=100)
-    deadline: date | None = None
+    deadline: IsoDate | None = None
     quality_requirement: str | None = Field(default=None, max_length=5000)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Column, String, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field as TableField
@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from emergency_svc.database import EmergencyTable
 from guanjia_shared.auth import Principal, Role
+from guanjia_shared.bureau_time import AwareIsoDateTime
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.errors import Forbidden, NotFound, invalid_field
@@ -43,7 +44,7 @@ class UnavailabilityIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     user_id: str = Field(min_length=1, max_length=36, description="a gateway user id")
-    unavailable_until: AwareDatetime | None = Field(
+    unavailable_until: AwareIsoDateTime | None = Field(
         default=None, description="absent: until the mark is cleared"
     )
     reason: str = Field(min_length=1, max_length=500)

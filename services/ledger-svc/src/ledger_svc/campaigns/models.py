@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -40,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field as TableField
 
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from ledger_svc.database import LedgerTable
@@ -53,17 +53,6 @@ Score = Annotated[
     Field(ge=0, max_digits=7, decimal_places=2, strict=False),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
-
-
-def _iso_day(value: object) -> object:
-    # Lax dates would also take numbers (as Unix timestamps): a day is written "2025-04-01".
-    if not isinstance(value, str | date):
-        raise ValueError("a day is a string YYYY-MM-DD")
-    return value
-
-
-# Dates arrive as JSON strings ("2025-04-01"); the models are otherwise strict.
-Day = Annotated[date, BeforeValidator(_iso_day), Field(strict=False)]
 
 
 def bureau_today() -> date:
@@ -211,8 +200,8 @@ class _Body(BaseModel):
 class CampaignCreate(_Body):
     year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     theme: str = Field(min_length=1, max_length=200)
-    starts_on: Day
-    ends_on: Day
+    starts_on: IsoDate
+    ends_on: IsoDate
     description: str | None = Field(default=None, max_length=2000)
 
 
@@ -221,8 +210,8 @@ class CampaignUpdate(_Body):
 
     year: int | None = Field(default=None, ge=FIRST_YEAR, le=LAST_YEAR)
     theme: str | None = Field(default=None, min_length=1, max_length=200)
-    starts_on: Day | None = None
-    ends_on: Day | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     description: str | None = Field(default=None, max_length=2000)
 
     @field_validator("year", "theme", "starts_on", "ends_on", mode="before")
@@ -240,7 +229,7 @@ class CampaignClose(_Body):
 class ActivityCreate(_Body):
     kind: ActivityKind = Field(strict=False)
     title: str = Field(min_length=1, max_length=200)
-    held_on: Day
+    held_on: IsoDate
     description: str | None = Field(default=None, max_length=2000)
 
 

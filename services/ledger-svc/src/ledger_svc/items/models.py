@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field
 from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field as TableField
 
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from ledger_svc.database import LedgerTable
@@ -123,8 +124,8 @@ class ItemCreate(_Body):
     owner_id: str = Field(min_length=1, max_length=36, description="a gateway user id")
     department: str = Field(min_length=1, max_length=100)
     weight: StrictFloat | StrictInt = Field(default=1.0, gt=0, le=MAX_WEIGHT)
-    starts_on: dt.date | None = Field(default=None, description="by default, the day it is made")
-    deadline: dt.date
+    starts_on: IsoDate | None = Field(default=None, description="by default, the day it is made")
+    deadline: IsoDate
     source: SourceIn | None = None
 
 
@@ -163,7 +164,7 @@ class ProgressIn(_Body):
 
 
 class DeadlineMove(_Body):
-    deadline: dt.date
+    deadline: IsoDate
     reason: str = Field(min_length=1, max_length=2000)
 
 

@@ -12,10 +12,11 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, UniqueConstraint, text
 from sqlmodel import Field as TableField
 
+from guanjia_shared.bureau_time import AwareIsoDateTime
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from ticket_svc.database import TicketsTable
@@ -212,7 +213,7 @@ class AccountabilityRecordCreate(_Body):
     reason: str = Field(min_length=1, max_length=2000)
     points: StrictInt | None = Field(default=None, gt=0, le=MAX_POINTS)
     ticket_id: str | None = Field(default=None, min_length=1, max_length=36)
-    occurred_at: AwareDatetime | None = None
+    occurred_at: AwareIsoDateTime | None = None
 
 
 class ExemptionRequest(_Body):

@@ -19,6 +19,7 @@ from pydantic import (
 from sqlalchemy import JSON, Column, Date, ForeignKey, String
 from sqlmodel import Field as TableField
 
+from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from ticket_svc.calendars.working_time import (
@@ -193,7 +194,7 @@ class ExceptionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    date: dt.date
+    date: IsoDate
     periods: DayPeriods = Field(default_factory=list)
     note: str | None = Field(default=None, max_length=200)
 

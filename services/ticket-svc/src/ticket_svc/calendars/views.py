@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
-from pydantic import AwareDatetime
 
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
-from guanjia_shared.bureau_time import IsoDate
+from guanjia_shared.bureau_time import AwareIsoDateTime, IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 from guanjia_shared.problem_docs import problem_response_doc
@@ -86,7 +85,7 @@ async def list_exceptions(
 async def compute_due_time(
     calendar_id: str,
     session: SessionDep,
-    start: AwareDatetime,
+    start: AwareIsoDateTime,
     minutes: Annotated[int, Query(ge=0, le=service.MAX_DUE_MINUTES)],
 ):
     due_at = await service.compute_due_time(
