@@ -17,7 +17,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -39,12 +38,11 @@ from sqlalchemy import (
 )
 from sqlmodel import Field as TableField
 
-from guanjia_shared.bureau_time import IsoDate
+from guanjia_shared.bureau_time import IsoDate, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from ledger_svc.database import LedgerTable
 
-BUREAU_TIMEZONE = ZoneInfo("Asia/Shanghai")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 # A score is a number with up to two decimals, kept exact (Numeric) and answered as a number.
@@ -53,10 +51,6 @@ Score = Annotated[
     Field(ge=0, max_digits=7, decimal_places=2, strict=False),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
-
-
-def bureau_today() -> date:
-    return now().astimezone(BUREAU_TIMEZONE).date()
 
 
 def new_id() -> str:

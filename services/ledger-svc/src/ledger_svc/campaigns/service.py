@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from guanjia_shared.auth import Principal, Role
+from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, invalid_field
 from guanjia_shared.outbox import record_event
@@ -42,7 +43,6 @@ from ledger_svc.campaigns.models import (
     ParticipantRead,
     ResultCreate,
     ResultRead,
-    bureau_today,
 )
 
 
