@@ -22,12 +22,26 @@ class Probe(BaseModel):
     count: int
 
 
+class Step(BaseModel):
+    title: str
+    hours: int = 1
+
+
+class Plan(BaseModel):
+    steps: list[str | Step]
+
+
 router = APIRouter(prefix="/api/v1/asset/probe")
 
 
 @router.post("")
 async def accept(probe: Probe) -> Probe:
     return probe
+
+
+@router.post("/plans")
+async def accept_plan(plan: Plan) -> Plan:
+    return plan
 
 
 @router.post("/large", openapi_extra={BODY_LIMIT_KEY: 4 * 1024 * 1024})
@@ -132,6 +146,20 @@ async def test_a_validation_problem_points_at_the_field(client):
     response = await client.post("/api/v1/asset/probe", json={"name": "x", "count": "many"})
     errors = assert_problem(response, 422, "validation-error")["errors"]
     assert [error["pointer"] for error in errors] == ["#/count"]
+
+
+async def test_a_pointer_names_a_place_in_the_body_never_a_branch_of_a_union(client):
+    body = {"steps": ["survey", {"hours": "many"}, {"title": "fix", "hours": "few"}]}
+    response = await client.post("/api/v1/asset/probe/plans", json=body)
+    errors = assert_problem(response, 422, "validation-error")["errors"]
+    # Pydantic locates these at steps.1.str, steps.1.Step.title, steps.1.Step.hours, …
+    assert {error["pointer"] for error in errors} == {
+        "#/steps/1",
+        "#/steps/1/title",
+        "#/steps/1/hours",
+        "#/steps/2",
+        "#/steps/2/hours",
+    }
 
 
 async def test_a_conflict_names_the_rule_it_breaks(client):

@@ -186,6 +186,26 @@ def _json_pointer(location: tuple[Any, ...]) -> str:
     return "#/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in location)
 
 
+def _place_in_body(body: Any, location: tuple[Any, ...], error_type: str) -> tuple[Any, ...]:
+    """The part of `location` that walks `body`. Pydantic's locations also name the branch
+    of a union (`str`, `FollowUpIn`) or a validator that refused a value; those are no
+    place in the body and are left out, so the pointer points at what the caller sent (or,
+    for a missing field, at where it belongs)."""
+    if not isinstance(body, dict | list):
+        return location
+    node, place = body, []
+    for position, part in enumerate(location):
+        in_body = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if in_body:
+            node = node[part]
+        elif not (position == len(location) - 1 and error_type == "missing"):
+            continue
+        place.append(part)
+    return tuple(place)
+
+
 def validation_errors(exc: RequestValidationError) -> tuple[list[dict[str, str]], bool]:
     """The fields at fault, each with a JSON pointer into the body or the parameter named.
 
@@ -199,7 +219,8 @@ def validation_errors(exc: RequestValidationError) -> tuple[list[dict[str, str]]
             malformed = True
         entry = {"detail": str(error.get("msg", "invalid"))}
         if location and location[0] == "body":
-            entry["pointer"] = _json_pointer(location[1:])
+            place = _place_in_body(exc.body, location[1:], str(error.get("type", "")))
+            entry["pointer"] = _json_pointer(place)
         elif location:
             entry["pointer"] = _json_pointer(location)
             entry["parameter"] = str(location[-1])
