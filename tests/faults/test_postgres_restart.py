@@ -98,7 +98,13 @@ async def test_requests_fail_fast_with_503_while_postgresql_restarts_and_succeed
             load = asyncio.create_task(
                 steady_load(client, token_mint.headers("admin"), answers, stop)
             )
-            await asyncio.sleep(1.5)
+
+            async def serving() -> None:
+                # A few answered calls first (a fixed wait is not enough on a busy machine,
+                # where the first call alone can take seconds).
+                assert len(answers) >= 10 and {200, 201} <= {a.status for a in answers}
+
+            await eventually(serving, timeout=30, interval=0.1)
             stopping_at = time.monotonic()
             await asyncio.to_thread(postgres_cluster.stop)
             down_from = time.monotonic()
