@@ -151,8 +151,7 @@ def database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, PoolTimeoutError):
         return True
     if isinstance(exc, DBAPIError):
-        sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-        return exc.connection_invalidated or str(sqlstate or "")[:2] in (
+        return exc.connection_invalidated or str(_sqlstate(exc) or "")[:2] in (
             _UNAVAILABLE_SQLSTATE_CLASSES
         )
     return isinstance(exc, ConnectionError | TimeoutError | socket.gaierror) or (
@@ -166,10 +165,12 @@ _UNSTORABLE_TEXT_SQLSTATES = frozenset({"22021", "22P05"})
 
 
 def unstorable_text(exc: BaseException) -> bool:
-    if not isinstance(exc, DBAPIError):
-        return False
-    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    return sqlstate in _UNSTORABLE_TEXT_SQLSTATES
+    return isinstance(exc, DBAPIError) and _sqlstate(exc) in _UNSTORABLE_TEXT_SQLSTATES
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    """The SQLSTATE the driver reported (asyncpg and psycopg name it differently)."""
+    return getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
 
 
 def database_unavailable_response() -> Response:
