@@ -14,13 +14,20 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format migrate bench install clean
+.PHONY: run test test-time-travel lint format migrate bench install clean
 
 run: $(SYNCED)
 	$(VENV)/bin/guanjia-dev
 
 test: $(SYNCED)
 	$(VENV)/bin/pytest --numprocesses auto $(PYTEST_ARGS)
+
+# The suite with the wall clock of every Python process moved to TO (monotonic time untouched),
+# to prove no test depends on today's date or the hour: e.g. TO=2026-12-31T23:59:40+08:00.
+test-time-travel: $(SYNCED)
+	@test -n "$(TO)" || (echo "usage: make test-time-travel TO=2027-03-01T10:00:00+08:00" && exit 2)
+	GUANJIA_TIME_TRAVEL_TO="$(TO)" PYTHONPATH="$(CURDIR)/tests/time_travel" \
+		$(VENV)/bin/pytest --numprocesses auto -W ignore::pytest.PytestAssertRewriteWarning $(PYTEST_ARGS)
 
 lint: $(SYNCED)
 	$(VENV)/bin/ruff check .
