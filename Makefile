@@ -13,6 +13,10 @@ SERVICES := asset ticket ledger emergency
 PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
+# Installed packages compiled to bytecode once: every test run starts dozens of service
+# processes, each of which would otherwise compile SQLAlchemy, FastAPI and the rest again
+# where PYTHONDONTWRITEBYTECODE is set (as on the CI machines).
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: run test test-time-travel lint format migrate bench install clean
 
