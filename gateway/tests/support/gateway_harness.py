@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,6 @@ from gateway.app import GatewayApp
 from gateway.config import Settings
 from gateway.main import create_app
 from gateway.tokens.keys import key_id
-from guanjia_shared.clock import now
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.processes import stop_process
 
@@ -48,7 +47,7 @@ def write_signing_key(path: Path) -> Ed25519PrivateKey:
 
 def sign(key: Ed25519PrivateKey, *, kid: str | None = None, **claims: Any) -> str:
     """A token as the gateway would sign it with `key`, with `claims` changed."""
-    issued = now()
+    issued = datetime.now(UTC)  # checked by PyJWT against the wall clock, frozen tests or not
     body = {
         "sub": str(uuid.uuid4()),
         "username": "someone",

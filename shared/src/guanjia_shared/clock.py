@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 _clock: ContextVar[Callable[[], datetime] | None] = ContextVar("guanjia_clock", default=None)
 
@@ -22,6 +23,20 @@ def frozen_at(moment: datetime) -> Iterator[None]:
     if moment.tzinfo is None:
         raise ValueError("a frozen time must carry its offset")
     token = _clock.set(lambda: moment)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
+
+
+@contextlib.contextmanager
+def running_from(moment: datetime) -> Iterator[None]:
+    """Make `now()` start at `moment` and run on as real time passes, so what is done in
+    order inside the block keeps its order (for tests set on a given day)."""
+    if moment.tzinfo is None:
+        raise ValueError("a starting time must carry its offset")
+    started = time.monotonic()
+    token = _clock.set(lambda: moment + timedelta(seconds=time.monotonic() - started))
     try:
         yield
     finally:

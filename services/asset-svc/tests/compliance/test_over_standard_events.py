@@ -3,9 +3,9 @@ standard, once, and not again while it stays over."""
 
 import uuid
 
+import pytest
 from holdings import API, change, make_building, make_rooms, make_unit
 
-from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 
@@ -40,6 +40,7 @@ async def over_standard_events(client, admin, nats_server_url, event_namespace):
     return await eventually(through_marker)
 
 
+@pytest.mark.on_day("2026-06-01T10:00:00+08:00")  # the event names the day it was judged
 async def test_going_over_publishes_once_and_not_again_while_over(
     client, admin, nats_server_url, event_namespace
 ):
@@ -54,7 +55,7 @@ async def test_going_over_publishes_once_and_not_again_while_over(
         "standard_area": 42.0,
         "actual_area": 100.0,
         "excess": 58.0,
-        "as_of": bureau_today().isoformat(),
+        "as_of": "2026-06-01",
     }
 
 

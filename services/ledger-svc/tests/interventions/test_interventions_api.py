@@ -10,6 +10,9 @@ from guanjia_shared.testing.streams import published_events
 
 API = "/api/v1/ledger"
 
+# Items of the 2026 plan, worked on in March 2026 (deadlines later that year).
+pytestmark = pytest.mark.on_day("2026-03-02T10:00:00+08:00")
+
 
 class Person:
     def __init__(self, token_mint, *roles, department=None):

@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,7 @@ from sqlalchemy import MetaData, Table, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from guanjia_shared.clock import running_from
 from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.migrations import upgrade_database_async
 from guanjia_shared.nats_server import NatsServerProcess, configured_nats_url
@@ -39,6 +41,24 @@ FreshDatabase = Callable[[str], Awaitable[str]]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: the test runs against PostgreSQL")
+    config.addinivalue_line(
+        "markers",
+        "on_day(moment): the clock's now() starts at this ISO moment (with its offset) and "
+        "runs on, for the whole test, its fixtures and the app it runs",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _clock_on_day(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests whose outcome depends on today's date say which day it is (a marker on the
+    test, class or module), so they pass on any date and at any hour. Autouse, so the
+    clock is set before the app under test starts its background tasks."""
+    marker = request.node.get_closest_marker("on_day")
+    if marker is None:
+        yield
+        return
+    with running_from(datetime.fromisoformat(marker.args[0])):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from guanjia_shared.clock import now
 
 TEST_ISSUER = "guanjia-gateway"
 TEST_AUDIENCE = "guanjia"
@@ -37,7 +35,9 @@ class TokenMint:
         expires_in: timedelta = timedelta(minutes=5),
         issuer: str = TEST_ISSUER,
     ) -> str:
-        issued = now()
+        # The wall clock, not the injectable one: services check a token's times with PyJWT
+        # against the wall clock, also while a test has frozen `now()` on another day.
+        issued = datetime.now(UTC)
         subject = sub or str(uuid.uuid4())
         claims = {
             "sub": subject,
