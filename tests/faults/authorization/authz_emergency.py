@@ -5,9 +5,16 @@ incident; a `commander` or `leader` activates one (and, silent but alike, change
 closes it, reports upward and reassigns tasks); a task is completed (and acknowledged) by
 its assignee (someone else: 403). Silent, kept as built: plans are kept by admins and
 leaders; supplies by admins and commanders; drills and trainings by admins, leaders and
-commanders; the bureau reads supplies, drills, buildings and readiness; plans, incidents,
-their timelines and tasks are read by anyone signed in — a plan's role holders and an
-incident's reporters may be any staff, served units' included.
+commanders; the bureau reads supplies, drills, buildings and readiness.
+
+Issue 14 (hole 6), the reads: the bureau reads incidents, their timelines and reports
+upward, tasks and the availability list; a served unit's staff read the incidents they
+reported, those at their unit's buildings and those they hold a task in (any other: 404, as
+if it did not exist), only their own tasks (another's: 404, whatever is asked of it) and
+their own mark, and no reports upward; plans are read by the bureau and the units' staff
+(a plan's role holders may be any staff); an integration client reads none of it (403) —
+a client reads only by the roles it was given (incidents/access.py, tasks/access.py,
+plans/access.py).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from authz_matrix import BUREAU, HEALTH, SIGNED_IN, Caller, World, roles, row
+from authz_matrix import ANONYMOUS, BUREAU, HEALTH, SIGNED_IN, UNIT_BOUND, Caller, World, roles, row
 
 from guanjia_shared.auth import Role
 from guanjia_shared.testing.tokens import TokenMint
@@ -28,12 +35,15 @@ SUPPLY_KEEPERS = roles(Role.admin, Role.commander)
 DRILL_KEEPERS = roles(Role.admin, Role.leader, Role.commander)
 # Marking someone else unavailable: commanders, the leadership or an admin (as built).
 MARKERS = roles(Role.commander, Role.leader, Role.admin)
+UNIT_STAFF = roles(Role.unit_staff)
+# Incidents, tasks, marks and plans: the bureau, and a unit's staff what concerns them.
+READERS = BUREAU | UNIT_STAFF
 
 
 async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller) -> World:
     """An active fire plan whose site lead is the caller and whose commander is someone
-    else, two reported fires (one activated, so each holder has a task), a drill, a
-    training and a stock of supplies."""
+    else, two fires reported by an admin (one activated, so each holder has a task) and one
+    by the caller, a drill, a training and a stock of supplies."""
     admin, leader = mint.headers("admin"), mint.headers("leader")
     someone_else = str(uuid.uuid4())
 
@@ -65,6 +75,13 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
     activated = await send("POST", "/incidents", fire)
     await send("POST", f"/incidents/{activated['id']}/activate", None, leader)
     reported = await send("POST", "/incidents", fire)
+    # One the caller reported themself (made by an admin when there is no caller).
+    own_report = await send(
+        "POST",
+        "/incidents",
+        fire,
+        mint.headers(caller.role, sub=caller.id) if caller.role != ANONYMOUS else admin,
+    )
     tasks = await client.get(f"{API}/tasks", params={"incident_id": activated["id"]}, headers=admin)
     by_assignee = {task["assignee"]: task["id"] for task in tasks.json()["items"]}
     drill = await send(
@@ -83,6 +100,7 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
         "first_version": "1",
         "activated_incident": activated["id"],
         "reported_incident": reported["id"],
+        "own_report": own_report["id"],
         "my_task": by_assignee[caller.id],
         "others_task": by_assignee[someone_else],
         "drill": drill["id"],
@@ -112,13 +130,13 @@ TABLE = [
         PLAN_KEEPERS,
         body={"code": "P-NEW", "title": "t", "kind": "special", "incident_types": ["gas_leak"]},
     ),
-    row("GET", f"{API}/plans", SIGNED_IN),
-    row("GET", PLAN, SIGNED_IN, at=AT_PLAN),
-    row("GET", f"{PLAN}/versions", SIGNED_IN, at=AT_PLAN),
+    row("GET", f"{API}/plans", READERS),
+    row("GET", PLAN, READERS, at=AT_PLAN),
+    row("GET", f"{PLAN}/versions", READERS, at=AT_PLAN),
     row(
         "GET",
         f"{PLAN}/versions/{{version}}",
-        SIGNED_IN,
+        READERS,
         at={"plan_id": "plan", "version": "first_version"},
     ),
     row("PATCH", PLAN, PLAN_KEEPERS, at=AT_PLAN, body={"scope": "机关大院"}),
@@ -134,10 +152,20 @@ TABLE = [
         body={"type": "fire", "level": "IV", "title": "烟雾报警"},
         note="anyone signed in may report (issue 6)",
     ),
-    row("GET", f"{API}/incidents", SIGNED_IN),
-    row("GET", INCIDENT, SIGNED_IN, at=ACTIVATED),
-    row("GET", f"{INCIDENT}/timeline", SIGNED_IN, at=ACTIVATED),
-    row("GET", f"{INCIDENT}/reports", SIGNED_IN, at=ACTIVATED),
+    row("GET", f"{API}/incidents", READERS, note="unit staff: the ones that concern them"),
+    row("GET", INCIDENT, READERS, at=ACTIVATED, note="unit staff: they hold a task in it"),
+    row("GET", INCIDENT, READERS, at={"incident_id": "own_report"}, note="reported by them"),
+    row(
+        "GET",
+        INCIDENT,
+        BUREAU,
+        at=REPORTED,
+        hidden_from=UNIT_STAFF,
+        note="someone else's, at no building of theirs, no task of theirs",
+    ),
+    row("GET", f"{INCIDENT}/timeline", READERS, at=ACTIVATED),
+    row("GET", f"{INCIDENT}/timeline", BUREAU, at=REPORTED, hidden_from=UNIT_STAFF),
+    row("GET", f"{INCIDENT}/reports", BUREAU, at=ACTIVATED, note="the bureau's account upward"),
     row(
         "POST",
         f"{INCIDENT}/reports",
@@ -154,8 +182,9 @@ TABLE = [
         body={"level": "III", "reason": "spreading"},
     ),
     # tasks
-    row("GET", f"{API}/tasks", SIGNED_IN),
-    row("GET", TASK, SIGNED_IN, at={"task_id": "my_task"}),
+    row("GET", f"{API}/tasks", READERS, note="unit staff: their own"),
+    row("GET", TASK, READERS, at={"task_id": "my_task"}),
+    row("GET", TASK, BUREAU, at={"task_id": "others_task"}, hidden_from=UNIT_STAFF),
     row("POST", f"{TASK}/acknowledge", SIGNED_IN, at={"task_id": "my_task"}, note="own task"),
     row("POST", f"{TASK}/complete", SIGNED_IN, at={"task_id": "my_task"}, body={"note": "done"}),
     row(
@@ -163,7 +192,8 @@ TABLE = [
         f"{TASK}/acknowledge",
         frozenset(),
         at={"task_id": "others_task"},
-        note="only its assignee",
+        hidden_from=UNIT_BOUND,
+        note="only its assignee; out of a unit's or a client's sight: 404",
     ),
     row(
         "POST",
@@ -171,7 +201,8 @@ TABLE = [
         frozenset(),
         at={"task_id": "others_task"},
         body={"note": "x"},
-        note="not yours: 403 (issue 6)",
+        hidden_from=UNIT_BOUND,
+        note="not yours: 403 (issue 6); out of a unit's or a client's sight: 404",
     ),
     row(
         "POST",
@@ -195,7 +226,7 @@ TABLE = [
         body=lambda w: {"user_id": w["someone_else"], "reason": "abroad"},
         note="someone else",
     ),
-    row("GET", f"{API}/availability", SIGNED_IN),
+    row("GET", f"{API}/availability", READERS, note="unit staff: their own mark"),
     row("DELETE", f"{API}/availability/{{user_id}}", SIGNED_IN, at={"user_id": "caller"}),
     row("DELETE", f"{API}/availability/{{user_id}}", MARKERS, at={"user_id": "someone_else"}),
     row(

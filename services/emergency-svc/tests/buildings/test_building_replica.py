@@ -8,39 +8,11 @@ from sqlalchemy import select
 from emergency_svc.buildings.models import PendingBuildingCheck
 from emergency_svc.buildings.service import ensure_known_building
 from guanjia_shared.clock import now
-from guanjia_shared.events import build_event
 from guanjia_shared.platform_tables import dead_letter
 from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.replica_checks import building_event
 
 API = "/api/v1/emergency/buildings"
-
-
-def building_event(verb: str, building_id: str, *, version: int, name: str, **extra):
-    """What asset-svc publishes: its BuildingRead of the building."""
-    data = {
-        "id": building_id,
-        "name": name,
-        "address": "市府路1号",
-        "land_parcel_id": None,
-        "owner_unit_id": "unit-1",
-        "title_certificate_no": None,
-        "gross_area": 12000.0,
-        "usable_area": 9000.0,
-        "built_year": 1998,
-        "use": "office",
-        "disposed": False,
-        "version": version,
-        "created_at": now().isoformat(),
-        "updated_at": now().isoformat(),
-        **extra,
-    }
-    return build_event(
-        service="asset",
-        short_type=f"asset.building.{verb}",
-        subject=building_id,
-        data=data,
-        time=now(),
-    )
 
 
 async def named(client, headers, building_id, expected):

@@ -55,10 +55,18 @@ class Person:
     """Someone with a fixed id, whose token is minted before any clock is frozen (the
     token's expiry is checked against real time)."""
 
-    def __init__(self, token_mint, *roles: str, department: str | None = None) -> None:
+    def __init__(
+        self,
+        token_mint,
+        *roles: str,
+        department: str | None = None,
+        unit_id: str | None = None,
+    ) -> None:
         self.id = str(uuid.uuid4())
         self.department = department
-        self.headers = token_mint.headers(*roles, sub=self.id, department=department)
+        self.headers = token_mint.headers(
+            *roles, sub=self.id, department=department, unit_id=unit_id
+        )
 
 
 class People:

@@ -29,6 +29,34 @@ def unit_event(verb: str, unit_id: str, *, version: int, name: str):
     )
 
 
+def building_event(verb: str, building_id: str, *, version: int, name: str, **extra):
+    """What asset-svc publishes: its BuildingRead of the building."""
+    data = {
+        "id": building_id,
+        "name": name,
+        "address": "市府路1号",
+        "land_parcel_id": None,
+        "owner_unit_id": "unit-1",
+        "title_certificate_no": None,
+        "gross_area": 12000.0,
+        "usable_area": 9000.0,
+        "built_year": 1998,
+        "use": "office",
+        "disposed": False,
+        "version": version,
+        "created_at": now().isoformat(),
+        "updated_at": now().isoformat(),
+        **extra,
+    }
+    return build_event(
+        service="asset",
+        short_type=f"asset.building.{verb}",
+        subject=building_id,
+        data=data,
+        time=now(),
+    )
+
+
 async def check_unit_replica_follows_asset_events(
     client: httpx.AsyncClient, headers: dict[str, str], nats_url: str, namespace: str, prefix: str
 ) -> None:

@@ -247,7 +247,7 @@ class IncidentRead(BaseModel):
     plan_id: str | None
     plan_code: str | None
     plan_version: int | None
-    reported_by: str
+    reported_by: str | None = Field(description="null when withheld (see `withheld`)")
     reported_at: datetime
     commander_id: str | None
     commander_department: str | None
@@ -258,6 +258,10 @@ class IncidentRead(BaseModel):
     follow_ups: list[Any] | None
     is_drill: bool
     drill_id: str | None
+    withheld: list[str] = Field(
+        default_factory=list,
+        description="the fields this reader is not shown (null or empty above): the unit view",
+    )
 
 
 class IncidentReportRead(BaseModel):
@@ -286,3 +290,7 @@ class TimelineEntryRead(BaseModel):
     actor: str | None
     task_id: str | None
     data: dict[str, Any]
+    withheld: list[str] = Field(
+        default_factory=list,
+        description="what this reader is not shown (`data.<key>` for a part of data)",
+    )

@@ -41,7 +41,7 @@ from sqlmodel import select
 from emergency_svc.buildings.service import ensure_known_building
 from emergency_svc.drills.marking import drill_text
 from emergency_svc.incident_types.service import ensure_known_type
-from emergency_svc.incidents import reports
+from emergency_svc.incidents import access, reports
 from emergency_svc.incidents.events import (
     INCIDENT_ACTIVATED,
     INCIDENT_CLOSED,
@@ -55,11 +55,12 @@ from emergency_svc.incidents.models import (
     FollowUpIn,
     Incident,
     IncidentCreate,
+    IncidentRead,
     IncidentReport,
     IncidentStatus,
     LevelChangeIn,
     ReportIn,
-    TimelineEntry,
+    TimelineEntryRead,
     TimelineKind,
 )
 from emergency_svc.incidents.policy import ResponsePolicy
@@ -74,6 +75,7 @@ from emergency_svc.supplies.service import (
     shortfalls,
 )
 from emergency_svc.tasks.assignment import levels_passed
+from emergency_svc.tasks.models import Task
 from emergency_svc.tasks.service import assign_new_tasks, cancel_open_tasks, plan_new_tasks
 from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import bureau_date
@@ -87,14 +89,19 @@ from guanjia_shared.pagination import PageParams, fetch_page
 async def list_incidents(
     *,
     session: AsyncSession,
+    viewer: Principal,
     page: PageParams,
     status: IncidentStatus | None = None,
     type: str | None = None,
     level: Level | None = None,
     mode: Mode | None = None,
     is_drill: bool | None = None,
-) -> tuple[list[Incident], int]:
-    query = select(Incident).order_by(Incident.reported_at.desc(), Incident.id)
+) -> tuple[list[IncidentRead], int]:
+    query = (
+        select(Incident)
+        .where(access.visible_incidents(viewer))
+        .order_by(Incident.reported_at.desc(), Incident.id)
+    )
     filters = {
         Incident.status: status.value if status else None,
         Incident.type: type,
@@ -105,7 +112,26 @@ async def list_incidents(
     for column, value in filters.items():
         if value is not None:
             query = query.where(column == value)
-    return await fetch_page(session, query, page)
+    incidents, total = await fetch_page(session, query, page)
+    return [access.incident_as_seen_by(viewer, incident) for incident in incidents], total
+
+
+async def read_incident(
+    *, session: AsyncSession, viewer: Principal, incident_id: str
+) -> IncidentRead:
+    incident = await _visible_incident(session, viewer, incident_id)
+    return access.incident_as_seen_by(viewer, incident)
+
+
+async def _visible_incident(session: AsyncSession, viewer: Principal, incident_id: str) -> Incident:
+    """The incident, if the viewer may see it; one out of sight is not found, as if it did
+    not exist."""
+    incident = await session.scalar(
+        select(Incident).where(Incident.id == incident_id, access.visible_incidents(viewer))
+    )
+    if incident is None:
+        raise NotFound(f"no incident {incident_id}")
+    return incident
 
 
 async def get_incident(
@@ -127,13 +153,22 @@ async def get_incident(
 async def list_timeline(
     *,
     session: AsyncSession,
+    viewer: Principal,
     incident_id: str,
     page: PageParams,
     kind: TimelineKind | None = None,
     task_id: str | None = None,
-) -> tuple[list[TimelineEntry], int]:
-    await get_incident(session, incident_id)
-    return await timeline_of(session, incident_id, page, kind=kind, task_id=task_id)
+) -> tuple[list[TimelineEntryRead], int]:
+    await _visible_incident(session, viewer, incident_id)
+    entries, total = await timeline_of(session, incident_id, page, kind=kind, task_id=task_id)
+    own_tasks: set[str] = set()
+    if not access.reads_in_full(viewer):
+        own_tasks = set(
+            await session.scalars(
+                select(Task.id).where(Task.incident_id == incident_id, access.own_tasks(viewer))
+            )
+        )
+    return access.timeline_as_seen_by(viewer, entries, own_tasks), total
 
 
 async def list_reports(*, session: AsyncSession, incident_id: str) -> list[IncidentReport]:

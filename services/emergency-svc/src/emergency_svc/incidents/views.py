@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from emergency_svc.incidents import service
+from emergency_svc.incidents import access, service
+from emergency_svc.incidents.access import BureauReader, Commander, IncidentReader
 from emergency_svc.incidents.models import (
     ActivateIn,
     CloseIn,
@@ -19,16 +20,14 @@ from emergency_svc.incidents.models import (
 )
 from emergency_svc.incidents.policy import PolicyDep
 from emergency_svc.plans.document import Level, Mode
-from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.auth import CurrentUser, current_user
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
 router = APIRouter(
     prefix="/api/v1/emergency/incidents", tags=["incidents"], dependencies=[Depends(current_user)]
 )
-
-# Who steers a response: activates it, changes its level, reports upward, closes it.
-Commander = Annotated[Principal, Depends(require_roles(Role.commander, Role.leader))]
+# Who may read or steer what, and what each reader is shown: incidents/access.py.
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=IncidentRead)
@@ -38,12 +37,13 @@ async def report_incident(
     """Anyone signed in may report an incident; the matching plan is found at once."""
     incident = await service.report_incident(session=session, data=data, actor=actor)
     response.headers["Location"] = f"{router.prefix}/{incident.id}"
-    return incident
+    return access.incident_as_seen_by(actor, incident)
 
 
 @router.get("", response_model=Page[IncidentRead])
 async def list_incidents(
     session: SessionDep,
+    viewer: IncidentReader,
     page: PageQuery,
     status: IncidentStatus | None = None,
     type: Annotated[str | None, Query(max_length=64)] = None,
@@ -53,6 +53,7 @@ async def list_incidents(
 ):
     items, total = await service.list_incidents(
         session=session,
+        viewer=viewer,
         page=page,
         status=status,
         type=type,
@@ -64,8 +65,8 @@ async def list_incidents(
 
 
 @router.get("/{incident_id}", response_model=IncidentRead)
-async def get_incident(incident_id: str, session: SessionDep):
-    return await service.get_incident(session, incident_id)
+async def get_incident(incident_id: str, session: SessionDep, viewer: IncidentReader):
+    return await service.read_incident(session=session, viewer=viewer, incident_id=incident_id)
 
 
 @router.post("/{incident_id}/activate", response_model=IncidentRead)
@@ -103,18 +104,24 @@ async def close(incident_id: str, data: CloseIn, session: SessionDep, actor: Com
 async def list_timeline(
     incident_id: str,
     session: SessionDep,
+    viewer: IncidentReader,
     page: PageQuery,
     kind: TimelineKind | None = None,
     task_id: Annotated[str | None, Query(max_length=36)] = None,
 ):
     items, total = await service.list_timeline(
-        session=session, incident_id=incident_id, page=page, kind=kind, task_id=task_id
+        session=session,
+        viewer=viewer,
+        incident_id=incident_id,
+        page=page,
+        kind=kind,
+        task_id=task_id,
     )
     return {"items": items, "total": total}
 
 
 @router.get("/{incident_id}/reports", response_model=list[IncidentReportRead])
-async def list_reports(incident_id: str, session: SessionDep):
+async def list_reports(incident_id: str, session: SessionDep, _: BureauReader):
     return await service.list_reports(session=session, incident_id=incident_id)
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from emergency_svc.plans import service
+from emergency_svc.plans.access import PLAN_READERS, PlanKeeper
 from emergency_svc.plans.models import (
     PlanCreate,
     PlanEdit,
@@ -15,16 +16,17 @@ from emergency_svc.plans.models import (
     PlanVersionRead,
     PlanVersionSummary,
 )
-from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.auth import require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
 
+# Who reads plans and who keeps them: plans/access.py.
 router = APIRouter(
-    prefix="/api/v1/emergency/plans", tags=["plans"], dependencies=[Depends(current_user)]
+    prefix="/api/v1/emergency/plans",
+    tags=["plans"],
+    dependencies=[Depends(require_roles(*PLAN_READERS))],
 )
-# Bureau leadership writes and puts plans in force; the admin keeps them.
-PlanKeeper = Annotated[Principal, Depends(require_roles(Role.admin, Role.leader))]
 VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 

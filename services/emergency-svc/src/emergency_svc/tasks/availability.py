@@ -2,8 +2,9 @@
 
 The issue: activation assigns each task "to the role's holder (the deputy when the holder
 is marked unavailable)". A person is marked by the commanders, the leadership, an admin,
-or themself; until a moment (`unavailable_until`) or until the mark is cleared. One row per
-person: the mark as it stands, not its history.
+or themself (who may mark and read whose mark: tasks/access.py); until a moment
+(`unavailable_until`) or until the mark is cleared. One row per person: the mark as it
+stands, not its history.
 """
 
 from __future__ import annotations
@@ -18,15 +19,13 @@ from sqlmodel import Field as TableField
 from sqlmodel import select
 
 from emergency_svc.database import EmergencyTable
-from guanjia_shared.auth import Principal, Role
+from emergency_svc.tasks import access
+from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import AwareIsoDateTime
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
-from guanjia_shared.errors import Forbidden, NotFound, invalid_field
+from guanjia_shared.errors import NotFound, invalid_field
 from guanjia_shared.pagination import PageParams, fetch_page
-
-# Who may mark someone else; anyone may mark themself.
-MARKERS = (Role.commander, Role.leader, Role.admin)
 
 
 class Unavailability(EmergencyTable, table=True):
@@ -60,15 +59,10 @@ class UnavailabilityRead(BaseModel):
     marked_at: datetime
 
 
-def _may_mark(actor: Principal, user_id: str) -> None:
-    if actor.id != user_id and not actor.has_any(*MARKERS):
-        raise Forbidden("only commanders, the leadership or an admin mark someone else")
-
-
 async def mark_unavailable(
     *, session: AsyncSession, data: UnavailabilityIn, actor: Principal
 ) -> Unavailability:
-    _may_mark(actor, data.user_id)
+    access.ensure_may_mark(actor, data.user_id)
     at = now()
     if data.unavailable_until is not None and data.unavailable_until <= at:
         raise invalid_field("unavailable_until must be in the future", "#/unavailable_until")
@@ -85,7 +79,7 @@ async def mark_unavailable(
 
 
 async def clear_unavailability(*, session: AsyncSession, user_id: str, actor: Principal) -> None:
-    _may_mark(actor, user_id)
+    access.ensure_may_mark(actor, user_id)
     mark = await session.get(Unavailability, user_id)
     if mark is None:
         raise NotFound(f"{user_id} is not marked unavailable")
@@ -94,14 +88,17 @@ async def clear_unavailability(*, session: AsyncSession, user_id: str, actor: Pr
 
 
 async def list_unavailable(
-    *, session: AsyncSession, page: PageParams
+    *, session: AsyncSession, viewer: Principal, page: PageParams
 ) -> tuple[list[Unavailability], int]:
-    """The people out of reach now (marks that have run out are left out)."""
+    """The people out of reach now (marks that have run out are left out), as many of them
+    as the viewer may see."""
     query = (
         select(Unavailability)
         .where(_in_force(now()))
         .order_by(Unavailability.marked_at.desc(), Unavailability.user_id)
     )
+    if (only := access.marks_in_sight(viewer)) is not None:
+        query = query.where(Unavailability.user_id == only)
     return await fetch_page(session, query, page)
 
 

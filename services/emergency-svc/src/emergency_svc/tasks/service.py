@@ -25,6 +25,7 @@ from emergency_svc.incidents.models import Incident, TimelineKind
 from emergency_svc.incidents.policy import ResponsePolicy
 from emergency_svc.incidents.timeline import append_to_timeline
 from emergency_svc.plans.document import Level, PlanDocument
+from emergency_svc.tasks import access
 from emergency_svc.tasks.assignment import PlannedTask, people_of, plan_tasks
 from emergency_svc.tasks.availability import unavailable_among
 from emergency_svc.tasks.models import (
@@ -36,7 +37,7 @@ from emergency_svc.tasks.models import (
 )
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
-from guanjia_shared.errors import Conflict, Forbidden, NotFound
+from guanjia_shared.errors import Conflict, NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
 
@@ -53,12 +54,17 @@ OPEN = [status.value for status in OPEN_STATUSES]
 async def list_tasks(
     *,
     session: AsyncSession,
+    viewer: Principal,
     page: PageParams,
     incident_id: str | None = None,
     assignee: str | None = None,
     status: TaskStatus | None = None,
 ) -> tuple[list[Task], int]:
-    query = select(Task).order_by(Task.due_at, Task.level, Task.step, Task.id)
+    query = (
+        select(Task)
+        .where(access.visible_tasks(viewer))
+        .order_by(Task.due_at, Task.level, Task.step, Task.id)
+    )
     if incident_id is not None:
         query = query.where(Task.incident_id == incident_id)
     if assignee is not None:
@@ -68,8 +74,11 @@ async def list_tasks(
     return await fetch_page(session, query, page)
 
 
-async def get_task(session: AsyncSession, task_id: str, *, for_update: bool = False) -> Task:
-    query = select(Task).where(Task.id == task_id)
+async def get_task(
+    session: AsyncSession, task_id: str, *, viewer: Principal, for_update: bool = False
+) -> Task:
+    """The task, if the viewer may see it; one out of sight is not found."""
+    query = select(Task).where(Task.id == task_id, access.visible_tasks(viewer))
     if for_update:
         # Changes to one task take turns (PostgreSQL row lock; SQLite writes are serial).
         query = query.with_for_update()
@@ -246,7 +255,7 @@ async def reassign(
 ) -> Task:
     """The commander hands a task to someone: an unassigned one, or one whose assignee
     cannot do it. The new assignee has the full acknowledgement window."""
-    task = await get_task(session, task_id, for_update=True)
+    task = await get_task(session, task_id, viewer=actor, for_update=True)
     if task.status not in OPEN:
         raise _wrong_state(task, "reassign")
     if task.assignee == data.assignee:
@@ -306,9 +315,8 @@ async def cancel_open_tasks(
 
 
 async def _assignees(session: AsyncSession, task_id: str, actor: Principal, what: str) -> Task:
-    task = await get_task(session, task_id, for_update=True)
-    if task.assignee is None or task.assignee != actor.id:
-        raise Forbidden(f"only the task's assignee may {what} it")
+    task = await get_task(session, task_id, viewer=actor, for_update=True)
+    access.ensure_assignee(actor, task, what)
     return task
 
 

@@ -4,11 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from emergency_svc.incidents.access import Commander
 from emergency_svc.incidents.policy import PolicyDep
 from emergency_svc.tasks import availability, service
+from emergency_svc.tasks.access import TaskReader
 from emergency_svc.tasks.availability import UnavailabilityIn, UnavailabilityRead
 from emergency_svc.tasks.models import TaskCompleteIn, TaskRead, TaskReassignIn, TaskStatus
-from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.auth import CurrentUser, current_user
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
@@ -20,14 +22,13 @@ availability_router = APIRouter(
     tags=["availability"],
     dependencies=[Depends(current_user)],
 )
-
-Commander = Annotated[Principal, Depends(require_roles(Role.commander, Role.leader))]
+# Who may read or act on what: tasks/access.py (and incidents/access.py for commanders).
 
 
 @router.get("", response_model=Page[TaskRead])
 async def list_tasks(
     session: SessionDep,
-    viewer: CurrentUser,
+    viewer: TaskReader,
     page: PageQuery,
     incident_id: Annotated[str | None, Query(max_length=36)] = None,
     assignee: Annotated[str | None, Query(max_length=36, description='a user id, or "me"')] = None,
@@ -35,6 +36,7 @@ async def list_tasks(
 ):
     items, total = await service.list_tasks(
         session=session,
+        viewer=viewer,
         page=page,
         incident_id=incident_id,
         assignee=viewer.id if assignee == "me" else assignee,
@@ -44,8 +46,8 @@ async def list_tasks(
 
 
 @router.get("/{task_id}", response_model=TaskRead)
-async def get_task(task_id: str, session: SessionDep):
-    return await service.get_task(session, task_id)
+async def get_task(task_id: str, session: SessionDep, viewer: TaskReader):
+    return await service.get_task(session, task_id, viewer=viewer)
 
 
 @router.post("/{task_id}/acknowledge", response_model=TaskRead)
@@ -90,8 +92,8 @@ async def mark_unavailable(data: UnavailabilityIn, session: SessionDep, actor: C
 
 
 @availability_router.get("", response_model=Page[UnavailabilityRead])
-async def list_unavailable(session: SessionDep, page: PageQuery):
-    items, total = await availability.list_unavailable(session=session, page=page)
+async def list_unavailable(session: SessionDep, viewer: TaskReader, page: PageQuery):
+    items, total = await availability.list_unavailable(session=session, viewer=viewer, page=page)
     return {"items": items, "total": total}
 
 
