@@ -90,7 +90,12 @@ def create_service_app(
         if settings.should_migrate_on_start:
             await upgrade_database_async(migrations, url)
         engine = create_engine(url)
-        broker = Broker(settings.nats_url, name=service)
+        broker = Broker(
+            settings.nats_url,
+            name=service,
+            user=settings.nats_user,
+            password=settings.nats_password,
+        )
         relay_holder: list[OutboxRelay] = []
         session_factory = create_session_factory(
             engine,
