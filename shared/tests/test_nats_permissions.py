@@ -5,6 +5,8 @@ service's stream, read a stream it does not consume or listen to another's repli
 connection without a user (or with a wrong password) is refused."""
 
 import asyncio
+import os
+import subprocess
 
 import nats
 import pytest
@@ -12,8 +14,11 @@ from nats.js.api import ConsumerConfig, StreamConfig
 
 from guanjia_shared.broker import Broker
 from guanjia_shared.clock import now
+from guanjia_shared.devstack import planned_processes
 from guanjia_shared.events import build_event, ensure_stream, nats_subject, stream_name
 from guanjia_shared.nats_auth import SERVICE_USERS, inbox_prefix
+from guanjia_shared.nats_server import free_port, wait_until_reachable
+from guanjia_shared.processes import stop_process
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.secured_nats import secured_nats_server
 from guanjia_shared.testing.streams import published_events
@@ -234,3 +239,48 @@ async def test_a_connection_without_a_user_or_with_a_wrong_password_is_refused(
 ):
     with pytest.raises(nats.errors.Error, match="Authorization Violation"):
         await nats.connect(secured.url, allow_reconnect=False, connect_timeout=5, **credentials)
+
+
+async def test_make_run_starts_its_nats_with_a_user_per_process_and_keeps_their_passwords(
+    tmp_path,
+):
+    url = f"nats://127.0.0.1:{free_port()}"
+    nats_process, *apps = planned_processes(url, True, tmp_path)
+    assert nats_process.name == "nats"
+    server = subprocess.Popen(
+        nats_process.command,
+        env={**os.environ, **nats_process.environment},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_reachable(url)
+        services = [app for app in apps if app.name != "gateway"]
+        assert {app.name for app in services} == set(SERVICE_USERS)
+        for app in services:
+            prefix = f"GUANJIA_{app.name.upper()}_"
+            assert app.environment[f"{prefix}NATS_USER"] == app.name
+            connection = await nats.connect(
+                url,
+                user=app.name,
+                password=app.environment[f"{prefix}NATS_PASSWORD"],
+                inbox_prefix=inbox_prefix(app.name),
+                allow_reconnect=False,
+            )
+            await ensure_stream(connection.jetstream(), NAMESPACE, app.name)
+            await connection.close()
+        with pytest.raises(nats.errors.Error, match="Authorization Violation"):
+            await nats.connect(url, allow_reconnect=False, connect_timeout=5)
+    finally:
+        stop_process(server)
+    # The passwords are the owner's alone, and the same on the next `make run`.
+    passwords = tmp_path / "nats-passwords.json"
+    assert passwords.stat().st_mode & 0o077 == 0
+    again = planned_processes(url, True, tmp_path)
+    assert [p.environment for p in again] == [
+        nats_process.environment,
+        *(a.environment for a in apps),
+    ]
+    # A NATS that was already there (the machine's own) is used as it is: no credentials.
+    for app in planned_processes(url, False, tmp_path):
+        assert not any(name.endswith("NATS_PASSWORD") for name in app.environment)
