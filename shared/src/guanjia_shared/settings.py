@@ -28,6 +28,9 @@ class BaseServiceSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Where `/metrics` answers: a port of its own, never published, and then not on `port`.
+    # Empty: on `port` with the API (development, where nothing is published).
+    metrics_port: int | None = None
     # Proxies (an ingress) whose X-Forwarded-For is believed for the caller's address.
     forwarded_allow_ips: str = "127.0.0.1"
     data_dir: Path = DEFAULT_DATA_DIR
