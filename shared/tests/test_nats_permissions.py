@@ -1,8 +1,9 @@
 """NATS with a user per process (guanjia_shared.nats_auth), on a nats-server of the test's
 own configured as the deployments configure theirs: a service publishes its own events and
 reads the streams it consumes; it cannot forge another service's event, touch another
-service's stream, read a stream it does not consume or listen to another's replies; and a
-connection without a user (or with a wrong password) is refused."""
+service's stream, read a stream it does not consume or listen to another's replies; a
+connection without a user (or with a wrong password) is refused; and `make run` starts its
+bundled nats-server so."""
 
 import asyncio
 import os

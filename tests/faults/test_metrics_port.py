@@ -60,4 +60,3 @@ async def test_metrics_answer_on_the_metrics_port_only(make_process):
             assert "guanjia_http_requests_total" in scraped.text
     finally:
         process.stop()
-
