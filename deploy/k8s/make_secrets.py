@@ -8,8 +8,9 @@
 The names and keys are those of deploy/k8s/base/secrets.template.yaml. Nothing is written to
 disk; `kubectl create` (not `apply`) refuses to replace Secrets that exist, so running it
 twice cannot change a password under a running database. Keep the output where you keep
-secrets (or pipe it to your sealing tool instead of kubectl). Needs `cryptography` (in the
-repository's .venv) for the gateway's Ed25519 signing key.
+secrets (or pipe it to your sealing tool instead of kubectl). Run it with the repository's
+.venv/bin/python: it needs `cryptography` for the gateway's Ed25519 signing key, and
+guanjia_shared for the NATS users and their passwords.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from guanjia_shared.nats_auth import SERVICE_USERS
+from guanjia_shared.nats_auth import new_password as new_nats_password
 
 # Process -> its Secret and the short name of its database role.
 PROCESSES = {
@@ -107,6 +111,7 @@ def overlay_secrets(overlay: str, namespace: str | None = None) -> dict[str, Any
             },
         )
     ]
+    nats_passwords = {user: new_nats_password() for user in SERVICE_USERS}
     for process, short in PROCESSES.items():
         role = role_name(short)
         data = {
@@ -114,7 +119,16 @@ def overlay_secrets(overlay: str, namespace: str | None = None) -> dict[str, Any
         }
         if process == "gateway":
             data["admin-password"] = new_password()
+        if short in nats_passwords:
+            data["nats-password"] = nats_passwords[short]
         items.append(secret(f"{process}-secrets", namespace, data))
+    items.append(
+        secret(
+            "nats-credentials",
+            namespace,
+            {f"{user}-password": password for user, password in nats_passwords.items()},
+        )
+    )
     if overlay == "dev":
         credentials = {"postgres-password": new_password()}
         credentials.update({f"{short}-password": passwords[short] for short in PROCESSES.values()})

@@ -1,7 +1,8 @@
 """docker-compose.yml, checked without a Docker engine: valid against the Compose
 specification's JSON schema, and wired so that the stack starts: start order by health, a
-migrate job per app, one database per service, settings that pass the production guards, and
-no secret in the repository.
+migrate job per app, a database and a role per process, a NATS user per service, settings
+that pass the production guards, no password that is not given (none has a fallback), no
+secret in the repository, and nothing published but the gateway's API port.
 
 compose-spec.json beside this file is the Compose specification's schema
 (schema/compose-spec.json of the compose-spec/compose-spec project, Apache-2.0), unchanged, as
@@ -13,6 +14,7 @@ that file over this one.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import re
@@ -25,11 +27,16 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from guanjia_shared import nats_auth
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 SCHEMA_FILE = Path(__file__).with_name("compose-spec.json")
-INIT_SCRIPT = ROOT / "deploy" / "compose" / "postgres-init.sql"
+# The dev cluster's init script, which compose runs too: a role and a database per process.
+INIT_SCRIPT = ROOT / "deploy" / "k8s" / "overlays" / "dev" / "postgres-init.sh"
 ENV_EXAMPLE = ROOT / "deploy" / "compose" / ".env.example"
+NATS_AUTH = ROOT / "deploy" / "k8s" / "infra" / "nats" / "auth.conf"
+MAKE_ENV = ROOT / "deploy" / "compose" / "make_env.py"
 
 # compose service → (workspace folder, its command)
 APPS = {
@@ -40,8 +47,9 @@ APPS = {
     "gateway": (ROOT / "gateway", "guanjia-gateway"),
 }
 SERVICES = [name for name in APPS if name != "gateway"]
-DEVELOPMENT_ONLY_MARK = "local-development-only"
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE", re.I)
+# The one secret with an (empty) default: unset, the gateway makes the first admin's password.
+GENERATED_WHEN_EMPTY = {"GUANJIA_ADMIN_PASSWORD"}
 
 # Compose interpolation: $$, ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error},
 # ${NAME?error}, ${NAME:+value}, ${NAME+value}, $NAME.
@@ -52,7 +60,8 @@ INTERPOLATION = re.compile(
 
 
 def interpolate(value, environment: dict[str, str], seen: list[tuple[str, str | None]]):
-    """The file as compose sees it with `environment` (here: nothing set)."""
+    """The file as compose sees it with `environment`; `seen` gets each variable read and
+    its operator (`:-`, `:?`, ...; None for a bare one)."""
     if isinstance(value, dict):
         return {k: interpolate(v, environment, seen) for k, v in value.items()}
     if isinstance(value, list):
@@ -65,7 +74,7 @@ def interpolate(value, environment: dict[str, str], seen: list[tuple[str, str | 
             return "$"
         name = match["braced"] or match["bare"]
         operator, argument = match["operator"], match["argument"]
-        seen.append((name, argument if operator in (":-", "-") else None))
+        seen.append((name, operator))
         current = environment.get(name)
         empty_counts = bool(operator) and operator.startswith(":")
         missing = current is None or (empty_counts and current == "")
@@ -86,9 +95,23 @@ def raw_compose() -> dict:
     return yaml.safe_load(COMPOSE_FILE.read_text())
 
 
-def compose_and_variables() -> tuple[dict, list[tuple[str, str | None]]]:
+def _load_make_env():
+    spec = importlib.util.spec_from_file_location("make_env", MAKE_ENV)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_env = _load_make_env()
+# What `make_env.py` writes into .env, as compose would read it.
+ENVIRONMENT = make_env.environment()
+
+
+def compose_and_variables(
+    environment: dict[str, str] = ENVIRONMENT,
+) -> tuple[dict, list[tuple[str, str | None]]]:
     seen: list[tuple[str, str | None]] = []
-    return interpolate(raw_compose(), {}, seen), seen
+    return interpolate(raw_compose(), environment, seen), seen
 
 
 @pytest.fixture(scope="module")
@@ -141,14 +164,43 @@ def test_docker_compose_yml_is_valid_against_the_compose_specification(compose):
     )
 
 
-def test_every_variable_has_a_default_so_a_bare_up_works_and_is_documented():
+def test_every_password_is_required_and_every_variable_is_documented():
     _, seen = compose_and_variables()
     names = {name for name, _ in seen}
     assert names, "the file reads the environment (passwords, the image tag)"
-    without_default = sorted(name for name, default in seen if default is None)
-    assert without_default == []
+    for name, operator in seen:
+        if SECRET_NAME.search(name) and name not in GENERATED_WHEN_EMPTY:
+            assert operator == ":?", f"{name} must be required (${{{name}:?...}}), not {operator}"
+        else:
+            assert operator in (":-", "-"), f"{name} needs a default"
     documented = set(re.findall(r"^([A-Z_][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.M))
-    assert names <= documented, f"not in {ENV_EXAMPLE.name}: {sorted(names - documented)}"
+    assert names == documented, f"documented or not: {sorted(names ^ documented)}"
+
+
+def test_a_bare_up_without_the_passwords_is_refused():
+    with pytest.raises(LookupError, match="is required"):
+        compose_and_variables({})
+    for name in ENVIRONMENT:
+        if SECRET_NAME.search(name) and name not in GENERATED_WHEN_EMPTY:
+            with pytest.raises(LookupError, match=name):
+                compose_and_variables({**ENVIRONMENT, name: ""})
+
+
+def test_make_env_writes_every_documented_variable_once_for_its_owner_only(tmp_path):
+    path = tmp_path / ".env"
+    assert make_env.main(["--path", str(path)]) == 0
+    assert path.stat().st_mode & 0o077 == 0
+    written = dict(line.split("=", 1) for line in path.read_text().splitlines())
+    documented = re.findall(r"^([A-Z_][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.M)
+    assert sorted(written) == sorted(documented)
+    secrets = [
+        v for k, v in written.items() if SECRET_NAME.search(k) and k not in GENERATED_WHEN_EMPTY
+    ]
+    assert all(len(value) >= 24 for value in secrets) and len(set(secrets)) == len(secrets)
+    # Never over the passwords the volumes were made with.
+    before = path.read_text()
+    assert make_env.main(["--path", str(path)]) == 1
+    assert path.read_text() == before
 
 
 # --- Start order, health, migrations ----------------------------------------------------------
@@ -214,6 +266,45 @@ def test_only_the_gateway_is_published_on_8000(compose):
     assert published == {"gateway": ["8000:8000"]}
 
 
+@pytest.mark.parametrize("app", APPS)
+def test_metrics_answer_on_a_port_of_their_own_that_is_not_published(compose, app):
+    """/metrics answers only on the metrics port (tests/faults/test_metrics_port.py)."""
+    environment = compose["services"][app]["environment"]
+    metrics_port = int(environment[f"{env_prefix(app)}METRICS_PORT"])
+    assert metrics_port != default_port(app)
+    for service in compose["services"].values():
+        for mapping in service.get("ports", []):
+            assert int(str(mapping).rsplit(":", 1)[-1]) != metrics_port, mapping
+
+
+def test_nats_asks_each_service_for_its_own_user(compose):
+    """A user per service, publishing only its own events (shared/tests/test_nats_permissions.py
+    proves the permissions on a real nats-server); the passwords from .env, none anonymous."""
+    nats = compose["services"]["nats"]
+    command = nats["command"]
+    config = command[command.index("-c") + 1]
+    source, read_only = named_volume_mounts(nats)[config]
+    assert ROOT / source == NATS_AUTH and read_only
+    # The committed file is what the permissions in guanjia_shared.nats_auth make.
+    assert NATS_AUTH.read_text() == nats_auth.authorization_config()
+    raw = raw_compose()["services"]
+    for service in SERVICES:
+        user = service.removesuffix("-svc")
+        prefix = env_prefix(service)
+        environment = compose["services"][service]["environment"]
+        assert environment[f"{prefix}NATS_USER"] == user
+        # nats-server and the service read the same required variable.
+        password = raw[service]["environment"][f"{prefix}NATS_PASSWORD"]
+        assert password.startswith(f"${{{user.upper()}_NATS_PASSWORD:?")
+        assert raw["nats"]["environment"][nats_auth.password_variable(user)] == password
+        assert nats_auth.PASSWORD_PATTERN.fullmatch(environment[f"{prefix}NATS_PASSWORD"])
+    assert set(raw["nats"]["environment"]) == {
+        nats_auth.password_variable(user) for user in nats_auth.SERVICE_USERS
+    }
+    gateway = compose["services"]["gateway"]["environment"]
+    assert not [name for name in gateway if "NATS" in name], "the gateway has no events"
+
+
 def test_nats_runs_jetstream_on_a_volume_and_is_health_checked(compose):
     nats = compose["services"]["nats"]
     command = nats["command"]
@@ -236,18 +327,39 @@ def test_postgres_is_health_checked_and_creates_the_databases_at_init(compose):
         if target.startswith("/docker-entrypoint-initdb.d/")
     ]
     assert [ROOT / source for source, _ in init] == [INIT_SCRIPT]
+    assert all(target.endswith(".sh") for _, target in init), "the entrypoint runs it with bash"
 
 
-def test_one_database_per_app_and_the_init_script_creates_exactly_those(compose):
-    databases = {}
+def test_each_app_connects_as_a_role_of_its_own_that_owns_its_database_only(compose):
+    """The init script makes, per process, a role and a database it owns, closed to the
+    others; each app's URL names that role and database, and its PGPASSWORD is the one the
+    script gave the role (the same required variable)."""
+    script = INIT_SCRIPT.read_text()
+    (listed,) = re.findall(r"^for app in ([a-z ]+); do$", script, re.M)
+    assert "CREATE ROLE :\"name\" LOGIN PASSWORD :'password'" in script
+    assert 'CREATE DATABASE :"name" OWNER :"name"' in script
+    assert 'REVOKE ALL ON DATABASE :"name" FROM PUBLIC' in script
+    assert '--set=name="guanjia_${app}" --set=password="${!password_variable}"' in script
+    assert 'password_variable="${app^^}_PASSWORD"' in script
+    raw = raw_compose()["services"]
+    postgres = raw["postgres"]["environment"]
+    superuser = postgres["POSTGRES_USER"]
+    roles = set()
     for app in APPS:
+        short = app.removesuffix("-svc")
         environment = compose["services"][app]["environment"]
         url = urlsplit(environment[f"{env_prefix(app)}DATABASE_URL"])
         assert url.scheme == "postgresql+asyncpg" and url.hostname == "postgres"
-        databases[app] = url.path.lstrip("/")
-    assert len(set(databases.values())) == len(APPS), databases
-    created = re.findall(r"^\s*CREATE DATABASE (\w+)\s*;", INIT_SCRIPT.read_text(), re.M | re.I)
-    assert sorted(created) == sorted(databases.values())
+        assert url.username == url.path.lstrip("/") == f"guanjia_{short}"
+        assert url.username != superuser and url.password is None
+        roles.add(url.username)
+        password = raw[app]["environment"]["PGPASSWORD"]
+        assert password.startswith(f"${{{short.upper()}_DATABASE_PASSWORD:?")
+        assert postgres[f"{short.upper()}_PASSWORD"] == password
+    assert roles == {f"guanjia_{short}" for short in listed.split()}
+    assert postgres["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    values = [compose["services"][app]["environment"]["PGPASSWORD"] for app in APPS]
+    assert len(set(values)) == len(APPS), "a password per role"
 
 
 # --- Settings: what the processes will read -------------------------------------------------
@@ -274,6 +386,11 @@ def test_the_environment_passes_the_production_guards(compose, app, monkeypatch)
             assert (url.hostname, url.port) == (service, default_port(service))
     else:
         assert settings.nats_url == "nats://nats:4222"
+        assert settings.nats_user == app.removesuffix("-svc")
+        assert (
+            settings.nats_password.get_secret_value()
+            == ENVIRONMENT[f"{settings.nats_user.upper()}_NATS_PASSWORD"]
+        )
         jwks = urlsplit(settings.jwks_url)
         assert (jwks.hostname, jwks.port) == ("gateway", default_port("gateway"))
         assert jwks.path == "/.well-known/jwks.json"
@@ -321,7 +438,7 @@ def test_the_key_jobs_command_makes_a_key_once_and_then_keeps_it(compose, tmp_pa
 # --- Secrets ------------------------------------------------------------------------------------
 
 
-def test_no_secret_is_in_the_repository():
+def test_no_secret_is_in_the_repository_nor_has_a_fallback():
     raw = raw_compose()
     for name, service in raw["services"].items():
         for variable, value in (service.get("environment") or {}).items():
@@ -329,11 +446,10 @@ def test_no_secret_is_in_the_repository():
                 text = str(value)
                 match = INTERPOLATION.fullmatch(text)
                 assert match and match["braced"], f"{name}: {variable} comes from the environment"
-                default = match["argument"] or ""
-                assert default == "" or DEVELOPMENT_ONLY_MARK in default, (
-                    f"{name}: {variable}'s default must be empty or marked "
-                    f"{DEVELOPMENT_ONLY_MARK!r}: {default!r}"
-                )
+                if match["braced"] in GENERATED_WHEN_EMPTY:
+                    assert match["operator"] == ":-" and match["argument"] == "", text
+                else:
+                    assert match["operator"] == ":?", f"{name}: {variable} has a fallback: {text}"
             if variable.endswith("DATABASE_URL"):
                 assert urlsplit(str(value)).password is None, f"{name}: a password in {variable}"
     for path in [COMPOSE_FILE, ENV_EXAMPLE, *(ROOT / "deploy" / "compose").iterdir()]:

@@ -30,6 +30,8 @@ import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from guanjia_shared import nats_auth
+
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
 CRDS = Path(__file__).resolve().parent / "crds"
@@ -360,7 +362,33 @@ def test_each_process_is_probed_on_its_health_endpoints(objects, app: str) -> No
     assert _http_probe(container, "readinessProbe") == ("/readyz", port)
     assert _http_probe(container, "livenessProbe") == ("/healthz", port)
     assert _http_probe(container, "startupProbe") == ("/healthz", port)
-    assert [p["containerPort"] for p in container["ports"]] == [port]
+    assert [p["containerPort"] for p in container["ports"]] == [port, metrics_port(objects, app)]
+
+
+def metrics_port(objects, app: str) -> int:
+    return int(
+        env_of(objects, app_container(objects, app))[f"GUANJIA_{APPS[app]['prefix']}_METRICS_PORT"]
+    )
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_metrics_are_scraped_on_a_port_of_their_own_that_no_service_leads_to(
+    objects, app: str
+) -> None:
+    """/metrics answers only on the metrics port (tests/faults/test_metrics_port.py), which
+    Prometheus scrapes and no Service or Ingress reaches."""
+    port = metrics_port(objects, app)
+    assert port != APPS[app]["port"]
+    deployment = named(objects, "Deployment", app)
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/port"] == str(port)
+    assert annotations["prometheus.io/path"] == "/metrics"
+    (metrics,) = [p for p in app_container(objects, app)["ports"] if p["name"] == "metrics"]
+    assert metrics["containerPort"] == port
+    for service in of_kind(objects, "Service"):
+        if _selects(service["spec"].get("selector") or {}, deployment, labels_only=True):
+            for service_port in service["spec"]["ports"]:
+                assert service_port["targetPort"] not in ("metrics", port), service_port
 
 
 @pytest.mark.parametrize("app", APPS)
@@ -416,6 +444,46 @@ def _duration_seconds(config: str, key: str) -> int:
     match = re.search(rf"^{key}:\s*(\d+)s\s*$", config, re.MULTILINE)
     assert match, f"nats.conf has no {key}"
     return int(match.group(1))
+
+
+def test_nats_asks_each_process_for_its_own_user_with_its_password_from_a_secret(
+    objects,
+) -> None:
+    config = _nats_config(objects)
+    assert re.search(r"^include \./auth\.conf$", config, re.MULTILINE)
+    assert "no_auth_user" not in config
+    statefulset = named(objects, "StatefulSet", "nats")
+    (volume,) = [v for v in pod_spec(statefulset)["volumes"] if v["name"] == "config"]
+    auth = named(objects, "ConfigMap", volume["configMap"]["name"])["data"]["auth.conf"]
+    # The committed file is what the permissions in guanjia_shared.nats_auth make.
+    assert auth == nats_auth.authorization_config()
+    users = re.findall(r'^\s*user: "(\w+)"$', auth, re.MULTILINE)
+    assert users == list(nats_auth.SERVICE_USERS)
+    passwords = re.findall(r"^\s*password: (.+)$", auth, re.MULTILINE)
+    assert passwords == [f"${nats_auth.password_variable(user)}" for user in users]
+    # Each user publishes its own events and no other's; its replies are its own.
+    for user in users:
+        permissions = nats_auth.service_permissions(user)
+        events = [s for s in permissions["publish"]["allow"] if not s.startswith("$")]
+        assert events == [f"guanjia.{user}.>"]
+        assert permissions["subscribe"]["allow"] == [f"_INBOX_{user}.>"]
+    # nats-server reads each password from the Secret nats-credentials.
+    (container,) = pod_spec(statefulset)["containers"]
+    environment = {variable["name"]: variable for variable in container["env"]}
+    for user in users:
+        reference = environment[nats_auth.password_variable(user)]["valueFrom"]["secretKeyRef"]
+        assert reference == {"name": "nats-credentials", "key": f"{user}-password"}
+    # Every service connects as its own user; the gateway, which has no events, not at all.
+    for app, facts in APPS.items():
+        environment = env_of(objects, app_container(objects, app))
+        prefix = f"GUANJIA_{facts['prefix']}_"
+        if app == "gateway":
+            assert not [name for name in environment if "NATS" in name]
+            continue
+        assert environment[f"{prefix}NATS_USER"] == facts["prefix"].lower()
+        assert environment[f"{prefix}NATS_PASSWORD"] == {
+            "secretKeyRef": {"name": f"{app}-secrets", "key": "nats-password"}
+        }
 
 
 def test_nats_goes_lame_duck_within_its_grace_period(objects) -> None:
@@ -635,14 +703,26 @@ def test_no_key_material_or_password_is_committed_under_deploy_k8s() -> None:
             for m in URL_PASSWORD.finditer(text)
             if m.group(1) != "PASSWORD"
         ]
-        problems += [f"{where}: {m.group(0)}" for m in PASSWORD_SETTING.finditer(text)]
+        problems += [f"{where}: {m.group(0)}" for m in _password_settings(text)]
     assert not problems, "\n".join(problems)
+
+
+# nats-server's configuration names each password as an environment variable: `$NAME`.
+VARIABLE_REFERENCE = re.compile(r"\$[A-Z_][A-Z0-9_]*")
+
+
+def _password_settings(text: str) -> list[re.Match[str]]:
+    """Settings about a password with a value that is not a variable reference."""
+    return [
+        m for m in PASSWORD_SETTING.finditer(text) if not VARIABLE_REFERENCE.fullmatch(m.group(3))
+    ]
 
 
 @pytest.mark.parametrize(
     "line",
     [
         "  password: hunter2",
+        "  password: $GUANJIA_NATS_ASSET_PASSWORD hunter2",
         'admin-password: "s3cret"',
         "GUANJIA_ADMIN_PASSWORD=changeme",
         "url: postgresql+asyncpg://guanjia_asset:hunter2@db:5432/guanjia_asset",
@@ -652,7 +732,7 @@ def test_no_key_material_or_password_is_committed_under_deploy_k8s() -> None:
 def test_the_secret_scan_would_catch(line: str) -> None:
     assert (
         KEY_MATERIAL.search(line)
-        or PASSWORD_SETTING.search(line)
+        or _password_settings(line)
         or (URL_PASSWORD.search(line) and URL_PASSWORD.search(line).group(1) != "PASSWORD")
     )
 
@@ -663,6 +743,8 @@ def test_rendered_overlays_hold_no_secret_and_no_secret_in_a_config_map(objects)
         for key, value in config_map.get("data", {}).items():
             assert not re.search(r"PASSWORD|DATABASE_URL|PRIVATE", key), key
             assert "PRIVATE KEY" not in value
+            assert not _password_settings(value), (config_map["metadata"]["name"], key)
+            assert not [m for m in URL_PASSWORD.finditer(value) if m.group(1) != "PASSWORD"]
 
 
 def secret_references(objects) -> set[tuple[str, str]]:
@@ -728,6 +810,14 @@ def test_make_secrets_makes_exactly_the_templates_secrets_consistently(which: st
             assert host == "guanjia-db-rw"
             credentials = items[f"guanjia-db-{short}"]["stringData"]
             assert credentials == {"username": role, "password": password}
+    # Each service's NATS password is the one nats-server knows it by, and stays text there.
+    nats_credentials = items["nats-credentials"]["stringData"]
+    assert set(nats_credentials) == {f"{user}-password" for user in nats_auth.SERVICE_USERS}
+    for user in nats_auth.SERVICE_USERS:
+        password = items[f"{user}-svc-secrets"]["stringData"]["nats-password"]
+        assert password == nats_credentials[f"{user}-password"]
+        assert nats_auth.PASSWORD_PATTERN.fullmatch(password)
+    assert "nats-password" not in items["gateway-secrets"]["stringData"]
     # Fresh each time.
     assert make_secrets.overlay_secrets(which) != made
 
@@ -748,6 +838,8 @@ def test_the_database_urls_reach_a_database_that_is_made(overlay: str, objects) 
         (apps,) = re.findall(r"^for app in ([a-z ]+); do$", script, re.MULTILINE)
         assert {f"guanjia_{app}" for app in apps.split()} == databases
         assert 'CREATE DATABASE :"name" OWNER :"name"' in script
+        # Only its owner (and the superuser) may connect to a database.
+        assert 'REVOKE ALL ON DATABASE :"name" FROM PUBLIC' in script
     else:
         (cluster,) = of_kind(objects, "Cluster")
         assert hosts == {f"{cluster['metadata']['name']}-rw"}
@@ -833,8 +925,9 @@ def test_network_policies_deny_by_default_and_allow_exactly_the_paths_guanjia_us
     stranger = _outsider("stranger", namespace)
     allowed = policies.allowed
 
-    # In from outside: the ingress controller, to the gateway only.
+    # In from outside: the ingress controller, to the gateway's API port only.
     assert allowed(INGRESS_CONTROLLER, gateway, "http")
+    assert not allowed(INGRESS_CONTROLLER, gateway, "metrics")
     for target in [*services, *nats, *databases]:
         for port in target.ports:
             assert not allowed(INGRESS_CONTROLLER, target, port), target.name
@@ -866,9 +959,13 @@ def test_network_policies_deny_by_default_and_allow_exactly_the_paths_guanjia_us
     for source in [*nats, *databases]:
         for app in apps:
             assert not allowed(source, app, "http")
-    # Prometheus scrapes /metrics.
+    # Prometheus scrapes /metrics on the metrics port, and reaches nothing else of the apps;
+    # no app reaches another's metrics port.
     for app in apps:
-        assert allowed(PROMETHEUS, app, "http")
+        assert allowed(PROMETHEUS, app, "metrics")
+        assert not allowed(PROMETHEUS, app, "http")
+        for other in apps:
+            assert not allowed(other, app, "metrics"), (other.name, app.name)
     assert allowed(PROMETHEUS, nats[0], "monitor")
 
     if overlay == "prod":
@@ -897,7 +994,13 @@ def test_dev_runs_one_of_everything() -> None:
     assert "cluster {" not in config
 
 
-def _selects(selector: dict[str, Any], workload: dict[str, Any]) -> bool:
+def _selects(
+    selector: dict[str, Any], workload: dict[str, Any], *, labels_only: bool = False
+) -> bool:
+    """Whether a label selector (a Service's plain labels with `labels_only`) picks the
+    workload's pods."""
+    if labels_only:
+        selector = {"matchLabels": selector}
     return netpol.selector_matches(selector, workload["spec"]["template"]["metadata"]["labels"])
 
 

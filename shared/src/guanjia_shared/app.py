@@ -8,7 +8,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -90,7 +90,12 @@ def create_service_app(
         if settings.should_migrate_on_start:
             await upgrade_database_async(migrations, url)
         engine = create_engine(url)
-        broker = Broker(settings.nats_url, name=service)
+        broker = Broker(
+            settings.nats_url,
+            name=service,
+            user=settings.nats_user,
+            password=settings.nats_password,
+        )
         relay_holder: list[OutboxRelay] = []
         session_factory = create_session_factory(
             engine,
@@ -190,7 +195,7 @@ async def broker_readiness(request: Request) -> dict[str, str]:
 
 def health_router(readiness_checks: ReadinessChecks) -> APIRouter:
     """`/healthz` (alive), `/readyz` (the database in `app.state.engine` and whatever
-    `readiness_checks` names answer "ok") and `/metrics`."""
+    `readiness_checks` names answer "ok") and `/metrics` (on the metrics port, if any)."""
     router = APIRouter(tags=["health"])
 
     @router.get("/healthz")
@@ -217,6 +222,13 @@ def health_router(readiness_checks: ReadinessChecks) -> APIRouter:
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:
+        """Prometheus' view. With a metrics port, only there (it is never published): on the
+        API's port it is a path like any unknown one."""
+        metrics_port = request.app.state.settings.metrics_port
+        if metrics_port is not None and (request.scope.get("server") or (None, None))[1] != (
+            metrics_port
+        ):
+            raise HTTPException(status_code=404)
         return Response(
             generate_latest(request.app.metrics.registry), media_type=CONTENT_TYPE_LATEST
         )

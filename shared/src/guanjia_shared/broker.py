@@ -9,17 +9,37 @@ import contextlib
 import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
+from pydantic import SecretStr
 
 from guanjia_shared.logging import get_logger
+from guanjia_shared.nats_auth import inbox_prefix
 
 log = get_logger("guanjia.broker")
 
 
 class Broker:
-    def __init__(self, url: str, *, name: str, max_backoff: float = 5.0) -> None:
+    """`user` and `password`: the process's own NATS user (none: connect without)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        name: str,
+        user: str = "",
+        password: SecretStr | None = None,
+        max_backoff: float = 5.0,
+    ) -> None:
         self.url = url
         self.name = name
         self.max_backoff = max_backoff
+        self._credentials: dict[str, str] = {}
+        if user and password is not None:
+            self._credentials = {
+                "user": user,
+                "password": password.get_secret_value(),
+                # Replies come to an inbox only this user may read.
+                "inbox_prefix": inbox_prefix(user),
+            }
         self._client: Client | None = None
         self._connected = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -55,6 +75,7 @@ class Broker:
                     disconnected_cb=self._on_disconnected,
                     reconnected_cb=self._on_reconnected,
                     error_cb=self._on_error,
+                    **self._credentials,
                 )
             except (OSError, TimeoutError, nats.errors.Error) as exc:
                 log.warning("nats_connect_failed", url=self.url, error=str(exc), retry_in=delay)
@@ -74,6 +95,10 @@ class Broker:
         log.info("nats_reconnected", url=self.url)
 
     async def _on_error(self, exc: Exception) -> None:
+        if "permissions violation" in str(exc).lower():
+            # Something of ours does what its NATS user may not: a bug or a wrong deployment.
+            log.error("nats_permission_denied", user=self._credentials.get("user"), error=str(exc))
+            return
         log.debug("nats_error", error=str(exc))
 
     async def close(self) -> None:

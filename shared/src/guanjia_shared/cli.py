@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import typer
@@ -9,6 +10,9 @@ import uvicorn
 
 from guanjia_shared.migrations import upgrade_database
 from guanjia_shared.settings import BaseServiceSettings
+
+# The exit code of a server whose start failed, as uvicorn.run answers it.
+STARTUP_FAILURE = 3
 
 
 def service_cli(
@@ -24,7 +28,7 @@ def service_cli(
     ) -> None:
         """Serve the API (migrations run first in development)."""
         settings = settings_factory()
-        uvicorn.run(
+        config = uvicorn.Config(
             app_factory,
             factory=True,
             host=host or settings.host,
@@ -37,6 +41,17 @@ def service_cli(
             log_config=None,
             timeout_graceful_shutdown=20,
         )
+        sockets = None
+        if settings.metrics_port is not None:
+            # One app on two listening sockets, the API's and the metrics port's: the app
+            # answers /metrics only on the latter.
+            metrics = uvicorn.Config(app_factory, host=config.host, port=settings.metrics_port)
+            sockets = [config.bind_socket(), metrics.bind_socket()]
+        server = uvicorn.Server(config)
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run(sockets=sockets)
+        if not server.started:
+            raise typer.Exit(STARTUP_FAILURE)
 
     @cli.command()
     def migrate() -> None:

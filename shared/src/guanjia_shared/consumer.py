@@ -25,7 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from guanjia_shared.broker import Broker
 from guanjia_shared.clock import now
 from guanjia_shared.db import SessionFactory
-from guanjia_shared.events import CloudEvent, ensure_stream, service_of, stream_name
+from guanjia_shared.events import (
+    CloudEvent,
+    ensure_stream,
+    service_of,
+    stream_name,
+    wait_for_stream,
+)
 from guanjia_shared.logging import get_logger
 from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.platform_tables import dead_letter, inbox
@@ -108,9 +114,12 @@ class EventConsumer:
                 await self.broker.wait_connected()
                 source = service_of(self.subscription.filter)
                 js = self.broker.jetstream
-                # The producer owns its stream, but the config is shared and the call
-                # idempotent, so a consumer that starts first need not wait for it.
-                await ensure_stream(js, self.namespace, source, replicas=self.stream_replicas)
+                if source == self.service:
+                    await ensure_stream(js, self.namespace, source, replicas=self.stream_replicas)
+                else:
+                    # Another service's stream is that service's to make: our NATS user may
+                    # read it, not create or change it.
+                    await wait_for_stream(js, self.namespace, source)
                 pull = await js.pull_subscribe(
                     f"{self.namespace}.{self.subscription.filter}",
                     durable=self.durable,

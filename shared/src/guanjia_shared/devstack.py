@@ -1,7 +1,9 @@
 """`make run`: NATS, the four services and the gateway on one machine, supervised.
 
-Reuses a NATS already answering at NATS_URL, else starts the bundled nats-server with
-JetStream under `.data/nats`. Every line a process prints comes out prefixed with its
+Reuses a NATS already answering at NATS_URL (connecting to it without credentials), else
+starts the bundled nats-server with JetStream under `.data/nats` and a NATS user per process
+(guanjia_shared.nats_auth), their passwords made once and kept in
+`.data/nats-passwords.json`. Every line a process prints comes out prefixed with its
 name. Ctrl-C stops everything; if one process dies, the others are stopped and the exit
 says which.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -19,7 +22,14 @@ from urllib.parse import urlparse
 
 import typer
 
-from guanjia_shared.nats_server import nats_server_binary, reachable, wait_until_reachable
+from guanjia_shared.nats_auth import (
+    SERVICE_USERS,
+    TOOLING_USER,
+    new_passwords,
+    password_environment,
+    write_authorization_config,
+)
+from guanjia_shared.nats_server import nats_server_command, reachable, wait_until_reachable
 
 COLOURS = ["\033[36m", "\033[32m", "\033[33m", "\033[35m", "\033[34m", "\033[31m"]
 RESET = "\033[0m"
@@ -38,34 +48,41 @@ def _bin(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
+def bundled_nats_passwords(data_dir: Path) -> dict[str, str]:
+    """The bundled server's users and passwords: made on the first run, then kept (readable
+    by their owner only) so a restarted server and the processes agree."""
+    path = data_dir / "nats-passwords.json"
+    users = [*SERVICE_USERS, TOOLING_USER]
+    kept = json.loads(path.read_text()) if path.exists() else {}
+    passwords = {**new_passwords(users), **{u: p for u, p in kept.items() if u in users}}
+    if passwords != kept:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            json.dump(passwords, file, indent=2)
+    return passwords
+
+
 def planned_processes(nats_url: str, start_nats: bool, data_dir: Path) -> list[Process]:
     processes: list[Process] = []
+    passwords: dict[str, str] = {}
     if start_nats:
-        port = str(urlparse(nats_url).port or 4222)
+        passwords = bundled_nats_passwords(data_dir)
+        config = write_authorization_config(data_dir / "nats-auth.conf", passwords)
+        port = urlparse(nats_url).port or 4222
         processes.append(
             Process(
                 "nats",
-                [
-                    nats_server_binary(),
-                    "-a",
-                    "127.0.0.1",
-                    "-p",
-                    port,
-                    "-js",
-                    "-sd",
-                    str(data_dir / "nats"),
-                ],
+                nats_server_command(port, data_dir / "nats", config),
+                password_environment(passwords),
             )
         )
     for service in ("asset", "ticket", "ledger", "emergency"):
         prefix = f"GUANJIA_{service.upper()}_"
-        processes.append(
-            Process(
-                service,
-                [_bin(f"{service}-svc"), "serve"],
-                {f"{prefix}NATS_URL": nats_url, f"{prefix}LOG_JSON": "false"},
-            )
-        )
+        environment = {f"{prefix}NATS_URL": nats_url, f"{prefix}LOG_JSON": "false"}
+        if service in passwords:
+            environment[f"{prefix}NATS_USER"] = service
+            environment[f"{prefix}NATS_PASSWORD"] = passwords[service]
+        processes.append(Process(service, [_bin(f"{service}-svc"), "serve"], environment))
     processes.append(
         Process(
             "gateway", [_bin("guanjia-gateway"), "serve"], {"GUANJIA_GATEWAY_LOG_JSON": "false"}
@@ -141,9 +158,13 @@ def main() -> None:
         """Start NATS (unless one answers at NATS_URL), the four services and the gateway."""
         nats_url = os.environ.get("NATS_URL", "nats://127.0.0.1:4222")
         start_nats = not reachable(nats_url)
-        print(
-            f"NATS: {'starting the bundled nats-server at' if start_nats else 'reusing'} {nats_url}"
-        )
+        if start_nats:
+            print(
+                f"NATS: starting the bundled nats-server at {nats_url}, a user per process "
+                f"(passwords in {data_dir / 'nats-passwords.json'})"
+            )
+        else:
+            print(f"NATS: reusing {nats_url}")
         data_dir.mkdir(parents=True, exist_ok=True)
         code = asyncio.run(supervise(planned_processes(nats_url, start_nats, data_dir), nats_url))
         raise typer.Exit(code)

