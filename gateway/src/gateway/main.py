@@ -12,10 +12,12 @@ from gateway.app import GatewayApp, build_front
 from gateway.clients.views import router as clients_router
 from gateway.config import Settings, get_settings
 from gateway.database import MIGRATIONS
+from gateway.hashing import SecretHasher
 from gateway.health.views import router as health_router
-from gateway.logins.models import LoginPolicy
+from gateway.logins.models import LoginDesk, LoginPolicy
 from gateway.openapi.service import MergedSchema
 from gateway.openapi.views import router as openapi_router
+from gateway.proxy.rate_limit import TokenBuckets
 from gateway.proxy.upstreams import Upstreams
 from gateway.tokens.keys import load_signing_keys
 from gateway.tokens.service import TokenIssuer
@@ -43,6 +45,7 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
     )
+    hasher = SecretHasher(concurrency=settings.hashing_concurrency, queue=settings.hashing_queue)
     upstreams = Upstreams(settings)
 
     @contextlib.asynccontextmanager
@@ -56,7 +59,9 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         async with app.state.session_factory() as session:
             configured = settings.admin_password
             generated = await ensure_first_admin(
-                session=session, password=configured.get_secret_value() if configured else None
+                session=session,
+                hasher=hasher,
+                password=configured.get_secret_value() if configured else None,
             )
         if generated is not None:
             # Straight to stderr, not into the shipped logs: it is shown this once.
@@ -72,6 +77,7 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         finally:
             await upstreams.close()
             await engine.dispose()
+            hasher.close()
             log.info("gateway_stopped")
 
     app = GatewayApp(
@@ -96,7 +102,14 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         audience=settings.jwt_audience,
         lifetime=timedelta(seconds=settings.token_lifetime_seconds),
     )
-    app.state.login_policy = LoginPolicy.from_settings(settings)
+    app.state.hasher = hasher
+    app.state.login_desk = LoginDesk(
+        policy=LoginPolicy.from_settings(settings),
+        allowance=TokenBuckets(
+            rate=settings.login_rate_limit_per_second, burst=settings.login_rate_limit_burst
+        ),
+        hasher=hasher,
+    )
     app.state.upstreams = upstreams
     app.state.merged_schema = MergedSchema(
         own=app.openapi, upstreams=upstreams, refresh_seconds=settings.openapi_refresh_seconds

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Response, status
 
 from gateway.clients import service
 from gateway.clients.models import ClientCreate, ClientCreated, ClientRead
+from gateway.deps import HasherDep
 from guanjia_shared.auth import Role, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
@@ -16,9 +17,11 @@ router = APIRouter(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ClientCreated)
-async def create_client(data: ClientCreate, session: SessionDep, response: Response):
+async def create_client(
+    data: ClientCreate, session: SessionDep, hasher: HasherDep, response: Response
+):
     """Answers the client's secret this once; only its hash is kept."""
-    created = await service.create_client(session=session, data=data)
+    created = await service.create_client(session=session, hasher=hasher, data=data)
     response.headers["Cache-Control"] = "no-store"
     return created
 
