@@ -42,6 +42,9 @@ class Settings(BaseServiceSettings):
     # this many run at once and this many more wait; beyond that a caller gets 503.
     hashing_concurrency: int = Field(default=2, gt=0)
     hashing_queue: int = Field(default=32, ge=0)
+    # How often each replica reads the deactivated users and revoked clients, whose
+    # tokens it refuses from then on (at once on the replica that was told).
+    revocation_refresh_seconds: float = Field(default=5.0, gt=0)
 
     # Upstream services.
     asset_url: str = "http://127.0.0.1:8001"

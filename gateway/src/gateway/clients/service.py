@@ -10,6 +10,7 @@ from sqlmodel import select
 from gateway.clients.models import ApiClient, ClientCreate, ClientCreated, ClientRead
 from gateway.database import storable
 from gateway.hashing import SecretHasher
+from gateway.revocations.service import RevokedSubjects
 from gateway.users.models import unique_roles
 from guanjia_shared.errors import NotFound
 from guanjia_shared.pagination import PageParams, fetch_page
@@ -37,13 +38,15 @@ async def list_clients(*, session: AsyncSession, page: PageParams) -> tuple[list
     )
 
 
-async def revoke_client(*, session: AsyncSession, client_pk: str) -> None:
+async def revoke_client(*, session: AsyncSession, revoked: RevokedSubjects, client_pk: str) -> None:
+    """The client's tokens are refused from the commit on (see RevokedSubjects)."""
     client = await session.get(ApiClient, client_pk) if storable(client_pk) else None
     if client is None:
         raise NotFound(f"no API client {client_pk}")
     client.active = False
     session.add(client)
     await session.commit()
+    revoked.tell(client.id, revoked=True)
 
 
 async def authenticate_client(

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from gateway.database import storable
 from gateway.hashing import SecretHasher, needs_rehash
+from gateway.revocations.service import RevokedSubjects
 from gateway.users.models import User, UserCreate, UserUpdate, normalize_username, unique_roles
 from guanjia_shared.auth import Role
 from guanjia_shared.errors import Conflict, NotFound
@@ -58,9 +59,11 @@ async def update_user(
     *,
     session: AsyncSession,
     hasher: SecretHasher,
+    revoked: RevokedSubjects,
     user_id: str,
     data: UserUpdate,
 ) -> User:
+    """A deactivated user's tokens are refused from the commit on (see RevokedSubjects)."""
     password_hash = await hasher.hash(data.password) if data.password is not None else None
     user = await get_user(session=session, user_id=user_id)
     changes = data.model_dump(exclude_unset=True, exclude={"password"})
@@ -77,6 +80,7 @@ async def update_user(
             setattr(user, field, changes[field])
     session.add(user)
     await session.commit()
+    revoked.tell(user.id, revoked=not user.active)
     return user
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response, status
 
-from gateway.deps import HasherDep
+from gateway.deps import HasherDep, RevokedSubjectsDep
 from gateway.users import service
 from gateway.users.models import UserCreate, UserRead, UserUpdate
 from guanjia_shared.auth import Role, require_roles
@@ -40,5 +40,8 @@ async def update_user(
     data: UserUpdate,
     session: SessionDep,
     hasher: HasherDep,
+    revoked: RevokedSubjectsDep,
 ):
-    return await service.update_user(session=session, hasher=hasher, user_id=user_id, data=data)
+    return await service.update_user(
+        session=session, hasher=hasher, revoked=revoked, user_id=user_id, data=data
+    )
