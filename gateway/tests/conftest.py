@@ -68,6 +68,8 @@ def gateway_settings(
             "rate_limit_burst": 1000,
             "public_rate_limit_per_second": 1000,
             "public_rate_limit_burst": 1000,
+            "login_rate_limit_per_second": 1000,
+            "login_rate_limit_burst": 1000,
             **{f"{name}_url": dead_url() for name in ("asset", "ticket", "ledger", "emergency")},
         }
         values.update(overrides)

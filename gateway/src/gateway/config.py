@@ -34,6 +34,17 @@ class Settings(BaseServiceSettings):
     login_lockout_seconds: int = 15 * 60
     # A failure this long after the previous one starts the count again.
     login_failure_window_seconds: int = 15 * 60
+    # Token buckets per address, spent by every call of the token endpoint before its
+    # counters are read or a hash is computed.
+    login_rate_limit_per_second: float = Field(default=2.0, gt=0)
+    login_rate_limit_burst: int = Field(default=20, gt=0)
+    # Every Argon2 hash (logins, new passwords and secrets) holds 64 MiB while it runs:
+    # this many run at once and this many more wait; beyond that a caller gets 503.
+    hashing_concurrency: int = Field(default=2, gt=0)
+    hashing_queue: int = Field(default=32, ge=0)
+    # How often each replica reads the deactivated users and revoked clients, whose
+    # tokens it refuses from then on (at once on the replica that was told).
+    revocation_refresh_seconds: float = Field(default=5.0, gt=0)
 
     # Upstream services.
     asset_url: str = "http://127.0.0.1:8001"

@@ -1,18 +1,33 @@
 """Argon2 hashes of passwords and client secrets, computed off the event loop so that a
-login never stalls the requests the gateway is proxying."""
+login never stalls the requests the gateway is proxying, and a few at a time so that a
+flood of logins cannot take the gateway's memory."""
+
+from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from guanjia_shared.errors import ServiceUnavailable
+
+T = TypeVar("T")
 
 _hasher = PasswordHasher()
 # Checked when the account is unknown, so that the answer takes as long as for a real one.
 _DUMMY_HASH = _hasher.hash("no account has this password")
 
 
-async def hash_secret(secret: str) -> str:
-    return await asyncio.to_thread(_hasher.hash, secret)
+class HashingBusy(ServiceUnavailable):
+    """Every hashing slot is taken and the queue before them is full."""
+
+    slug, title = "hashing-busy", "Too many logins at once"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
 
 
 def _matches(secret_hash: str, secret: str) -> bool:
@@ -22,11 +37,37 @@ def _matches(secret_hash: str, secret: str) -> bool:
         return False
 
 
-async def verify_secret(secret_hash: str | None, secret: str) -> bool:
-    """Whether `secret` matches `secret_hash`; None (no such account) never matches but
-    costs the same time."""
-    matched = await asyncio.to_thread(_matches, secret_hash or _DUMMY_HASH, secret)
-    return matched and secret_hash is not None
+class SecretHasher:
+    """Runs every Argon2 hash of the process on `concurrency` threads of its own, so that
+    at most `concurrency` × 64 MiB is taken by hashing whatever the number of callers.
+    Up to `queue` more callers wait their turn; beyond that a caller is refused at once
+    (503 with Retry-After) rather than held, which would only grow the queue."""
+
+    def __init__(self, *, concurrency: int, queue: int) -> None:
+        self._threads = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="argon2")
+        self._capacity = concurrency + queue
+        self._admitted = 0  # hashing or waiting to; only touched on the event loop
+
+    async def _run(self, work: Callable[..., T], *arguments: str) -> T:
+        if self._admitted >= self._capacity:
+            raise HashingBusy("too many logins are being checked at once", retry_after=1)
+        self._admitted += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._threads, work, *arguments)
+        finally:
+            self._admitted -= 1
+
+    async def hash(self, secret: str) -> str:
+        return await self._run(_hasher.hash, secret)
+
+    async def verify(self, secret_hash: str | None, secret: str) -> bool:
+        """Whether `secret` matches `secret_hash`; None (no such account) never matches but
+        costs the same time."""
+        matched = await self._run(_matches, secret_hash or _DUMMY_HASH, secret)
+        return matched and secret_hash is not None
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=False, cancel_futures=True)
 
 
 def needs_rehash(secret_hash: str) -> bool:

@@ -12,11 +12,14 @@ from gateway.app import GatewayApp, build_front
 from gateway.clients.views import router as clients_router
 from gateway.config import Settings, get_settings
 from gateway.database import MIGRATIONS
+from gateway.hashing import SecretHasher
 from gateway.health.views import router as health_router
-from gateway.logins.models import LoginPolicy
+from gateway.logins.models import LoginDesk, LoginPolicy
 from gateway.openapi.service import MergedSchema
 from gateway.openapi.views import router as openapi_router
+from gateway.proxy.rate_limit import TokenBuckets
 from gateway.proxy.upstreams import Upstreams
+from gateway.revocations.service import RevokedSubjects, revocation_reload
 from gateway.tokens.keys import load_signing_keys
 from gateway.tokens.service import TokenIssuer
 from gateway.tokens.verification import TokenVerifier
@@ -29,6 +32,7 @@ from guanjia_shared.logging import configure_logging, get_logger
 from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.middleware import BodySizeLimitMiddleware
 from guanjia_shared.migrations import upgrade_database_async
+from guanjia_shared.periodic import JobMetrics, PeriodicRunner
 from guanjia_shared.problem_docs import document_problem_responses
 
 log = get_logger("guanjia.gateway")
@@ -38,11 +42,14 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
     settings = settings or get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
     signing_keys = load_signing_keys(settings)
+    revoked = RevokedSubjects()
     verifier = TokenVerifier(
         signing_keys.verification_keys,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
+        revoked=revoked,
     )
+    hasher = SecretHasher(concurrency=settings.hashing_concurrency, queue=settings.hashing_queue)
     upstreams = Upstreams(settings)
 
     @contextlib.asynccontextmanager
@@ -56,7 +63,9 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         async with app.state.session_factory() as session:
             configured = settings.admin_password
             generated = await ensure_first_admin(
-                session=session, password=configured.get_secret_value() if configured else None
+                session=session,
+                hasher=hasher,
+                password=configured.get_secret_value() if configured else None,
             )
         if generated is not None:
             # Straight to stderr, not into the shipped logs: it is shown this once.
@@ -65,13 +74,22 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
                 file=sys.stderr,
                 flush=True,
             )
+        reloading = PeriodicRunner(
+            revocation_reload(revoked, interval_seconds=settings.revocation_refresh_seconds),
+            app.state.session_factory,
+            metrics=job_metrics,
+        )
+        await reloading.run_once()  # no revoked token gets through while the first one runs
+        reloading.start()
         await upstreams.start()
         log.info("gateway_started", upstreams=settings.upstream_urls)
         try:
             yield
         finally:
+            await reloading.stop()
             await upstreams.close()
             await engine.dispose()
+            hasher.close()
             log.info("gateway_stopped")
 
     app = GatewayApp(
@@ -87,6 +105,7 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
     # Before `app.openapi` is handed to the merged schema (it reads the routes when called).
     document_problem_responses(app)
     app.metrics = ServiceMetrics(settings.service_name)
+    job_metrics = JobMetrics(app.metrics.registry)
     app.state.settings = settings
     app.state.signing_keys = signing_keys
     app.state.verifier = verifier  # what the shared `current_user` verifies tokens with
@@ -96,7 +115,15 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         audience=settings.jwt_audience,
         lifetime=timedelta(seconds=settings.token_lifetime_seconds),
     )
-    app.state.login_policy = LoginPolicy.from_settings(settings)
+    app.state.hasher = hasher
+    app.state.revoked_subjects = revoked
+    app.state.login_desk = LoginDesk(
+        policy=LoginPolicy.from_settings(settings),
+        allowance=TokenBuckets(
+            rate=settings.login_rate_limit_per_second, burst=settings.login_rate_limit_burst
+        ),
+        hasher=hasher,
+    )
     app.state.upstreams = upstreams
     app.state.merged_schema = MergedSchema(
         own=app.openapi, upstreams=upstreams, refresh_seconds=settings.openapi_refresh_seconds

@@ -1,9 +1,11 @@
 """Brute-force protection at the token endpoint: failures slow the answers down, then lock
 the username (or the address) out with 429 — alike for users that exist and that do not."""
 
+import asyncio
 import time
+from collections import Counter
 
-from gateway_harness import running_gateway
+from gateway_harness import ADMIN_PASSWORD, running_gateway
 
 TOKEN = "/api/v1/auth/token"
 STRICT = {
@@ -13,9 +15,11 @@ STRICT = {
 }
 
 
-async def log_in(gateway, username: str, password: str):
+async def log_in(gateway, username: str, password: str, **options):
     return await gateway.client.post(
-        TOKEN, data={"grant_type": "password", "username": username, "password": password}
+        TOKEN,
+        data={"grant_type": "password", "username": username, "password": password},
+        **options,
     )
 
 
@@ -107,3 +111,34 @@ async def test_every_gateway_replica_sees_the_same_counts(start_gateway, gateway
             for gateway in (first, second, first):
                 await log_in(gateway, user["username"], "wrong-guess")
             assert (await log_in(second, user["username"], user["password"])).status_code == 429
+
+
+async def test_parallel_guesses_get_no_more_checks_than_the_lockout_allows(start_gateway):
+    # The attack: every guess sent at once, so that all of them pass the check of the
+    # failures on record before any is recorded. Each 401 is a guess that was checked
+    # (the long timeout lets the hole show as a count, not as guesses waiting their hash).
+    async with start_gateway(
+        login_lockout_after_per_username=10, login_lockout_after_per_address=1000
+    ) as gateway:
+        answers = await asyncio.gather(
+            *(log_in(gateway, "admin", f"guess-{n}", timeout=80) for n in range(60))
+        )
+        statuses = Counter(answer.status_code for answer in answers)
+        assert statuses == {401: 10, 429: 50}
+        assert (await log_in(gateway, "admin", ADMIN_PASSWORD)).status_code == 429
+
+
+async def test_one_address_gets_its_burst_of_logins_then_429_before_any_check(start_gateway):
+    async with start_gateway(
+        login_rate_limit_per_second=0.1,
+        login_rate_limit_burst=5,
+        login_lockout_after_per_address=1000,
+    ) as gateway:
+        answers = await asyncio.gather(
+            *(log_in(gateway, f"nobody-{number}", "wrong-guess") for number in range(30))
+        )
+        assert Counter(answer.status_code for answer in answers) == {401: 5, 429: 25}
+        refused = next(answer for answer in answers if answer.status_code == 429)
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["type"] == "urn:guanjia:problem:rate-limited"
+        assert int(refused.headers["retry-after"]) >= 1

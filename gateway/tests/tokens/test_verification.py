@@ -5,6 +5,7 @@ import time
 import pytest
 from gateway_harness import sign
 
+from gateway.revocations.service import RevokedSubjects
 from gateway.tokens.keys import key_id
 from gateway.tokens.verification import TokenVerifier
 from guanjia_shared.errors import Unauthorized
@@ -13,7 +14,11 @@ from guanjia_shared.errors import Unauthorized
 def verifier_for(key, **options) -> TokenVerifier:
     public = key.public_key()
     return TokenVerifier(
-        {key_id(public): public}, issuer="guanjia-gateway", audience="guanjia", **options
+        {key_id(public): public},
+        issuer="guanjia-gateway",
+        audience="guanjia",
+        revoked=RevokedSubjects(),
+        **options,
     )
 
 

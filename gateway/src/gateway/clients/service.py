@@ -9,17 +9,20 @@ from sqlmodel import select
 
 from gateway.clients.models import ApiClient, ClientCreate, ClientCreated, ClientRead
 from gateway.database import storable
-from gateway.hashing import hash_secret, verify_secret
+from gateway.hashing import SecretHasher
+from gateway.revocations.service import RevokedSubjects
 from gateway.users.models import unique_roles
 from guanjia_shared.errors import NotFound
 from guanjia_shared.pagination import PageParams, fetch_page
 
 
-async def create_client(*, session: AsyncSession, data: ClientCreate) -> ClientCreated:
+async def create_client(
+    *, session: AsyncSession, hasher: SecretHasher, data: ClientCreate
+) -> ClientCreated:
     secret = secrets.token_urlsafe(32)
     client = ApiClient(
         client_id=f"gj-{secrets.token_hex(10)}",
-        secret_hash=await hash_secret(secret),
+        secret_hash=await hasher.hash(secret),
         name=data.name,
         roles=unique_roles(data.roles),
         unit_id=data.unit_id,
@@ -35,17 +38,19 @@ async def list_clients(*, session: AsyncSession, page: PageParams) -> tuple[list
     )
 
 
-async def revoke_client(*, session: AsyncSession, client_pk: str) -> None:
+async def revoke_client(*, session: AsyncSession, revoked: RevokedSubjects, client_pk: str) -> None:
+    """The client's tokens are refused from the commit on (see RevokedSubjects)."""
     client = await session.get(ApiClient, client_pk) if storable(client_pk) else None
     if client is None:
         raise NotFound(f"no API client {client_pk}")
     client.active = False
     session.add(client)
     await session.commit()
+    revoked.tell(client.id, revoked=True)
 
 
 async def authenticate_client(
-    *, session: AsyncSession, client_id: str, client_secret: str
+    *, session: AsyncSession, hasher: SecretHasher, client_id: str, client_secret: str
 ) -> ApiClient | None:
     """The active client with these credentials, else None; as slow for an unknown client id
     as for a known one."""
@@ -58,7 +63,7 @@ async def authenticate_client(
     )
     # End the read before the slow hash: an open SQLite transaction holds up every writer.
     await session.commit()
-    matched = await verify_secret(client.secret_hash if client else None, client_secret)
+    matched = await hasher.verify(client.secret_hash if client else None, client_secret)
     return client if client is not None and matched else None
 
 

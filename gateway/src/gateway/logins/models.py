@@ -10,6 +10,8 @@ from sqlmodel import Field as TableField
 
 from gateway.config import Settings
 from gateway.database import GatewayTable
+from gateway.hashing import SecretHasher
+from gateway.proxy.rate_limit import TokenBuckets
 from guanjia_shared.db import UtcDateTime
 
 
@@ -19,7 +21,9 @@ class LoginThrottle(GatewayTable, table=True):
     # A digest of the account or address, never the text itself: what people type as a
     # username is sometimes their password.
     key: str = TableField(primary_key=True, max_length=64)
+    # Failures on record, plus the attempts being checked (each counts before its hash).
     failures: int = TableField(default=0)
+    # The last failure, or the attempt that started the count again.
     last_failed_at: datetime = TableField(sa_column=Column(UtcDateTime, nullable=False))
     locked_until: datetime | None = TableField(
         default=None, sa_column=Column(UtcDateTime, nullable=True)
@@ -49,3 +53,13 @@ class LoginPolicy:
             lockout=timedelta(seconds=settings.login_lockout_seconds),
             failure_window=timedelta(seconds=settings.login_failure_window_seconds),
         )
+
+
+@dataclass(frozen=True)
+class LoginDesk:
+    """What every login passes through: its address's allowance (settings
+    `login_rate_limit_*`), the failure counters' policy, and the hasher of its secret."""
+
+    policy: LoginPolicy
+    allowance: TokenBuckets
+    hasher: SecretHasher

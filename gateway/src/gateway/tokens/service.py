@@ -11,8 +11,8 @@ import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.clients.service import authenticate_client, get_active_client
-from gateway.logins.models import LoginPolicy
-from gateway.logins.service import forget_failed_logins, guard_login, record_failed_login
+from gateway.logins.models import LoginDesk
+from gateway.logins.service import guarded_login
 from gateway.tokens.keys import SigningKeys
 from gateway.tokens.models import CallerRead, TokenAnswer
 from gateway.users.models import normalize_username
@@ -74,18 +74,22 @@ async def exchange_password(
     *,
     session: AsyncSession,
     issuer: TokenIssuer,
-    policy: LoginPolicy,
+    desk: LoginDesk,
     username: str,
     password: str,
     address: str,
 ) -> TokenAnswer:
-    account = f"user:{normalize_username(username)}"
-    await guard_login(session=session, policy=policy, account=account, address=address)
-    user = await authenticate_user(session=session, username=username, password=password)
+    user = await guarded_login(
+        session=session,
+        desk=desk,
+        account=f"user:{normalize_username(username)}",
+        address=address,
+        authenticate=lambda: authenticate_user(
+            session=session, hasher=desk.hasher, username=username, password=password
+        ),
+    )
     if user is None:
-        await record_failed_login(session=session, policy=policy, account=account, address=address)
         raise WrongCredentials("the username or password is wrong", error="invalid_grant")
-    await forget_failed_logins(session=session, account=account)
     return issuer.issue(
         subject=user.id,
         username=user.username,
@@ -100,20 +104,22 @@ async def exchange_client_credentials(
     *,
     session: AsyncSession,
     issuer: TokenIssuer,
-    policy: LoginPolicy,
+    desk: LoginDesk,
     client_id: str,
     client_secret: str,
     address: str,
 ) -> TokenAnswer:
-    account = f"client:{client_id}"
-    await guard_login(session=session, policy=policy, account=account, address=address)
-    client = await authenticate_client(
-        session=session, client_id=client_id, client_secret=client_secret
+    client = await guarded_login(
+        session=session,
+        desk=desk,
+        account=f"client:{client_id}",
+        address=address,
+        authenticate=lambda: authenticate_client(
+            session=session, hasher=desk.hasher, client_id=client_id, client_secret=client_secret
+        ),
     )
     if client is None:
-        await record_failed_login(session=session, policy=policy, account=account, address=address)
         raise WrongCredentials("the client id or secret is wrong", error="invalid_client")
-    await forget_failed_logins(session=session, account=account)
     return issuer.issue(
         subject=client.id,
         username=client.name,

@@ -1,4 +1,5 @@
-"""Local verification of the gateway's own tokens, on the hot path of every proxied call."""
+"""Local verification of the gateway's own tokens, on the hot path of every proxied call and
+of the gateway's own routes."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from gateway.revocations.service import RevokedSubjects
 from guanjia_shared.auth import (
     Principal,
     VerifiedTokens,
@@ -18,7 +20,8 @@ from guanjia_shared.errors import Unauthorized
 
 class TokenVerifier:
     """Checks signature, issuer, audience and expiry against the gateway's own public keys,
-    and remembers each verified token until it expires (VerifiedTokens)."""
+    and remembers each verified token until it expires (VerifiedTokens); refuses, at every
+    call, the tokens of deactivated users and revoked clients (RevokedSubjects)."""
 
     def __init__(
         self,
@@ -26,16 +29,22 @@ class TokenVerifier:
         *,
         issuer: str,
         audience: str,
+        revoked: RevokedSubjects,
         cache_size: int = 10_000,
     ) -> None:
         self.keys = dict(keys)
+        self.revoked = revoked
         self.issuer = issuer
         self.audience = audience
         self._verified = VerifiedTokens(cache_size)
 
     def verify_now(self, token: str) -> Principal:
-        if (cached := self._verified.get(token)) is not None:
-            return cached
+        principal = self._verified.get(token) or self._verify_signed(token)
+        if principal.id in self.revoked:
+            raise Unauthorized("the account this token was issued to is no longer active")
+        return principal
+
+    def _verify_signed(self, token: str) -> Principal:
         key = self.keys.get(key_id_of(token))
         if key is None:
             raise Unauthorized("the token is signed with an unknown key")

@@ -26,7 +26,12 @@ Credential = Annotated[str | None, Form(max_length=256)]
     responses={
         401: problem_response_doc(401, "Wrong credentials, or an inactive account or client"),
         429: problem_response_doc(
-            429, "Too many failed logins: locked out until Retry-After has passed"
+            429,
+            "Too many failed logins (locked out), or too many logins from this address: "
+            "try again once Retry-After has passed",
+        ),
+        503: problem_response_doc(
+            503, "Too many logins being checked at once: try again after Retry-After"
         ),
     },
 )
@@ -50,7 +55,7 @@ async def issue_token(
         return await service.exchange_password(
             session=session,
             issuer=state.token_issuer,
-            policy=state.login_policy,
+            desk=state.login_desk,
             username=username or "",
             password=password or "",
             address=address,
@@ -64,7 +69,7 @@ async def issue_token(
         return await service.exchange_client_credentials(
             session=session,
             issuer=state.token_issuer,
-            policy=state.login_policy,
+            desk=state.login_desk,
             client_id=client_id or "",
             client_secret=client_secret or "",
             address=address,

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from gateway.database import storable
-from gateway.hashing import hash_secret, needs_rehash, verify_secret
+from gateway.hashing import SecretHasher, needs_rehash
+from gateway.revocations.service import RevokedSubjects
 from gateway.users.models import User, UserCreate, UserUpdate, normalize_username, unique_roles
 from guanjia_shared.auth import Role
 from guanjia_shared.errors import Conflict, NotFound
@@ -36,9 +37,9 @@ async def list_users(*, session: AsyncSession, page: PageParams) -> tuple[list[U
     return await fetch_page(session, select(User).order_by(User.username), page)
 
 
-async def create_user(*, session: AsyncSession, data: UserCreate) -> User:
+async def create_user(*, session: AsyncSession, hasher: SecretHasher, data: UserCreate) -> User:
     # Hashed before the first query: an open SQLite transaction holds up every writer.
-    password_hash = await hash_secret(data.password)
+    password_hash = await hasher.hash(data.password)
     if await session.scalar(select(User.id).where(User.username == data.username)) is not None:
         raise Conflict(f"username {data.username} is taken", rule="unique-username")
     user = User(
@@ -54,8 +55,16 @@ async def create_user(*, session: AsyncSession, data: UserCreate) -> User:
     return user
 
 
-async def update_user(*, session: AsyncSession, user_id: str, data: UserUpdate) -> User:
-    password_hash = await hash_secret(data.password) if data.password is not None else None
+async def update_user(
+    *,
+    session: AsyncSession,
+    hasher: SecretHasher,
+    revoked: RevokedSubjects,
+    user_id: str,
+    data: UserUpdate,
+) -> User:
+    """A deactivated user's tokens are refused from the commit on (see RevokedSubjects)."""
+    password_hash = await hasher.hash(data.password) if data.password is not None else None
     user = await get_user(session=session, user_id=user_id)
     changes = data.model_dump(exclude_unset=True, exclude={"password"})
     if data.roles is not None:
@@ -71,6 +80,7 @@ async def update_user(*, session: AsyncSession, user_id: str, data: UserUpdate) 
             setattr(user, field, changes[field])
     session.add(user)
     await session.commit()
+    revoked.tell(user.id, revoked=not user.active)
     return user
 
 
@@ -94,7 +104,9 @@ async def _ensure_an_admin_remains(
         )
 
 
-async def authenticate_user(*, session: AsyncSession, username: str, password: str) -> User | None:
+async def authenticate_user(
+    *, session: AsyncSession, hasher: SecretHasher, username: str, password: str
+) -> User | None:
     """The active user with these credentials, else None; as slow for an unknown username as
     for a known one, so that timing does not tell which usernames exist."""
     user = (
@@ -106,23 +118,25 @@ async def authenticate_user(*, session: AsyncSession, username: str, password: s
     )
     # End the read before the slow hash: an open SQLite transaction holds up every writer.
     await session.commit()
-    matched = await verify_secret(user.password_hash if user else None, password)
+    matched = await hasher.verify(user.password_hash if user else None, password)
     if user is None or not matched:
         return None
     if needs_rehash(user.password_hash):
-        user.password_hash = await hash_secret(password)
+        user.password_hash = await hasher.hash(password)
         session.add(user)
         await session.commit()
     return user
 
 
-async def ensure_first_admin(*, session: AsyncSession, password: str | None) -> str | None:
+async def ensure_first_admin(
+    *, session: AsyncSession, hasher: SecretHasher, password: str | None
+) -> str | None:
     """On the first start (no user at all) create `admin`. Answers the password when none was
     configured and one had to be generated, for the caller to show once."""
     if await session.scalar(select(User.id).limit(1)) is not None:
         return None
     chosen = password or secrets.token_urlsafe(18)
-    password_hash = await hash_secret(chosen)
+    password_hash = await hasher.hash(chosen)
     session.add(
         User(
             username=FIRST_ADMIN_USERNAME,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response, status
 
+from gateway.deps import HasherDep, RevokedSubjectsDep
 from gateway.users import service
 from gateway.users.models import UserCreate, UserRead, UserUpdate
 from guanjia_shared.auth import Role, require_roles
@@ -16,8 +17,8 @@ router = APIRouter(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=UserRead)
-async def create_user(data: UserCreate, session: SessionDep, response: Response):
-    user = await service.create_user(session=session, data=data)
+async def create_user(data: UserCreate, session: SessionDep, hasher: HasherDep, response: Response):
+    user = await service.create_user(session=session, hasher=hasher, data=data)
     response.headers["Location"] = f"{router.prefix}/{user.id}"
     return user
 
@@ -34,5 +35,13 @@ async def get_user(user_id: str, session: SessionDep):
 
 
 @router.patch("/{user_id}", response_model=UserRead)
-async def update_user(user_id: str, data: UserUpdate, session: SessionDep):
-    return await service.update_user(session=session, user_id=user_id, data=data)
+async def update_user(
+    user_id: str,
+    data: UserUpdate,
+    session: SessionDep,
+    hasher: HasherDep,
+    revoked: RevokedSubjectsDep,
+):
+    return await service.update_user(
+        session=session, hasher=hasher, revoked=revoked, user_id=user_id, data=data
+    )
