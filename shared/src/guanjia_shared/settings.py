@@ -28,7 +28,8 @@ class BaseServiceSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = 8000
-    # Proxies (an ingress) whose X-Forwarded-For is believed for the caller's address.
+    # The peers whose X-Forwarded-For is believed for the caller's address: for the gateway
+    # the ingress in front of it, for a service the gateway alone (docs/security.md).
     forwarded_allow_ips: str = "127.0.0.1"
     data_dir: Path = DEFAULT_DATA_DIR
     # Empty means the embedded default: a SQLite file `<data_dir>/<service>.db`.

@@ -175,6 +175,17 @@ async def test_the_limit_is_per_address(session_factory):
     assert len(await stored_ratings(session_factory)) == 3
 
 
+async def test_an_ipv6_address_counts_as_its_64(session_factory):
+    with frozen_at(T0):
+        for host in (1, 2):
+            await rate(session_factory, limit_per_day=2, address=f"2001:db8:1:2::{host}")
+        with pytest.raises(RateLimited):
+            await rate(session_factory, limit_per_day=2, address="2001:db8:1:2:ffff::3")
+        await rate(session_factory, limit_per_day=2, address="2001:db8:1:3::1")
+
+    assert len(await stored_ratings(session_factory)) == 3
+
+
 async def test_the_day_is_a_rolling_24_hours(session_factory):
     with frozen_at(T0):
         await rate(session_factory, limit_per_day=1)

@@ -8,8 +8,10 @@ checked."
   belong to the department rated, and is rated once: the unique index on `ticket_id` holds
   that even against two raters at the same moment.
 - One client address may rate `ratings_per_address_per_day` times in any rolling 24 hours,
-  counted in the database so the limit holds across replicas. Only a salted hash of the
-  address is kept (personal data minimisation), never the address.
+  counted in the database so the limit holds across replicas; an IPv6 address counts as
+  its /64, which one subscriber holds whole. The address is the one the gateway determined
+  (uvicorn believes X-Forwarded-For from the gateway alone). Only a salted hash of it is
+  kept (personal data minimisation), never the address.
 - A comment is shown to the public only after an `admin` approves it; it is moderated once.
   A rating without a comment has nothing to moderate: its `moderation` is null.
 - **Scores always count**, whatever becomes of the comment: moderation decides whether the
@@ -31,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from guanjia_shared.addresses import address_block
 from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import start_of_bureau_day
 from guanjia_shared.clock import now
@@ -62,7 +65,8 @@ ADDRESS_LOCK_SPACE = 7_320_001
 
 
 def hash_address(address: str) -> str:
-    return hashlib.sha256(f"{ADDRESS_SALT}{address}".encode()).hexdigest()
+    """The stored key of the per-address limit: of the address's block (an IPv6 /64)."""
+    return hashlib.sha256(f"{ADDRESS_SALT}{address_block(address)}".encode()).hexdigest()
 
 
 async def record_rating(
