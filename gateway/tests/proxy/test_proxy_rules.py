@@ -26,6 +26,7 @@ class Clock:
         ("/public/v1/asset/units/1/summary", Destination("asset", public=True)),
         ("/public/v1/commitments", Destination("ticket", public=True)),
         ("/public/v1/ratings/summary", Destination("ticket", public=True)),
+        ("/public/v1/ratings/invitations/x-Y_z", Destination("ticket", public=True)),
         ("/public/v1/emergency/x", Destination("emergency", public=True)),
     ],
 )
