@@ -139,3 +139,21 @@ def asset_svc(
     process.start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+def ticket_svc(
+    tmp_path: Path, nats_server_url: str, event_namespace: str, gateway_port: int
+) -> Iterator[ServiceProcess]:
+    """The real ticket-svc in its own process, believing X-Forwarded-For from the gateway
+    (127.0.0.1, its default FORWARDED_ALLOW_IPS) and from nobody else."""
+    process = ServiceProcess.real_service(
+        "ticket",
+        directory=tmp_path,
+        nats_url=nats_server_url,
+        namespace=event_namespace,
+        jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+    )
+    process.start()
+    yield process
+    process.stop()

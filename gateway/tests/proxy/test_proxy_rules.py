@@ -26,6 +26,7 @@ class Clock:
         ("/public/v1/asset/units/1/summary", Destination("asset", public=True)),
         ("/public/v1/commitments", Destination("ticket", public=True)),
         ("/public/v1/ratings/summary", Destination("ticket", public=True)),
+        ("/public/v1/ratings/invitations/x-Y_z", Destination("ticket", public=True)),
         ("/public/v1/emergency/x", Destination("emergency", public=True)),
     ],
 )
@@ -113,7 +114,7 @@ def test_buckets_stay_bounded_in_memory():
     assert len(buckets._buckets) <= 10
 
 
-def test_hop_by_hop_headers_are_not_passed_on_and_forwarding_headers_are_added():
+def test_hop_by_hop_headers_are_not_passed_on_and_forwarding_headers_are_set_afresh():
     scope = {
         "scheme": "https",
         "client": ("10.1.2.3", 5000),
@@ -134,10 +135,35 @@ def test_hop_by_hop_headers_are_not_passed_on_and_forwarding_headers_are_added()
     assert headers == [
         ("authorization", "Bearer t"),
         ("traceparent", "00-abc-def-01"),
-        ("X-Forwarded-For", "192.0.2.1, 10.1.2.3"),
+        ("X-Forwarded-For", "10.1.2.3"),
         ("X-Forwarded-Proto", "https"),
         ("X-Request-ID", "req-1"),
     ]
+
+
+def forwarded_for(headers: list[tuple[str, str]]) -> list[str]:
+    return [value for name, value in headers if name.lower() == "x-forwarded-for"]
+
+
+@pytest.mark.parametrize("client", ["198.51.100.7", "2001:db8:1:2::7"])
+def test_the_services_get_only_the_client_the_gateway_determined_never_the_callers_list(client):
+    # Issue 14: the caller's own X-Forwarded-For was passed on with the client appended, and
+    # a service believing the leftmost entry took the caller's word for its address.
+    scope = {
+        "scheme": "http",
+        "client": (client, 5000),
+        "headers": [
+            (b"x-forwarded-for", b"203.0.113.1, 203.0.113.2"),
+            (b"x-forwarded-for", b"203.0.113.3"),
+            (b"x-forwarded-for", b"203.0.113.4"),
+        ],
+    }
+    assert forwarded_for(upstream_request_headers(scope, "req-1")) == [client]
+
+
+def test_without_a_known_client_the_services_are_told_so():
+    scope = {"scheme": "http", "headers": [(b"x-forwarded-for", b"203.0.113.1")]}
+    assert forwarded_for(upstream_request_headers(scope, "req-1")) == ["unknown"]
 
 
 def test_hop_by_hop_and_server_headers_of_the_answer_stay_behind():

@@ -102,10 +102,20 @@ class RunningGateway:
 
 
 @contextlib.asynccontextmanager
-async def serving(app: Any, port: int) -> AsyncIterator[None]:
-    """`app` as a real uvicorn server on `port`, for the length of the block."""
+async def serving(
+    app: Any, port: int, *, forwarded_allow_ips: str = "127.0.0.1"
+) -> AsyncIterator[None]:
+    """`app` as a real uvicorn server on `port`, for the length of the block, believing
+    X-Forwarded-For from `forwarded_allow_ips` as `serve` does."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -126,7 +136,10 @@ async def running_gateway(settings: Settings) -> AsyncIterator[RunningGateway]:
     """A gateway serving real HTTP on `settings.port`."""
     app = create_app(settings)
     url = f"http://127.0.0.1:{settings.port}"
-    async with serving(app, settings.port), httpx.AsyncClient(base_url=url, timeout=20) as client:
+    async with (
+        serving(app, settings.port, forwarded_allow_ips=settings.forwarded_allow_ips),
+        httpx.AsyncClient(base_url=url, timeout=20) as client,
+    ):
         yield RunningGateway(app=app, settings=settings, url=url, client=client)
 
 

@@ -31,7 +31,8 @@ class BaseServiceSettings(BaseSettings):
     # Where `/metrics` answers: a port of its own, never published, and then not on `port`.
     # Empty: on `port` with the API (development, where nothing is published).
     metrics_port: int | None = None
-    # Proxies (an ingress) whose X-Forwarded-For is believed for the caller's address.
+    # The peers whose X-Forwarded-For is believed for the caller's address: for the gateway
+    # the ingress in front of it, for a service the gateway alone (docs/security.md).
     forwarded_allow_ips: str = "127.0.0.1"
     data_dir: Path = DEFAULT_DATA_DIR
     # Empty means the embedded default: a SQLite file `<data_dir>/<service>.db`.

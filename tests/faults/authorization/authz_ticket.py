@@ -339,6 +339,8 @@ TABLE = [
         PUBLIC,
         body={"department": OTHER_DEPARTMENT, "score": 3},
     ),
+    # a made-up rating code: 404, and no caller is refused for who they are
+    row("GET", "/public/v1/ratings/invitations/{code}", PUBLIC),
     row("GET", "/public/v1/ratings/summary", PUBLIC),
     row("GET", "/public/v1/ratings/comments", PUBLIC),
     # moderation: admins decide, auditors read (documents silent on auditors; as built)

@@ -19,6 +19,7 @@ from gateway.proxy.rate_limit import TokenBuckets
 from gateway.proxy.routing import destination_of
 from gateway.proxy.upstreams import Upstream, Upstreams
 from gateway.tokens.verification import TokenVerifier
+from guanjia_shared.addresses import address_block
 from guanjia_shared.auth import bearer_token
 from guanjia_shared.errors import DomainError, RateLimited, Unauthorized, problem_response
 from guanjia_shared.logging import get_logger
@@ -105,10 +106,11 @@ class ProxyApp:
             )(scope, receive, send)
 
     def _admit(self, scope: Scope, *, public: bool) -> None:
-        """Public paths: limited per address. Others: a valid token of ours first (checked
-        here, before the service is troubled), then limited per token subject."""
+        """Public paths: limited per address (an IPv6 caller per /64). Others: a valid token
+        of ours first (checked here, before the service is troubled), then limited per token
+        subject."""
         client = scope.get("client")
-        address = client[0] if client else "unknown"
+        address = address_block(client[0]) if client else "unknown"
         if public:
             self._spend(self.public_buckets, address)
             return

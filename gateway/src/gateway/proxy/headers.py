@@ -44,16 +44,17 @@ def _named_by_connection(headers: Iterable[tuple[bytes, bytes]]) -> frozenset[by
 def upstream_request_headers(scope: Scope, request_id: str) -> list[tuple[str, str]]:
     raw: list[tuple[bytes, bytes]] = scope["headers"]
     also_dropped = _named_by_connection(raw)
-    headers: list[tuple[str, str]] = []
-    earlier_hops: list[str] = []
-    for name, value in raw:
-        if name == b"x-forwarded-for":
-            earlier_hops.append(value.decode("latin-1"))
-        elif name not in _REPLACED_ON_REQUESTS and name not in also_dropped:
-            headers.append((name.decode("latin-1"), value.decode("latin-1")))
+    headers = [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, value in raw
+        if name not in _REPLACED_ON_REQUESTS and name not in also_dropped
+    ]
+    # Exactly one address: the caller as the gateway's own server determined it (it reads
+    # X-Forwarded-For only from the proxies in FORWARDED_ALLOW_IPS). Whatever list the
+    # caller wrote stays here, so no service can mistake the caller's words for the
+    # gateway's.
     client = scope.get("client")
-    earlier_hops.append(client[0] if client else "unknown")
-    headers.append(("X-Forwarded-For", ", ".join(earlier_hops)))
+    headers.append(("X-Forwarded-For", client[0] if client else "unknown"))
     headers.append(("X-Forwarded-Proto", scope.get("scheme", "http")))
     headers.append(("X-Request-ID", request_id))
     return headers

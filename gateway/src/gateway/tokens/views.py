@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request, Response
 
 from gateway.tokens import service
 from gateway.tokens.models import CallerRead, TokenAnswer
+from guanjia_shared.addresses import address_block
 from guanjia_shared.auth import CurrentUser
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.errors import InvalidInput
@@ -48,7 +49,8 @@ async def issue_token(
     """OAuth2 token endpoint (RFC 6749): the `password` grant for people, the
     `client_credentials` grant for other systems (credentials in the form or in HTTP Basic)."""
     state = request.app.state
-    address = request.client.host if request.client else "unknown"
+    # The lockout counts an IPv6 caller by its /64, as every per-address limit does.
+    address = address_block(request.client.host) if request.client else "unknown"
     response.headers["Cache-Control"] = "no-store"
     if grant_type == "password":
         _require(username=username, password=password)

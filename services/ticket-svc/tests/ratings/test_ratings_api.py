@@ -2,7 +2,16 @@
 moderate, bad input and too many ratings are refused as problem+json and change nothing."""
 
 import pytest
-from rating_helpers import ADMIN_LIST, DEPARTMENT, PUBLIC, add_ticket, app_sessions, stored_ratings
+from rating_helpers import (
+    ADMIN_LIST,
+    DEPARTMENT,
+    PUBLIC,
+    RATED_DEPARTMENTS,
+    add_ticket,
+    app_sessions,
+    publish_commitments_of,
+    stored_ratings,
+)
 
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
@@ -51,6 +60,9 @@ async def test_a_rating_without_a_comment_has_no_moderation(client):
         ({"department": DEPARTMENT, "score": 4, "phone": "13800000000"}, "#/phone"),
         ({"department": DEPARTMENT, "score": 4, "comment": "长" * 1001}, "#/comment"),
         ({"department": DEPARTMENT, "score": 4, "ticket_id": ""}, "#/ticket_id"),
+        ({"score": 4, "code": ""}, "#/code"),
+        ({"score": 4, "code": "x" * 33}, "#/code"),
+        ({"department": "客服热线 400-800-1234", "score": 4}, "#/department"),
     ],
 )
 async def test_bad_input_is_refused_and_nothing_is_written(client, body, pointer):
@@ -65,36 +77,42 @@ async def test_bad_input_is_refused_and_nothing_is_written(client, body, pointer
 # --- a rating about a ticket ---------------------------------------------------------------
 
 
-async def test_a_resolved_ticket_is_rated_once(client):
-    ticket_id = await add_ticket(app_sessions(client), status="resolved")
+async def test_a_resolved_ticket_is_rated_once_with_its_code(client):
+    ticket = await add_ticket(app_sessions(client), status="resolved")
 
-    first = await post_rating(client, ticket_id=ticket_id, score=5)
-    second = await post_rating(client, ticket_id=ticket_id, score=1)
+    first = await client.post(PUBLIC, json={"code": ticket.code, "score": 5})
+    second = await client.post(PUBLIC, json={"code": ticket.code, "score": 1})
 
-    assert first.status_code == 201 and first.json()["ticket_id"] == ticket_id
+    assert first.status_code == 201, first.text
+    assert (first.json()["ticket_id"], first.json()["department"]) == (ticket.id, DEPARTMENT)
     assert second.status_code == 409 and second.headers["content-type"] == PROBLEM
     assert second.json()["rule"] == "one-rating-per-ticket"
     assert [r.score for r in await stored_ratings(app_sessions(client))] == [5]
 
 
 async def test_a_ticket_still_open_is_a_conflict(client):
-    ticket_id = await add_ticket(app_sessions(client), status="in_progress")
+    ticket = await add_ticket(app_sessions(client), status="in_progress")
 
-    refused = await post_rating(client, ticket_id=ticket_id)
+    refused = await post_rating(client, code=ticket.code)
 
     assert refused.status_code == 409 and refused.json()["rule"] == "rate-after-service"
     assert await stored_ratings(app_sessions(client)) == []
 
 
-async def test_an_unknown_ticket_or_another_department_is_bad_input(client):
-    ticket_id = await add_ticket(app_sessions(client), department="物业管理处")
+async def test_a_ticket_id_without_its_code_or_with_a_wrong_one_is_bad_input(client):
+    ticket = await add_ticket(app_sessions(client), department="物业管理处")
 
-    unknown = await post_rating(client, ticket_id="no-such-ticket")
-    elsewhere = await post_rating(client, ticket_id=ticket_id, department=DEPARTMENT)
+    without_code = await post_rating(client, ticket_id=ticket.id)
+    wrong_code = await post_rating(client, ticket_id=ticket.id, code="not-the-code")
+    elsewhere = await post_rating(client, code=ticket.code, department=DEPARTMENT)
 
-    assert unknown.status_code == 422 and unknown.json()["errors"][0]["pointer"] == "#/ticket_id"
-    assert elsewhere.status_code == 422
-    assert elsewhere.json()["errors"][0]["pointer"] == "#/department"
+    for refused, pointer in [
+        (without_code, "#/code"),
+        (wrong_code, "#/code"),
+        (elsewhere, "#/department"),
+    ]:
+        assert refused.status_code == 422 and refused.headers["content-type"] == PROBLEM
+        assert refused.json()["errors"][0]["pointer"] == pointer
     assert await stored_ratings(app_sessions(client)) == []
 
 
@@ -105,6 +123,7 @@ async def test_one_address_beyond_its_daily_ratings_is_told_to_wait(service_clie
     async with service_client_factory(
         create_app, Settings, MIGRATIONS, ratings_per_address_per_day=2
     ) as client:
+        await publish_commitments_of(app_sessions(client), *RATED_DEPARTMENTS)
         for _ in range(2):
             assert (await post_rating(client)).status_code == 201
         # The app itself trusts no forwarding header: only uvicorn's trusted proxies do.
@@ -236,6 +255,7 @@ async def test_the_summary_follows_the_settings(service_client_factory):
     async with service_client_factory(
         create_app, Settings, MIGRATIONS, rating_summary_min_count=3, rating_prior_weight=2
     ) as client:
+        await publish_commitments_of(app_sessions(client), *RATED_DEPARTMENTS)
         for department, score in [
             (DEPARTMENT, 5),
             (DEPARTMENT, 5),

@@ -122,8 +122,9 @@ async def a_week_of_tickets(client, admin, agent, other_agent):
     Outside the week: T0 C-REPAIR opened Fri 18 10:00, coordinated with 财务处 due 10:35 and
     never completed — neither it nor its late coordination is in the week's report.
 
-    Public ratings: 后勤服务中心 4 (Thu 24) and 5 (Thu 24), 保卫处 3 (Thu 24), 财务处 2
-    (Fri 18, outside the week).
+    Public ratings: 后勤服务中心 4 (Thu 24) and 5 (Thu 24), 保卫处 3 (Thu 24: it publishes
+    C-GUARD, so the public may rate it, but has no ticket), 财务处 2 (Fri 18, outside the
+    week).
     """
     await publish_three_commitments(client, admin)
 
@@ -162,6 +163,7 @@ async def a_week_of_tickets(client, admin, agent, other_agent):
     await start(client, other_agent, t7, at(22, 15, 5))
     await resolve(client, other_agent, t7, at(23, 10))
 
+    await publish_commitment(client, admin, code="C-GUARD", name="安保巡查", department=SECURITY)
     await rate_publicly(client, at(24, 10), DEPARTMENT, 4)
     await rate_publicly(client, at(24, 11), DEPARTMENT, 5)
     await rate_publicly(client, at(24, 12), SECURITY, 3)

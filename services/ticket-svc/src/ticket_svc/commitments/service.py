@@ -74,6 +74,17 @@ async def get_version(
     return found
 
 
+async def publishes_commitments(session: AsyncSession, department: str) -> bool:
+    """Whether `department` owns a published commitment: a department the public knows by
+    its commitments, and so may rate."""
+    found = await session.scalar(
+        select(Commitment.id)
+        .where(Commitment.department == department, Commitment.published.is_(True))
+        .limit(1)
+    )
+    return found is not None
+
+
 # Built once, on the tables (no ORM objects to load): opening a ticket runs it every time.
 _COMMITMENTS = Commitment.__table__
 _VERSIONS = CommitmentVersion.__table__

@@ -1,5 +1,6 @@
-"""Public ratings (行风评议): anyone may rate a department's service, with or without a
-ticket, and the bureau publishes the summary and the approved comments.
+"""Public ratings (行风评议): anyone may rate a department that publishes service
+commitments, and a ticket's requester may rate its service with the ticket's rating code;
+the bureau publishes the summary and the approved comments.
 
 A rating's score counts from the moment it is given; only its comment waits for an
 `admin`'s moderation before the public sees it (see `service.py`).
@@ -18,6 +19,7 @@ from sqlmodel import Field as TableField
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from ticket_svc.database import TicketsTable
+from ticket_svc.tickets.models import RATING_CODE_MAX_LENGTH
 
 MIN_SCORE = 1
 MAX_SCORE = 5
@@ -76,12 +78,24 @@ class Rating(TicketsTable, table=True):
 
 
 class RatingCreate(BaseModel):
+    """Either `department` (one that owns a published commitment), or `code` (a ticket's
+    rating code: the ticket's department is rated). `ticket_id` and `department` may come
+    with a code, and must then be the ticket's."""
+
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    department: str = Field(min_length=1, max_length=100)
+    department: str | None = Field(default=None, min_length=1, max_length=100)
     score: int = Field(ge=MIN_SCORE, le=MAX_SCORE)
     comment: str | None = Field(default=None, max_length=MAX_COMMENT_LENGTH)
-    ticket_id: str | None = Field(default=None, min_length=1, max_length=36)
+    ticket_id: str | None = Field(
+        default=None, min_length=1, max_length=36, description="only with the ticket's code"
+    )
+    code: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=RATING_CODE_MAX_LENGTH,
+        description="the rating code the ticket's requester was given when it was resolved",
+    )
 
     @field_validator("comment")
     @classmethod
@@ -145,6 +159,17 @@ class DepartmentScore(BaseModel):
 class OverallScore(BaseModel):
     count: int
     mean: float | None = Field(description="null when the period has no ratings")
+
+
+class RatingInvitation(BaseModel):
+    """What the holder of a rating code sees before rating: the service, never the people
+    (no requester, no description, no staff)."""
+
+    title: str
+    department: str
+    resolved_on: dt.date | None = Field(description="the bureau day the ticket was resolved")
+    rated: bool = Field(description="the ticket has been rated already")
+    can_rate: bool = Field(description="a rating with this code would be taken now")
 
 
 class RatingSummary(BaseModel):

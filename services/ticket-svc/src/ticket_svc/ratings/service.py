@@ -4,12 +4,19 @@ Issue: "the public rates a department's service, 1–5, with an optional comment
 the ticket it is about; the bureau publishes per-department results and the comments it has
 checked."
 
-- A named ticket must exist, be resolved or closed (one rates a service that was given),
-  belong to the department rated, and is rated once: the unique index on `ticket_id` holds
-  that even against two raters at the same moment.
+- What is rated is a department that owns a published commitment, or a ticket (and so its
+  department) named by its rating code; any other text is refused (issue 14: the summary
+  published a scam phone number, given as a "department"). The code is made when the ticket
+  is first resolved and shown only to the requester's side (tickets/scope.py), so holding a
+  ticket's id no longer lets a stranger use up its one rating.
+- A ticket must be resolved or closed (one rates a service that was given), and is rated
+  once: the unique index on `ticket_id` holds that even against two raters at the same
+  moment.
 - One client address may rate `ratings_per_address_per_day` times in any rolling 24 hours,
-  counted in the database so the limit holds across replicas. Only a salted hash of the
-  address is kept (personal data minimisation), never the address.
+  counted in the database so the limit holds across replicas; an IPv6 address counts as
+  its /64, which one subscriber holds whole. The address is the one the gateway determined
+  (uvicorn believes X-Forwarded-For from the gateway alone). Only a salted hash of it is
+  kept (personal data minimisation), never the address.
 - A comment is shown to the public only after an `admin` approves it; it is moderated once.
   A rating without a comment has nothing to moderate: its `moderation` is null.
 - **Scores always count**, whatever becomes of the comment: moderation decides whether the
@@ -26,17 +33,19 @@ import datetime as dt
 import hashlib
 import math
 
-from sqlalchemy import func, text, update
+from sqlalchemy import Row, func, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from guanjia_shared.addresses import address_block
 from guanjia_shared.auth import Principal
-from guanjia_shared.bureau_time import start_of_bureau_day
+from guanjia_shared.bureau_time import bureau_date, start_of_bureau_day
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, RateLimited, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from ticket_svc.commitments.service import publishes_commitments
 from ticket_svc.ratings.models import (
     DepartmentScore,
     Moderation,
@@ -44,6 +53,7 @@ from ticket_svc.ratings.models import (
     PublicComment,
     Rating,
     RatingCreate,
+    RatingInvitation,
     RatingSummary,
 )
 from ticket_svc.tickets.models import Ticket, TicketStatus
@@ -62,7 +72,8 @@ ADDRESS_LOCK_SPACE = 7_320_001
 
 
 def hash_address(address: str) -> str:
-    return hashlib.sha256(f"{ADDRESS_SALT}{address}".encode()).hexdigest()
+    """The stored key of the per-address limit: of the address's block (an IPv6 /64)."""
+    return hashlib.sha256(f"{ADDRESS_SALT}{address_block(address)}".encode()).hexdigest()
 
 
 async def record_rating(
@@ -71,13 +82,12 @@ async def record_rating(
     address_hash = hash_address(address)
     await _lock_address(session, address_hash)
     await _ensure_under_address_limit(session, address_hash, limit_per_day)
-    if data.ticket_id is not None:
-        await _ensure_ticket_rateable(session, data.ticket_id, data.department)
+    department, ticket_id = await _rated(session, data)
     rating = Rating(
-        department=data.department,
+        department=department,
         score=data.score,
         comment=data.comment,
-        ticket_id=data.ticket_id,
+        ticket_id=ticket_id,
         address_hash=address_hash,
         moderation=Moderation.pending.value if data.comment else None,
     )
@@ -87,7 +97,7 @@ async def record_rating(
     except IntegrityError as exc:  # the unique index: the ticket was rated meanwhile
         await session.rollback()
         raise Conflict(
-            f"ticket {data.ticket_id} has already been rated", rule="one-rating-per-ticket"
+            f"ticket {ticket_id} has already been rated", rule="one-rating-per-ticket"
         ) from exc
     await record_event(
         session,
@@ -140,20 +150,68 @@ async def _ensure_under_address_limit(
         )
 
 
-async def _ensure_ticket_rateable(session: AsyncSession, ticket_id: str, department: str) -> None:
-    ticket = await session.get(Ticket, ticket_id)
-    if ticket is None:
-        raise invalid_field(f"no ticket {ticket_id}", "#/ticket_id")
-    if ticket.status not in RATEABLE_STATUSES:
-        raise Conflict(
-            f"ticket {ticket_id} is {ticket.status}; it can be rated once resolved or closed",
-            rule="rate-after-service",
-        )
-    if ticket.department != department:
+async def _rated(session: AsyncSession, data: RatingCreate) -> tuple[str, str | None]:
+    """The department and the ticket (or None) a rating is about."""
+    if data.code is not None:
+        ticket = await _ticket_of_code(session, data.code)
+        if ticket is None:
+            raise invalid_field("no ticket has this rating code", "#/code")
+        if data.ticket_id is not None and data.ticket_id != ticket.id:
+            raise invalid_field("the rating code is another ticket's", "#/ticket_id")
+        if data.department is not None and data.department != ticket.department:
+            raise invalid_field(
+                f"the ticket was served by {ticket.department}, not {data.department}",
+                "#/department",
+            )
+        if ticket.status not in RATEABLE_STATUSES:
+            raise Conflict(
+                f"the ticket is {ticket.status}; it can be rated once resolved or closed",
+                rule="rate-after-service",
+            )
+        return ticket.department, ticket.id
+    if data.ticket_id is not None:
         raise invalid_field(
-            f"ticket {ticket_id} was served by {ticket.department}, not {department}",
+            "a ticket is rated with the rating code its requester was given when it was resolved",
+            "#/code",
+        )
+    if data.department is None:
+        raise invalid_field(
+            "name the department rated, or give a ticket's rating code", "#/department"
+        )
+    if not await publishes_commitments(session, data.department):
+        raise invalid_field(
+            f"{data.department!r} is no department with published service commitments",
             "#/department",
         )
+    return data.department, None
+
+
+async def _ticket_of_code(session: AsyncSession, code: str) -> Row | None:
+    """What ratings need of the ticket whose rating code is `code`: nothing personal."""
+    return (
+        await session.execute(
+            select(
+                Ticket.id, Ticket.title, Ticket.department, Ticket.status, Ticket.resolved_at
+            ).where(Ticket.rating_code == code)
+        )
+    ).first()
+
+
+async def get_invitation(*, session: AsyncSession, code: str) -> RatingInvitation:
+    """What the holder of a rating code is shown before rating: which service, when."""
+    ticket = await _ticket_of_code(session, code)
+    if ticket is None:
+        raise NotFound("no ticket has this rating code")
+    rated = (
+        await session.scalar(select(Rating.id).where(Rating.ticket_id == ticket.id))
+    ) is not None
+    return RatingInvitation(
+        title=ticket.title,
+        department=ticket.department,
+        resolved_on=bureau_date(ticket.resolved_at) if ticket.resolved_at else None,
+        rated=rated,
+        can_rate=not rated and ticket.status in RATEABLE_STATUSES,
+    )
 
 
 async def get_rating(*, session: AsyncSession, rating_id: str) -> Rating:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 
 from guanjia_shared.auth import Principal, Role, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
@@ -16,10 +16,12 @@ from ticket_svc.ratings.models import (
     ModerationIn,
     PublicComment,
     RatingCreate,
+    RatingInvitation,
     RatingRead,
     RatingRecorded,
     RatingSummary,
 )
+from ticket_svc.tickets.models import RATING_CODE_MAX_LENGTH
 
 router = APIRouter(
     prefix="/api/v1/ticket/ratings", tags=["ratings"], dependencies=[Depends(current_user)]
@@ -60,6 +62,18 @@ async def record_rating(
         address=address,
         limit_per_day=settings.ratings_per_address_per_day,
     )
+
+
+@public_router.get(
+    "/invitations/{code}",
+    response_model=RatingInvitation,
+    responses={404: problem_response_doc(404, "No ticket has this rating code")},
+)
+async def get_invitation(
+    code: Annotated[str, Path(min_length=1, max_length=RATING_CODE_MAX_LENGTH)],
+    session: SessionDep,
+):
+    return await service.get_invitation(session=session, code=code)
 
 
 @public_router.get("/summary", response_model=RatingSummary)

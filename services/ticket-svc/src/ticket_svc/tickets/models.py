@@ -69,6 +69,10 @@ def _uuid() -> str:
     return str(uuid.uuid4())
 
 
+# secrets.token_urlsafe(16) is 22 characters; the column leaves room for other forms.
+RATING_CODE_MAX_LENGTH = 32
+
+
 class Ticket(TicketsTable, table=True):
     __tablename__ = "tickets"
     __table_args__ = (
@@ -82,6 +86,8 @@ class Ticket(TicketsTable, table=True):
             text("created_at DESC"),
             "id",
         ),
+        # A rating code finds its ticket, and no two tickets share one.
+        Index("uq_tickets_rating_code", "rating_code", unique=True),
     )
 
     id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
@@ -136,6 +142,9 @@ class Ticket(TicketsTable, table=True):
     reopen_count: int = 0
     dissatisfied_reopens: int = 0
     sla_met: bool | None = None
+    # The requester's code for the public rating (行风评议) of this ticket, made when it is
+    # first resolved (see ratings/service.py). Only the requester's side is shown it.
+    rating_code: str | None = TableField(default=None, max_length=RATING_CODE_MAX_LENGTH)
 
     # When the escalation scheduler must next look at this ticket (null: never again).
     next_check_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
@@ -306,6 +315,12 @@ class TicketRead(BaseModel):
     rating: int | None
     reopen_count: int
     sla_met: bool | None
+    rating_code: str | None = Field(
+        description="the requester's code for rating this ticket in public "
+        "(POST /public/v1/ratings, GET /public/v1/ratings/invitations/{code}): set once the "
+        "ticket is first resolved, and shown only to the requester's unit and the ticket's "
+        "owner (who hands it to a requester without an account); null to everyone else"
+    )
 
 
 class TicketEventRead(BaseModel):

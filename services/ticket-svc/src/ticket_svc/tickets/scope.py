@@ -64,6 +64,13 @@ def speaks_for_requester(viewer: Principal, ticket: Ticket) -> bool:
     )
 
 
+def is_handed_rating_code(viewer: Principal, ticket: Ticket) -> bool:
+    """A ticket's rating code is the requester's: shown to those who speak for the requester
+    (their unit's staff, and the owner, who hands it to a requester without an account), to
+    no one else who reads the ticket — another unit, the department, the leadership."""
+    return speaks_for_requester(viewer, ticket)
+
+
 def only_reads(viewer: Principal) -> bool:
     """An auditor reads everything and changes nothing (ARCHITECTURE.md), unless another
     of their roles lets them act."""

@@ -12,6 +12,7 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -116,7 +117,9 @@ def sla_state(ticket: Ticket, moment: dt.datetime, policy: SlaPolicy) -> str:
     return worst(response, resolve)
 
 
-def ticket_view(ticket: Ticket, moment: dt.datetime, policy: SlaPolicy) -> dict[str, Any]:
+def ticket_view(
+    ticket: Ticket, moment: dt.datetime, policy: SlaPolicy, viewer: Principal
+) -> dict[str, Any]:
     return {
         **{column: getattr(ticket, column) for column in VIEW_COLUMNS},
         "requester": {
@@ -126,6 +129,7 @@ def ticket_view(ticket: Ticket, moment: dt.datetime, policy: SlaPolicy) -> dict[
         },
         "sla_state": sla_state(ticket, moment, policy),
         "sla_paused": ticket.status == TicketStatus.waiting_requester,
+        "rating_code": ticket.rating_code if scope.is_handed_rating_code(viewer, ticket) else None,
     }
 
 
@@ -548,6 +552,10 @@ async def resolve(
     append_event(session, ticket, EventKind.resolved, actor, at, {"resolution": data.resolution})
     ticket.status = TicketStatus.resolved.value
     ticket.resolved_at = at
+    # The requester's key to rating the service in public, made once: a ticket resolved
+    # again keeps the code its requester was given. Kept out of the history and the event.
+    if ticket.rating_code is None:
+        ticket.rating_code = new_rating_code()
     calendar = await ticket_calendar(session, ticket)
     ticket.confirm_due_at = end_of_working_days(calendar, at, policy.auto_confirm_working_days)
     await settle_clocks(session, ticket, policy, calendar)
@@ -556,6 +564,11 @@ async def resolve(
     )
     await session.commit()
     return ticket
+
+
+def new_rating_code() -> str:
+    """128 random bits, URL-safe (it goes into /rate/{code} and a QR code): unguessable."""
+    return secrets.token_urlsafe(16)
 
 
 # --- confirmation ----------------------------------------------------------------------

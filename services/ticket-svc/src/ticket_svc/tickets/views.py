@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from guanjia_shared.auth import CurrentUser, current_user
+from guanjia_shared.auth import CurrentUser, Principal, current_user
 from guanjia_shared.clock import now
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
@@ -39,8 +39,8 @@ async def sla_policy(request: Request) -> SlaPolicy:
 Policy = Annotated[SlaPolicy, Depends(sla_policy)]
 
 
-def _view(ticket: Any, policy: SlaPolicy) -> dict[str, Any]:
-    return service.ticket_view(ticket, now(), policy)
+def _view(ticket: Any, policy: SlaPolicy, viewer: Principal) -> dict[str, Any]:
+    return service.ticket_view(ticket, now(), policy, viewer)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketRead)
@@ -49,7 +49,7 @@ async def open_ticket(
 ):
     ticket = await service.open_ticket(session=session, data=data, actor=actor, policy=policy)
     response.headers["Location"] = f"{router.prefix}/{ticket.id}"
-    return _view(ticket, policy)
+    return _view(ticket, policy, actor)
 
 
 @router.get("", response_model=Page[TicketRead])
@@ -74,12 +74,12 @@ async def list_tickets(
         commitment_code=commitment_code,
         requester_unit_id=requester_unit_id,
     )
-    return {"items": [_view(ticket, policy) for ticket in items], "total": total}
+    return {"items": [_view(ticket, policy, viewer) for ticket in items], "total": total}
 
 
 @router.get("/{ticket_id}", response_model=TicketRead)
 async def get_ticket(ticket_id: str, session: SessionDep, viewer: CurrentUser, policy: Policy):
-    return _view(await service.get_ticket(session, ticket_id, viewer), policy)
+    return _view(await service.get_ticket(session, ticket_id, viewer), policy, viewer)
 
 
 @router.get("/{ticket_id}/events", response_model=Page[TicketEventRead])
@@ -107,7 +107,7 @@ async def list_comments(ticket_id: str, session: SessionDep, viewer: CurrentUser
 @router.post("/{ticket_id}/start", response_model=TicketRead)
 async def start(ticket_id: str, session: SessionDep, actor: CurrentUser, policy: Policy):
     ticket = await service.start(session=session, ticket_id=ticket_id, actor=actor, policy=policy)
-    return _view(ticket, policy)
+    return _view(ticket, policy, actor)
 
 
 @router.post(
@@ -119,7 +119,7 @@ async def comment(
     ticket = await service.comment(
         session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
     )
-    return _view(ticket, policy)
+    return _view(ticket, policy, actor)
 
 
 @router.post("/{ticket_id}/transfer", response_model=TicketRead)
@@ -129,7 +129,7 @@ async def transfer(
     ticket = await service.transfer(
         session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
     )
-    return _view(ticket, policy)
+    return _view(ticket, policy, actor)
 
 
 @router.post(
@@ -176,13 +176,13 @@ async def wait_for_requester(
     ticket = await service.wait_for_requester(
         session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
     )
-    return _view(ticket, policy)
+    return _view(ticket, policy, actor)
 
 
 @router.post("/{ticket_id}/resume", response_model=TicketRead)
 async def resume(ticket_id: str, session: SessionDep, actor: CurrentUser, policy: Policy):
     ticket = await service.resume(session=session, ticket_id=ticket_id, actor=actor, policy=policy)
-    return _view(ticket, policy)
+    return _view(ticket, policy, actor)
 
 
 @router.post("/{ticket_id}/resolve", response_model=TicketRead)
@@ -192,7 +192,7 @@ async def resolve(
     ticket = await service.resolve(
         session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
     )
-    return _view(ticket, policy)
+    return _view(ticket, policy, actor)
 
 
 @router.post("/{ticket_id}/confirm", response_model=TicketRead)
@@ -202,4 +202,4 @@ async def confirm(
     ticket = await service.confirm(
         session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
     )
-    return _view(ticket, policy)
+    return _view(ticket, policy, actor)
