@@ -17,6 +17,7 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 from ticket_svc.database import TicketsTable
 
 MIN_SCORE = 1
@@ -78,10 +79,10 @@ class Rating(TicketsTable, table=True):
 class RatingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    department: str = Field(min_length=1, max_length=100)
+    department: SingleLineText = Field(min_length=1, max_length=100)
     score: int = Field(ge=MIN_SCORE, le=MAX_SCORE)
-    comment: str | None = Field(default=None, max_length=MAX_COMMENT_LENGTH)
-    ticket_id: str | None = Field(default=None, min_length=1, max_length=36)
+    comment: MultiLineText | None = Field(default=None, max_length=MAX_COMMENT_LENGTH)
+    ticket_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
 
     @field_validator("comment")
     @classmethod
@@ -94,7 +95,7 @@ class RatingCreate(BaseModel):
 class ModerationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    reason: str | None = Field(default=None, min_length=1, max_length=1000)
+    reason: MultiLineText | None = Field(default=None, min_length=1, max_length=1000)
 
 
 # --- what callers get --------------------------------------------------------------------
