@@ -26,6 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from asset_svc.config import Settings
 from asset_svc.database import MIGRATIONS
 from asset_svc.imports.models import BUILDING_COLUMNS, BUILDINGS_SHEET, ROOM_COLUMNS, ROOMS_SHEET
 from asset_svc.imports.service import import_workbook
@@ -87,7 +88,9 @@ async def timed_import(url: str, content: bytes) -> tuple[float, int]:
             await session.commit()
         started = time.perf_counter()
         async with factory() as session:
-            result = await import_workbook(session=session, content=content)
+            result = await import_workbook(
+                session=session, content=content, max_rows=Settings().import_max_rows
+            )
         return time.perf_counter() - started, result.rooms_created
     finally:
         await engine.dispose()

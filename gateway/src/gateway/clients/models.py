@@ -9,10 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field as TableField
 
-from gateway.database import STORABLE_TEXT, GatewayTable
+from gateway.database import GatewayTable
 from guanjia_shared.auth import Role
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import SingleLineText
 
 
 class ApiClient(GatewayTable, table=True):
@@ -34,9 +35,9 @@ class ApiClient(GatewayTable, table=True):
 class ClientCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200, pattern=STORABLE_TEXT)
+    name: SingleLineText = Field(min_length=1, max_length=200)
     roles: list[Role]
-    unit_id: str | None = Field(default=None, max_length=36, pattern=STORABLE_TEXT)
+    unit_id: SingleLineText | None = Field(default=None, max_length=36)
 
 
 class ClientRead(BaseModel):

@@ -17,10 +17,11 @@ from pydantic import (
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field as TableField
 
-from gateway.database import STORABLE_TEXT, GatewayTable
+from gateway.database import GatewayTable
 from guanjia_shared.auth import Role
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import SingleLineText
 
 
 def normalize_username(value: str) -> str:
@@ -70,22 +71,20 @@ class UserCreate(BaseModel):
 
     username: Username
     password: Password
-    display_name: str = Field(min_length=1, max_length=200, pattern=STORABLE_TEXT)
+    display_name: SingleLineText = Field(min_length=1, max_length=200)
     roles: list[Role] = []
-    unit_id: str | None = Field(default=None, max_length=36, pattern=STORABLE_TEXT)
-    department: str | None = Field(default=None, max_length=200, pattern=STORABLE_TEXT)
+    unit_id: SingleLineText | None = Field(default=None, max_length=36)
+    department: SingleLineText | None = Field(default=None, max_length=200)
 
 
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     password: Password | None = None
-    display_name: str | None = Field(
-        default=None, min_length=1, max_length=200, pattern=STORABLE_TEXT
-    )
+    display_name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
     roles: list[Role] | None = None
-    unit_id: str | None = Field(default=None, max_length=36, pattern=STORABLE_TEXT)
-    department: str | None = Field(default=None, max_length=200, pattern=STORABLE_TEXT)
+    unit_id: SingleLineText | None = Field(default=None, max_length=36)
+    department: SingleLineText | None = Field(default=None, max_length=200)
     active: bool | None = None
 
 

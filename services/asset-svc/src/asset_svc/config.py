@@ -1,6 +1,9 @@
 from decimal import Decimal
 from functools import lru_cache
+from typing import Annotated
 
+from fastapi import Depends, Request
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from guanjia_shared.settings import BaseServiceSettings
@@ -16,8 +19,19 @@ class Settings(BaseServiceSettings):
     # approves with a reason. The bureau sets both in its own rules, hence settings.
     renovation_cost_cap_per_m2: Decimal = Decimal("1500")
     renovation_min_years_between: int = 8
+    # The rows a sheet of an imported workbook may hold (the largest inventory planned for
+    # is 100 000 rooms); a larger inventory is imported in parts.
+    import_max_rows: int = Field(default=100_000, gt=0)
 
 
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def _app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+# For a route: the settings the running app was made with.
+ServiceSettings = Annotated[Settings, Depends(_app_settings)]

@@ -5,6 +5,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
+from asset_svc.register.models import Room
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 
@@ -197,3 +198,59 @@ async def test_opening_and_closing_publish_events(
         "surpluses": 1,
         "shortfalls": 1,
     }
+
+
+async def test_unit_staff_read_in_a_report_only_the_rooms_the_register_shows_them(
+    client, admin, token_mint, books, add_rows
+):
+    # Building X is the first unit's; in it the second unit holds 104, and 105 is the first
+    # unit's leader's office. The register shows the first unit's staff neither; nor may
+    # the report of X's stocktake, nor 110, found in the second unit's use.
+    await add_rows(
+        Room(
+            building_id=books.x,
+            floor=1,
+            number="104",
+            usable_area=18.0,
+            kind="office",
+            occupant_unit_id=books.second,
+        ),
+        Room(
+            building_id=books.x,
+            floor=1,
+            number="105",
+            usable_area=40.0,
+            kind="office",
+            occupant_unit_id=books.first,
+            leader_office=True,
+        ),
+    )
+    stocktake = await open_stocktake(client, admin, building_id=books.x)
+    findings = [
+        found(books.x, "101", 30.0, occupant=books.first),
+        found(books.x, "109", 12.0, occupant=books.first),
+        found(books.x, "110", 12.0, occupant=books.second),
+    ]
+    assert (await record(client, admin, stocktake, findings)).status_code == 200
+    assert (await client.post(f"{STOCKTAKES}/{stocktake}/close", headers=admin)).status_code == 200
+    staff = token_mint.headers("unit_staff", unit_id=books.first)
+
+    def every_room(report):
+        return sorted(
+            number
+            for outcome in ("matches", "discrepancies", "surpluses", "shortfalls")
+            for number in rooms(report[outcome])
+        )
+
+    register = await client.get("/api/v1/asset/rooms", params={"limit": 100}, headers=staff)
+    assert sorted(room["number"] for room in register.json()["items"]) == ["101", "102", "103"]
+    as_staff = (await client.get(f"{STOCKTAKES}/{stocktake}/report", headers=staff)).json()
+    assert every_room(as_staff) == ["101", "102", "103", "109"]
+    spreadsheet = await client.get(
+        f"{STOCKTAKES}/{stocktake}/report", params={"format": "xlsx"}, headers=staff
+    )
+    rows = list(load_workbook(BytesIO(spreadsheet.content)).active.iter_rows(values_only=True))
+    assert sorted(row[2] for row in rows[2:]) == ["101", "102", "103", "109"]
+
+    as_admin = (await client.get(f"{STOCKTAKES}/{stocktake}/report", headers=admin)).json()
+    assert every_room(as_admin) == ["101", "102", "103", "104", "105", "109", "110"]

@@ -7,11 +7,14 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.spreadsheets import XLSX_MEDIA_TYPE
+from guanjia_shared.testing.spreadsheets import FORMULA_LINK, FORMULA_TEXTS, assert_text_only
 from ledger_svc.exports.service import HEADERS, plan_ledger_spreadsheet
+from ledger_svc.items.models import Item
+from ledger_svc.plans.models import Plan
 
 API = "/api/v1/ledger"
 
@@ -254,3 +257,46 @@ async def test_the_export_reads_the_plan_and_its_items_in_two_queries_whatever_t
     for depth in range(10):
         parent = await add(client, leader, nested_plan, owner, f"第{depth}层", "2026-12-31", parent)
     assert await queries_of_an_export() == 2
+
+
+# Issue 14: what a ledger item's author writes reaches a leader's workbook as text.
+
+
+async def test_text_that_looks_like_a_formula_is_exported_as_text(client, leader, owner):
+    plan = await make_plan(client, leader.headers)
+    link, dde, minus, at = FORMULA_TEXTS
+    await add(client, leader, plan, owner, link, "2026-06-30", breakdown=dde)
+    await add(client, leader, plan, owner, at, "2026-07-31", quality_requirement=minus)
+    answer = await export(client, plan, leader)
+    assert_text_only(answer.content, *FORMULA_TEXTS)
+
+
+async def test_a_control_character_in_a_plan_title_is_refused_at_the_door(client, leader):
+    # Found by fuzzing: the plan was made (201), and its ledger.xlsx was then a 500.
+    answer = await client.post(
+        f"{API}/plans", json={"year": 2026, "title": "工作要点\u0001"}, headers=leader.headers
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["errors"][0]["pointer"] == "#/title"
+
+
+async def test_a_plan_and_item_stored_with_control_characters_still_export(
+    client, leader, owner, session_factory
+):
+    # Rows written before the door refused control characters.
+    plan = await make_plan(client, leader.headers)
+    item = await add(client, leader, plan, owner, "节能降耗", "2026-06-30")
+    async with session_factory() as session:
+        await session.execute(
+            update(Plan).where(Plan.id == plan["id"]).values(title="工作要点\u0001")
+        )
+        await session.execute(
+            update(Item).where(Item.id == item["id"]).values(title=f"\u0007{FORMULA_LINK}")
+        )
+        await session.commit()
+    answer = await export(client, plan, leader)
+    rows = sheet_rows(answer)
+    assert rows[0][0].startswith("2026年度大项工作台账：工作要点（截至")
+    assert rows[2][1] == FORMULA_LINK
+    assert_text_only(answer.content, FORMULA_LINK)

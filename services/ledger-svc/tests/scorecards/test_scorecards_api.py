@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from guanjia_shared.platform_tables import dead_letter
 from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.spreadsheets import FORMULA_TEXTS, assert_text_only
 from guanjia_shared.testing.streams import published_events
 
 
@@ -387,3 +388,18 @@ async def _drills_arrived(client, headers):
     assert rows.get(GENERAL, {}).get("drills") == 1
     assert rows.get(PROPERTY, {}).get("tickets_closed") == 1
     assert rows.get(GENERAL, {}).get("tickets_closed") == 1
+
+
+async def test_a_department_named_like_a_formula_is_exported_as_text(client, leader, publish):
+    # Department names come from other services' events; the sheet holds them as text.
+    await publish(
+        *(ticket_closed(name, closed_at=at("2026-03-02 02:00")) for name in FORMULA_TEXTS)
+    )
+
+    async def arrived():
+        assert set(await rows_of(client, leader, 2026)) == set(FORMULA_TEXTS)
+
+    await eventually(arrived)
+    answer = await client.get(API, params={"year": 2026, "format": "xlsx"}, headers=leader)
+    assert answer.status_code == 200
+    assert_text_only(answer.content, *FORMULA_TEXTS)

@@ -7,6 +7,8 @@ from openpyxl import load_workbook
 from report_helpers import WEEK, a_week_of_tickets, report, report_rows
 from ticket_helpers import DEPARTMENT, at, open_ticket, publish_commitment
 
+from guanjia_shared.testing.spreadsheets import FORMULA_TEXTS, assert_text_only
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -52,3 +54,15 @@ async def test_the_spreadsheet_has_no_row_cap_and_the_heads_scope(
     # A department head's spreadsheet is their department's row, as in the JSON.
     _, lines = read_back(await report(client, head, "departments", at(21, 10), format="xlsx"))
     assert [(line["department"], line["tickets"]) for line in lines] == [(DEPARTMENT, 120)]
+
+
+@pytest.mark.parametrize("kind", ["departments", "commitments"])
+async def test_text_that_looks_like_a_formula_is_exported_as_text(
+    client, admin, agent, leader, kind
+):
+    link, dde, minus, _ = FORMULA_TEXTS
+    await publish_commitment(client, admin, code=dde, name=minus, department=link)
+    await open_ticket(client, agent, at(21, 9), commitment_code=dde)
+    answer = await report(client, leader, kind, at(21, 10), format="xlsx")
+    assert answer.status_code == 200, answer.text
+    assert_text_only(answer.content, *([link] if kind == "departments" else [link, dde, minus]))

@@ -16,6 +16,7 @@ from asset_svc.register.models import new_id
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 
 
 class ChangeType(StrEnum):
@@ -86,14 +87,14 @@ class ChangeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     # A ChangeType, or a forbidden type named so that its refusal can name the rule.
-    type: str
-    room_ids: list[str] | None = Field(default=None, max_length=10_000)
-    building_id: str | None = None
-    unit_id: str | None = None
+    type: SingleLineText
+    room_ids: list[SingleLineText] | None = Field(default=None, max_length=10_000)
+    building_id: SingleLineText | None = None
+    unit_id: SingleLineText | None = None
     effective_date: IsoDate
-    document_no: str | None = Field(default=None, max_length=100)
-    reason: str = Field(min_length=1, max_length=1000)
-    corrects_change_id: str | None = None
+    document_no: SingleLineText | None = Field(default=None, max_length=100)
+    reason: MultiLineText = Field(min_length=1, max_length=1000)
+    corrects_change_id: SingleLineText | None = None
 
     @field_validator("type")
     @classmethod

@@ -15,6 +15,7 @@ from asset_svc.register.models import new_id
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 
 
 class MoveKind(StrEnum):
@@ -79,17 +80,17 @@ class HousingMove(AssetTable, table=True):
 class HousingUnitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    building_id: str
-    number: str = Field(min_length=1, max_length=32)
+    building_id: SingleLineText
+    number: SingleLineText = Field(min_length=1, max_length=32)
     usable_area: float = Field(gt=0, le=100_000)
-    layout: str | None = Field(default=None, max_length=100)
+    layout: SingleLineText | None = Field(default=None, max_length=100)
 
 
 class OccupantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=100)
-    unit_id: str
+    name: SingleLineText = Field(min_length=1, max_length=100)
+    unit_id: SingleLineText
 
 
 class OccupantRead(BaseModel):
@@ -102,18 +103,18 @@ class OccupantRead(BaseModel):
 class MoveInBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    occupant_id: str
+    occupant_id: SingleLineText
     effective_date: IsoDate
-    document_no: str | None = Field(default=None, max_length=100)
-    note: str | None = Field(default=None, max_length=1000)
+    document_no: SingleLineText | None = Field(default=None, max_length=100)
+    note: MultiLineText | None = Field(default=None, max_length=1000)
 
 
 class MoveOutBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     effective_date: IsoDate
-    document_no: str | None = Field(default=None, max_length=100)
-    note: str | None = Field(default=None, max_length=1000)
+    document_no: SingleLineText | None = Field(default=None, max_length=100)
+    note: MultiLineText | None = Field(default=None, max_length=1000)
 
 
 class HousingUnitRead(BaseModel):

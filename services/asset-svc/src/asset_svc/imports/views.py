@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from asset_svc.config import ServiceSettings
 from asset_svc.imports import service
 from asset_svc.imports.models import ImportResult
 from guanjia_shared.app import BODY_LIMIT_KEY
@@ -39,7 +40,9 @@ async def download_template() -> Response:
         },
     },
 )
-async def import_workbook(request: Request, session: SessionDep, _: AdminOnly):
+async def import_workbook(
+    request: Request, session: SessionDep, settings: ServiceSettings, _: AdminOnly
+):
     """Upload the filled-in workbook as the request body (Content-Type: the xlsx type) or
     as the `file` field of a multipart form. All rows are imported, or none."""
     content_type = request.headers.get("content-type", "")
@@ -53,4 +56,6 @@ async def import_workbook(request: Request, session: SessionDep, _: AdminOnly):
         content = await upload.read()
     else:
         content = await request.body()
-    return await service.import_workbook(session=session, content=content)
+    return await service.import_workbook(
+        session=session, content=content, max_rows=settings.import_max_rows
+    )

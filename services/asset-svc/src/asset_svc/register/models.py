@@ -18,6 +18,7 @@ from sqlmodel import Field as TableField
 from asset_svc.database import AssetTable
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import SingleLineText
 
 
 def new_id() -> str:
@@ -148,11 +149,11 @@ class Room(AssetTable, table=True):
 class LandParcelCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    certificate_no: str | None = Field(default=None, max_length=100)
-    location: str = Field(min_length=1, max_length=300)
+    certificate_no: SingleLineText | None = Field(default=None, max_length=100)
+    location: SingleLineText = Field(min_length=1, max_length=300)
     area: float = Field(gt=0)
-    use: str = Field(min_length=1, max_length=100)
-    owner_unit_id: str
+    use: SingleLineText = Field(min_length=1, max_length=100)
+    owner_unit_id: SingleLineText
 
 
 class LandParcelRead(BaseModel):
@@ -170,11 +171,11 @@ class LandParcelRead(BaseModel):
 class BuildingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200)
-    address: str = Field(min_length=1, max_length=300)
-    land_parcel_id: str | None = None
-    owner_unit_id: str
-    title_certificate_no: str | None = Field(default=None, max_length=100)
+    name: SingleLineText = Field(min_length=1, max_length=200)
+    address: SingleLineText = Field(min_length=1, max_length=300)
+    land_parcel_id: SingleLineText | None = None
+    owner_unit_id: SingleLineText
+    title_certificate_no: SingleLineText | None = Field(default=None, max_length=100)
     gross_area: float = Field(gt=0)
     usable_area: float | None = Field(default=None, gt=0)
     built_year: int | None = Field(default=None, ge=1800, le=2100)
@@ -187,8 +188,8 @@ class BuildingUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    address: str | None = Field(default=None, min_length=1, max_length=300)
+    name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
+    address: SingleLineText | None = Field(default=None, min_length=1, max_length=300)
     gross_area: float | None = Field(default=None, gt=0)
     usable_area: float | None = Field(default=None, gt=0)
     built_year: int | None = Field(default=None, ge=1800, le=2100)
@@ -217,9 +218,9 @@ class BuildingRead(BaseModel):
 class RoomCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    building_id: str
+    building_id: SingleLineText
     floor: int = Field(ge=-10, le=200)
-    number: str = Field(min_length=1, max_length=32)
+    number: SingleLineText = Field(min_length=1, max_length=32)
     usable_area: float = Field(gt=0)
     kind: RoomKind
     leader_office: bool = False

@@ -19,6 +19,7 @@ from asset_svc.database import AssetTable
 from asset_svc.register.models import new_id
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 
 # Yuan: a decimal string in the API, never a float, so a cent is never lost.
 Money = Annotated[
@@ -107,13 +108,13 @@ class RenovationMove(AssetTable, table=True):
 class RenovationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    building_id: str | None = None
-    room_ids: list[str] | None = Field(default=None, min_length=1, max_length=1000)
-    title: str = Field(min_length=1, max_length=300)
+    building_id: SingleLineText | None = None
+    room_ids: list[SingleLineText] | None = Field(default=None, min_length=1, max_length=1000)
+    title: SingleLineText = Field(min_length=1, max_length=300)
     area: float = Field(gt=0, le=10_000_000)
     estimated_cost: Money
-    document_no: str | None = Field(default=None, max_length=100)
-    reason: str = Field(min_length=1, max_length=1000)
+    document_no: SingleLineText | None = Field(default=None, max_length=100)
+    reason: MultiLineText = Field(min_length=1, max_length=1000)
 
     @model_validator(mode="after")
     def _names_rooms_or_a_building(self) -> RenovationCreate:
@@ -127,13 +128,13 @@ class RenovationCreate(BaseModel):
 class ApproveBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str | None = Field(default=None, max_length=1000)
+    reason: MultiLineText | None = Field(default=None, max_length=1000)
 
 
 class RejectBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: MultiLineText = Field(min_length=1, max_length=1000)
 
 
 class AcceptBody(BaseModel):

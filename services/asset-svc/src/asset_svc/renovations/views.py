@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 
-from asset_svc.config import Settings
+from asset_svc.config import ServiceSettings
 from asset_svc.renovations import service
 from asset_svc.renovations.models import (
     AcceptBody,
@@ -30,13 +30,6 @@ Reader = Annotated[
     Principal,
     Depends(require_roles(Role.admin, Role.leader, Role.auditor, Role.unit_staff)),
 ]
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-ServiceSettings = Annotated[Settings, Depends(_settings)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RenovationRead)

@@ -18,6 +18,7 @@ from asset_svc.register.models import new_id
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import SingleLineText
 
 
 class Seat(AssetTable, table=True):
@@ -58,10 +59,10 @@ class SeatVacation(AssetTable, table=True):
 class SeatCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=100)
+    name: SingleLineText = Field(min_length=1, max_length=100)
     # A rank code of the level of the room's unit (see standards.models.RANKS).
-    rank: str = Field(min_length=1, max_length=64)
-    position_title: str | None = Field(default=None, min_length=1, max_length=100)
+    rank: SingleLineText = Field(min_length=1, max_length=64)
+    position_title: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     effective_date: IsoDate
 
 

@@ -13,6 +13,7 @@ from asset_svc.database import AssetTable
 from asset_svc.units.models import UnitLevel
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import SingleLineText
 
 RECORD_ID = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -46,7 +47,7 @@ class StaffingHeadcount(AssetTable, table=True):
 class StaffingLine(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    rank: str = Field(min_length=1, max_length=64)
+    rank: SingleLineText = Field(min_length=1, max_length=64)
     headcount: int = Field(ge=0, le=100_000)
 
 

@@ -15,6 +15,7 @@ from asset_svc.units.models import UnitLevel
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import SingleLineText
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,9 @@ class SpaceStandardCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     level: UnitLevel
-    rank: str = Field(min_length=1, max_length=64)
+    rank: SingleLineText = Field(min_length=1, max_length=64)
     # Defaults to the rank's label.
-    label: str | None = Field(default=None, min_length=1, max_length=100)
+    label: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     area_per_person: float = Field(gt=0, le=1000)
     effective_from: IsoDate
 

@@ -15,6 +15,7 @@ from asset_svc.database import AssetTable
 from asset_svc.register.models import RoomKind, new_id
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 
 
 class StocktakeStatus(StrEnum):
@@ -108,9 +109,9 @@ class ReportLine(AssetTable, table=True):
 class StocktakeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    unit_id: str | None = None
-    building_id: str | None = None
-    title: str = Field(min_length=1, max_length=300)
+    unit_id: SingleLineText | None = None
+    building_id: SingleLineText | None = None
+    title: SingleLineText = Field(min_length=1, max_length=300)
 
     @model_validator(mode="after")
     def _one_scope(self) -> StocktakeCreate:
@@ -122,12 +123,12 @@ class StocktakeCreate(BaseModel):
 class FindingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    building_id: str
-    room_number: str = Field(min_length=1, max_length=32)
+    building_id: SingleLineText
+    room_number: SingleLineText = Field(min_length=1, max_length=32)
     found_area: float = Field(gt=0, le=100_000)
     found_kind: RoomKind
-    found_occupant_unit_id: str | None = None
-    note: str | None = Field(default=None, max_length=1000)
+    found_occupant_unit_id: SingleLineText | None = None
+    note: MultiLineText | None = Field(default=None, max_length=1000)
 
 
 class StocktakeRead(BaseModel):

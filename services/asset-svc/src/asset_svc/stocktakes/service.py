@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asset_svc.register.models import Building, Room, RoomKind
+from asset_svc.register.service import rooms_visible_to
 from asset_svc.scope import visible_unit_id
 from asset_svc.stocktakes.models import (
     Finding,
@@ -229,7 +230,7 @@ async def close_stocktake(
     stocktake.closed_at = now()
     session.add(stocktake)
     await session.flush()
-    report = await _report(session, stocktake)
+    report = await _report(session, stocktake, actor)
     await _record_stocktake_event(
         session,
         "asset.stocktake.closed",
@@ -290,10 +291,25 @@ def _shortfall(stocktake: Stocktake, room: Room) -> ReportLine:
     )
 
 
-async def _report(session: AsyncSession, stocktake: Stocktake) -> StocktakeReport:
+def _lines_visible_to(viewer: Principal):
+    """The lines of rooms the register shows the viewer (a unit's staff: their unit's
+    rooms, leaders' offices not among them), whatever the stocktake covered: a building's
+    stocktake holds every room of the building, other units' too. A room found that the
+    books lack is shown to the unit found using it."""
+    own = visible_unit_id(viewer)
+    found_unregistered = ReportLine.room_id.is_(None)
+    if own is not None:
+        found_unregistered &= ReportLine.found_occupant_unit_id == own
+    registered = ReportLine.room_id.in_(rooms_visible_to(viewer).with_only_columns(Room.id))
+    return select(ReportLine).where(or_(registered, found_unregistered))
+
+
+async def _report(
+    session: AsyncSession, stocktake: Stocktake, viewer: Principal
+) -> StocktakeReport:
     lines = (
         await session.execute(
-            select(ReportLine)
+            _lines_visible_to(viewer)
             .where(ReportLine.stocktake_id == stocktake.id)
             .order_by(ReportLine.building_id, ReportLine.room_number)
         )
@@ -322,7 +338,7 @@ async def stocktake_report(
         raise Conflict(
             "the report is made when the stocktake is closed", rule="report-after-closing"
         )
-    return await _report(session, stocktake)
+    return await _report(session, stocktake, viewer)
 
 
 REPORT_COLUMNS = (

@@ -13,6 +13,7 @@ from sqlmodel import Field as TableField
 from asset_svc.database import AssetTable
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import SingleLineText
 
 
 class UnitLevel(StrEnum):
@@ -55,18 +56,18 @@ class Unit(AssetTable, table=True):
 class UnitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    code: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=200)
-    parent_id: str | None = None
+    code: SingleLineText = Field(min_length=1, max_length=64)
+    name: SingleLineText = Field(min_length=1, max_length=200)
+    parent_id: SingleLineText | None = None
     level: UnitLevel
 
 
 class UnitUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    code: str | None = Field(default=None, min_length=1, max_length=64)
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    parent_id: str | None = None
+    code: SingleLineText | None = Field(default=None, min_length=1, max_length=64)
+    name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
+    parent_id: SingleLineText | None = None
     level: UnitLevel | None = None
 
 

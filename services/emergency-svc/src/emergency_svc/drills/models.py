@@ -45,14 +45,19 @@ from emergency_svc.database import EmergencyTable
 from guanjia_shared.bureau_time import AwareIsoDateTime, IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 
 
 def new_id() -> str:
     return str(uuid.uuid4())
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Department = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Text = Annotated[
+    MultiLineText, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+]
+Department = Annotated[
+    SingleLineText, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+]
 # A score out of 100 with up to two decimals, kept exact and answered as a number.
 Score = Annotated[
     Decimal,
@@ -223,7 +228,7 @@ class ParticipantRead(BaseModel):
 
 
 class DrillCreate(_In):
-    plan_id: str = Field(min_length=1, max_length=36)
+    plan_id: SingleLineText = Field(min_length=1, max_length=36)
     scheduled_at: AwareIsoDateTime
     scenario: Text
     injects: list[InjectIn] = Field(default_factory=list, max_length=500)
@@ -231,7 +236,7 @@ class DrillCreate(_In):
 
 class FindingCreate(_In):
     finding: Text
-    evaluator: str | None = Field(default=None, min_length=1, max_length=100)
+    evaluator: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     severity: FindingSeverity | None = None
     department: Department | None = Field(
         default=None, description="the department its follow-up goes to"
@@ -303,8 +308,8 @@ class DrillSummary(BaseModel):
 
 
 class TrainingCreate(_In):
-    title: str = Field(min_length=1, max_length=200)
-    plan_id: str | None = Field(default=None, min_length=1, max_length=36)
+    title: SingleLineText = Field(min_length=1, max_length=200)
+    plan_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
     scheduled_at: AwareIsoDateTime
     due_by: IsoDate | None = Field(
         default=None, description="the day it must be held by; the scheduled day when left out"

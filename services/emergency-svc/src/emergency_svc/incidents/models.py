@@ -31,6 +31,7 @@ from emergency_svc.plans.document import Level, Mode, WarningColour
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 
 
 def _uuid() -> str:
@@ -165,14 +166,14 @@ class _Body(BaseModel):
 
 
 class IncidentCreate(_Body):
-    type: str = Field(min_length=1, max_length=64, description="an incident-type code")
+    type: SingleLineText = Field(min_length=1, max_length=64, description="an incident-type code")
     level: Level
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=10_000)
-    building_id: str | None = Field(default=None, min_length=1, max_length=64)
-    location: str | None = Field(default=None, min_length=1, max_length=500)
+    title: SingleLineText = Field(min_length=1, max_length=200)
+    description: MultiLineText = Field(default="", max_length=10_000)
+    building_id: SingleLineText | None = Field(default=None, min_length=1, max_length=64)
+    location: SingleLineText | None = Field(default=None, min_length=1, max_length=500)
     mode: Mode = Mode.lead
-    external_ref: str | None = Field(
+    external_ref: SingleLineText | None = Field(
         default=None,
         min_length=1,
         max_length=100,
@@ -180,21 +181,21 @@ class IncidentCreate(_Body):
     )
     warning_colour: WarningColour | None = None
     is_drill: StrictBool = False
-    drill_id: str | None = Field(
+    drill_id: SingleLineText | None = Field(
         default=None, min_length=1, max_length=36, description="the drill this incident runs"
     )
 
 
 class ActivateIn(_Body):
-    commander_id: str | None = Field(
+    commander_id: SingleLineText | None = Field(
         default=None, min_length=1, max_length=36, description="by default the caller"
     )
-    commander_department: str | None = Field(default=None, min_length=1, max_length=100)
+    commander_department: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
 
 
 class LevelChangeIn(_Body):
     level: Level
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: MultiLineText = Field(min_length=1, max_length=1000)
 
 
 # Follow-up texts leave room for the drill mark within what ledger-svc takes (5000).
@@ -202,19 +203,20 @@ FOLLOW_UP_LENGTH = 4000
 
 
 class FollowUpIn(_Body):
-    title: str = Field(min_length=1, max_length=FOLLOW_UP_LENGTH)
-    department: str | None = Field(default=None, min_length=1, max_length=100)
+    title: MultiLineText = Field(min_length=1, max_length=FOLLOW_UP_LENGTH)
+    department: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     deadline: IsoDate | None = None
-    quality_requirement: str | None = Field(default=None, max_length=5000)
+    quality_requirement: MultiLineText | None = Field(default=None, max_length=5000)
 
 
 FollowUpTitle = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FOLLOW_UP_LENGTH)
+    MultiLineText,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=FOLLOW_UP_LENGTH),
 ]
 
 
 class CloseIn(_Body):
-    summary: str = Field(min_length=1, max_length=20_000)
+    summary: MultiLineText = Field(min_length=1, max_length=20_000)
     follow_ups: list[FollowUpIn | FollowUpTitle] = Field(
         default_factory=list,
         max_length=100,
@@ -224,7 +226,7 @@ class CloseIn(_Body):
 
 class ReportIn(_Body):
     kind: ReportKind
-    content: str = Field(min_length=1, max_length=20_000)
+    content: MultiLineText = Field(min_length=1, max_length=20_000)
 
 
 # --- what callers get --------------------------------------------------------------------

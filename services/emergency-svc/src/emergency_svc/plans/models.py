@@ -33,6 +33,7 @@ from emergency_svc.plans.document import (
 )
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 
 __all__ = ["PlanKind", "PlanStatus"]  # PlanKind is document.py's; re-exported for callers
 
@@ -128,6 +129,11 @@ class PlanCreate(PlanDocument):
     """A new plan: its code and the document of version 1."""
 
     code: str = ApiField(min_length=1, max_length=64, pattern=PLAN_CODE_PATTERN)
+    # The document's own fields are as lenient as the versions already stored (they are
+    # read back through it); what is typed in is held to the rules of text here.
+    title: SingleLineText = ApiField(min_length=1, max_length=200)
+    scope: MultiLineText = ApiField(default="", max_length=5000)
+    principles: list[MultiLineText] = ApiField(default_factory=list)
 
 
 class PlanEdit(BaseModel):
@@ -136,11 +142,11 @@ class PlanEdit(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str | None = ApiField(default=None, min_length=1, max_length=200)
+    title: SingleLineText | None = ApiField(default=None, min_length=1, max_length=200)
     kind: PlanKind | None = None
     incident_types: list[IncidentTypeCode] | None = None
-    scope: str | None = ApiField(default=None, max_length=5000)
-    principles: list[str] | None = None
+    scope: MultiLineText | None = ApiField(default=None, max_length=5000)
+    principles: list[MultiLineText] | None = None
     organization: list[RoleIn] | None = None
     responsibilities: list[ResponsibilityIn] | None = None
     activation_criteria: list[ActivationCriterionIn] | None = None

@@ -35,6 +35,7 @@ from sqlmodel import Field as TableField
 from emergency_svc.database import EmergencyTable
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 
 
 def new_id() -> str:
@@ -42,7 +43,7 @@ def new_id() -> str:
 
 
 ItemCode = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
-Location = Annotated[str, Field(min_length=1, max_length=200)]
+Location = Annotated[SingleLineText, Field(min_length=1, max_length=200)]
 
 
 class MovementKind(StrEnum):
@@ -207,8 +208,8 @@ class _In(BaseModel):
 
 class SupplyItemCreate(_In):
     code: ItemCode
-    name: str = Field(min_length=1, max_length=100)
-    unit: str = Field(min_length=1, max_length=16)
+    name: SingleLineText = Field(min_length=1, max_length=100)
+    unit: SingleLineText = Field(min_length=1, max_length=16)
 
 
 class SupplyItemRead(BaseModel):
@@ -224,7 +225,7 @@ class StockCreate(_In):
     item_code: ItemCode
     quantity: StrictInt = Field(default=0, ge=0, le=10_000_000)
     minimum: StrictInt = Field(default=0, ge=0, le=10_000_000)
-    building_id: str | None = Field(default=None, min_length=1, max_length=64)
+    building_id: SingleLineText | None = Field(default=None, min_length=1, max_length=64)
 
 
 class StockUpdate(_In):
@@ -254,8 +255,8 @@ class MovementCreate(_In):
     quantity: StrictInt = Field(
         ge=0, le=10_000_000, description="units received or issued; for a count, units counted"
     )
-    reason: str = Field(min_length=1, max_length=500)
-    incident_id: str | None = Field(
+    reason: MultiLineText = Field(min_length=1, max_length=500)
+    incident_id: SingleLineText | None = Field(
         default=None,
         min_length=1,
         max_length=64,

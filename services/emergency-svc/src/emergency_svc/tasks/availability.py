@@ -26,6 +26,7 @@ from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.errors import NotFound, invalid_field
 from guanjia_shared.pagination import PageParams, fetch_page
+from guanjia_shared.text import MultiLineText, SingleLineText
 
 
 class Unavailability(EmergencyTable, table=True):
@@ -42,11 +43,11 @@ class Unavailability(EmergencyTable, table=True):
 class UnavailabilityIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    user_id: str = Field(min_length=1, max_length=36, description="a gateway user id")
+    user_id: SingleLineText = Field(min_length=1, max_length=36, description="a gateway user id")
     unavailable_until: AwareIsoDateTime | None = Field(
         default=None, description="absent: until the mark is cleared"
     )
-    reason: str = Field(min_length=1, max_length=500)
+    reason: MultiLineText = Field(min_length=1, max_length=500)
 
 
 class UnavailabilityRead(BaseModel):

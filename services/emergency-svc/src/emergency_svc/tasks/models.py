@@ -26,6 +26,7 @@ from emergency_svc.database import EmergencyTable
 from emergency_svc.plans.document import Level
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 
 
 class TaskStatus(StrEnum):
@@ -99,12 +100,12 @@ class _Body(BaseModel):
 
 
 class TaskCompleteIn(_Body):
-    note: str | None = Field(default=None, max_length=2000)
+    note: MultiLineText | None = Field(default=None, max_length=2000)
 
 
 class TaskReassignIn(_Body):
-    assignee: str = Field(min_length=1, max_length=36, description="a gateway user id")
-    reason: str = Field(min_length=1, max_length=1000)
+    assignee: SingleLineText = Field(min_length=1, max_length=36, description="a gateway user id")
+    reason: MultiLineText = Field(min_length=1, max_length=1000)
 
 
 # --- what callers get --------------------------------------------------------------------

@@ -41,6 +41,7 @@ from sqlmodel import Field as TableField
 from guanjia_shared.bureau_time import IsoDate, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 from ledger_svc.database import LedgerTable
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -193,20 +194,20 @@ class _Body(BaseModel):
 
 class CampaignCreate(_Body):
     year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
-    theme: str = Field(min_length=1, max_length=200)
+    theme: SingleLineText = Field(min_length=1, max_length=200)
     starts_on: IsoDate
     ends_on: IsoDate
-    description: str | None = Field(default=None, max_length=2000)
+    description: MultiLineText | None = Field(default=None, max_length=2000)
 
 
 class CampaignUpdate(_Body):
     """Fields left out keep their value; `description: null` clears it."""
 
     year: int | None = Field(default=None, ge=FIRST_YEAR, le=LAST_YEAR)
-    theme: str | None = Field(default=None, min_length=1, max_length=200)
+    theme: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
     starts_on: IsoDate | None = None
     ends_on: IsoDate | None = None
-    description: str | None = Field(default=None, max_length=2000)
+    description: MultiLineText | None = Field(default=None, max_length=2000)
 
     @field_validator("year", "theme", "starts_on", "ends_on", mode="before")
     @classmethod
@@ -217,27 +218,27 @@ class CampaignUpdate(_Body):
 
 
 class CampaignClose(_Body):
-    summary: str = Field(min_length=1, max_length=4000)
+    summary: MultiLineText = Field(min_length=1, max_length=4000)
 
 
 class ActivityCreate(_Body):
     kind: ActivityKind = Field(strict=False)
-    title: str = Field(min_length=1, max_length=200)
+    title: SingleLineText = Field(min_length=1, max_length=200)
     held_on: IsoDate
-    description: str | None = Field(default=None, max_length=2000)
+    description: MultiLineText | None = Field(default=None, max_length=2000)
 
 
 class ParticipantIn(_Body):
-    department: str = Field(min_length=1, max_length=100)
+    department: SingleLineText = Field(min_length=1, max_length=100)
     people: int = Field(ge=1, le=100_000)
 
 
 class ResultCreate(_Body):
-    department: str = Field(min_length=1, max_length=100)
+    department: SingleLineText = Field(min_length=1, max_length=100)
     rank: int | None = Field(default=None, ge=1, le=100_000)
     score: Score | None = None
-    award: str | None = Field(default=None, min_length=1, max_length=100)
-    note: str | None = Field(default=None, max_length=1000)
+    award: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
+    note: MultiLineText | None = Field(default=None, max_length=1000)
 
     @model_validator(mode="after")
     def _says_how_it_went(self) -> ResultCreate:

@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from guanjia_shared.bureau_time import bureau_date
+from guanjia_shared.text import as_multi_line, as_single_line
 from ledger_svc.items.models import ItemCreate, SourceIn
 
 SOURCE_SERVICE = "emergency"
@@ -98,16 +99,24 @@ def _item_of(incident: IncidentClosed, follow_up: FollowUp, number: int) -> Item
             f"follow-up {number}: deadline {deadline} is before the incident closed ({closed_on})"
         )
     return ItemCreate(
-        title=_shortened(follow_up.title, TITLE_LENGTH),
-        target=follow_up.title,
-        breakdown=provenance(incident),
-        quality_requirement=follow_up.quality_requirement or "",
-        owner_id=incident.commander_id,
-        department=follow_up.department or incident.commander_department or DEFAULT_DEPARTMENT,
+        title=_title(follow_up.title),
+        target=as_multi_line(follow_up.title),
+        breakdown=as_multi_line(provenance(incident)),
+        quality_requirement=as_multi_line(follow_up.quality_requirement or ""),
+        owner_id=as_single_line(incident.commander_id),
+        department=as_single_line(
+            follow_up.department or incident.commander_department or DEFAULT_DEPARTMENT
+        ),
         starts_on=closed_on,
         deadline=deadline,
-        source=SourceIn(service=SOURCE_SERVICE, ref=incident.id),
+        source=SourceIn(service=SOURCE_SERVICE, ref=as_single_line(incident.id)),
     )
+
+
+def _title(text: str) -> str:
+    """An item's title from a follow-up's text, which may run over lines (emergency-svc
+    takes it as multi-line text, and older events were written under no rule of text)."""
+    return _shortened(as_single_line(text), TITLE_LENGTH)
 
 
 def provenance(incident: IncidentClosed) -> str:
@@ -156,14 +165,14 @@ def drill_follow_up_items(drill: DrillRecorded) -> list[ItemCreate]:
         raise NotFollowable("follow-ups without a recorder to own them")
     return [
         ItemCreate(
-            title=_shortened(follow_up.title, TITLE_LENGTH),
-            target=follow_up.title,
+            title=_title(follow_up.title),
+            target=as_multi_line(follow_up.title),
             breakdown=f"来源：应急演练（{drill.held_on.isoformat()} 举行）",
-            owner_id=drill.recorded_by,
-            department=follow_up.department or DEFAULT_DEPARTMENT,
+            owner_id=as_single_line(drill.recorded_by),
+            department=as_single_line(follow_up.department or DEFAULT_DEPARTMENT),
             starts_on=drill.held_on,
             deadline=drill.held_on + dt.timedelta(days=DEFAULT_DAYS_TO_FOLLOW_UP),
-            source=SourceIn(service=SOURCE_SERVICE, ref=drill.id),
+            source=SourceIn(service=SOURCE_SERVICE, ref=as_single_line(drill.id)),
         )
         for follow_up in drill.follow_ups
     ]

@@ -14,6 +14,7 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText
 from ledger_svc.database import LedgerTable
 from ledger_svc.plans.models import new_id
 
@@ -84,15 +85,15 @@ class _Body(BaseModel):
 
 
 class InterventionIn(_Body):
-    instruction: str = Field(min_length=1, max_length=5000)
+    instruction: MultiLineText = Field(min_length=1, max_length=5000)
 
 
 class AnswerIn(_Body):
-    answer: str = Field(min_length=1, max_length=5000)
+    answer: MultiLineText = Field(min_length=1, max_length=5000)
 
 
 class CloseIn(_Body):
-    note: str | None = Field(default=None, min_length=1, max_length=5000)
+    note: MultiLineText | None = Field(default=None, min_length=1, max_length=5000)
 
 
 # --- what callers get --------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlmodel import Field as TableField
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 from ledger_svc.database import LedgerTable
 from ledger_svc.plans.models import new_id
 
@@ -108,21 +109,21 @@ class _Body(BaseModel):
 
 
 class SourceIn(_Body):
-    service: str = Field(min_length=1, max_length=32)
-    ref: str = Field(min_length=1, max_length=64)
+    service: SingleLineText = Field(min_length=1, max_length=32)
+    ref: SingleLineText = Field(min_length=1, max_length=64)
 
 
 MAX_WEIGHT = 1000.0
 
 
 class ItemCreate(_Body):
-    parent_id: str | None = Field(default=None, min_length=1, max_length=36)
-    title: str = Field(min_length=1, max_length=200)
-    target: str = Field(default="", max_length=5000)
-    breakdown: str = Field(default="", max_length=5000)
-    quality_requirement: str = Field(default="", max_length=5000)
-    owner_id: str = Field(min_length=1, max_length=36, description="a gateway user id")
-    department: str = Field(min_length=1, max_length=100)
+    parent_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
+    title: SingleLineText = Field(min_length=1, max_length=200)
+    target: MultiLineText = Field(default="", max_length=5000)
+    breakdown: MultiLineText = Field(default="", max_length=5000)
+    quality_requirement: MultiLineText = Field(default="", max_length=5000)
+    owner_id: SingleLineText = Field(min_length=1, max_length=36, description="a gateway user id")
+    department: SingleLineText = Field(min_length=1, max_length=100)
     weight: StrictFloat | StrictInt = Field(default=1.0, gt=0, le=MAX_WEIGHT)
     starts_on: IsoDate | None = Field(default=None, description="by default, the day it is made")
     deadline: IsoDate
@@ -132,13 +133,13 @@ class ItemCreate(_Body):
 class ItemUpdate(_Body):
     """What can change without a leader: never the deadline (see `DeadlineMove`)."""
 
-    parent_id: str | None = Field(default=None, min_length=1, max_length=36)
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    target: str | None = Field(default=None, max_length=5000)
-    breakdown: str | None = Field(default=None, max_length=5000)
-    quality_requirement: str | None = Field(default=None, max_length=5000)
-    owner_id: str | None = Field(default=None, min_length=1, max_length=36)
-    department: str | None = Field(default=None, min_length=1, max_length=100)
+    parent_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
+    title: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
+    target: MultiLineText | None = Field(default=None, max_length=5000)
+    breakdown: MultiLineText | None = Field(default=None, max_length=5000)
+    quality_requirement: MultiLineText | None = Field(default=None, max_length=5000)
+    owner_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
+    department: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     weight: StrictFloat | StrictInt | None = Field(default=None, gt=0, le=MAX_WEIGHT)
 
     @field_validator(
@@ -160,12 +161,12 @@ class ItemUpdate(_Body):
 
 class ProgressIn(_Body):
     percent: StrictFloat | StrictInt = Field(ge=0, le=100)
-    note: str = Field(min_length=1, max_length=5000)
+    note: MultiLineText = Field(min_length=1, max_length=5000)
 
 
 class DeadlineMove(_Body):
     deadline: IsoDate
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: MultiLineText = Field(min_length=1, max_length=2000)
 
 
 # --- what callers get --------------------------------------------------------------------

@@ -12,6 +12,7 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import SingleLineText
 from ledger_svc.database import LedgerTable
 
 
@@ -50,7 +51,7 @@ class PlanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     year: StrictInt = Field(ge=2000, le=2100)
-    title: str = Field(min_length=1, max_length=200)
+    title: SingleLineText = Field(min_length=1, max_length=200)
 
 
 class PlanRead(BaseModel):

@@ -19,6 +19,7 @@ from sqlmodel import Field as TableField
 from guanjia_shared.bureau_time import AwareIsoDateTime
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 from ticket_svc.database import TicketsTable
 
 # Far above any scorecard's scale: the bound only keeps typos (and 32-bit overflow) out.
@@ -206,28 +207,28 @@ class AccountabilityRecordCreate(_Body):
     """A record by hand. `occurred_at` defaults to now and may not lie in the future."""
 
     kind: AccountabilityKind
-    department: str = Field(min_length=1, max_length=100)
-    person_id: str | None = Field(
+    department: SingleLineText = Field(min_length=1, max_length=100)
+    person_id: SingleLineText | None = Field(
         default=None, min_length=1, max_length=36, description="the gateway user id"
     )
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: MultiLineText = Field(min_length=1, max_length=2000)
     points: StrictInt | None = Field(default=None, gt=0, le=MAX_POINTS)
-    ticket_id: str | None = Field(default=None, min_length=1, max_length=36)
+    ticket_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
     occurred_at: AwareIsoDateTime | None = None
 
 
 class ExemptionRequest(_Body):
     ground: ExemptionGround
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: MultiLineText = Field(min_length=1, max_length=2000)
 
 
 class ExemptionApproval(_Body):
-    note: str | None = Field(default=None, min_length=1, max_length=2000)
+    note: MultiLineText | None = Field(default=None, min_length=1, max_length=2000)
 
 
 class ExemptionRejection(_Body):
     # A refusal says why, so the department knows what the leadership weighed.
-    note: str = Field(min_length=1, max_length=2000)
+    note: MultiLineText = Field(min_length=1, max_length=2000)
 
 
 # --- what callers get --------------------------------------------------------------------

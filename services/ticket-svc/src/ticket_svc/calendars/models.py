@@ -22,6 +22,7 @@ from sqlmodel import Field as TableField
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 from ticket_svc.calendars.working_time import (
     DEFAULT_TIMEZONE,
     DEFAULT_WEEKLY_HOURS,
@@ -162,8 +163,8 @@ def default_weekly_hours() -> dict[Weekday, list[PeriodIn]]:
 class CalendarCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    code: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=200)
+    code: SingleLineText = Field(min_length=1, max_length=64)
+    name: SingleLineText = Field(min_length=1, max_length=200)
     timezone: TimezoneName = DEFAULT_TIMEZONE
     weekly_hours: Annotated[WeeklyHours, AfterValidator(_some_working_time)] = Field(
         default_factory=default_weekly_hours
@@ -173,7 +174,7 @@ class CalendarCreate(BaseModel):
 class CalendarUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
     timezone: TimezoneName | None = None
     weekly_hours: Annotated[WeeklyHours, AfterValidator(_some_working_time)] | None = None
 
@@ -196,7 +197,7 @@ class ExceptionIn(BaseModel):
 
     date: IsoDate
     periods: DayPeriods = Field(default_factory=list)
-    note: str | None = Field(default=None, max_length=200)
+    note: MultiLineText | None = Field(default=None, max_length=200)
 
 
 class ExceptionRead(BaseModel):

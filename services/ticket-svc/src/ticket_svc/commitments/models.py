@@ -18,6 +18,7 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import SingleLineText
 from ticket_svc.database import TicketsTable
 
 # Upper bounds keep the limits sane and inside a 32-bit INTEGER column.
@@ -75,13 +76,13 @@ class CommitmentVersion(TicketsTable, table=True):
 class CommitmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    code: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=200)
-    category: str = Field(min_length=1, max_length=64)
-    department: str = Field(min_length=1, max_length=100)
+    code: SingleLineText = Field(min_length=1, max_length=64)
+    name: SingleLineText = Field(min_length=1, max_length=200)
+    category: SingleLineText = Field(min_length=1, max_length=64)
+    department: SingleLineText = Field(min_length=1, max_length=100)
     response_minutes: int = Field(gt=0, le=MAX_RESPONSE_MINUTES)
     resolve_hours: int = Field(gt=0, le=MAX_RESOLVE_HOURS)
-    calendar_id: str | None = Field(default=None, min_length=1, max_length=36)
+    calendar_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
 
 
 class CommitmentUpdate(BaseModel):
@@ -89,13 +90,13 @@ class CommitmentUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    category: str | None = Field(default=None, min_length=1, max_length=64)
-    department: str | None = Field(default=None, min_length=1, max_length=100)
+    name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
+    category: SingleLineText | None = Field(default=None, min_length=1, max_length=64)
+    department: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     response_minutes: int | None = Field(default=None, gt=0, le=MAX_RESPONSE_MINUTES)
     resolve_hours: int | None = Field(default=None, gt=0, le=MAX_RESOLVE_HOURS)
     # null clears the calendar: the commitment then counts the municipal default hours.
-    calendar_id: str | None = Field(default=None, min_length=1, max_length=36)
+    calendar_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
 
     @field_validator(
         "name", "category", "department", "response_minutes", "resolve_hours", mode="before"

@@ -18,6 +18,7 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 from ticket_svc.database import TicketsTable
 from ticket_svc.tickets.models import RATING_CODE_MAX_LENGTH
 
@@ -84,13 +85,13 @@ class RatingCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    department: str | None = Field(default=None, min_length=1, max_length=100)
+    department: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     score: int = Field(ge=MIN_SCORE, le=MAX_SCORE)
-    comment: str | None = Field(default=None, max_length=MAX_COMMENT_LENGTH)
-    ticket_id: str | None = Field(
+    comment: MultiLineText | None = Field(default=None, max_length=MAX_COMMENT_LENGTH)
+    ticket_id: SingleLineText | None = Field(
         default=None, min_length=1, max_length=36, description="only with the ticket's code"
     )
-    code: str | None = Field(
+    code: SingleLineText | None = Field(
         default=None,
         min_length=1,
         max_length=RATING_CODE_MAX_LENGTH,
@@ -108,7 +109,7 @@ class RatingCreate(BaseModel):
 class ModerationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    reason: str | None = Field(default=None, min_length=1, max_length=1000)
+    reason: MultiLineText | None = Field(default=None, min_length=1, max_length=1000)
 
 
 # --- what callers get --------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.text import MultiLineText, SingleLineText
 from ticket_svc.database import TicketsTable
 
 
@@ -222,29 +223,31 @@ class _Body(BaseModel):
 
 
 class RequesterIn(_Body):
-    name: str = Field(min_length=1, max_length=100)
-    unit_id: str | None = Field(default=None, min_length=1, max_length=36)
-    phone: str | None = Field(default=None, min_length=1, max_length=32)
+    name: SingleLineText = Field(min_length=1, max_length=100)
+    unit_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
+    phone: SingleLineText | None = Field(default=None, min_length=1, max_length=32)
 
 
 class TicketCreate(_Body):
     channel: Channel
     requester: RequesterIn
-    commitment_code: str = Field(min_length=1, max_length=64)
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=10_000)
-    building_id: str | None = Field(default=None, min_length=1, max_length=36)
-    room_id: str | None = Field(default=None, min_length=1, max_length=36)
+    commitment_code: SingleLineText = Field(min_length=1, max_length=64)
+    title: SingleLineText = Field(min_length=1, max_length=200)
+    description: MultiLineText = Field(default="", max_length=10_000)
+    building_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
+    room_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
 
 
 class TransferIn(_Body):
-    to: str = Field(min_length=1, max_length=36, description="the gateway user id of the new owner")
-    reason: str = Field(min_length=1, max_length=1000)
+    to: SingleLineText = Field(
+        min_length=1, max_length=36, description="the gateway user id of the new owner"
+    )
+    reason: MultiLineText = Field(min_length=1, max_length=1000)
 
 
 class CoordinateIn(_Body):
-    department: str = Field(min_length=1, max_length=100)
-    note: str = Field(min_length=1, max_length=2000)
+    department: SingleLineText = Field(min_length=1, max_length=100)
+    note: MultiLineText = Field(min_length=1, max_length=2000)
     due_in_minutes: StrictInt | None = Field(
         default=None,
         gt=0,
@@ -254,25 +257,25 @@ class CoordinateIn(_Body):
 
 
 class CoordinationCompleteIn(_Body):
-    result: str = Field(min_length=1, max_length=2000)
+    result: MultiLineText = Field(min_length=1, max_length=2000)
 
 
 class CommentIn(_Body):
-    body: str = Field(min_length=1, max_length=10_000)
+    body: MultiLineText = Field(min_length=1, max_length=10_000)
 
 
 class WaitIn(_Body):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: MultiLineText = Field(min_length=1, max_length=500)
 
 
 class ResolveIn(_Body):
-    resolution: str = Field(min_length=1, max_length=10_000)
+    resolution: MultiLineText = Field(min_length=1, max_length=10_000)
 
 
 class ConfirmIn(_Body):
     satisfied: StrictBool
     rating: StrictInt = Field(ge=1, le=5)
-    comment: str | None = Field(default=None, max_length=1000)
+    comment: MultiLineText | None = Field(default=None, max_length=1000)
 
 
 # --- what callers get --------------------------------------------------------------------
