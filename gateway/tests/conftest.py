@@ -129,16 +129,7 @@ def asset_svc(
     tmp_path: Path, nats_server_url: str, event_namespace: str, gateway_port: int
 ) -> Iterator[ServiceProcess]:
     """The real asset-svc in its own process, verifying tokens against the gateway's JWKS."""
-    process = ServiceProcess.real_service(
-        "asset",
-        directory=tmp_path,
-        nats_url=nats_server_url,
-        namespace=event_namespace,
-        jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
-    )
-    process.start()
-    yield process
-    process.stop()
+    yield from _real_service("asset", tmp_path, nats_server_url, event_namespace, gateway_port)
 
 
 @pytest.fixture
@@ -147,11 +138,17 @@ def ticket_svc(
 ) -> Iterator[ServiceProcess]:
     """The real ticket-svc in its own process, believing X-Forwarded-For from the gateway
     (127.0.0.1, its default FORWARDED_ALLOW_IPS) and from nobody else."""
+    yield from _real_service("ticket", tmp_path, nats_server_url, event_namespace, gateway_port)
+
+
+def _real_service(
+    service: str, directory: Path, nats_url: str, namespace: str, gateway_port: int
+) -> Iterator[ServiceProcess]:
     process = ServiceProcess.real_service(
-        "ticket",
-        directory=tmp_path,
-        nats_url=nats_server_url,
-        namespace=event_namespace,
+        service,
+        directory=directory,
+        nats_url=nats_url,
+        namespace=namespace,
         jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
     )
     process.start()
