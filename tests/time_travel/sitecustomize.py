@@ -23,3 +23,7 @@ if os.environ.get(_DESTINATION):
             raise SystemExit(f"{_DESTINATION} must carry its offset, e.g. +08:00")
         os.environ[_OFFSET] = repr(destination.timestamp() - time.time())
     time_machine.travel(time.time() + float(os.environ[_OFFSET]), tick=True).start()
+    # time-machine starts its clock ticking at the first reading, not at start(): read it at
+    # once, or a process that imports for seconds first lags behind the others (a token
+    # minted by one is then "issued in the future" for another).
+    time.time()
