@@ -23,7 +23,9 @@ async def test_tickets_resolved_before_rating_codes_are_given_one(fresh_database
     try:
         async with engine.begin() as connection:
             for status, resolved_at in [("closed", now()), ("in_progress", None)]:
-                ticket = Ticket(title=status, first_receiver="agent-1", status=status)
+                ticket = Ticket(
+                    title=status, first_receiver="agent-1", owner="agent-1", status=status
+                )
                 ticket.resolved_at = resolved_at
                 await connection.execute(
                     insert(Ticket.__table__).values(

@@ -58,6 +58,13 @@ class Principal:
     unit_id: str | None = None
     department: str | None = None
     kind: str = "user"
+    # The person's name as people read it (the token's `name` claim); tokens issued
+    # before the gateway wrote it carry only the username.
+    name: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
 
     def has_any(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)
@@ -223,6 +230,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         unit_id=claims.get("unit_id"),
         department=claims.get("department"),
         kind=str(claims.get("kind", "user")),
+        name=claims.get("name"),
     )
 
 

@@ -45,6 +45,7 @@ class TokenIssuer:
         *,
         subject: str,
         username: str,
+        name: str,
         roles: list[str],
         unit_id: str | None,
         department: str | None,
@@ -54,6 +55,7 @@ class TokenIssuer:
         claims = {
             "sub": subject,
             "username": username,
+            "name": name,
             "roles": roles,
             "unit_id": unit_id,
             "department": department,
@@ -93,6 +95,7 @@ async def exchange_password(
     return issuer.issue(
         subject=user.id,
         username=user.username,
+        name=user.display_name,
         roles=user.roles,
         unit_id=user.unit_id,
         department=user.department,
@@ -123,6 +126,7 @@ async def exchange_client_credentials(
     return issuer.issue(
         subject=client.id,
         username=client.name,
+        name=client.name,
         roles=client.roles,
         unit_id=client.unit_id,
         department=None,

@@ -123,7 +123,7 @@ def test_the_state_of_a_clock():
 def test_thresholds_escalate_owner_then_dept_head_then_leader():
     resolve = resolve_clock(DEFAULT, 2 * HOUR, history(("created", at(21, 9))))
     found = clock_thresholds(
-        "resolve", resolve, department="后勤", warning_share=0.8, leader_share=1.5
+        "resolve", resolve, department="后勤", warning_share=0.8, leader_share=1.5, owned=True
     )
     # 2 h from 09:00: 80% = 1h36 → 10:36; 100% → 11:00; 150% = 3 h → 12:00.
     assert [(t.name, t.reached_at, t.escalated_to) for t in found] == [
@@ -135,6 +135,18 @@ def test_thresholds_escalate_owner_then_dept_head_then_leader():
     assert [t.name for t in waiting] == ["breached", "leader"]
     assert next_check_at(waiting, confirm_due_at=at(21, 10)) == at(21, 10)
     assert next_check_at([], confirm_due_at=None) is None
+
+
+def test_an_untaken_requests_warning_goes_to_the_department_head():
+    response = response_clock(DEFAULT, dt.timedelta(minutes=30), history(("created", at(21, 9))))
+    found = clock_thresholds(
+        "response", response, department="后勤", warning_share=0.8, leader_share=1.5, owned=False
+    )
+    assert [(t.name, t.escalated_to) for t in found] == [
+        ("warning", "dept_head"),
+        ("breached", "dept_head"),
+        ("leader", "leader"),
+    ]
 
 
 def test_a_coordination_is_late_when_unfinished_past_its_deadline_or_finished_after_it():

@@ -30,6 +30,7 @@ class TokenMint:
         *roles: str,
         sub: str | None = None,
         username: str | None = None,
+        name: str | None = None,
         unit_id: str | None = None,
         department: str | None = None,
         expires_in: timedelta = timedelta(minutes=5),
@@ -42,6 +43,7 @@ class TokenMint:
         claims = {
             "sub": subject,
             "username": username or f"user-{subject[:8]}",
+            "name": name,
             "roles": list(roles),
             "unit_id": unit_id,
             "department": department,

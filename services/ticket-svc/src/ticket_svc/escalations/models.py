@@ -63,4 +63,4 @@ class EscalationQueueItem(EscalationRead):
     ticket_title: str
     ticket_status: TicketStatus
     ticket_department: str
-    ticket_owner: str
+    ticket_owner: str | None = Field(description="null while nobody has taken the request")

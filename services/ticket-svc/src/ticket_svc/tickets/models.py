@@ -50,6 +50,7 @@ class EventKind(StrEnum):
     """What can happen to a ticket; the SLA clock reads the kinds marked in `sla.py`."""
 
     created = "created"
+    taken = "taken"
     started = "started"
     commented = "commented"
     coordinated = "coordinated"
@@ -111,8 +112,10 @@ class Ticket(TicketsTable, table=True):
     response_budget_seconds: int = TableField(default=0)
     resolve_budget_seconds: int = TableField(default=0)
 
-    first_receiver: str = TableField(max_length=36, index=True)
-    owner: str = TableField(default="", max_length=36, index=True)
+    # Null together until the request is taken: a unit's staff file it themselves, and the
+    # first agent of its department to take it becomes both (首问负责).
+    first_receiver: str | None = TableField(default=None, max_length=36, index=True)
+    owner: str | None = TableField(default=None, max_length=36, index=True)
     created_at: datetime = TableField(
         default_factory=now, sa_column=Column(UtcDateTime, nullable=False, index=True)
     )
@@ -223,8 +226,19 @@ class _Body(BaseModel):
 
 
 class RequesterIn(_Body):
-    name: SingleLineText = Field(min_length=1, max_length=100)
-    unit_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
+    name: SingleLineText | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="required when the bureau's staff take a request; a unit's own staff "
+        "filing for themselves may leave it out (their name from their token)",
+    )
+    unit_id: SingleLineText | None = Field(
+        default=None,
+        min_length=1,
+        max_length=36,
+        description="a unit's own staff file for their unit only: left out, it is theirs",
+    )
     phone: SingleLineText | None = Field(default=None, min_length=1, max_length=32)
 
 
@@ -300,8 +314,11 @@ class TicketRead(BaseModel):
     department: str
     building_id: str | None
     room_id: str | None
-    first_receiver: str
-    owner: str
+    first_receiver: str | None = Field(
+        description="null until the request is taken (filed by a unit's own staff): the "
+        "first agent of the department to take it (POST tickets/{id}/take)"
+    )
+    owner: str | None = Field(description="null until the request is taken")
     created_at: datetime
     responded_at: datetime | None
     resolved_at: datetime | None

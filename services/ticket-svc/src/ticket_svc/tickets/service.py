@@ -2,11 +2,13 @@
 
 Status: new → in_progress → resolved → closed; resolved → reopened → in_progress;
 in_progress ⇄ waiting_requester. The first receiver owns the ticket until a department
-head hands it on (with a reason). The owner's first action (start, a comment, a
-coordination, a wait, a resolution) meets the response commitment and moves a new or
-reopened ticket to in_progress. Every change appends to the ticket's history, from which
-its SLA clocks are worked out again (sla.py), and is written with its event in one
-transaction.
+head hands it on (with a reason). A request filed by a unit's own staff is owned by nobody
+until an agent (or the head) of its department takes it, and so becomes its first
+receiver; its response clock runs from the filing all the same. The owner's first action
+(start, a comment, a coordination, a wait, a resolution) meets the response commitment and
+moves a new or reopened ticket to in_progress. Every change appends to the ticket's
+history, from which its SLA clocks are worked out again (sla.py), and is written with its
+event in one transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy import ColumnElement, func, insert, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, Role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
@@ -37,6 +39,7 @@ from ticket_svc.commitments.service import commitment_with_terms
 from ticket_svc.config import Settings
 from ticket_svc.tickets import scope
 from ticket_svc.tickets.models import (
+    Channel,
     CommentIn,
     ConfirmIn,
     CoordinateIn,
@@ -172,8 +175,10 @@ async def list_tickets(
     owner: str | None = None,
     commitment_code: str | None = None,
     requester_unit_id: str | None = None,
+    unassigned: bool | None = None,
 ) -> tuple[list[Ticket], int]:
-    """A page of the tickets the viewer sees, newest first, and how many there are."""
+    """A page of the tickets the viewer sees, newest first, and how many there are.
+    `unassigned`: only the requests nobody has taken yet (True), or only taken ones."""
     filters = [
         column == value
         for column, value in {
@@ -185,6 +190,8 @@ async def list_tickets(
         }.items()
         if value is not None
     ]
+    if unassigned is not None:
+        filters.append(Ticket.owner.is_(None) if unassigned else Ticket.owner.is_not(None))
     order = (Ticket.created_at.desc(), Ticket.id)
     # The page's ids first, then their rows: an index holding the ids in this order finds
     # a deep page without reading the rows it skips.
@@ -260,8 +267,10 @@ async def list_coordinations(
 async def open_ticket(
     *, session: AsyncSession, data: TicketCreate, actor: Principal, policy: SlaPolicy
 ) -> Ticket:
-    if not actor.has_any(*scope.RECEIVERS):
-        raise Forbidden("only the bureau's staff take requests")
+    """A request, taken by the bureau's staff (who become its first receiver and owner) or
+    filed by a unit's own staff for their unit (untaken until an agent takes it)."""
+    taker = actor.id if actor.has_any(*scope.RECEIVERS) else None
+    requester_name, requester_unit_id = _requester(data, actor, taken=taker is not None)
     published, terms = await commitment_with_terms(session, data.commitment_code)
     if not published:
         raise invalid_field(
@@ -273,8 +282,8 @@ async def open_ticket(
         title=data.title,
         description=data.description,
         channel=data.channel.value,
-        requester_name=data.requester.name,
-        requester_unit_id=data.requester.unit_id,
+        requester_name=requester_name,
+        requester_unit_id=requester_unit_id,
         requester_phone=data.requester.phone,
         building_id=data.building_id,
         room_id=data.room_id,
@@ -285,8 +294,8 @@ async def open_ticket(
         calendar_id=terms.calendar_id,
         response_budget_seconds=terms.response_minutes * 60,
         resolve_budget_seconds=terms.resolve_hours * 3600,
-        first_receiver=actor.id,
-        owner=actor.id,
+        first_receiver=taker,
+        owner=taker,
         created_at=now(),
     )
     # A new ticket's history is its creation alone, with no coordination and no alert yet:
@@ -318,6 +327,25 @@ async def open_ticket(
     return ticket
 
 
+def _requester(data: TicketCreate, actor: Principal, *, taken: bool) -> tuple[str, str | None]:
+    """The requester's name and unit. The bureau's staff write down whoever asks; a unit's
+    own staff file for their own unit only, under their own name unless they give one."""
+    if taken:
+        if data.requester.name is None:
+            raise invalid_field("the requester's name is required", "#/requester/name")
+        return data.requester.name, data.requester.unit_id
+    if not actor.has_any(Role.unit_staff) or actor.unit_id is None:
+        raise Forbidden("only the bureau's staff and a unit's own staff file requests")
+    if data.requester.unit_id not in (None, actor.unit_id):
+        # Not a malformed body but a request on another unit's behalf: refused for who asks.
+        raise Forbidden("a unit's staff file requests for their own unit only")
+    if data.channel != Channel.online:
+        raise invalid_field(
+            "a unit's own staff file online: the other channels are the desk's", "#/channel"
+        )
+    return data.requester.name or actor.display_name, actor.unit_id
+
+
 _TICKETS = Ticket.__table__
 _INSERT_TICKET = insert(_TICKETS)
 _INSERT_TICKET_EVENT = insert(TicketEvent.__table__)
@@ -344,6 +372,28 @@ def _new_ticket(**values: Any) -> Ticket:
 
 def _row_of(ticket: Ticket) -> dict[str, Any]:
     return {column: getattr(ticket, column) for column in _TICKET_COLUMNS}
+
+
+# --- taking a request filed by its unit -------------------------------------------------
+
+
+async def take(
+    *, session: AsyncSession, ticket_id: str, actor: Principal, policy: SlaPolicy
+) -> Ticket:
+    """首问负责: the first of the department's staff to take a request a unit filed becomes
+    its first receiver and owner. The row lock makes takers queue; the second finds it
+    taken."""
+    ticket = await get_ticket(session, ticket_id, actor, for_update=True)
+    if not scope.works_in(actor, ticket.department):
+        raise Forbidden("only an agent or the head of the ticket's department takes it")
+    if ticket.owner is not None:
+        raise Conflict("this request is already taken", rule="take-once")
+    append_event(session, ticket, EventKind.taken, actor, now(), {})
+    ticket.first_receiver = ticket.owner = actor.id
+    await settle_clocks(session, ticket, policy)
+    await publish_ticket_event(session, "ticket.ticket.taken", ticket)
+    await session.commit()
+    return ticket
 
 
 # --- the owner's actions ---------------------------------------------------------------
@@ -486,6 +536,9 @@ async def transfer(
         raise Forbidden("only the head of the ticket's department hands its ownership on")
     if ticket.status == TicketStatus.closed:
         raise _wrong_state(ticket, "transfer")
+    if ticket.owner is None:
+        # Its first receiver is whoever takes it; a head who wants to hand it on takes it.
+        raise Conflict("nobody has taken this request yet: take it first", rule="take-first")
     if data.to == ticket.owner:
         raise invalid_field("the ticket already belongs to them", "#/to")
     append_event(
@@ -524,7 +577,10 @@ async def wait_for_requester(
 async def resume(
     *, session: AsyncSession, ticket_id: str, actor: Principal, policy: SlaPolicy
 ) -> Ticket:
-    ticket = await _owned(session, ticket_id, actor, "resume")
+    """The owner goes on, or the requester's unit answers what the ticket waited on."""
+    ticket = await get_ticket(session, ticket_id, actor, for_update=True)
+    if not scope.speaks_for_requester(actor, ticket):
+        raise Forbidden("only the ticket's owner or the requester's unit may resume it")
     if ticket.status != TicketStatus.waiting_requester:
         raise _wrong_state(ticket, "resume")
     _resume(session, ticket, actor, now())
@@ -669,6 +725,8 @@ def _closed_event(
 
 async def _owned(session: AsyncSession, ticket_id: str, actor: Principal, what: str) -> Ticket:
     ticket = await get_ticket(session, ticket_id, actor, for_update=True)
+    if ticket.owner is None:
+        raise Forbidden(f"nobody may {what} a request before its department takes it")
     if actor.id != ticket.owner:
         raise Forbidden(f"only the ticket's owner may {what} it")
     return ticket
@@ -837,7 +895,11 @@ def clocks_from_history(
 def thresholds_of(
     ticket: Ticket, clocks: Clocks, policy: SlaPolicy, coordinations: list[Coordination]
 ) -> list[Threshold]:
-    shares = {"warning_share": policy.warning_share, "leader_share": policy.leader_share}
+    shares = {
+        "warning_share": policy.warning_share,
+        "leader_share": policy.leader_share,
+        "owned": ticket.owner is not None,
+    }
     found = clock_thresholds("response", clocks.response, department=ticket.department, **shares)
     found += clock_thresholds("resolve", clocks.resolve, department=ticket.department, **shares)
     deadlines = [

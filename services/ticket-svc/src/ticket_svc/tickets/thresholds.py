@@ -1,7 +1,8 @@
 """Which SLA thresholds a ticket has crossed or will cross, and when: what the escalation
 scheduler raises (once each) and what decides when it next looks at the ticket.
 
-Each clock warns its owner at the warning share, tells the department head at 100% (the
+Each clock warns its owner at the warning share (the department head while nobody has
+taken the request), tells the department head at 100% (the
 breach), and the leadership at the leader's share; a coordinating department's sub-task
 past its internal deadline is a breach told to that department's head. Pure functions.
 """
@@ -44,8 +45,10 @@ def clock_thresholds(
     department: str,
     warning_share: float,
     leader_share: float,
+    owned: bool,
 ) -> list[Threshold]:
-    steps = (("warning", warning_share, "owner"), ("breached", 1.0, "dept_head"))
+    warned = "owner" if owned else "dept_head"
+    steps = (("warning", warning_share, warned), ("breached", 1.0, "dept_head"))
     steps += (("leader", leader_share, "leader"),)
     found = []
     for name, share, told in steps:

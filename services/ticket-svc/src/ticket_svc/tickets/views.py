@@ -63,6 +63,13 @@ async def list_tickets(
     owner: Annotated[str | None, Query(max_length=36, description='a user id, or "me"')] = None,
     commitment_code: Annotated[str | None, Query(max_length=64)] = None,
     requester_unit_id: Annotated[str | None, Query(max_length=36)] = None,
+    unassigned: Annotated[
+        bool | None,
+        Query(
+            description="true: only the requests nobody has taken yet (filed by a unit's own "
+            "staff; an agent takes one with POST tickets/{id}/take); false: only taken ones"
+        ),
+    ] = None,
 ):
     items, total = await service.list_tickets(
         session=session,
@@ -73,6 +80,7 @@ async def list_tickets(
         owner=viewer.id if owner == "me" else owner,
         commitment_code=commitment_code,
         requester_unit_id=requester_unit_id,
+        unassigned=unassigned,
     )
     return {"items": [_view(ticket, policy, viewer) for ticket in items], "total": total}
 
@@ -102,6 +110,12 @@ async def list_comments(ticket_id: str, session: SessionDep, viewer: CurrentUser
         session=session, ticket_id=ticket_id, viewer=viewer, page=page, kind=EventKind.commented
     )
     return {"items": items, "total": total}
+
+
+@router.post("/{ticket_id}/take", response_model=TicketRead)
+async def take(ticket_id: str, session: SessionDep, actor: CurrentUser, policy: Policy):
+    ticket = await service.take(session=session, ticket_id=ticket_id, actor=actor, policy=policy)
+    return _view(ticket, policy, actor)
 
 
 @router.post("/{ticket_id}/start", response_model=TicketRead)
