@@ -73,6 +73,23 @@ test('every screen of a menu opens from it', async ({ page }) => {
   }
 })
 
+test('on a phone the menu is a bar that scrolls sideways, reached with the keyboard', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await signIn(page, 'admin', ADMIN_PASSWORD)
+  const last = mainMenu(page).getByRole('link', { name: '满意度评价结果' })
+  await expect(last).not.toBeInViewport()
+
+  for (let presses = 0; presses < 20 && !(await last.evaluate((link) => link === document.activeElement)); presses++) {
+    await page.keyboard.press('Tab')
+  }
+
+  await expect(last).toBeFocused()
+  await expect(last).toBeInViewport()
+  await page.keyboard.press('Enter')
+  await expect(page).toHaveURL(/\/ratings$/)
+  await expect(page).toHaveTitle('满意度评价结果 - 机关事务管理局 · 管家')
+})
+
 test('a deep link while signed out comes back after signing in', async ({ page }) => {
   await page.goto('/admin/clients')
   await expect(page).toHaveURL(/\/\?next=\/admin\/clients$/)
@@ -83,6 +100,7 @@ test('a deep link while signed out comes back after signing in', async ({ page }
 
   await expect(page).toHaveURL(/\/admin\/clients$/)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('API 客户端')
+  await expect(page).toHaveTitle('API 客户端 - 机关事务管理局 · 管家')
 })
 
 test('a screen of another role sends to one’s home', async ({ page }) => {
