@@ -1,0 +1,110 @@
+import { createRouter, createWebHistory, type RouteComponent, type RouteRecordRaw } from 'vue-router'
+import { homeOf, FALLBACK_HOME } from '@/homes'
+import { i18n } from '@/i18n'
+import { SCREENS, mayOpen, type ScreenName } from '@/roles'
+import { useSessionStore } from '@/stores/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Open to anyone, signed in or not. */
+    public?: boolean
+    /** The screen of roles.ts this route shows (its roles decide who may open it). */
+    screen?: ScreenName
+    /** i18n key of the page's name in the browser's title bar (a screen's is its label). */
+    title?: string
+  }
+}
+
+function screen(name: ScreenName, component: () => Promise<RouteComponent>): RouteRecordRaw {
+  const { path } = SCREENS[name]
+  return { path: path.slice(1), name, component, meta: { screen: name, title: SCREENS[name].label } }
+}
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/',
+    name: 'signIn',
+    component: () => import('@/views/SignIn.vue'),
+    meta: { public: true, title: 'common.signIn.title' },
+  },
+  {
+    path: '/board',
+    name: 'board',
+    component: () => import('@/views/public/BoardPage.vue'),
+    meta: { public: true, title: 'public.board.title' },
+  },
+  {
+    path: '/rate/:code',
+    name: 'rate',
+    component: () => import('@/views/public/RatePage.vue'),
+    meta: { public: true, title: 'public.rate.title' },
+  },
+  {
+    path: '/ratings',
+    name: 'ratings',
+    component: () => import('@/views/public/RatingsPage.vue'),
+    meta: { public: true, title: 'public.ratings.title' },
+  },
+  {
+    path: '/',
+    component: () => import('@/layouts/ConsoleLayout.vue'),
+    children: [
+      {
+        path: FALLBACK_HOME.slice(1),
+        name: 'home',
+        component: () => import('@/views/HomePage.vue'),
+        meta: { title: 'common.home.title' },
+      },
+      screen('newRequest', () => import('@/views/tickets/NewRequest.vue')),
+      screen('myRequests', () => import('@/views/tickets/MyRequests.vue')),
+      screen('ticket', () => import('@/views/tickets/TicketPage.vue')),
+      screen('desk', () => import('@/views/tickets/DeskPage.vue')),
+      screen('escalations', () => import('@/views/tickets/EscalationsPage.vue')),
+      screen('departmentReport', () => import('@/views/tickets/DepartmentReport.vue')),
+      screen('users', () => import('@/views/admin/UsersPage.vue')),
+      screen('clients', () => import('@/views/admin/ClientsPage.vue')),
+      screen('commitments', () => import('@/views/admin/CommitmentsPage.vue')),
+      screen('calendars', () => import('@/views/admin/CalendarsPage.vue')),
+    ],
+  },
+  {
+    path: '/:unknown(.*)*',
+    name: 'notFound',
+    component: () => import('@/views/NotFound.vue'),
+    meta: { public: true, title: 'common.notFound.title' },
+  },
+]
+
+/** Where a signed-out person goes for a page that needs a sign-in: back to it afterwards. */
+export function signInFor(fullPath: string) {
+  return { name: 'signIn', query: fullPath === '/' ? {} : { next: fullPath } }
+}
+
+/** A `next` that stays inside the console (never another site: `//evil`, `https://…`). */
+export function safeNext(next: unknown): string | null {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : null
+}
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach((to) => {
+  const session = useSessionStore()
+  session.currentToken() // drops a token that has ended: its holder signs in again
+  if (to.name === 'signIn') {
+    return session.signedIn ? (safeNext(to.query.next) ?? homeOf(session.roles)) : true
+  }
+  if (to.meta.public) return true
+  if (!session.signedIn) return signInFor(to.fullPath)
+  const name = to.meta.screen
+  if (name && !mayOpen(SCREENS[name], session.roles)) return homeOf(session.roles)
+  return true
+})
+
+router.afterEach((to) => {
+  const { t } = i18n.global
+  document.title = to.meta.title ? `${t(to.meta.title)} - ${t('common.appName')}` : t('common.appName')
+})
