@@ -1,14 +1,13 @@
 // The wall board of published commitments: which commitments go on which screenful, the
 // turning of the screens, and whether what is shown is still current.
 
-/** What the board shows of a commitment (the fields of `GET /public/v1/commitments`). */
-export interface BoardCommitment {
-  id: string
-  name: string
-  department: string
-  response_minutes: number
-  resolve_hours: number
-}
+import type { components } from '@/api/schema'
+
+/** What the board shows of a commitment (of `GET /public/v1/commitments`). */
+export type BoardCommitment = Pick<
+  components['schemas']['CommitmentRead'],
+  'id' | 'name' | 'department' | 'response_minutes' | 'resolve_hours'
+>
 
 /** One department's commitments on one screenful. */
 export interface BoardGroup<T extends BoardCommitment = BoardCommitment> {

@@ -1,4 +1,6 @@
 // Rating one resolved ticket (/rate/:code) and reading the public summary (/ratings).
+import type { components } from '@/api/schema'
+import type { ApiError } from '@/api/problems'
 
 /** The scores of `POST /public/v1/ratings`, best first, as the form lists them. */
 export const SCORES = [5, 4, 3, 2, 1] as const
@@ -7,14 +9,8 @@ export type Score = (typeof SCORES)[number]
 /** The comment's cap: ticket-svc's MAX_COMMENT_LENGTH (ratings/models.py). */
 export const MAX_COMMENT_LENGTH = 1000
 
-/** What `GET /public/v1/ratings/invitations/{code}` answers. */
-export interface Invitation {
-  title: string
-  department: string
-  resolved_on: string | null
-  rated: boolean
-  can_rate: boolean
-}
+type Invitation = components['schemas']['RatingInvitation']
+type DepartmentScore = components['schemas']['DepartmentScore']
 
 /** What a rater may do with a code, and so what the page shows. */
 export type RatingState =
@@ -32,13 +28,8 @@ export function stateOfInvitation(invitation: Invitation): RatingState {
   return invitation.can_rate ? 'open' : 'notRateable'
 }
 
-/** The refusal of a call, as much of it as the rules read (the client's ApiError). */
-export interface Refusal {
-  status: number
-  slug: string
-  rule?: string
-  errors: { pointer?: string }[]
-}
+/** As much of a refused call (the client's ApiError) as the rules read. */
+export type Refusal = Pick<ApiError, 'status' | 'rule' | 'errors'>
 
 /**
  * The state a refused call leaves the page in, or null when the refusal is about what was
@@ -63,14 +54,6 @@ export function stateOfRefusal(refusal: Refusal): RatingState | null {
 export function commentToSend(comment: string): string | undefined {
   const trimmed = comment.trim()
   return trimmed === '' ? undefined : trimmed
-}
-
-/** What `GET /public/v1/ratings/summary` answers of one department. */
-export interface DepartmentScore {
-  department: string
-  count: number
-  mean: number
-  smoothed_mean: number
 }
 
 /** A mean score as people read it: one decimal (`4.3`), or a dash when there is none. */

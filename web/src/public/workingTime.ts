@@ -8,16 +8,14 @@ export type WorkingSpan =
   | { key: 'minutes'; minutes: number }
   | { key: 'hoursMinutes'; hours: number; minutes: number }
 
-/** A response limit in working minutes (`response_minutes`), in the largest whole unit. */
+/**
+ * A response limit in working minutes (`response_minutes`), in the largest whole unit. (The
+ * resolution limit, `resolve_hours`, is whole working hours already.)
+ */
 export function responseSpan(minutes: number): WorkingSpan {
   const hours = Math.floor(minutes / 60)
   const rest = minutes % 60
   if (hours === 0) return { key: 'minutes', minutes: rest }
   if (rest === 0) return { key: 'hours', hours }
   return { key: 'hoursMinutes', hours, minutes: rest }
-}
-
-/** A resolution limit in working hours (`resolve_hours`). */
-export function resolveSpan(hours: number): WorkingSpan {
-  return { key: 'hours', hours }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bureauClock, bureauDay, calendarDay } from '@/public/bureauTime'
-import { resolveSpan, responseSpan } from '@/public/workingTime'
+import { responseSpan } from '@/public/workingTime'
 
 describe('working time limits are said in their largest whole unit', () => {
   it('says whole hours as hours', () => {
@@ -13,10 +13,6 @@ describe('working time limits are said in their largest whole unit', () => {
 
   it('says hours and minutes when both are needed', () => {
     expect(responseSpan(90)).toEqual({ key: 'hoursMinutes', hours: 1, minutes: 30 })
-  })
-
-  it('says a resolution limit in working hours', () => {
-    expect(resolveSpan(16)).toEqual({ key: 'hours', hours: 16 })
   })
 })
 

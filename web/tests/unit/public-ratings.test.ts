@@ -12,7 +12,7 @@ import {
 const invitation = { title: '空调维修', department: '物业管理处', resolved_on: '2026-12-04' }
 
 function refusal(status: number, extra: Partial<Refusal> = {}): Refusal {
-  return { status, slug: '', errors: [], ...extra }
+  return { status, errors: [], ...extra }
 }
 
 describe('rating one ticket', () => {
@@ -33,17 +33,17 @@ describe('rating one ticket', () => {
   })
 
   it('reads the refusals ticket-svc gives', () => {
-    expect(stateOfRefusal(refusal(404, { slug: 'not-found' }))).toBe('unknown')
-    expect(stateOfRefusal(refusal(422, { errors: [{ pointer: '#/code' }] }))).toBe('unknown')
+    expect(stateOfRefusal(refusal(404))).toBe('unknown')
+    expect(stateOfRefusal(refusal(422, { errors: [{ pointer: '#/code', detail: 'no ticket' }] }))).toBe('unknown')
     expect(stateOfRefusal(refusal(409, { rule: 'one-rating-per-ticket' }))).toBe('rated')
     expect(stateOfRefusal(refusal(409, { rule: 'rate-after-service' }))).toBe('notRateable')
-    expect(stateOfRefusal(refusal(429, { slug: 'rate-limited' }))).toBe('tooMany')
+    expect(stateOfRefusal(refusal(429))).toBe('tooMany')
     expect(stateOfRefusal(refusal(0))).toBe('unreachable')
     expect(stateOfRefusal(refusal(503))).toBe('unreachable')
   })
 
   it('keeps the form for a refusal of what was typed', () => {
-    expect(stateOfRefusal(refusal(422, { errors: [{ pointer: '#/comment' }] }))).toBeNull()
+    expect(stateOfRefusal(refusal(422, { errors: [{ pointer: '#/comment', detail: 'too long' }] }))).toBeNull()
   })
 
   it('sends a blank comment as none, and a comment trimmed', () => {
