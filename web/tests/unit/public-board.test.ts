@@ -63,6 +63,16 @@ describe('the board puts commitments on screenfuls', () => {
     expect(shape(pages)).toEqual([[['甲', ['a1', 'a2']]], [['乙', ['b1']]]])
   })
 
+  it('puts everything on one screenful when the rows are unbounded (the phone\'s list)', () => {
+    const pages = pageBoard([commitment('甲', 'a1'), commitment('乙', 'b1'), commitment('乙', 'b2')], Infinity)
+    expect(shape(pages)).toEqual([
+      [
+        ['甲', ['a1']],
+        ['乙', ['b1', 'b2']],
+      ],
+    ])
+  })
+
   it('has no screenful when nothing is published', () => {
     expect(pageBoard([], 10)).toEqual([])
   })

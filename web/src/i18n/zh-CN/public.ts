@@ -80,7 +80,7 @@ export default {
     tableTitle: '各处室评价情况',
     rank: '排名',
     department: '处室',
-    count: '评价份数',
+    count: '份数',
     mean: '平均分',
     smoothedMean: '综合得分',
     noDepartments: '暂无评价份数达到公布条件的处室',
