@@ -44,6 +44,9 @@ RELAXED_LIMITS = {
     "public_rate_limit_per_second": 500,
     "public_rate_limit_burst": 1000,
 }
+# Every browser test rates from the one address 127.0.0.1: ticket-svc's daily allowance of
+# ratings per address is raised likewise (ticket-svc's own tests hold it).
+RELAXED_SERVICE_SETTINGS = {"GUANJIA_TICKET_RATINGS_PER_ADDRESS_PER_DAY": "1000"}
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ def running_console(*, nats_url: str, directory: Path) -> Iterator[RunningConsol
     environment = {
         f"GUANJIA_GATEWAY_{name.upper()}": str(value) for name, value in settings.items()
     }
+    services["ticket"].env.update(RELAXED_SERVICE_SETTINGS)
     gateway = ServiceProcess(
         [sys.executable, "-m", "gateway", "serve", "--port", str(gateway_port)],
         env={**environment, "GUANJIA_ADMIN_PASSWORD": ADMIN_PASSWORD},

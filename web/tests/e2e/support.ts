@@ -17,6 +17,9 @@ export const SCREENSHOTS = resolve(process.env.GUANJIA_SCREENSHOTS ?? '../test-r
 // What Chromium logs for an API call answered with an error: the console shows refusals in
 // words, so these are expected; a file of the console that fails is caught by its response.
 const REFUSED_CALL = /^Failed to load resource: the server responded with a status of/
+// An API call that got no answer at all (a test cuts the network): the console says that in
+// words too. A file of the console that gets none still fails the test.
+const UNANSWERED_CALL = /^Failed to load resource: net::ERR_/
 const API_PATHS = /^\/(api|public)\//
 
 export const test = base.extend<{ guard: void }>({
@@ -37,7 +40,9 @@ export const test = base.extend<{ guard: void }>({
         }
       })
       page.on('console', (message) => {
-        if (message.type() === 'error' && !REFUSED_CALL.test(message.text())) {
+        const unansweredCall =
+          UNANSWERED_CALL.test(message.text()) && API_PATHS.test(new URL(message.location().url, origin).pathname)
+        if (message.type() === 'error' && !REFUSED_CALL.test(message.text()) && !unansweredCall) {
           faults.push(`console error: ${message.text()}`)
         }
       })
