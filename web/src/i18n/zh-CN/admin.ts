@@ -117,6 +117,7 @@ export default {
     department: '负责处室',
     departmentPlaceholder: '选择或输入处室名称',
     responseLimit: '响应时限',
+    responseUnit: '响应时限的单位',
     resolveLimit: '办结时限',
     minutes: '分钟',
     hours: '小时',
