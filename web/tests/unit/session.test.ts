@@ -10,12 +10,12 @@ const adminPassword = process.env.GUANJIA_ADMIN_PASSWORD ?? ''
 
 describe.skipIf(!gateway || !adminPassword)('the session, signed in at the gateway', () => {
   let session: ReturnType<typeof useSessionStore>
-  let unauthorized: ReturnType<typeof vi.fn>
+  let unauthorized: ReturnType<typeof vi.fn<() => void>>
 
   beforeEach(() => {
     setActivePinia(createPinia())
     session = useSessionStore()
-    unauthorized = vi.fn()
+    unauthorized = vi.fn<() => void>()
     configureApi({ token: () => session.currentToken(), onUnauthorized: unauthorized })
   })
 
