@@ -142,6 +142,7 @@ export default {
     editNotice: '保存后将生成第 {next} 版。已经按第 {current} 版受理的工单仍按原来的时限计算。',
     nothingChanged: '没有修改任何内容',
     savedVersion: '已保存为第 {version} 版',
+    created: '已创建“{name}”，尚未公示',
     filterAll: '全部',
     duration: {
       minutes: '{minutes} 分钟',
