@@ -102,7 +102,10 @@ test('a username already taken is told next to the field, in the API’s words',
   await photograph(page, 'admin-user-taken')
 })
 
-test('the admin deactivates a user after confirming, and brings them back', async ({ page }) => {
+test('the admin edits a user’s roles, resets their password, deactivates them after confirming and brings them back', async ({
+  page,
+  request,
+}) => {
   const admin = await apiAs('admin', ADMIN_PASSWORD)
   // The list is paged on the server in username order: a leading 0 puts the user on page 1.
   const username = `0li-${stamp()}`
@@ -114,6 +117,29 @@ test('the admin deactivates a user after confirming, and brings them back', asyn
 
   await signIn(page, 'admin', ADMIN_PASSWORD)
   const row = page.getByRole('row', { name: new RegExp(username) })
+
+  await page.getByRole('button', { name: `编辑 ${username}` }).click()
+  const edit = page.getByRole('dialog', { name: '编辑用户：李四' })
+  await expect(edit.getByLabel('用户名')).toBeDisabled()
+  await edit.getByText('服务人员', { exact: true }).click()
+  await edit.getByRole('button', { name: '保存' }).click()
+  await expect(edit.getByText('处室负责人和服务人员必须填写所属处室')).toBeVisible()
+  await edit.getByLabel('所属处室').fill('物业管理处')
+  await edit.getByRole('button', { name: '保存' }).click()
+  await expect(edit).toBeHidden()
+  await expect(row).toContainText('服务人员')
+  await expect(row).toContainText('物业管理处')
+
+  await page.getByRole('button', { name: `重置密码 ${username}` }).click()
+  const reset = page.getByRole('dialog', { name: '重置密码：李四' })
+  await reset.getByLabel('新密码').fill('li-new-password-9')
+  await reset.getByRole('button', { name: '重置密码' }).click()
+  await expect(reset).toBeHidden()
+  const signedIn = await request.post('/api/v1/auth/token', {
+    form: { grant_type: 'password', username, password: 'li-new-password-9' },
+  })
+  expect(signedIn.status()).toBe(200)
+
   await page.getByRole('button', { name: `停用 ${username}` }).click()
   await expect(page.getByRole('dialog', { name: '请确认' })).toContainText('将立即无法登录')
   await confirmWith(page, '停用')
