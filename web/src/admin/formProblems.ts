@@ -1,5 +1,6 @@
 // A refused form's problems placed next to its fields: the API's field errors (422), and a
 // conflict whose rule belongs to one field (409 "username is taken"), in the API's words.
+import { watch } from 'vue'
 import { ApiError, fieldErrors } from '@/api/problems'
 
 /** A 409 rule that is about one field, and the Chinese words put before the API's. */
@@ -17,4 +18,25 @@ export function formProblems(
   }
   const placed = Object.entries(fieldErrors(error)).filter(([field]) => fields.includes(field))
   return placed.length ? Object.fromEntries(placed) : null
+}
+
+/**
+ * A field's error stays beside it only until the field is edited, so a corrected form does
+ * not go on showing what was wrong. `fieldOf` names the error key of a form key where they
+ * differ (the form's `responseAmount` is the API's `response_minutes`).
+ */
+export function forgetErrorsOnEdit<F extends object>(
+  form: F,
+  errors: Record<string, string>,
+  fieldOf: Partial<Record<keyof F, string>> = {},
+): void {
+  for (const key of Object.keys(form) as (keyof F & string)[]) {
+    watch(
+      () => form[key],
+      () => {
+        delete errors[fieldOf[key] ?? key]
+      },
+      { deep: true },
+    )
+  }
 }

@@ -68,6 +68,9 @@ test('the admin makes a unit staff member in the screen, who then signs in to th
   await dialog.getByLabel('所属单位').fill(unit.name)
   await page.getByRole('option', { name: unit.name }).click()
   await expect(page.getByRole('listbox')).toBeHidden()
+  // Corrected fields no longer show what was wrong with them.
+  await expect(dialog.getByText('密码至少需要 8 个字符')).toBeHidden()
+  await expect(dialog.getByText('单位工作人员必须选择所属单位')).toBeHidden()
   await expectAccessible(page)
   await photograph(page, 'admin-user-form')
   await dialog.getByRole('button', { name: '创建' }).click()

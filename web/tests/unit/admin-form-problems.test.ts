@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { formProblems } from '@/admin/formProblems'
+import { nextTick, reactive } from 'vue'
+import { forgetErrorsOnEdit, formProblems } from '@/admin/formProblems'
 import { ApiError } from '@/api/problems'
 
 const TAKEN = { 'unique-username': { field: 'username', words: '用户名已被使用' } }
@@ -25,5 +26,22 @@ describe('problems next to their fields', () => {
     expect(formProblems(new ApiError({ status: 409, rule: 'keep-an-admin', detail: 'x' }), ['username'], TAKEN)).toBeNull()
     expect(formProblems(new ApiError({ status: 0 }), ['username'])).toBeNull()
     expect(formProblems(new Error('boom'), ['username'])).toBeNull()
+  })
+})
+
+describe('forgetErrorsOnEdit', () => {
+  it('drops the error of the field edited, and only that one', async () => {
+    const form = reactive({ password: 'short', responseAmount: 1 })
+    const errors = reactive<Record<string, string>>({})
+    forgetErrorsOnEdit(form, errors, { responseAmount: 'response_minutes' })
+    Object.assign(errors, { password: '密码至少需要 8 个字符', response_minutes: '太短' })
+
+    form.password = 'long-enough-1'
+    await nextTick()
+    expect(errors).toEqual({ response_minutes: '太短' })
+
+    form.responseAmount = 30
+    await nextTick()
+    expect(errors).toEqual({})
   })
 })
