@@ -63,6 +63,34 @@ async def test_users_list_in_pages_with_a_total(gateway, admin):
     assert too_many.status_code == 422
 
 
+async def test_users_are_found_by_part_of_a_username_or_name_and_by_department(gateway, admin):
+    await gateway.create_user(
+        admin, "agent", username="wang.wu", display_name="王五", department="物业管理处"
+    )
+    await gateway.create_user(
+        admin, "agent", username="li_si", display_name="李四", department="车辆服务处"
+    )
+    await gateway.create_user(
+        admin, "unit_staff", username="lisa", display_name="Lisa 100%", unit_id="u-1"
+    )
+
+    async def usernames(**params: str) -> list[str]:
+        answer = await gateway.client.get(USERS, params=params, headers=admin)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["total"] == len(answer.json()["items"])
+        return [user["username"] for user in answer.json()["items"]]
+
+    assert await usernames(q="WANG") == ["wang.wu"]
+    assert await usernames(q="李") == ["li_si"]
+    # LIKE's wildcards are searched for as characters.
+    assert await usernames(q="li_") == ["li_si"]
+    assert await usernames(q="%") == ["lisa"]
+    assert await usernames(department="物业管理处") == ["wang.wu"]
+    assert await usernames(q="li", department="车辆服务处") == ["li_si"]
+    too_long = await gateway.client.get(USERS, params={"q": "x" * 101}, headers=admin)
+    assert too_long.status_code == 422
+
+
 async def test_an_unknown_role_is_refused_with_the_field_at_fault(gateway, admin):
     answer = await gateway.client.post(
         USERS,

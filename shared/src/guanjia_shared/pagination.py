@@ -1,4 +1,5 @@
-"""`{items, total}` pages with `limit` (default 50, at most 500) and `offset`."""
+"""`{items, total}` pages with `limit` (default 50, at most 500) and `offset`, and the
+text search (`q`) that lists offer."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 ItemT = TypeVar("ItemT")
@@ -38,6 +39,18 @@ def page_params(
 
 
 PageQuery = Annotated[PageParams, Depends(page_params)]
+
+SearchQuery = Annotated[
+    str | None,
+    Query(max_length=100, description="Only rows whose named columns contain this text."),
+]
+
+
+def containing(text: str, *columns: Any) -> ColumnElement[bool]:
+    """Rows where any of `columns` contains `text` as typed, whatever its letters' case:
+    `%` and `_` are characters to find, not LIKE's wildcards."""
+    literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(*(column.ilike(f"%{literal}%", escape="\\") for column in columns))
 
 
 async def fetch_page(

@@ -16,7 +16,7 @@ from gateway.revocations.service import RevokedSubjects
 from gateway.users.models import User, UserCreate, UserUpdate, normalize_username, unique_roles
 from guanjia_shared.auth import Role
 from guanjia_shared.errors import Conflict, NotFound
-from guanjia_shared.pagination import PageParams, fetch_page
+from guanjia_shared.pagination import PageParams, containing, fetch_page
 
 FIRST_ADMIN_USERNAME = "admin"
 
@@ -33,8 +33,19 @@ async def get_user(*, session: AsyncSession, user_id: str) -> User:
     return user
 
 
-async def list_users(*, session: AsyncSession, page: PageParams) -> tuple[list[User], int]:
-    return await fetch_page(session, select(User).order_by(User.username), page)
+async def list_users(
+    *,
+    session: AsyncSession,
+    page: PageParams,
+    q: str | None = None,
+    department: str | None = None,
+) -> tuple[list[User], int]:
+    query = select(User).order_by(User.username)
+    if q:
+        query = query.where(containing(q, User.username, User.display_name))
+    if department is not None:
+        query = query.where(User.department == department)
+    return await fetch_page(session, query, page)
 
 
 async def create_user(*, session: AsyncSession, hasher: SecretHasher, data: UserCreate) -> User:

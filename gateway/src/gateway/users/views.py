@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from gateway.deps import HasherDep, RevokedSubjectsDep
 from gateway.users import service
 from gateway.users.models import UserCreate, UserRead, UserUpdate
 from guanjia_shared.auth import Role, require_roles
 from guanjia_shared.deps import SessionDep
-from guanjia_shared.pagination import Page, PageQuery
+from guanjia_shared.pagination import Page, PageQuery, SearchQuery
 
 router = APIRouter(
     prefix="/api/v1/auth/users",
@@ -24,8 +26,14 @@ async def create_user(data: UserCreate, session: SessionDep, hasher: HasherDep, 
 
 
 @router.get("", response_model=Page[UserRead])
-async def list_users(session: SessionDep, page: PageQuery):
-    items, total = await service.list_users(session=session, page=page)
+async def list_users(
+    session: SessionDep,
+    page: PageQuery,
+    q: SearchQuery = None,
+    department: Annotated[str | None, Query(max_length=100)] = None,
+):
+    """Users by username; `q` finds a username or a name containing the text."""
+    items, total = await service.list_users(session=session, page=page, q=q, department=department)
     return {"items": items, "total": total}
 
 

@@ -11,7 +11,7 @@ from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from guanjia_shared.outbox import record_event
-from guanjia_shared.pagination import PageParams, fetch_page
+from guanjia_shared.pagination import PageParams, containing, fetch_page
 
 
 async def get_unit(*, session: AsyncSession, unit_id: str, viewer: Principal | None = None) -> Unit:
@@ -42,8 +42,7 @@ async def list_units(
     if level is not None:
         query = query.where(Unit.level == level.value)
     if q:
-        pattern = f"%{q}%"
-        query = query.where(Unit.name.like(pattern) | Unit.code.like(pattern))
+        query = query.where(containing(q, Unit.name, Unit.code))
     return await fetch_page(session, query, page)
 
 

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from asset_svc.units import service
 from asset_svc.units.models import UnitCreate, UnitLevel, UnitRead, UnitUpdate
 from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
-from guanjia_shared.pagination import Page, PageQuery
+from guanjia_shared.pagination import Page, PageQuery, SearchQuery
 
 router = APIRouter(
     prefix="/api/v1/asset/units", tags=["units"], dependencies=[Depends(current_user)]
@@ -32,7 +32,7 @@ async def list_units(
     page: PageQuery,
     parent_id: str | None = None,
     level: UnitLevel | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: SearchQuery = None,
 ):
     items, total = await service.list_units(
         session=session, viewer=viewer, page=page, parent_id=parent_id, level=level, q=q
