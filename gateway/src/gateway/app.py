@@ -1,9 +1,11 @@
-"""What stands around the gateway's own routes: the plain-ASGI proxy to the services in
-front of them, CORS in front of both, and the shared request context outermost."""
+"""What stands around the gateway's own routes: the web console's files beside them, the
+plain-ASGI proxy to the services in front of both, CORS in front of that, and the shared
+request context outermost."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.datastructures import Headers
@@ -12,6 +14,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from gateway.config import Settings
+from gateway.console.files import ConsoleApp
 from gateway.proxy.forwarding import ProxyApp
 from gateway.proxy.rate_limit import TokenBuckets
 from gateway.proxy.upstreams import Upstreams
@@ -22,14 +25,18 @@ from guanjia_shared.middleware import RequestContextMiddleware
 
 
 class GatewayApp(FastAPI):
-    """FastAPI for the gateway's own routes; `front` wraps them in the proxy and CORS, and
-    the outermost layer gives every answer its request id, as in the services."""
+    """FastAPI for the gateway's own routes, with the console's files beside them when there
+    is a console to serve; `front` wraps them in the proxy and CORS, and the outermost layer
+    gives every answer its request id, as in the services."""
 
     metrics: ServiceMetrics
     front: Callable[[ASGIApp], ASGIApp]
+    console_dir: Path | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
         own_routes = super().build_middleware_stack()
+        if self.console_dir is not None:
+            own_routes = ConsoleApp(self.console_dir, own_routes=own_routes)
         return RequestContextMiddleware(self.front(own_routes), metrics=self.metrics)
 
 

@@ -1,10 +1,17 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from guanjia_shared.settings import BaseServiceSettings
+
+# What `npm run build` in web/ makes, in a checkout (an installed gateway has none there).
+REPOSITORY_CONSOLE_DIR = Path(__file__).resolve().parents[3] / "web" / "dist"
+
+
+def _repository_console_dir() -> Path | None:
+    return REPOSITORY_CONSOLE_DIR if REPOSITORY_CONSOLE_DIR.is_dir() else None
 
 
 class Settings(BaseServiceSettings):
@@ -67,8 +74,18 @@ class Settings(BaseServiceSettings):
     public_rate_limit_burst: int = 10
 
     cors_allow_origins: list[str] = Field(default_factory=list)
+    # The built web console, served at /. Unset: the checkout's web/dist when it has been
+    # built (so `make run` serves it), else no console.
+    console_dir: Path | None = Field(default_factory=_repository_console_dir)
     # How long a fetched upstream schema is kept before it is fetched again.
     openapi_refresh_seconds: float = 60.0
+
+    @field_validator("console_dir")
+    @classmethod
+    def _console_is_built(cls, directory: Path | None) -> Path | None:
+        if directory is not None and not (directory / "index.html").is_file():
+            raise ValueError(f"{directory} holds no index.html: build the console first")
+        return directory
 
     @property
     def upstream_urls(self) -> dict[str, str]:

@@ -134,5 +134,6 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
     app.add_middleware(
         BodySizeLimitMiddleware, default_limit=settings.max_body_bytes, limit_for=lambda _: None
     )
+    app.console_dir = settings.console_dir
     app.front = build_front(settings, upstreams=upstreams, verifier=verifier)
     return app

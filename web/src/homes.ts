@@ -1,0 +1,18 @@
+// Where a person lands after signing in: the first screen of their most demanding role.
+import { SCREENS, type ScreenName } from '@/roles'
+
+const HOME_BY_ROLE: [string, ScreenName][] = [
+  ['admin', 'users'],
+  ['dept_head', 'desk'],
+  ['agent', 'desk'],
+  ['leader', 'escalations'],
+  ['unit_staff', 'myRequests'],
+]
+
+/** A page for roles without a screen of their own yet (auditor, commander, …). */
+export const FALLBACK_HOME = '/home'
+
+export function homeOf(roles: readonly string[]): string {
+  const found = HOME_BY_ROLE.find(([role]) => roles.includes(role))
+  return found ? SCREENS[found[1]].path : FALLBACK_HOME
+}

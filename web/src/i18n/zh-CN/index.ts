@@ -1,0 +1,7 @@
+// Each area's words live in their own file, so screens of different areas change apart.
+import admin from './admin'
+import common from './common'
+import publicPages from './public'
+import tickets from './tickets'
+
+export default { common, public: publicPages, tickets, admin }

@@ -1,0 +1,76 @@
+// The one place that says which role sees which screen of the console. The router refuses
+// a screen to other roles and the menu shows each person only their screens; the API
+// checks again on every call, so this decides what is shown, not what is allowed.
+import type { components } from '@/api/schema'
+
+export type Role = components['schemas']['Role']
+
+/** A console screen (signed in): its route name, path and who may open it. */
+export interface Screen {
+  name: string
+  path: string
+  /** i18n key of its label in the menu (and the page's title) */
+  label: string
+  roles: readonly Role[]
+}
+
+/** Everyone who may read a ticket somewhere (ticket-svc's scope decides which). */
+const TICKET_READERS: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', 'admin', 'auditor']
+
+export const SCREENS = {
+  newRequest: { name: 'newRequest', path: '/requests/new', label: 'common.menu.newRequest', roles: ['unit_staff'] },
+  myRequests: { name: 'myRequests', path: '/requests', label: 'common.menu.myRequests', roles: ['unit_staff'] },
+  desk: { name: 'desk', path: '/desk', label: 'common.menu.desk', roles: ['agent', 'dept_head'] },
+  // ticket-svc lets department heads and leaders (not agents) read escalations and reports.
+  escalations: {
+    name: 'escalations',
+    path: '/desk/escalations',
+    label: 'common.menu.escalations',
+    roles: ['dept_head', 'leader'],
+  },
+  departmentReport: {
+    name: 'departmentReport',
+    path: '/desk/report',
+    label: 'common.menu.departmentReport',
+    roles: ['dept_head', 'leader'],
+  },
+  ticket: { name: 'ticket', path: '/tickets/:id', label: 'common.menu.ticket', roles: TICKET_READERS },
+  users: { name: 'users', path: '/admin/users', label: 'common.menu.users', roles: ['admin'] },
+  clients: { name: 'clients', path: '/admin/clients', label: 'common.menu.clients', roles: ['admin'] },
+  commitments: { name: 'commitments', path: '/admin/commitments', label: 'common.menu.commitments', roles: ['admin'] },
+  calendars: { name: 'calendars', path: '/admin/calendars', label: 'common.menu.calendars', roles: ['admin'] },
+} as const satisfies Record<string, Screen>
+
+export type ScreenName = keyof typeof SCREENS
+
+/** A group of the side menu: a heading and its screens, in the order shown. */
+export interface MenuGroup {
+  key: string
+  label: string
+  screens: Screen[]
+}
+
+const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
+  { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
+  { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
+  { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars'] },
+]
+
+/** Public pages everyone may open (no sign-in), linked from the menu. */
+export const PUBLIC_LINKS = [
+  { path: '/board', label: 'common.menu.board' },
+  { path: '/ratings', label: 'common.menu.ratings' },
+] as const
+
+export function mayOpen(screen: Screen, roles: readonly string[]): boolean {
+  return screen.roles.some((role) => roles.includes(role))
+}
+
+/** The side menu of someone with these roles: only groups with a screen they may open. */
+export function menuFor(roles: readonly string[]): MenuGroup[] {
+  return MENU.map((group) => ({
+    key: group.key,
+    label: group.label,
+    screens: group.screens.map((name) => SCREENS[name] as Screen).filter((screen) => mayOpen(screen, roles)),
+  })).filter((group) => group.screens.length > 0)
+}
