@@ -91,3 +91,24 @@ export function eventDetail(kind: string, data: Record<string, unknown>): string
 export function ratingPath(code: string): string {
   return `/rate/${encodeURIComponent(code)}`
 }
+
+/** A ticket's response time limit as a list shows it: the deadline until someone responds. */
+export function responseDueText(ticket: { responded_at: string | null; response_due_at: string | null }): string {
+  if (ticket.responded_at) return fill(words.responded, { at: formatMoment(ticket.responded_at) })
+  return formatMoment(ticket.response_due_at)
+}
+
+/** A ticket's resolution time limit as a list shows it: paused while it waits on the
+ *  requester, the moment it was resolved once it is. */
+export function resolveDueText(ticket: {
+  status: string
+  sla_paused: boolean
+  resolved_at: string | null
+  resolve_due_at: string | null
+}): string {
+  if (ticket.sla_paused) return words.paused
+  if ((ticket.status === 'resolved' || ticket.status === 'closed') && ticket.resolved_at) {
+    return fill(words.resolvedAt, { at: formatMoment(ticket.resolved_at) })
+  }
+  return formatMoment(ticket.resolve_due_at)
+}

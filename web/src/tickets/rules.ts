@@ -65,6 +65,9 @@ export type TicketAction =
   | 'confirm'
   | 'transfer'
 
+/** The actions that need words written in a form (the others need only a yes). */
+export type FormAction = Exclude<TicketAction, 'take' | 'start' | 'resume'> | 'complete'
+
 const UNSTARTED: TicketStatus[] = ['new', 'reopened']
 const ACTIVE: TicketStatus[] = ['new', 'in_progress', 'reopened']
 const DEPARTMENT_STAFF = ['agent', 'dept_head']

@@ -7,7 +7,9 @@ import {
   personLabel,
   ratingLabel,
   ratingPath,
+  resolveDueText,
   resolveTimeLabel,
+  responseDueText,
   responseTimeLabel,
 } from '@/tickets/format'
 
@@ -68,5 +70,22 @@ describe('history lines', () => {
 describe('the rating page', () => {
   it('is /rate/{code}, the code kept intact', () => {
     expect(ratingPath('Ab-9_x')).toBe('/rate/Ab-9_x')
+  })
+})
+
+describe('time limits in a list', () => {
+  const open = { status: 'in_progress', sla_paused: false, resolved_at: null, resolve_due_at: '2026-12-08T01:00:00Z' }
+
+  it('response: the deadline, then when it was met', () => {
+    expect(responseDueText({ responded_at: null, response_due_at: '2026-12-07T01:30:00Z' })).toBe('2026-12-07 09:30')
+    expect(responseDueText({ responded_at: '2026-12-07T01:10:00Z', response_due_at: '2026-12-07T01:30:00Z' })).toBe(
+      '已于 2026-12-07 09:10 响应',
+    )
+  })
+
+  it('resolution: the deadline, paused while waiting, when it was resolved', () => {
+    expect(resolveDueText(open)).toBe('2026-12-08 09:00')
+    expect(resolveDueText({ ...open, status: 'waiting_requester', sla_paused: true, resolve_due_at: null })).toBe('计时暂停')
+    expect(resolveDueText({ ...open, status: 'closed', resolved_at: '2026-12-07T08:00:00Z' })).toBe('已于 2026-12-07 16:00 办结')
   })
 })

@@ -100,6 +100,7 @@ export default {
   workingTimeHint: '时限按工作时间计算，节假日和下班时间不计入。',
   paused: '计时暂停',
   responded: '已于 {at} 响应',
+  resolvedAt: '已于 {at} 办结',
   noDeadline: '—',
   loading: '正在加载…',
   retry: '重试',
