@@ -23,6 +23,9 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
+    // The session's tests call a real gateway (tests/console starts one): the page's
+    // origin is then the gateway's, as when the gateway serves the console.
+    environmentOptions: { jsdom: { url: process.env.GUANJIA_CONSOLE_URL ?? 'http://localhost:3000/' } },
     include: ['tests/unit/**/*.test.ts'],
   },
 })

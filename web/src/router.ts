@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteComponent, type RouteRecordRaw } from 'vue-router'
 import { homeOf, FALLBACK_HOME } from '@/homes'
+import { i18n } from '@/i18n'
 import { SCREENS, mayOpen, type ScreenName } from '@/roles'
 import { useSessionStore } from '@/stores/session'
 
@@ -9,29 +10,51 @@ declare module 'vue-router' {
     public?: boolean
     /** The screen of roles.ts this route shows (its roles decide who may open it). */
     screen?: ScreenName
+    /** i18n key of the page's name in the browser's title bar (a screen's is its label). */
+    title?: string
   }
 }
 
 function screen(name: ScreenName, component: () => Promise<RouteComponent>): RouteRecordRaw {
   const { path } = SCREENS[name]
-  return { path: path.slice(1), name, component, meta: { screen: name } }
+  return { path: path.slice(1), name, component, meta: { screen: name, title: SCREENS[name].label } }
 }
 
 const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'signIn', component: () => import('@/views/SignIn.vue'), meta: { public: true } },
-  { path: '/board', name: 'board', component: () => import('@/views/public/BoardPage.vue'), meta: { public: true } },
-  { path: '/rate/:code', name: 'rate', component: () => import('@/views/public/RatePage.vue'), meta: { public: true } },
+  {
+    path: '/',
+    name: 'signIn',
+    component: () => import('@/views/SignIn.vue'),
+    meta: { public: true, title: 'common.signIn.title' },
+  },
+  {
+    path: '/board',
+    name: 'board',
+    component: () => import('@/views/public/BoardPage.vue'),
+    meta: { public: true, title: 'public.board.title' },
+  },
+  {
+    path: '/rate/:code',
+    name: 'rate',
+    component: () => import('@/views/public/RatePage.vue'),
+    meta: { public: true, title: 'public.rate.title' },
+  },
   {
     path: '/ratings',
     name: 'ratings',
     component: () => import('@/views/public/RatingsPage.vue'),
-    meta: { public: true },
+    meta: { public: true, title: 'public.ratings.title' },
   },
   {
     path: '/',
     component: () => import('@/layouts/ConsoleLayout.vue'),
     children: [
-      { path: FALLBACK_HOME.slice(1), name: 'home', component: () => import('@/views/HomePage.vue') },
+      {
+        path: FALLBACK_HOME.slice(1),
+        name: 'home',
+        component: () => import('@/views/HomePage.vue'),
+        meta: { title: 'common.home.title' },
+      },
       screen('newRequest', () => import('@/views/tickets/NewRequest.vue')),
       screen('myRequests', () => import('@/views/tickets/MyRequests.vue')),
       screen('ticket', () => import('@/views/tickets/TicketPage.vue')),
@@ -48,7 +71,7 @@ const routes: RouteRecordRaw[] = [
     path: '/:unknown(.*)*',
     name: 'notFound',
     component: () => import('@/views/NotFound.vue'),
-    meta: { public: true },
+    meta: { public: true, title: 'common.notFound.title' },
   },
 ]
 
@@ -79,4 +102,9 @@ router.beforeEach((to) => {
   const name = to.meta.screen
   if (name && !mayOpen(SCREENS[name], session.roles)) return homeOf(session.roles)
   return true
+})
+
+router.afterEach((to) => {
+  const { t } = i18n.global
+  document.title = to.meta.title ? `${t(to.meta.title)} - ${t('common.appName')}` : t('common.appName')
 })

@@ -1,0 +1,127 @@
+"""The whole platform as `make run` starts it, for the web console's tests: the four real
+services and the gateway, each a process of its own on a SQLite file in a temporary folder,
+events over real NATS, and the built console (web/dist) served by the gateway at /."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shlex
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from gateway_harness import ServiceProcess
+
+from gateway.proxy.routing import SERVICES
+from guanjia_shared.nats_server import free_port
+from guanjia_shared.testing.streams import delete_namespace_streams
+
+ROOT = Path(__file__).resolve().parents[3]
+WEB = ROOT / "web"
+CONSOLE_DIR = WEB / "dist"
+ADMIN_PASSWORD = "console-admin-password"
+SCREENSHOTS = Path(
+    os.environ.get("GUANJIA_SCREENSHOTS", ROOT / "test-results" / "console-screenshots")
+)
+# Imports, migrations and connections take seconds; many more on a machine busy with tests.
+READY_TIMEOUT_SECONDS = 90
+
+# The browser tests sign in dozens of times from one address within a minute: the token
+# endpoint's and the API's rate limits are raised so they do not stand in the way (the
+# gateway's own tests hold those limits).
+RELAXED_LIMITS = {
+    "login_rate_limit_per_second": 100,
+    "login_rate_limit_burst": 500,
+    "login_slowdown_after": 1000,
+    "rate_limit_per_second": 500,
+    "rate_limit_burst": 1000,
+    "public_rate_limit_per_second": 500,
+    "public_rate_limit_burst": 1000,
+}
+
+
+@dataclass(frozen=True)
+class RunningConsole:
+    url: str
+    admin_password: str
+    logs: Path
+
+
+def console_environment(console: RunningConsole) -> dict[str, str]:
+    """What the console's own test runners (Vitest, Playwright) are told of the stack."""
+    return {
+        **os.environ,
+        "GUANJIA_CONSOLE_URL": console.url,
+        "GUANJIA_ADMIN_PASSWORD": console.admin_password,
+        "GUANJIA_SCREENSHOTS": str(SCREENSHOTS),
+    }
+
+
+def npx() -> list[str]:
+    """The npx to run the console's tools with: GUANJIA_NPX (the Makefile's choice of Node)."""
+    return shlex.split(os.environ.get("GUANJIA_NPX", "npx"))
+
+
+def _wait_until_ready(url: str, timeout: float) -> None:
+    """Every upstream of the gateway answers (its /readyz), so the merged schema is whole."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"the gateway at {url} was not ready within {timeout}s")
+
+
+@contextlib.contextmanager
+def running_console(*, nats_url: str, directory: Path) -> Iterator[RunningConsole]:
+    if not (CONSOLE_DIR / "index.html").is_file():
+        raise RuntimeError(f"{CONSOLE_DIR} is not built: `make console` (make test does it)")
+    namespace = f"console{uuid.uuid4().hex[:10]}"
+    gateway_port = free_port()
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    services = {
+        name: ServiceProcess.real_service(
+            name,
+            directory=directory,
+            nats_url=nats_url,
+            namespace=namespace,
+            jwks_url=f"{gateway_url}/.well-known/jwks.json",
+        )
+        for name in SERVICES
+    }
+    settings = {
+        "database_url": f"sqlite+aiosqlite:///{directory / 'gateway.db'}",
+        "data_dir": directory / "gateway",
+        "console_dir": CONSOLE_DIR,
+        "log_json": False,
+        **{f"{name}_url": process.url for name, process in services.items()},
+        **RELAXED_LIMITS,
+    }
+    environment = {
+        f"GUANJIA_GATEWAY_{name.upper()}": str(value) for name, value in settings.items()
+    }
+    gateway = ServiceProcess(
+        [sys.executable, "-m", "gateway", "serve", "--port", str(gateway_port)],
+        env={**environment, "GUANJIA_ADMIN_PASSWORD": ADMIN_PASSWORD},
+        log=directory / "gateway.log",
+        port=gateway_port,
+    )
+    processes = [*services.values(), gateway]
+    try:
+        for process in processes:
+            process.launch()
+        for process in processes:
+            process.wait_until_ready(READY_TIMEOUT_SECONDS)
+        _wait_until_ready(gateway_url, READY_TIMEOUT_SECONDS)
+        yield RunningConsole(url=gateway_url, admin_password=ADMIN_PASSWORD, logs=directory)
+    finally:
+        for process in reversed(processes):
+            process.stop()
+        asyncio.run(delete_namespace_streams(nats_url, namespace))

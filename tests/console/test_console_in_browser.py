@@ -1,0 +1,24 @@
+"""The console in a real browser: each spec of web/tests/e2e, run by Playwright in Debian's
+Chromium against the whole platform. Screenshots land in test-results/console-screenshots."""
+
+import subprocess
+
+import pytest
+from console_stack import WEB, console_environment, npx
+
+pytestmark = pytest.mark.xdist_group("console")
+
+SPECS = sorted((WEB / "tests" / "e2e").glob("*.spec.ts"))
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[spec.name.removesuffix(".spec.ts") for spec in SPECS])
+def test_the_console_works_in_a_browser(chromium, console, spec):
+    run = subprocess.run(
+        [*npx(), "playwright", "test", str(spec.relative_to(WEB))],
+        cwd=WEB,
+        env={**console_environment(console), "GUANJIA_CHROMIUM": chromium},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-4000:]

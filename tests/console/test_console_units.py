@@ -1,0 +1,21 @@
+"""The console's unit tests (Vitest), the session's against the real gateway."""
+
+import subprocess
+
+import pytest
+from console_stack import WEB, console_environment, npx
+
+pytestmark = pytest.mark.xdist_group("console")
+
+
+def test_the_consoles_unit_tests_pass(console):
+    run = subprocess.run(
+        [*npx(), "vitest", "run"],
+        cwd=WEB,
+        env=console_environment(console),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-12000:] + run.stderr[-4000:]
+    assert " skipped" not in run.stdout, "a unit test was skipped:\n" + run.stdout[-4000:]

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { homeOf } from '@/homes'
+import { menuFor, mayOpen, SCREENS } from '@/roles'
+
+function pathsOf(roles: string[]): string[] {
+  return menuFor(roles).flatMap((group) => group.screens.map((screen) => screen.path))
+}
+
+describe('menuFor', () => {
+  it('gives unit staff their requests', () => {
+    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests'])
+  })
+
+  it('gives an agent the desk only', () => {
+    expect(pathsOf(['agent'])).toEqual(['/desk'])
+  })
+
+  it('gives a department head the desk, its escalations and its report', () => {
+    expect(pathsOf(['dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report'])
+  })
+
+  it('gives a leader the escalations and the report', () => {
+    expect(pathsOf(['leader'])).toEqual(['/desk/escalations', '/desk/report'])
+  })
+
+  it('gives an admin the administration screens', () => {
+    expect(pathsOf(['admin'])).toEqual(['/admin/users', '/admin/clients', '/admin/commitments', '/admin/calendars'])
+  })
+
+  it('joins the screens of several roles, each once', () => {
+    expect(pathsOf(['agent', 'dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report'])
+  })
+
+  it('gives roles without screens an empty menu', () => {
+    expect(menuFor(['auditor'])).toEqual([])
+    expect(menuFor([])).toEqual([])
+  })
+})
+
+describe('mayOpen', () => {
+  it('lets every ticket reader open a ticket, and nobody else', () => {
+    expect(mayOpen(SCREENS.ticket, ['unit_staff'])).toBe(true)
+    expect(mayOpen(SCREENS.ticket, ['commander'])).toBe(false)
+  })
+})
+
+describe('homeOf', () => {
+  it('sends each role to its first screen', () => {
+    expect(homeOf(['admin'])).toBe('/admin/users')
+    expect(homeOf(['agent'])).toBe('/desk')
+    expect(homeOf(['dept_head'])).toBe('/desk')
+    expect(homeOf(['leader'])).toBe('/desk/escalations')
+    expect(homeOf(['unit_staff'])).toBe('/requests')
+  })
+
+  it('sends roles without screens to the home page', () => {
+    expect(homeOf(['auditor'])).toBe('/home')
+  })
+
+  it('sends each role to a screen it may open', () => {
+    for (const role of ['admin', 'agent', 'dept_head', 'leader', 'unit_staff']) {
+      const screen = Object.values(SCREENS).find((candidate) => candidate.path === homeOf([role]))
+      expect(screen && mayOpen(screen, [role])).toBe(true)
+    }
+  })
+})
