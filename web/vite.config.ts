@@ -19,6 +19,8 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
+    // dist/.vite/manifest.json: which chunk each route and entry needs (bench/console.py).
+    manifest: true,
     chunkSizeWarningLimit: 1500,
   },
   test: {

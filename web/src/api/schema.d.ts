@@ -940,6 +940,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ticket/tickets/{ticket_id}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take */
+        post: operations["take_api_v1_ticket_tickets__ticket_id__take_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ticket/tickets/{ticket_id}/start": {
         parameters: {
             query?: never;
@@ -4542,8 +4559,11 @@ export interface components {
             ticket_status: components["schemas"]["TicketStatus"];
             /** Ticket Department */
             ticket_department: string;
-            /** Ticket Owner */
-            ticket_owner: string;
+            /**
+             * Ticket Owner
+             * @description null while nobody has taken the request
+             */
+            ticket_owner: string | null;
         };
         /** EscalationRead */
         EscalationRead: {
@@ -4580,7 +4600,7 @@ export interface components {
          * @description What can happen to a ticket; the SLA clock reads the kinds marked in `sla.py`.
          * @enum {string}
          */
-        EventKind: "created" | "started" | "commented" | "coordinated" | "coordination_completed" | "transferred" | "waiting" | "resumed" | "resolved" | "confirmed" | "reopened" | "closed" | "sla_warning" | "sla_breached" | "escalated";
+        EventKind: "created" | "taken" | "started" | "commented" | "coordinated" | "coordination_completed" | "transferred" | "waiting" | "resumed" | "resolved" | "confirmed" | "reopened" | "closed" | "sla_warning" | "sla_breached" | "escalated";
         /**
          * ExceptionIn
          * @description One dated exception: `periods` empty is a holiday; periods on a weekend, 调休.
@@ -4943,9 +4963,15 @@ export interface components {
         };
         /** RequesterIn */
         RequesterIn: {
-            /** Name */
-            name: string;
-            /** Unit Id */
+            /**
+             * Name
+             * @description required when the bureau's staff take a request; a unit's own staff filing for themselves may leave it out (their name from their token)
+             */
+            name?: string | null;
+            /**
+             * Unit Id
+             * @description a unit's own staff file for their unit only: left out, it is theirs
+             */
             unit_id?: string | null;
             /** Phone */
             phone?: string | null;
@@ -5029,10 +5055,16 @@ export interface components {
             building_id: string | null;
             /** Room Id */
             room_id: string | null;
-            /** First Receiver */
-            first_receiver: string;
-            /** Owner */
-            owner: string;
+            /**
+             * First Receiver
+             * @description null until the request is taken (filed by a unit's own staff): the first agent of the department to take it (POST tickets/{id}/take)
+             */
+            first_receiver: string | null;
+            /**
+             * Owner
+             * @description null until the request is taken
+             */
+            owner: string | null;
             /**
              * Created At
              * Format: date-time
@@ -12041,6 +12073,8 @@ export interface operations {
                 owner?: string | null;
                 commitment_code?: string | null;
                 requester_unit_id?: string | null;
+                /** @description true: only the requests nobody has taken yet (filed by a unit's own staff; an agent takes one with POST tickets/{id}/take); false: only taken ones */
+                unassigned?: boolean | null;
                 limit?: number;
                 offset?: number;
             };
@@ -12463,6 +12497,82 @@ export interface operations {
             };
             /** @description Payload too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    take_api_v1_ticket_tickets__ticket_id__take_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketRead"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
