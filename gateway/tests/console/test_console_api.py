@@ -23,6 +23,9 @@ def dist(tmp_path: Path) -> Path:
     (directory / "assets" / "x.js").write_text(SCRIPT)
     (tmp_path / "secret.txt").write_text("not for the browser")
     (directory / "assets" / "link.js").symlink_to(tmp_path / "secret.txt")
+    # Vite's manifest, written for the bench: the names of the sources, not for browsers.
+    (directory / ".vite").mkdir()
+    (directory / ".vite" / "manifest.json").write_text('{"src/main.ts": {}}')
     return directory
 
 
@@ -97,6 +100,13 @@ async def test_paths_out_of_the_console_directory_are_404(console, path):
     answer = await console.client.get(path)
     assert_not_found_problem(answer)
     assert "not for the browser" not in answer.text
+
+
+@pytest.mark.parametrize("path", ["/.vite/manifest.json", "/.vite/", "/assets/.hidden.js"])
+async def test_hidden_files_of_the_build_are_404_not_the_index(console, path):
+    answer = await console.client.get(path)
+    assert_not_found_problem(answer)
+    assert "src/main.ts" not in answer.text
 
 
 @pytest.mark.parametrize(

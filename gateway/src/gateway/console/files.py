@@ -3,7 +3,7 @@ for the console and the API, so no CORS and no other host to reach."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -47,6 +47,9 @@ class ConsoleFiles(StaticFiles):
     mode), answered with index.html, except under assets/, where a missing file is a 404."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
+        # Hidden files (Vite's .vite/manifest.json names the sources) are not the console's.
+        if any(segment.startswith(".") for segment in PurePosixPath(path).parts):
+            raise HTTPException(404)
         try:
             response = await super().get_response(path, scope)
             served = path
