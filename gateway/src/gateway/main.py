@@ -25,6 +25,7 @@ from gateway.tokens.service import TokenIssuer
 from gateway.tokens.verification import TokenVerifier
 from gateway.tokens.views import router as tokens_router
 from gateway.users.service import ensure_first_admin
+from gateway.users.views import colleagues_router
 from gateway.users.views import router as users_router
 from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.errors import install_error_handlers
@@ -129,7 +130,14 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         own=app.openapi, upstreams=upstreams, refresh_seconds=settings.openapi_refresh_seconds
     )
     install_error_handlers(app)
-    for router in (tokens_router, users_router, clients_router, openapi_router, health_router):
+    for router in (
+        tokens_router,
+        users_router,
+        colleagues_router,
+        clients_router,
+        openapi_router,
+        health_router,
+    ):
         app.include_router(router)
     app.add_middleware(
         BodySizeLimitMiddleware, default_limit=settings.max_body_bytes, limit_for=lambda _: None

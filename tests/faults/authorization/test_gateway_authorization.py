@@ -60,6 +60,14 @@ TABLE = [
         at={"user_id": "someone"},
         body={"display_name": "x"},
     ),
+    row(
+        "GET",
+        "/api/v1/auth/colleagues",
+        roles(Role.admin, Role.leader, Role.auditor),
+        query={"department": "物业管理处"},
+        note="a department not the caller's: the leadership, admin and auditors only; "
+        "a department's own staff read their own (gateway/tests/users/test_colleagues_api.py)",
+    ),
     row("POST", CLIENTS, ADMIN, body={"name": "12345 hotline", "roles": ["integration"]}),
     row("GET", CLIENTS, ADMIN),
     row("DELETE", f"{CLIENTS}/{{client_pk}}", ADMIN, at={"client_pk": "client"}),
@@ -102,6 +110,7 @@ async def test_each_gateway_route_answers_each_role_as_the_table_says(
             token = issuer.issue(
                 subject=subject,
                 username=role,
+                name=role,
                 roles=[role],
                 unit_id=None,
                 department=None,

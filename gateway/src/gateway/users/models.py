@@ -101,3 +101,15 @@ class UserRead(BaseModel):
     department: str | None
     active: bool
     created_at: datetime
+
+
+class Colleague(BaseModel):
+    """A bureau colleague as the desk needs to name one (e.g. to hand a ticket on): who,
+    not how to sign in as them."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    display_name: str
+    department: str | None
+    roles: list[Role]

@@ -14,8 +14,8 @@ from gateway.database import storable
 from gateway.hashing import SecretHasher, needs_rehash
 from gateway.revocations.service import RevokedSubjects
 from gateway.users.models import User, UserCreate, UserUpdate, normalize_username, unique_roles
-from guanjia_shared.auth import Role
-from guanjia_shared.errors import Conflict, NotFound
+from guanjia_shared.auth import BUREAU_ROLES, Principal, Role
+from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
 from guanjia_shared.pagination import PageParams, containing, fetch_page
 
 FIRST_ADMIN_USERNAME = "admin"
@@ -166,3 +166,28 @@ async def ensure_first_admin(
 
 async def get_active_user(*, session: AsyncSession, user_id: str) -> User | None:
     return await session.scalar(select(User).where(User.id == user_id, User.active))
+
+
+# Who may look up colleagues, and whose: the bureau's own people (never the served units'
+# staff nor machine clients); the leadership, the admin and the auditors any department's,
+# everyone else their own department's only.
+ANY_DEPARTMENT_ROLES = (Role.admin, Role.leader, Role.auditor)
+
+
+async def list_colleagues(
+    *, session: AsyncSession, viewer: Principal, page: PageParams, department: str | None = None
+) -> tuple[list[User], int]:
+    """The active bureau staff of a department (the caller's own when none is named)."""
+    if viewer.kind != "user" or not viewer.has_any(*BUREAU_ROLES):
+        raise Forbidden("only the bureau's staff look up colleagues")
+    department = department or viewer.department
+    if not viewer.has_any(*ANY_DEPARTMENT_ROLES) and department != viewer.department:
+        raise Forbidden("a department's staff look up their own department's colleagues only")
+    if department is None:
+        raise invalid_field("name the department", "#/query/department")
+    query = (
+        select(User)
+        .where(User.department == department, User.active.is_(True))
+        .order_by(User.display_name, User.username)
+    )
+    return await fetch_page(session, query, page)

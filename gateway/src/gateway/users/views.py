@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from gateway.deps import HasherDep, RevokedSubjectsDep
 from gateway.users import service
-from gateway.users.models import UserCreate, UserRead, UserUpdate
-from guanjia_shared.auth import Role, require_roles
+from gateway.users.models import Colleague, UserCreate, UserRead, UserUpdate
+from guanjia_shared.auth import CurrentUser, Role, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery, SearchQuery
 
@@ -53,3 +53,22 @@ async def update_user(
     return await service.update_user(
         session=session, hasher=hasher, revoked=revoked, user_id=user_id, data=data
     )
+
+
+colleagues_router = APIRouter(prefix="/api/v1/auth/colleagues", tags=["users"])
+
+
+@colleagues_router.get("", response_model=Page[Colleague])
+async def list_colleagues(
+    session: SessionDep,
+    viewer: CurrentUser,
+    page: PageQuery,
+    department: Annotated[str | None, Query(max_length=200)] = None,
+):
+    """The active staff of a department, by name (the caller's own department when none is
+    named): whom a ticket can be handed on to. A department's head and agents see their
+    own department's; admin, leaders and auditors any."""
+    items, total = await service.list_colleagues(
+        session=session, viewer=viewer, page=page, department=department
+    )
+    return {"items": items, "total": total}
