@@ -130,6 +130,7 @@ export default {
     room: '房间',
     roomPlaceholder: '先选择楼宇，再选择房间（选填）',
     roomLabel: '{number}（{floor} 层）',
+    noRooms: '这栋楼没有您可选的房间',
     phone: '联系电话',
     phonePlaceholder: '方便工作人员联系您（选填）',
     submit: '提交申请',
