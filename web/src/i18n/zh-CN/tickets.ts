@@ -68,6 +68,8 @@ export default {
     me: '我',
     staff: '工作人员 {id}',
     system: '系统',
+    requester: '申请人 {name}',
+    requesterUnit: '申请单位',
   },
   field: {
     id: '工单编号',
@@ -138,7 +140,7 @@ export default {
   },
   myRequests: {
     title: '我的申请',
-    intro: '本单位提交的全部服务申请。点击一行查看办理进度。',
+    intro: '本单位提交的全部服务申请，最新的在前。点击标题查看办理进度。',
     empty: '本单位还没有提交过服务申请。',
     emptyFiltered: '没有符合条件的申请。',
     newRequest: '提交新申请',
