@@ -2,12 +2,14 @@
 
 From API.md and issue 4: the caller who opens a ticket is its first receiver and owner, and
 only the owner works it; only a `dept_head` hands ownership on; the requester (their unit's
-staff) or the owner on the requester's word confirms; `unit_staff` see only their own
+staff) or the owner on the requester's word confirms, and the requester's unit or the owner
+resumes a ticket waiting on the requester; `unit_staff` see only their own
 unit's tickets, agents their department's and the ones they own or coordinate, leaders,
 auditors and admins all — a ticket out of sight answers 404 as if it did not exist (the
 service's own rule, tickets/scope.py). Only an `admin` moderates public comments; a
-`leader` records accountability by hand and decides exemptions. Closing note of issue 4:
-only the bureau's staff open tickets (no unit self-service yet).
+`leader` records accountability by hand and decides exemptions. Unit self-service: a
+`unit_staff` files a request for their own unit, untaken (no first receiver) until an agent or
+the head of the commitment's department takes it; integration clients do not file.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ DEPARTMENT_STAFF = roles(Role.agent, Role.dept_head)
 # leadership and admins. Auditors only read; commanders do not take service requests
 # (documents silent on commanders; refused as built).
 RECEIVERS = roles(Role.admin, Role.leader, Role.dept_head, Role.agent)
+# Who files a request: the receivers, and a unit's own staff for their unit.
+FILERS = RECEIVERS | roles(Role.unit_staff)
 # Who sees a ticket of the caller's department from the caller's unit.
 SEES_OWN = EVERY_TICKET | DEPARTMENT_STAFF | UNIT_BOUND
 NO_TICKETS = roles(Role.commander)
@@ -99,6 +103,16 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
         {"department": OWN_DEPARTMENT, "note": "plumbing"},
         other_desk,
     )
+    untaken = await post(
+        "/tickets",
+        {
+            "channel": "online",
+            "requester": {},
+            "commitment_code": codes[OWN_DEPARTMENT],
+            "title": "lamp",
+        },
+        mint.headers("unit_staff", unit_id=own_unit),
+    )
     mine = own
     if caller.role in RECEIVERS:
         mine = await post(
@@ -132,6 +146,7 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
         "calendar": calendar["id"],
         "commitment": commitment["id"],
         "own_ticket": own["id"],
+        "untaken_ticket": untaken["id"],
         "foreign_ticket": foreign["id"],
         "coordinated_ticket": coordinated["id"],
         "coordination": coordination["id"],
@@ -155,9 +170,9 @@ TABLE = [
     row(
         "POST",
         f"{API}/tickets",
-        RECEIVERS,
+        FILERS,
         body={
-            "channel": "walk_in",
+            "channel": "online",
             "requester": {"name": "周八"},
             "commitment_code": "C-0",
             "title": "broken lamp",
@@ -179,6 +194,14 @@ TABLE = [
     row("GET", f"{T}/comments", SEES_OWN, at=ON_OWN, hidden_from=NO_TICKETS),
     row("GET", f"{T}/coordinations", SEES_OWN, at=ON_OWN, hidden_from=NO_TICKETS),
     row("GET", f"{T}/escalations", SEES_OWN, at=ON_OWN, hidden_from=NO_TICKETS),
+    row(
+        "POST",
+        f"{T}/take",
+        DEPARTMENT_STAFF,
+        at={"ticket_id": "untaken_ticket"},
+        hidden_from=NO_TICKETS,
+        note="a request a unit filed: its department's agents and head take it (首问负责)",
+    ),
     row("POST", f"{T}/start", RECEIVERS, at=ON_MINE, hidden_from=NO_TICKETS, note=OWNER_ONLY),
     row(
         "POST",
@@ -215,7 +238,14 @@ TABLE = [
         hidden_from=NO_TICKETS,
         note=OWNER_ONLY,
     ),
-    row("POST", f"{T}/resume", RECEIVERS, at=ON_MINE, hidden_from=NO_TICKETS, note=OWNER_ONLY),
+    row(
+        "POST",
+        f"{T}/resume",
+        RECEIVERS | roles(Role.unit_staff),
+        at=ON_MINE,
+        hidden_from=NO_TICKETS,
+        note="the owner, or the requester's unit answering what it waited on",
+    ),
     row(
         "POST",
         f"{T}/resolve",

@@ -90,6 +90,13 @@ def test_a_breach_is_charged_to_the_coordinating_department_for_its_coordination
     assert [fact.department for fact in handlers.facts_of_sla_breach(resolve)] == [PROPERTY]
 
 
+def test_a_breach_of_a_request_nobody_has_taken_yet_is_its_departments():
+    # A unit's own request has no owner until an agent takes it (ticket-svc).
+    breach = sla_breached(PROPERTY, clock="response", reached_at=at("2026-01-05 02:00"))
+    breach.data.update(owner=None, first_receiver=None, channel="online")
+    assert [fact.department for fact in handlers.facts_of_sla_breach(breach)] == [PROPERTY]
+
+
 def test_a_drill_counts_once_for_each_department_listed():
     drill = drill_recorded({PROPERTY: 3, GENERAL: None}, held_at=at("2025-12-31 17:00"))
     drill.data["participants"].append({"department": PROPERTY, "people": 2})

@@ -12,6 +12,7 @@ from ticket_helpers import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,
+    Person,
     act,
     at,
     open_ticket,
@@ -399,3 +400,32 @@ async def test_a_threshold_raised_already_is_refused_by_the_database_and_writes_
         alerts = (await session.execute(select(TicketAlert))).scalars().all()
     assert [alert.raised_at for alert in alerts] == [at(21, 9, 25)]
     assert len(await service.escalation_history(ticket["id"])) == 1
+
+
+async def test_an_untaken_requests_warning_goes_to_the_department_head(
+    service, client, admin, token_mint
+):
+    unit_staff = Person(token_mint, "unit_staff", unit_id="unit-a")
+    await publish_commitment(client, admin)
+    filed = await act(
+        client,
+        unit_staff,
+        at(21, 9),
+        "POST",
+        TICKETS,
+        {
+            "channel": "online",
+            "requester": {"name": "李联络"},
+            "commitment_code": "C-REPAIR",
+            "title": "门锁坏了",
+        },
+    )
+    ticket_id = filed.json()["id"]
+    assert await service.tick(at(21, 9, 30)) == 2
+    assert [alert[1::3] for alert in await service.alerts(ticket_id)] == [
+        ("warning", "dept_head"),
+        ("breached", "dept_head"),
+    ]
+    # Nobody owned it: the breach is the department's, charged to no one person.
+    [record] = await service.records(ticket_id)
+    assert record.department == DEPARTMENT and record.person_id is None

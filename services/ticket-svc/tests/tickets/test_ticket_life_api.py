@@ -259,7 +259,11 @@ async def test_bad_input_is_refused_and_nothing_is_written(client, admin, agent,
         assert answer.status_code == 422, (body, answer.text)
         assert answer.headers["content-type"] == "application/problem+json"
         assert pointer in [error["pointer"] for error in answer.json()["errors"]], answer.json()
-    staff = await client.post(TICKETS, json=ticket_body(), headers=requester.headers)
+    # A unit's staff file for their own unit only (docs/tickets.md).
+    for_another_unit = ticket_body(
+        channel="online", requester={"name": "张三", "unit_id": "unit-b"}
+    )
+    staff = await client.post(TICKETS, json=for_another_unit, headers=requester.headers)
     assert staff.status_code == 403
     assert (await client.get(TICKETS, headers=admin)).json()["total"] == 0
 

@@ -5,7 +5,8 @@ filter's first word): ticket-svc's, emergency-svc's, and ledger-svc's own. Each 
 runs in the consumer's transaction with the event's inbox row, so an event applies once;
 data that can never apply is a `PoisonEvent` (a dead letter, not a retry loop).
 
-The contracts, the data fields read (others are ignored):
+The contracts, the data fields read (others are ignored; a ticket's `owner` and
+`first_receiver`, for one, are null while nobody has taken a request a unit filed):
 
 - `ticket.ticket.closed` (ticket-svc): `id`, `department`, `closed_at` (ISO, with offset),
   `sla_met` (bool or null), `rating` (1–5 or null). → ticket_closed, ticket_sla_met (when
