@@ -88,6 +88,36 @@ async function actAndAgree(page: Page, action: string): Promise<void> {
   await actions(page).getByRole('button', { name: action }).click()
   const question = page.getByRole('dialog')
   await question.getByRole('button', { name: action }).click()
+  // Gone before the page is judged: a dialog fading out has faint words.
+  await expect(question).toBeHidden()
+}
+
+/** Waits until the page is still: its passing messages gone (one left under a dialog's
+ *  shade has faint words) and every transition run (a dialog fading in is faint too). */
+async function settle(page: Page): Promise<void> {
+  await expect(page.locator('.el-message')).toHaveCount(0)
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getTiming().iterations !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  )
+}
+
+/** The page as it settles: accessible (axe), and photographed at both sizes. */
+async function judge(page: Page, name: string): Promise<void> {
+  await settle(page)
+  await expectAccessible(page)
+  await photograph(page, name)
+}
+
+/** Sends the open action form and waits until it has gone. */
+async function submitDialog(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog')
+  await dialog.getByRole('button', { name: '提交' }).click()
+  await expect(dialog).toBeHidden()
 }
 
 function status(page: Page) {
@@ -110,21 +140,18 @@ test('a request filed by a unit is taken, resolved and confirmed, and its rating
   await page.getByLabel('标题').fill('三楼会议室空调不制冷')
   await page.getByLabel('详细说明').fill('今天上午起三楼东侧会议室空调只吹风不制冷，下午有会议。')
   await page.getByLabel('联系电话').fill('13800000000')
-  await expectAccessible(page)
-  await photograph(page, 'tickets-new-request')
+  await judge(page, 'tickets-new-request')
   await page.getByRole('button', { name: '提交申请' }).click()
 
   await expect(page.getByRole('heading', { name: '三楼会议室空调不制冷' })).toBeVisible()
   await expect(status(page)).toHaveText('待受理')
   await expect(page.getByTestId('ticket-first-receiver')).toHaveText('尚未受理')
   await expect(page.getByTestId('ticket-timeline')).toContainText('提交申请')
-  await expectAccessible(page)
-  await photograph(page, 'tickets-ticket-filed')
+  await judge(page, 'tickets-ticket-filed')
 
   await mainMenu(page).getByRole('link', { name: '我的申请' }).click()
   await expect(page.getByRole('link', { name: '三楼会议室空调不制冷' })).toBeVisible()
-  await expectAccessible(page)
-  await photograph(page, 'tickets-my-requests')
+  await judge(page, 'tickets-my-requests')
   await signOut(page)
 
   // An agent of the department takes it from the desk, starts and resolves it.
@@ -132,28 +159,27 @@ test('a request filed by a unit is taken, resolved and confirmed, and its rating
   await expect(page.getByRole('heading', { name: '工单处理' })).toBeVisible()
   await page.getByRole('tab', { name: /待受理的申请（1）/ }).click()
   await expect(page.getByRole('link', { name: '三楼会议室空调不制冷' })).toBeVisible()
-  await expectAccessible(page)
-  await photograph(page, 'tickets-desk-unassigned')
+  await judge(page, 'tickets-desk-unassigned')
   await page.getByRole('button', { name: '受理' }).click()
   await page.getByRole('dialog').getByRole('button', { name: '受理' }).click()
+  await expect(page.getByRole('dialog')).toBeHidden()
   await expect(page.getByTestId('ticket-first-receiver')).toHaveText('我')
   await actAndAgree(page, '开始办理')
   await expect(status(page)).toHaveText('办理中')
-  await expectAccessible(page)
-  await photograph(page, 'tickets-ticket-in-progress')
+  await judge(page, 'tickets-ticket-in-progress')
   await actions(page).getByRole('button', { name: '办结' }).click()
   const dialog = page.getByRole('dialog')
   await dialog.getByLabel('办理结果').fill('已清洗滤网并补充冷媒，空调恢复制冷。')
+  await settle(page)
   await expectAccessible(page)
-  await dialog.getByRole('button', { name: '提交' }).click()
+  await submitDialog(page)
   await expect(status(page)).toHaveText('已办结，待确认')
   await expect(page.getByTestId('ticket-resolution')).toHaveText('已清洗滤网并补充冷媒，空调恢复制冷。')
 
   await mainMenu(page).getByRole('link', { name: '工单处理' }).click()
   await expect(page.getByRole('tab', { name: /我负责的工单（1）/ })).toBeVisible()
   await expect(page.getByRole('link', { name: '三楼会议室空调不制冷' })).toBeVisible()
-  await expectAccessible(page)
-  await photograph(page, 'tickets-desk-mine')
+  await judge(page, 'tickets-desk-mine')
   await signOut(page)
 
   // The unit's staff confirm they are satisfied: the ticket closes, the rating code shows.
@@ -164,17 +190,15 @@ test('a request filed by a unit is taken, resolved and confirmed, and its rating
   const confirm = page.getByRole('dialog')
   await confirm.getByText('非常满意').click()
   await confirm.getByLabel('意见或建议（选填）').fill('处理很及时，谢谢。')
-  await expectAccessible(page)
-  await photograph(page, 'tickets-confirm-dialog')
-  await confirm.getByRole('button', { name: '提交' }).click()
+  await judge(page, 'tickets-confirm-dialog')
+  await submitDialog(page)
   await expect(status(page)).toHaveText('已关闭')
   const code = page.getByTestId('rating-code')
   await expect(code).toBeVisible()
   const link = code.getByRole('link', { name: '满意度评价页面' })
   await expect(link).toHaveAttribute('href', /^\/rate\/[A-Za-z0-9_-]{16,}$/)
   await expect(page.getByTestId('ticket-timeline')).toContainText('满意，非常满意：处理很及时，谢谢。')
-  await expectAccessible(page)
-  await photograph(page, 'tickets-ticket-closed')
+  await judge(page, 'tickets-ticket-closed')
 })
 
 test('an action the ticket has moved past shows the API’s words, and the page catches up', async ({ page }) => {
@@ -202,7 +226,7 @@ test('an action the ticket has moved past shows the API’s words, and the page 
   // Waiting on the requester: the unit's staff answer and the clock runs again.
   await actions(page).getByRole('button', { name: '等待申请人补充' }).click()
   await page.getByRole('dialog').getByLabel('需要申请人补充的内容').fill('请告知具体是哪一段走廊。')
-  await page.getByRole('dialog').getByRole('button', { name: '提交' }).click()
+  await submitDialog(page)
   await expect(status(page)).toHaveText('等待申请人补充')
   await signOut(page)
 
@@ -211,10 +235,9 @@ test('an action the ticket has moved past shows the API’s words, and the page 
   await expect(page.getByText('工作人员正在等待您补充信息：请告知具体是哪一段走廊。')).toBeVisible()
   await actions(page).getByRole('button', { name: '留言' }).click()
   await page.getByRole('dialog').getByLabel('留言内容').fill('二楼西侧电梯口到 205 室一段。')
-  await page.getByRole('dialog').getByRole('button', { name: '提交' }).click()
+  await submitDialog(page)
   await expect(page.getByTestId('ticket-timeline')).toContainText('二楼西侧电梯口到 205 室一段。')
-  await expectAccessible(page)
-  await photograph(page, 'tickets-waiting-on-requester')
+  await judge(page, 'tickets-waiting-on-requester')
   await actAndAgree(page, '已补充，继续办理')
   await expect(status(page)).toHaveText('办理中')
 })
@@ -228,32 +251,28 @@ test('the head of the department: the desk, a transfer, the escalations and the 
 
   await signIn(page, desk.head.username, desk.head.password)
   await page.getByRole('tab', { name: /本部门工单（1）/ }).click()
-  await expectAccessible(page)
-  await photograph(page, 'tickets-desk-department')
+  await judge(page, 'tickets-desk-department')
   await page.getByRole('link', { name: '档案室除湿机漏水' }).click()
   await actions(page).getByRole('button', { name: '转交' }).click()
   const dialog = page.getByRole('dialog')
   await dialog.getByLabel('新负责人的用户编号').fill(desk.head.id)
   await dialog.getByLabel('转交原因').fill('承办人休假，由我接手。')
-  await expectAccessible(page)
-  await photograph(page, 'tickets-transfer-dialog')
-  await dialog.getByRole('button', { name: '提交' }).click()
+  await judge(page, 'tickets-transfer-dialog')
+  await submitDialog(page)
   await expect(page.getByText('已转交')).toBeVisible()
   await expect(page.getByTestId('ticket-timeline')).toContainText('承办人休假，由我接手。')
   await expect(actions(page).getByRole('button', { name: '开始办理' })).toBeVisible()
-  await photograph(page, 'tickets-ticket-head')
+  await judge(page, 'tickets-ticket-head')
 
   await mainMenu(page).getByRole('link', { name: '催办与升级' }).click()
   await expect(page.getByRole('heading', { name: '催办与升级' })).toBeVisible()
   await expect(page.getByText('没有需要关注的时限提醒。')).toBeVisible()
-  await expectAccessible(page)
-  await photograph(page, 'tickets-escalations')
+  await judge(page, 'tickets-escalations')
 
   await mainMenu(page).getByRole('link', { name: '部门报表' }).click()
   const table = page.getByTestId('report-table')
   await expect(table.getByRole('row', { name: new RegExp(desk.department) })).toBeVisible()
-  await expectAccessible(page)
-  await photograph(page, 'tickets-report')
+  await judge(page, 'tickets-report')
   const downloading = page.waitForEvent('download')
   await page.getByTestId('report-download').click()
   const download = await downloading
