@@ -48,6 +48,26 @@ export function actorLabel(userId: string | null | undefined, viewerId: string |
   return userId ? personLabel(userId, viewerId) : words.who.system
 }
 
+/** Who did a line of a ticket's history, as the reader knows them. The service names
+ *  people by id only; where the line itself shows it was the requester's side — a request
+ *  filed by someone who did not then receive it, an answer or a confirmation by someone
+ *  other than the owner — the requester's name or unit is said instead. */
+export function eventActorLabel(
+  event: { kind: string; actor: string | null },
+  ticket: { first_receiver: string | null; owner: string | null; requester: { name: string } },
+  viewerId: string | null | undefined,
+): string {
+  const requesterSide =
+    event.actor !== null &&
+    event.actor !== viewerId &&
+    ((event.kind === 'created' && event.actor !== ticket.first_receiver) ||
+      (['confirmed', 'resumed'].includes(event.kind) && event.actor !== ticket.owner))
+  if (!requesterSide) return actorLabel(event.actor, viewerId)
+  return event.kind === 'created'
+    ? fill(words.who.requester, { name: ticket.requester.name })
+    : words.who.requesterUnit
+}
+
 /** A kind of history line in words. */
 export function eventLabel(kind: string): string {
   return (words.event as Record<string, string>)[kind] ?? kind

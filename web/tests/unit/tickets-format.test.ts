@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   actorLabel,
+  eventActorLabel,
   eventDetail,
   eventLabel,
   formatMoment,
@@ -87,5 +88,22 @@ describe('time limits in a list', () => {
     expect(resolveDueText(open)).toBe('2026-12-08 09:00')
     expect(resolveDueText({ ...open, status: 'waiting_requester', sla_paused: true, resolve_due_at: null })).toBe('计时暂停')
     expect(resolveDueText({ ...open, status: 'closed', resolved_at: '2026-12-07T08:00:00Z' })).toBe('已于 2026-12-07 16:00 办结')
+  })
+})
+
+describe('who did a line of history', () => {
+  const ticket = { first_receiver: 'agent-1', owner: 'agent-1', requester: { name: '李明' } }
+
+  it('the requester who filed it, by name; the desk’s own staff by id', () => {
+    expect(eventActorLabel({ kind: 'created', actor: 'staff-1' }, ticket, 'agent-1')).toBe('申请人 李明')
+    expect(eventActorLabel({ kind: 'created', actor: 'agent-1' }, ticket, 'agent-2')).toBe('工作人员 agent-1')
+    expect(eventActorLabel({ kind: 'created', actor: 'staff-1' }, ticket, 'staff-1')).toBe('我')
+  })
+
+  it('an answer or a confirmation by someone other than the owner is the requester’s unit', () => {
+    expect(eventActorLabel({ kind: 'confirmed', actor: 'staff-2' }, ticket, 'agent-1')).toBe('申请单位')
+    expect(eventActorLabel({ kind: 'resumed', actor: 'agent-1' }, ticket, 'staff-1')).toBe('工作人员 agent-1')
+    expect(eventActorLabel({ kind: 'commented', actor: 'staff-2' }, ticket, 'agent-1')).toBe('工作人员 staff-2')
+    expect(eventActorLabel({ kind: 'closed', actor: null }, ticket, 'agent-1')).toBe('系统')
   })
 })
