@@ -69,7 +69,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Users */
+        /**
+         * List Users
+         * @description Users by username; `q` finds a username or a name containing the text.
+         */
         get: operations["list_users_api_v1_auth_users_get"];
         put?: never;
         /** Create User */
@@ -96,6 +99,28 @@ export interface paths {
         head?: never;
         /** Update User */
         patch: operations["update_user_api_v1_auth_users__user_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/auth/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Colleagues
+         * @description The active staff of a department, by name (the caller's own department when none is
+         *     named): whom a ticket can be handed on to. A department's head and agents see their
+         *     own department's; admin, leaders and auditors any.
+         */
+        get: operations["list_colleagues_api_v1_auth_colleagues_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/auth/clients": {
@@ -2930,10 +2955,32 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * Colleague
+         * @description A bureau colleague as the desk needs to name one (e.g. to hand a ticket on): who,
+         *     not how to sign in as them.
+         */
+        Colleague: {
+            /** Id */
+            id: string;
+            /** Display Name */
+            display_name: string;
+            /** Department */
+            department: string | null;
+            /** Roles */
+            roles: components["schemas"]["Role"][];
+        };
         /** Page[ClientRead] */
         Page_ClientRead_: {
             /** Items */
             items: components["schemas"]["ClientRead"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[Colleague] */
+        Page_Colleague_: {
+            /** Items */
+            items: components["schemas"]["Colleague"][];
             /** Total */
             total: number;
         };
@@ -7418,6 +7465,9 @@ export interface operations {
     list_users_api_v1_auth_users_get: {
         parameters: {
             query?: {
+                /** @description Only rows whose named columns contain this text. */
+                q?: string | null;
+                department?: string | null;
                 limit?: number;
                 offset?: number;
             };
@@ -7726,6 +7776,66 @@ export interface operations {
             };
         };
     };
+    list_colleagues_api_v1_auth_colleagues_get: {
+        parameters: {
+            query?: {
+                department?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Colleague_"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_clients_api_v1_auth_clients_get: {
         parameters: {
             query?: {
@@ -8002,6 +8112,7 @@ export interface operations {
             query?: {
                 parent_id?: string | null;
                 level?: components["schemas"]["UnitLevel"] | null;
+                /** @description Only rows whose named columns contain this text. */
                 q?: string | null;
                 limit?: number;
                 offset?: number;
