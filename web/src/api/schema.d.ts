@@ -5152,6 +5152,12 @@ export interface components {
             rating_code: string | null;
         };
         /**
+         * TicketSort
+         * @description The order of a ticket list.
+         * @enum {string}
+         */
+        TicketSort: "newest" | "due";
+        /**
          * TicketStatus
          * @enum {string}
          */
@@ -12186,6 +12192,8 @@ export interface operations {
                 requester_unit_id?: string | null;
                 /** @description true: only the requests nobody has taken yet (filed by a unit's own staff; an agent takes one with POST tickets/{id}/take); false: only taken ones */
                 unassigned?: boolean | null;
+                /** @description newest: the newest first; due: the next open deadline first (the response's until responded, then the resolution's), those with none (waiting on the requester, resolved, closed) last; ties by id */
+                sort?: components["schemas"]["TicketSort"];
                 limit?: number;
                 offset?: number;
             };

@@ -35,17 +35,36 @@ export function resolveTimeLabel(hours: number): string {
   return fill(words.duration.hours, { n: hours })
 }
 
+/** Whom the reader can name: the names of the colleagues they may look up, and whether
+ *  anyone else is told apart by their id's start (not to a unit's staff, for whom the
+ *  bureau's people are simply its staff). */
+export interface KnownPeople {
+  names: ReadonlyMap<string, string>
+  idsShown: boolean
+}
+
 /** Someone named on a ticket (an owner, an actor of its history) as the reader knows them:
- *  the service gives gateway user ids only, so others are told apart by their id's start. */
-export function personLabel(userId: string | null | undefined, viewerId: string | null | undefined): string {
+ *  by name where the reader may look colleagues up, else by their id's start. */
+export function personLabel(
+  userId: string | null | undefined,
+  viewerId: string | null | undefined,
+  people?: KnownPeople,
+): string {
   if (!userId) return words.who.nobody
   if (userId === viewerId) return words.who.me
+  const name = people?.names.get(userId)
+  if (name) return name
+  if (people && !people.idsShown) return words.who.staffUnnamed
   return fill(words.who.staff, { id: userId.slice(0, 8) })
 }
 
 /** Who did a line of history: nobody named means the service itself (the scheduler). */
-export function actorLabel(userId: string | null | undefined, viewerId: string | null | undefined): string {
-  return userId ? personLabel(userId, viewerId) : words.who.system
+export function actorLabel(
+  userId: string | null | undefined,
+  viewerId: string | null | undefined,
+  people?: KnownPeople,
+): string {
+  return userId ? personLabel(userId, viewerId, people) : words.who.system
 }
 
 /** Who did a line of a ticket's history, as the reader knows them. The service names
@@ -56,13 +75,14 @@ export function eventActorLabel(
   event: { kind: string; actor: string | null },
   ticket: { first_receiver: string | null; owner: string | null; requester: { name: string } },
   viewerId: string | null | undefined,
+  people?: KnownPeople,
 ): string {
   const requesterSide =
     event.actor !== null &&
     event.actor !== viewerId &&
     ((event.kind === 'created' && event.actor !== ticket.first_receiver) ||
       (['confirmed', 'resumed'].includes(event.kind) && event.actor !== ticket.owner))
-  if (!requesterSide) return actorLabel(event.actor, viewerId)
+  if (!requesterSide) return actorLabel(event.actor, viewerId, people)
   return event.kind === 'created'
     ? fill(words.who.requester, { name: ticket.requester.name })
     : words.who.requesterUnit

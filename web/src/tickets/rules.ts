@@ -148,17 +148,3 @@ export function nextDeadline(ticket: TicketFacts): string | null {
   return candidates.reduce((earliest, next) => (Date.parse(next) < Date.parse(earliest) ? next : earliest))
 }
 
-/** A desk's tickets by their next deadline, soonest first; those without one last, in
- *  the order they came. */
-export function byNextDeadline<T extends TicketFacts>(tickets: readonly T[]): T[] {
-  return tickets
-    .map((ticket, index) => ({ ticket, index, due: nextDeadline(ticket) }))
-    .sort((a, b) => {
-      if (a.due === null && b.due === null) return a.index - b.index
-      if (a.due === null) return 1
-      if (b.due === null) return -1
-      return Date.parse(a.due) - Date.parse(b.due) || a.index - b.index
-    })
-    .map(({ ticket }) => ticket)
-}
-

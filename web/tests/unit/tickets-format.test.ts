@@ -1,3 +1,4 @@
+import { knownPeople } from '@/tickets/colleagues'
 import { describe, expect, it } from 'vitest'
 import {
   actorLabel,
@@ -44,6 +45,14 @@ describe('people', () => {
     expect(personLabel('me-1', 'me-1')).toBe('我')
     expect(personLabel('0f3a9c21-aaaa-bbbb', 'me-1')).toBe('工作人员 0f3a9c21')
     expect(actorLabel(null, 'me-1')).toBe('系统')
+  })
+
+  it('names the colleagues the reader may look up, and hides ids from a unit’s staff', () => {
+    const colleagues = knownPeople([{ id: 'u-2', display_name: '李四', department: 'd', roles: ['agent'] }], 'names')
+    expect(personLabel('u-2', 'me-1', colleagues)).toBe('李四')
+    expect(personLabel('0f3a9c21-aaaa', 'me-1', colleagues)).toBe('工作人员 0f3a9c21')
+    expect(personLabel('u-2', 'me-1', knownPeople([], 'staff'))).toBe('工作人员')
+    expect(actorLabel('u-2', 'me-1', colleagues)).toBe('李四')
   })
 })
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
   availableActions,
-  byNextDeadline,
   mayCompleteCoordination,
   nextDeadline,
   slaLabel,
@@ -153,18 +152,4 @@ describe('deadlines', () => {
     expect(nextDeadline(ticket({ status: 'closed' }))).toBeNull()
   })
 
-  it('orders a desk soonest first, those without a deadline last in their order', () => {
-    const later = ticket({ resolve_due_at: '2026-12-09T01:00:00Z' })
-    const sooner = ticket({ resolve_due_at: '2026-12-07T05:00:00Z' })
-    const unanswered = ticket({ status: 'new', responded_at: null, response_due_at: '2026-12-07T02:00:00Z' })
-    const resolved = ticket({ status: 'resolved' })
-    const paused = ticket({ status: 'waiting_requester', resolve_due_at: null })
-    expect(byNextDeadline([resolved, later, paused, sooner, unanswered])).toEqual([
-      unanswered,
-      sooner,
-      later,
-      resolved,
-      paused,
-    ])
-  })
 })

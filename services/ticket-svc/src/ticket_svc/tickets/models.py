@@ -31,6 +31,14 @@ class TicketStatus(StrEnum):
     closed = "closed"
 
 
+class TicketSort(StrEnum):
+    """The order of a ticket list."""
+
+    newest = "newest"
+    # The next open deadline first (`next_due_at`), the tickets with none last.
+    due = "due"
+
+
 class Channel(StrEnum):
     phone = "phone"
     walk_in = "walk_in"
@@ -88,6 +96,10 @@ class Ticket(TicketsTable, table=True):
             text("created_at DESC"),
             "id",
         ),
+        # An owner's and a department's lists by next open deadline (sort=due), soonest
+        # first, tickets without one last: read in order along these, never sorted whole.
+        Index("ix_tickets_owner_next_due_at_id", "owner", "next_due_at", "id"),
+        Index("ix_tickets_department_next_due_at_id", "department", "next_due_at", "id"),
         # A rating code finds its ticket, and no two tickets share one.
         Index("uq_tickets_rating_code", "rating_code", unique=True),
     )
@@ -133,6 +145,9 @@ class Ticket(TicketsTable, table=True):
     resolve_running: bool = True
     resolve_working_seconds: int = 0
     waiting_reason: str | None = TableField(default=None, max_length=500)
+    # The deadline the ticket is next judged by while someone has to act on it: the
+    # response's until responded, then the resolution's; null while paused or finished.
+    next_due_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
     # Wall-clock durations beside the working ones, for the reports.
     response_wall_seconds: int | None = None
     resolve_wall_seconds: int | None = None

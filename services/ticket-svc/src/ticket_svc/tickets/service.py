@@ -52,6 +52,7 @@ from ticket_svc.tickets.models import (
     TicketAlert,
     TicketCreate,
     TicketEvent,
+    TicketSort,
     TicketStatus,
     TransferIn,
     WaitIn,
@@ -176,8 +177,10 @@ async def list_tickets(
     commitment_code: str | None = None,
     requester_unit_id: str | None = None,
     unassigned: bool | None = None,
+    sort: TicketSort = TicketSort.newest,
 ) -> tuple[list[Ticket], int]:
-    """A page of the tickets the viewer sees, newest first, and how many there are.
+    """A page of the tickets the viewer sees, newest first or soonest next deadline first
+    (`sort`), and how many there are.
     `unassigned`: only the requests nobody has taken yet (True), or only taken ones."""
     filters = [
         column == value
@@ -192,7 +195,11 @@ async def list_tickets(
     ]
     if unassigned is not None:
         filters.append(Ticket.owner.is_(None) if unassigned else Ticket.owner.is_not(None))
-    order = (Ticket.created_at.desc(), Ticket.id)
+    order = (
+        (Ticket.created_at.desc(), Ticket.id)
+        if sort == TicketSort.newest
+        else (Ticket.next_due_at.asc().nulls_last(), Ticket.id)
+    )
     # The page's ids first, then their rows: an index holding the ids in this order finds
     # a deep page without reading the rows it skips.
     ids = (
@@ -927,6 +934,19 @@ def settle_file(file: TicketFile, policy: SlaPolicy) -> None:
     keep_clocks(file.ticket, clocks, policy, file.thresholds(clocks, policy), file.alerts)
 
 
+_NOTHING_DUE = (TicketStatus.waiting_requester, TicketStatus.resolved, TicketStatus.closed)
+
+
+def next_due_at(
+    ticket: Ticket, response_due_at: dt.datetime, resolve_due_at: dt.datetime | None
+) -> dt.datetime | None:
+    """The deadline someone has to act by next (what sort=due orders by): none while the
+    clock waits on the requester or once the ticket is resolved."""
+    if ticket.status in _NOTHING_DUE:
+        return None
+    return response_due_at if ticket.responded_at is None else resolve_due_at
+
+
 def keep_clocks(
     ticket: Ticket,
     clocks: Clocks,
@@ -950,6 +970,9 @@ def keep_clocks(
         "sla_met": not response.over(1.0) and not resolve.over(1.0) if finished else None,
         "next_check_at": next_check_at(pending(thresholds, alerts), ticket.confirm_due_at),
     }
+    columns["next_due_at"] = next_due_at(
+        ticket, columns["response_due_at"], columns["resolve_due_at"]
+    )
     if ticket.responded_at is not None:
         columns["response_wall_seconds"] = _seconds(ticket.responded_at - ticket.created_at)
     if finished:

@@ -20,6 +20,7 @@ from ticket_svc.tickets.models import (
     TicketCreate,
     TicketEventRead,
     TicketRead,
+    TicketSort,
     TicketStatus,
     TransferIn,
     WaitIn,
@@ -70,6 +71,14 @@ async def list_tickets(
             "staff; an agent takes one with POST tickets/{id}/take); false: only taken ones"
         ),
     ] = None,
+    sort: Annotated[
+        TicketSort,
+        Query(
+            description="newest: the newest first; due: the next open deadline first (the "
+            "response's until responded, then the resolution's), those with none (waiting on "
+            "the requester, resolved, closed) last; ties by id"
+        ),
+    ] = TicketSort.newest,
 ):
     items, total = await service.list_tickets(
         session=session,
@@ -81,6 +90,7 @@ async def list_tickets(
         commitment_code=commitment_code,
         requester_unit_id=requester_unit_id,
         unassigned=unassigned,
+        sort=sort,
     )
     return {"items": [_view(ticket, policy, viewer) for ticket in items], "total": total}
 
