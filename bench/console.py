@@ -262,7 +262,7 @@ def screens(people: People, today: dt.date) -> list[Screen]:
 
     async def desk(client):
         await asyncio.gather(
-            get(client, tickets, agent, owner="me", **page),
+            get(client, tickets, agent, owner="me", sort="due", **page),
             get(client, tickets, agent, unassigned="true", department=people.department, **page),
         )
 

@@ -445,6 +445,12 @@ FROM (
 ) AS ticket
 JOIN commitments AS commitment ON commitment.code = 'C' || lpad(commitment_number::text, 2, '0')
 """,
+                # The next open deadline, as ticket-svc keeps it (migration 0011): sort=due.
+                """
+UPDATE tickets SET next_due_at = CASE
+    WHEN status IN ('waiting_requester', 'resolved', 'closed') THEN NULL
+    WHEN responded_at IS NULL THEN response_due_at
+    ELSE resolve_due_at END""",
                 # History in the order the service appends it: ids ascend within a ticket.
                 """
 INSERT INTO ticket_events (ticket_id, kind, actor, at, data)
