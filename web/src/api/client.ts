@@ -3,6 +3,7 @@
 import createClient, { type Middleware } from 'openapi-fetch'
 import type { paths } from './schema'
 import { ApiError, type FieldProblem } from './problems'
+import { noteServerDate } from './serverClock'
 
 export { ApiError } from './problems'
 
@@ -48,6 +49,7 @@ const session: Middleware = {
     return request
   },
   async onResponse({ request, response }) {
+    noteServerDate(response.headers.get('date'))
     if (response.ok) return response
     const error = await problemOf(response)
     if (response.status === 401 && new URL(request.url).pathname !== TOKEN_PATH) {

@@ -62,6 +62,13 @@ export const test = base.extend<{ guard: void }>({
 
 /** Fails on any serious or critical WCAG 2.1 A/AA violation axe finds on the page as it is. */
 export async function expectAccessible(page: Page): Promise<void> {
+  // A message fading in or a dialog sliding open is half transparent: axe would judge its
+  // colours mid-way. Judge the page once nothing moves (a spinner turns for ever: not that).
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity),
+  )
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
   const violations = results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')

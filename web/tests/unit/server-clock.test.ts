@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { noteServerDate, serverNow } from '@/api/serverClock'
+
+describe('the server’s clock', () => {
+  afterEach(() => {
+    noteServerDate(new Date().toUTCString())
+    vi.useRealTimers()
+  })
+
+  it('is the browser’s own until an answer says otherwise', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-06T02:00:00Z') })
+    expect(serverNow().toISOString()).toBe('2026-12-06T02:00:00.000Z')
+    noteServerDate(null)
+    noteServerDate('not a date')
+    expect(serverNow().toISOString()).toBe('2026-12-06T02:00:00.000Z')
+  })
+
+  it('follows the Date header of the last answer, ticking on with the browser', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-06T02:00:00Z') })
+    noteServerDate('Mon, 01 Mar 2027 02:00:00 GMT')
+    expect(serverNow().toISOString()).toBe('2027-03-01T02:00:00.000Z')
+    vi.advanceTimersByTime(90_000)
+    expect(serverNow().toISOString()).toBe('2027-03-01T02:01:30.000Z')
+  })
+
+  it('takes less than a second of difference for the header’s lost milliseconds', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-06T02:00:00.900Z') })
+    noteServerDate('Sun, 06 Dec 2026 02:00:00 GMT')
+    expect(serverNow().toISOString()).toBe('2026-12-06T02:00:00.900Z')
+  })
+})
