@@ -12,6 +12,19 @@ PACKAGE_FILES := pyproject.toml uv.lock shared/pyproject.toml gateway/pyproject.
 	$(wildcard services/*/pyproject.toml)
 SERVICES := asset ticket ledger emergency
 PYTEST_ARGS ?=
+PYTEST_CONSOLE_ARGS ?=
+# The console's tests share one running platform and one browser: they run after the rest, in
+# one process of their own (spread over xdist's workers, each worker would start a platform
+# and a browser; and xdist's group scheduling drops tests whose ids repeat, as the API fuzz
+# cases' do).
+CONSOLE_TESTS := tests/console
+# Every test: the rest over all cores, then the console's; fails when either part failed.
+# $(1): more arguments for both (the time travel's warning filter).
+define every_test
+	$(VENV)/bin/pytest --numprocesses auto --ignore=$(CONSOLE_TESTS) $(1) $(PYTEST_ARGS); rest=$$?; \
+	$(VENV)/bin/pytest $(CONSOLE_TESTS) $(1) $(PYTEST_CONSOLE_ARGS); console=$$?; \
+	test $$rest -eq 0 -a $$console -eq 0
+endef
 
 export UV_PYTHON_DOWNLOADS := never
 # Installed packages compiled to bytecode once: every test run starts dozens of service
@@ -61,14 +74,14 @@ run: $(SYNCED) $(CONSOLE)
 	$(VENV)/bin/guanjia-dev
 
 test: $(SYNCED) $(CONSOLE)
-	$(VENV)/bin/pytest --numprocesses auto $(PYTEST_ARGS)
+	$(call every_test)
 
 # The suite with the wall clock of every Python process moved to TO (monotonic time untouched),
 # to prove no test depends on today's date or the hour: e.g. TO=2026-12-31T23:59:40+08:00.
 test-time-travel: $(SYNCED) $(CONSOLE)
 	@test -n "$(TO)" || (echo "usage: make test-time-travel TO=2027-03-01T10:00:00+08:00" && exit 2)
-	GUANJIA_TIME_TRAVEL_TO="$(TO)" PYTHONPATH="$(CURDIR)/tests/time_travel" \
-		$(VENV)/bin/pytest --numprocesses auto -W ignore::pytest.PytestAssertRewriteWarning $(PYTEST_ARGS)
+	export GUANJIA_TIME_TRAVEL_TO="$(TO)" PYTHONPATH="$(CURDIR)/tests/time_travel"; \
+	$(call every_test,-W ignore::pytest.PytestAssertRewriteWarning)
 
 lint: $(SYNCED)
 	$(VENV)/bin/ruff check .

@@ -5,12 +5,9 @@ import subprocess
 import time
 
 import httpx
-import pytest
 from console_stack import WEB, npx
 
 from gateway.proxy.routing import SERVICES
-
-pytestmark = pytest.mark.xdist_group("console")
 
 SCHEMA = WEB / "src" / "api" / "schema.d.ts"
 # A service busy starting may miss the gateway's first fetch of its schema; the gateway

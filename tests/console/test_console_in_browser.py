@@ -6,8 +6,6 @@ import subprocess
 import pytest
 from console_stack import WEB, console_environment, npx
 
-pytestmark = pytest.mark.xdist_group("console")
-
 SPECS = sorted((WEB / "tests" / "e2e").glob("*.spec.ts"))
 
 

@@ -2,10 +2,7 @@
 
 import subprocess
 
-import pytest
 from console_stack import WEB, console_environment, npx
-
-pytestmark = pytest.mark.xdist_group("console")
 
 
 def test_the_consoles_unit_tests_pass(console):
