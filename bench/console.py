@@ -260,10 +260,15 @@ def screens(people: People, today: dt.date) -> list[Screen]:
     async def me(client):
         await get(client, "/api/v1/auth/me", agent)
 
+    async def colleagues(client):
+        # Names for the people on the screen: the department's colleagues, once per reader.
+        await get(client, "/api/v1/auth/colleagues", agent, limit=500, offset=0)
+
     async def desk(client):
         await asyncio.gather(
             get(client, tickets, agent, owner="me", sort="due", **page),
             get(client, tickets, agent, unassigned="true", department=people.department, **page),
+            colleagues(client),
         )
 
     async def unit_requests(client):
@@ -277,6 +282,7 @@ def screens(people: People, today: dt.date) -> list[Screen]:
             if found.get(f"{kind}_id")
         ]
         await asyncio.gather(
+            colleagues(client),
             get(client, f"{ticket}/events", agent, limit=EVENTS_PAGE, offset=0),
             get(client, f"{ticket}/coordinations", agent),
             get(client, f"{ticket}/escalations", agent),
@@ -308,9 +314,9 @@ def screens(people: People, today: dt.date) -> list[Screen]:
     return [
         Screen("GET /healthz (baseline)", "1", healthz, goal_ms=None),
         Screen("signed in: /auth/me", "1", me),
-        Screen("desk: mine + unassigned", "2 at once", desk),
+        Screen("desk: mine + unassigned + colleagues", "3 at once", desk),
         Screen("a unit's requests", "1", unit_requests),
-        Screen("ticket page", "1, then 5 at once", ticket_page),
+        Screen("ticket page", "1, then 6 at once", ticket_page),
         Screen("escalations", "1", escalations),
         Screen("department report", "1", department_report),
         Screen("board: commitments", "1", board),
