@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Select, event
 from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -144,9 +144,14 @@ def _wake_relay_after_commit(session: Session) -> None:
             wake()
 
 
-async def session_scope(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
-    async with factory() as session:
-        yield session
+def claim_rows(session: AsyncSession, query: Select[Any], *, of: Any = None) -> Select[Any]:
+    """`query` as a claim: on PostgreSQL its rows are locked FOR UPDATE SKIP LOCKED, so
+    replicas ticking together take disjoint rows (each skips what another holds and takes
+    the next ones); SQLite has a single writer and needs nothing. `of` narrows the lock to
+    one table of a join."""
+    if session.bind.dialect.name == "postgresql":
+        return query.with_for_update(skip_locked=True, of=of)
+    return query
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> PostgresqlInsert | SqliteInsert:

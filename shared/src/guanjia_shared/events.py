@@ -9,7 +9,6 @@ type `gov.guanjia.asset.unit.created.v1` and the stream `<NAMESPACE>_ASSET` over
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,8 @@ from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from guanjia_shared.ids import new_id
 
 CE_TYPE_PREFIX = "gov.guanjia."
 CE_TYPE_VERSION = ".v1"
@@ -30,7 +31,7 @@ class CloudEvent(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     specversion: str = "1.0"
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = Field(default_factory=new_id)
     source: str
     type: str
     time: AwareDatetime

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from guanjia_shared.broker import Broker
 from guanjia_shared.clock import now
-from guanjia_shared.db import SessionFactory
+from guanjia_shared.db import SessionFactory, claim_rows
 from guanjia_shared.events import build_event, ensure_stream, nats_subject
 from guanjia_shared.logging import get_logger
 from guanjia_shared.metrics import ServiceMetrics
@@ -171,14 +171,13 @@ class OutboxRelay:
             self._stream_ready = True
         async with self.session_factory() as session:
             holds_lock = session.bind.dialect.name == "postgresql"
-            query = (
+            query = claim_rows(
+                session,
                 select(outbox.c.seq, outbox.c.event_id, outbox.c.event_type, outbox.c.envelope)
                 .where(outbox.c.published_at.is_(None))
                 .order_by(outbox.c.seq)
-                .limit(self.batch_size)
+                .limit(self.batch_size),
             )
-            if holds_lock:
-                query = query.with_for_update(skip_locked=True)
             rows = (await session.execute(query)).all()
             if not rows:
                 await session.rollback()
