@@ -74,7 +74,7 @@ from guanjia_shared.nats_server import NatsServerProcess
 from guanjia_shared.testing.apps import running_app
 from guanjia_shared.testing.tokens import TokenMint
 from ticket_svc.config import Settings as TicketSettings
-from ticket_svc.escalations.scheduler import run_escalations
+from ticket_svc.escalations.jobs import run_escalations
 from ticket_svc.main import create_app as create_ticket_app
 from ticket_svc.tickets.service import SlaPolicy
 

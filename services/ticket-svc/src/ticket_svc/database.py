@@ -15,7 +15,7 @@ from guanjia_shared.db import dialect_insert
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
-class TicketsTable(SQLModel, registry=registry()):
+class TicketTable(SQLModel, registry=registry()):
     """Base of every ticket-svc table."""
 
 

@@ -6,7 +6,7 @@ from ticket_svc.commitments.views import public_router as public_commitments_rou
 from ticket_svc.commitments.views import router as commitments_router
 from ticket_svc.config import Settings, get_settings
 from ticket_svc.database import MIGRATIONS
-from ticket_svc.escalations.scheduler import escalation_job
+from ticket_svc.escalations.jobs import escalation_job
 from ticket_svc.escalations.views import router as escalations_router
 from ticket_svc.ratings.views import public_router as public_ratings_router
 from ticket_svc.ratings.views import router as ratings_router

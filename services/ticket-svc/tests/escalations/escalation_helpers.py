@@ -10,7 +10,7 @@ from guanjia_shared.clock import frozen_at
 from guanjia_shared.testing.plugin import RunningService
 from guanjia_shared.testing.streams import published_events
 from ticket_svc.accountability.models import AccountabilityRecord
-from ticket_svc.escalations.scheduler import run_escalations
+from ticket_svc.escalations.jobs import run_escalations
 from ticket_svc.tickets.models import Ticket, TicketAlert, TicketEvent
 from ticket_svc.tickets.service import SlaPolicy
 

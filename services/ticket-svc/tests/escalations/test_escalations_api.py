@@ -14,7 +14,7 @@ from ticket_helpers import (
 )
 
 from guanjia_shared.clock import frozen_at
-from ticket_svc.escalations.scheduler import ESCALATION_JOB
+from ticket_svc.escalations.jobs import ESCALATION_JOB
 
 
 async def breached_ticket(service, client, admin, agent):

@@ -21,7 +21,7 @@ from ticket_helpers import (
 
 from guanjia_shared.testing.apps import eventually
 from ticket_svc.calendars.working_time import WorkingCalendar
-from ticket_svc.escalations.scheduler import raise_thresholds
+from ticket_svc.escalations.jobs import raise_thresholds
 from ticket_svc.tickets.models import Ticket, TicketAlert
 from ticket_svc.tickets.service import read_ticket_files
 from ticket_svc.tickets.thresholds import Threshold

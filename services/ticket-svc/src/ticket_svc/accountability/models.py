@@ -20,7 +20,7 @@ from guanjia_shared.bureau_time import AwareIsoDateTime
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.text import MultiLineText, SingleLineText
-from ticket_svc.database import TicketsTable
+from ticket_svc.database import TicketTable
 
 # Far above any scorecard's scale: the bound only keeps typos (and 32-bit overflow) out.
 MAX_POINTS = 1000
@@ -104,7 +104,7 @@ def _uuid() -> str:
 OPEN_EXEMPTION = "decision IN ('pending', 'approved')"
 
 
-class AccountabilityRecord(TicketsTable, table=True):
+class AccountabilityRecord(TicketTable, table=True):
     __tablename__ = "accountability_records"
     __table_args__ = (
         # A rule records a breach once: (ticket, rule, department) names the breach. Manual
@@ -154,7 +154,7 @@ class AccountabilityRecord(TicketsTable, table=True):
     recorded_by: str | None = TableField(default=None, max_length=36)
 
 
-class AccountabilityExemption(TicketsTable, table=True):
+class AccountabilityExemption(TicketTable, table=True):
     """A request to exempt a record, and the one decision a leader makes on it."""
 
     __tablename__ = "accountability_exemptions"

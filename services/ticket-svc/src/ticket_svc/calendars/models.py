@@ -31,7 +31,7 @@ from ticket_svc.calendars.working_time import (
     check_periods,
     check_timezone,
 )
-from ticket_svc.database import TicketsTable
+from ticket_svc.database import TicketTable
 
 
 class Weekday(StrEnum):
@@ -61,7 +61,7 @@ class Weekday(StrEnum):
         return list(Weekday).index(self)
 
 
-class Calendar(TicketsTable, table=True):
+class Calendar(TicketTable, table=True):
     __tablename__ = "calendars"
 
     id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
@@ -75,7 +75,7 @@ class Calendar(TicketsTable, table=True):
     )
 
 
-class CalendarException(TicketsTable, table=True):
+class CalendarException(TicketTable, table=True):
     """One date whose hours differ from the week's: a holiday, or a made-up working day."""
 
     __tablename__ = "calendar_exceptions"

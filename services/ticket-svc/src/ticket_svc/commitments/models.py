@@ -19,7 +19,7 @@ from sqlmodel import Field as TableField
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.text import SingleLineText
-from ticket_svc.database import TicketsTable
+from ticket_svc.database import TicketTable
 
 # Upper bounds keep the limits sane and inside a 32-bit INTEGER column.
 MAX_RESPONSE_MINUTES = 60 * 24 * 365
@@ -35,7 +35,7 @@ TERMS = (
 )
 
 
-class Commitment(TicketsTable, table=True):
+class Commitment(TicketTable, table=True):
     __tablename__ = "commitments"
 
     id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
@@ -51,7 +51,7 @@ class Commitment(TicketsTable, table=True):
     version: int = TableField(default=1)
 
 
-class CommitmentVersion(TicketsTable, table=True):
+class CommitmentVersion(TicketTable, table=True):
     """One version of a commitment's terms: written once, never changed."""
 
     __tablename__ = "commitment_versions"

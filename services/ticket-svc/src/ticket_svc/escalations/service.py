@@ -1,7 +1,7 @@
-"""Reading what the scheduler raised (scheduler.py writes it).
+"""Reading what the scheduler raised (jobs.py writes it).
 
 Who may read:
-- a ticket's escalations: whoever may see the ticket (tickets/scope.py), else 404;
+- a ticket's escalations: whoever may see the ticket (tickets/policy.py), else 404;
 - the escalation queue: `leader`, `admin` and `auditor` every department's; a `dept_head`
   their own department's (the department answerable for the alert, so a coordinating
   department's head sees their late parts of other departments' tickets); nobody else.

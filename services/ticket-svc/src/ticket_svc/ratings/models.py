@@ -19,7 +19,7 @@ from sqlmodel import Field as TableField
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.text import MultiLineText, SingleLineText
-from ticket_svc.database import TicketsTable
+from ticket_svc.database import TicketTable
 from ticket_svc.tickets.models import RATING_CODE_MAX_LENGTH
 
 MIN_SCORE = 1
@@ -39,7 +39,7 @@ class Moderation(StrEnum):
         return {"pending": "待审核", "approved": "已公开", "rejected": "不予公开"}[self.value]
 
 
-class Rating(TicketsTable, table=True):
+class Rating(TicketTable, table=True):
     __tablename__ = "ratings"
     __table_args__ = (
         CheckConstraint(f"score BETWEEN {MIN_SCORE} AND {MAX_SCORE}", name="ck_ratings_score"),

@@ -7,7 +7,7 @@ checked."
 - What is rated is a department that owns a published commitment, or a ticket (and so its
   department) named by its rating code; any other text is refused (issue 14: the summary
   published a scam phone number, given as a "department"). The code is made when the ticket
-  is first resolved and shown only to the requester's side (tickets/scope.py), so holding a
+  is first resolved and shown only to the requester's side (tickets/policy.py), so holding a
   ticket's id no longer lets a stranger use up its one rating.
 - A ticket must be resolved or closed (one rates a service that was given), and is rated
   once: the unique index on `ticket_id` holds that even against two raters at the same

@@ -19,7 +19,7 @@ from sqlmodel import Field as TableField
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.text import MultiLineText, SingleLineText
-from ticket_svc.database import TicketsTable
+from ticket_svc.database import TicketTable
 
 
 class TicketStatus(StrEnum):
@@ -83,7 +83,7 @@ def _uuid() -> str:
 RATING_CODE_MAX_LENGTH = 32
 
 
-class Ticket(TicketsTable, table=True):
+class Ticket(TicketTable, table=True):
     __tablename__ = "tickets"
     __table_args__ = (
         Index("ix_tickets_next_check_at", "next_check_at"),
@@ -170,7 +170,7 @@ class Ticket(TicketsTable, table=True):
     revision: int = TableField(default=1)
 
 
-class TicketEvent(TicketsTable, table=True):
+class TicketEvent(TicketTable, table=True):
     """One line of a ticket's history; written once, never changed."""
 
     __tablename__ = "ticket_events"
@@ -190,7 +190,7 @@ class CoordinationStatus(StrEnum):
     completed = "completed"
 
 
-class Coordination(TicketsTable, table=True):
+class Coordination(TicketTable, table=True):
     """Another department's part of a ticket (协办), with its own internal deadline."""
 
     __tablename__ = "coordinations"
@@ -213,7 +213,7 @@ class Coordination(TicketsTable, table=True):
     result: str | None = TableField(default=None, max_length=2000)
 
 
-class TicketAlert(TicketsTable, table=True):
+class TicketAlert(TicketTable, table=True):
     """A threshold a ticket's clock crossed, raised once: the key is the guarantee, so two
     scheduler replicas cannot both raise it. `escalated_to` is who was told (owner, then
     the department head, then the leadership)."""

@@ -37,7 +37,7 @@ from ticket_svc.calendars.working_time import (
 )
 from ticket_svc.commitments.service import commitment_with_terms
 from ticket_svc.config import Settings
-from ticket_svc.tickets import scope
+from ticket_svc.tickets import policy as scope  # renamed below
 from ticket_svc.tickets.models import (
     Channel,
     CommentIn,

@@ -2,7 +2,7 @@
 - a department's list by status keeps the id after created_at (newest first), so a page
   deep in it is found by an index-only scan and only its own rows are read;
 - first_receiver is indexed, so an agent's or head's own tickets are counted and listed
-  from indexes, beside their department's (see tickets/scope.py `sight_lines`).
+  from indexes, beside their department's (see tickets/policy.py `sight_lines`).
 
 Revision ID: 0008
 Revises: 0007
