@@ -1,8 +1,11 @@
 from functools import lru_cache
+from typing import Annotated
 
+from fastapi import Depends
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from guanjia_shared.deps import app_settings
 from guanjia_shared.settings import BaseServiceSettings
 
 
@@ -33,3 +36,7 @@ class Settings(BaseServiceSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+# The settings of the running app, for a route.
+ServiceSettings = Annotated[Settings, Depends(app_settings)]

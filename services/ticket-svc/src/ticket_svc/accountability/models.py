@@ -8,7 +8,6 @@ status) is derived from them, never stored on the record.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 
@@ -19,6 +18,8 @@ from sqlmodel import Field as TableField
 from guanjia_shared.bureau_time import AwareIsoDateTime
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 from ticket_svc.database import TicketTable
 
@@ -95,10 +96,6 @@ class ExemptionDecision(StrEnum):
         return {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}[self.value]
 
 
-def _uuid() -> str:
-    return str(uuid.uuid4())
-
-
 # A pending or approved exemption: a record has at most one (a rejected one makes room for
 # the next request). The partial unique index below is what makes that race-proof.
 OPEN_EXEMPTION = "decision IN ('pending', 'approved')"
@@ -128,7 +125,7 @@ class AccountabilityRecord(TicketTable, table=True):
         Index("ix_accountability_records_occurred_at", "occurred_at"),
     )
 
-    id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     kind: str = TableField(max_length=16)
     # A record about a person still names their department: scorecards are by department.
     department: str = TableField(max_length=100)
@@ -176,7 +173,7 @@ class AccountabilityExemption(TicketTable, table=True):
         ),
     )
 
-    id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     record_id: str = TableField(
         sa_column=Column(
             String(36),
@@ -199,11 +196,7 @@ class AccountabilityExemption(TicketTable, table=True):
 # --- what callers send -------------------------------------------------------------------
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class AccountabilityRecordCreate(_Body):
+class AccountabilityRecordCreate(StrictInput):
     """A record by hand. `occurred_at` defaults to now and may not lie in the future."""
 
     kind: AccountabilityKind
@@ -217,16 +210,16 @@ class AccountabilityRecordCreate(_Body):
     occurred_at: AwareIsoDateTime | None = None
 
 
-class ExemptionRequest(_Body):
+class ExemptionRequest(StrictInput):
     ground: ExemptionGround
     reason: MultiLineText = Field(min_length=1, max_length=2000)
 
 
-class ExemptionApproval(_Body):
+class ExemptionApproval(StrictInput):
     note: MultiLineText | None = Field(default=None, min_length=1, max_length=2000)
 
 
-class ExemptionRejection(_Body):
+class ExemptionRejection(StrictInput):
     # A refusal says why, so the department knows what the leadership weighed.
     note: MultiLineText = Field(min_length=1, max_length=2000)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -22,6 +21,8 @@ from sqlmodel import Field as TableField
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 from ticket_svc.calendars.working_time import (
     DEFAULT_TIMEZONE,
@@ -64,7 +65,7 @@ class Weekday(StrEnum):
 class Calendar(TicketTable, table=True):
     __tablename__ = "calendars"
 
-    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     code: str = TableField(sa_column=Column(String(64), unique=True, nullable=False))
     name: str = TableField(max_length=200)
     timezone: str = TableField(default=DEFAULT_TIMEZONE, max_length=64)
@@ -98,10 +99,8 @@ def _clock_text(value: dt.time) -> str:
 ClockTime = Annotated[dt.time, PlainSerializer(_clock_text, return_type=str)]
 
 
-class PeriodIn(BaseModel):
+class PeriodIn(StrictInput):
     """A working period of one day, `{"start": "08:30", "end": "12:00"}`."""
-
-    model_config = ConfigDict(extra="forbid")
 
     start: ClockTime
     end: ClockTime
@@ -160,9 +159,7 @@ def default_weekly_hours() -> dict[Weekday, list[PeriodIn]]:
     }
 
 
-class CalendarCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class CalendarCreate(StrictInput):
     code: SingleLineText = Field(min_length=1, max_length=64)
     name: SingleLineText = Field(min_length=1, max_length=200)
     timezone: TimezoneName = DEFAULT_TIMEZONE
@@ -171,9 +168,7 @@ class CalendarCreate(BaseModel):
     )
 
 
-class CalendarUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class CalendarUpdate(StrictInput):
     name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
     timezone: TimezoneName | None = None
     weekly_hours: Annotated[WeeklyHours, AfterValidator(_some_working_time)] | None = None
@@ -190,10 +185,8 @@ class CalendarRead(BaseModel):
     created_at: dt.datetime
 
 
-class ExceptionIn(BaseModel):
+class ExceptionIn(StrictInput):
     """One dated exception: `periods` empty is a holiday; periods on a weekend, 调休."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     date: IsoDate
     periods: DayPeriods = Field(default_factory=list)

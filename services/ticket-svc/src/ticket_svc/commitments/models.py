@@ -9,7 +9,6 @@ the service writes both in one transaction.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -18,6 +17,8 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
 from ticket_svc.database import TicketTable
 
@@ -38,7 +39,7 @@ TERMS = (
 class Commitment(TicketTable, table=True):
     __tablename__ = "commitments"
 
-    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     code: str = TableField(sa_column=Column(String(64), unique=True, nullable=False))
     # The terms of the current version (a copy; the versions are the record).
     name: str = TableField(max_length=200)
@@ -73,8 +74,8 @@ class CommitmentVersion(TicketTable, table=True):
     created_by: str | None = TableField(default=None, max_length=64)
 
 
-class CommitmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+class CommitmentCreate(StrictInput):
+    model_config = ConfigDict(strict=True)
 
     code: SingleLineText = Field(min_length=1, max_length=64)
     name: SingleLineText = Field(min_length=1, max_length=200)
@@ -85,10 +86,10 @@ class CommitmentCreate(BaseModel):
     calendar_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
 
 
-class CommitmentUpdate(BaseModel):
+class CommitmentUpdate(StrictInput):
     """New terms; fields left out keep their value. `code` and `published` are not terms."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+    model_config = ConfigDict(strict=True)
 
     name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
     category: SingleLineText | None = Field(default=None, min_length=1, max_length=64)

@@ -9,7 +9,6 @@ A rating's score counts from the moment it is given; only its comment waits for 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -18,6 +17,8 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 from ticket_svc.database import TicketTable
 from ticket_svc.tickets.models import RATING_CODE_MAX_LENGTH
@@ -54,7 +55,7 @@ class Rating(TicketTable, table=True):
         Index("ix_ratings_moderation_created_at", "moderation", "created_at"),
     )
 
-    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     department: str = TableField(max_length=100)
     score: int
     comment: str | None = TableField(default=None, max_length=MAX_COMMENT_LENGTH)
@@ -78,12 +79,12 @@ class Rating(TicketTable, table=True):
 # --- what callers send -------------------------------------------------------------------
 
 
-class RatingCreate(BaseModel):
+class RatingCreate(StrictInput):
     """Either `department` (one that owns a published commitment), or `code` (a ticket's
     rating code: the ticket's department is rated). `ticket_id` and `department` may come
     with a code, and must then be the ticket's."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+    model_config = ConfigDict(strict=True)
 
     department: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     score: int = Field(ge=MIN_SCORE, le=MAX_SCORE)
@@ -106,8 +107,8 @@ class RatingCreate(BaseModel):
         return value or None
 
 
-class ModerationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+class ModerationIn(StrictInput):
+    model_config = ConfigDict(strict=True)
 
     reason: MultiLineText | None = Field(default=None, min_length=1, max_length=1000)
 

@@ -9,7 +9,7 @@ from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 from guanjia_shared.problem_docs import problem_response_doc
-from ticket_svc.config import Settings
+from ticket_svc.config import ServiceSettings
 from ticket_svc.ratings import service
 from ticket_svc.ratings.models import (
     Moderation,
@@ -34,16 +34,11 @@ Reader = Annotated[Principal, Depends(require_roles(Role.admin, Role.auditor))]
 Department = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 
-def _settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
 def _client_address(request: Request) -> str:
     # uvicorn has already put the X-Forwarded-For of a trusted proxy here.
     return request.client.host if request.client else "unknown"
 
 
-ServiceSettings = Annotated[Settings, Depends(_settings)]
 ClientAddress = Annotated[str, Depends(_client_address)]
 
 

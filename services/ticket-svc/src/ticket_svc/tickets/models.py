@@ -7,7 +7,6 @@ the escalation scheduler read columns instead of replaying events.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -18,6 +17,8 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 from ticket_svc.database import TicketTable
 
@@ -75,10 +76,6 @@ class EventKind(StrEnum):
     escalated = "escalated"
 
 
-def _uuid() -> str:
-    return str(uuid.uuid4())
-
-
 # secrets.token_urlsafe(16) is 22 characters; the column leaves room for other forms.
 RATING_CODE_MAX_LENGTH = 32
 
@@ -104,7 +101,7 @@ class Ticket(TicketTable, table=True):
         Index("uq_tickets_rating_code", "rating_code", unique=True),
     )
 
-    id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     title: str = TableField(max_length=200)
     description: str = TableField(default="", sa_column=Column(Text, nullable=False))
     channel: str = TableField(default=Channel.phone.value, max_length=32)
@@ -196,7 +193,7 @@ class Coordination(TicketTable, table=True):
     __tablename__ = "coordinations"
     __table_args__ = (Index("ix_coordinations_department_status", "department", "status"),)
 
-    id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     ticket_id: str = TableField(
         sa_column=Column(String(36), ForeignKey("tickets.id"), nullable=False, index=True)
     )
@@ -236,11 +233,7 @@ class TicketAlert(TicketTable, table=True):
 # --- what callers send -------------------------------------------------------------------
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class RequesterIn(_Body):
+class RequesterIn(StrictInput):
     name: SingleLineText | None = Field(
         default=None,
         min_length=1,
@@ -257,7 +250,7 @@ class RequesterIn(_Body):
     phone: SingleLineText | None = Field(default=None, min_length=1, max_length=32)
 
 
-class TicketCreate(_Body):
+class TicketCreate(StrictInput):
     channel: Channel
     requester: RequesterIn
     commitment_code: SingleLineText = Field(min_length=1, max_length=64)
@@ -267,14 +260,14 @@ class TicketCreate(_Body):
     room_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
 
 
-class TransferIn(_Body):
+class TransferIn(StrictInput):
     to: SingleLineText = Field(
         min_length=1, max_length=36, description="the gateway user id of the new owner"
     )
     reason: MultiLineText = Field(min_length=1, max_length=1000)
 
 
-class CoordinateIn(_Body):
+class CoordinateIn(StrictInput):
     department: SingleLineText = Field(min_length=1, max_length=100)
     note: MultiLineText = Field(min_length=1, max_length=2000)
     due_in_minutes: StrictInt | None = Field(
@@ -285,23 +278,23 @@ class CoordinateIn(_Body):
     )
 
 
-class CoordinationCompleteIn(_Body):
+class CoordinationCompleteIn(StrictInput):
     result: MultiLineText = Field(min_length=1, max_length=2000)
 
 
-class CommentIn(_Body):
+class CommentIn(StrictInput):
     body: MultiLineText = Field(min_length=1, max_length=10_000)
 
 
-class WaitIn(_Body):
+class WaitIn(StrictInput):
     reason: MultiLineText = Field(min_length=1, max_length=500)
 
 
-class ResolveIn(_Body):
+class ResolveIn(StrictInput):
     resolution: MultiLineText = Field(min_length=1, max_length=10_000)
 
 
-class ConfirmIn(_Body):
+class ConfirmIn(StrictInput):
     satisfied: StrictBool
     rating: StrictInt = Field(ge=1, le=5)
     comment: MultiLineText | None = Field(default=None, max_length=1000)
