@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.auth import Principal, current_user, require_roles
 from guanjia_shared.bureau_time import AwareIsoDateTime, IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 from guanjia_shared.problem_docs import problem_response_doc
-from ticket_svc.calendars import service
+from ticket_svc.calendars import policy, service
 from ticket_svc.calendars.models import (
     CalendarCreate,
     CalendarRead,
@@ -22,12 +22,12 @@ from ticket_svc.calendars.models import (
 router = APIRouter(
     prefix="/api/v1/ticket/calendars", tags=["calendars"], dependencies=[Depends(current_user)]
 )
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+Keeper = Annotated[Principal, Depends(require_roles(*policy.KEEPERS))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CalendarRead)
 async def create_calendar(
-    data: CalendarCreate, session: SessionDep, actor: AdminOnly, response: Response
+    data: CalendarCreate, session: SessionDep, actor: Keeper, response: Response
 ):
     calendar = await service.create_calendar(session=session, data=data, actor=actor)
     response.headers["Location"] = f"{router.prefix}/{calendar.id}"
@@ -47,7 +47,7 @@ async def get_calendar(calendar_id: str, session: SessionDep):
 
 @router.patch("/{calendar_id}", response_model=CalendarRead)
 async def update_calendar(
-    calendar_id: str, data: CalendarUpdate, session: SessionDep, actor: AdminOnly
+    calendar_id: str, data: CalendarUpdate, session: SessionDep, actor: Keeper
 ):
     return await service.update_calendar(
         session=session, calendar_id=calendar_id, data=data, actor=actor
@@ -56,7 +56,7 @@ async def update_calendar(
 
 @router.put("/{calendar_id}/exceptions", response_model=list[ExceptionRead])
 async def replace_exceptions(
-    calendar_id: str, items: list[ExceptionIn], session: SessionDep, actor: AdminOnly
+    calendar_id: str, items: list[ExceptionIn], session: SessionDep, actor: Keeper
 ):
     return await service.replace_exceptions(
         session=session, calendar_id=calendar_id, items=items, actor=actor

@@ -18,6 +18,7 @@ from guanjia_shared.errors import Conflict, NotFound, PreconditionFailed, invali
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
 from ticket_svc.calendars.models import Calendar
+from ticket_svc.commitments import policy
 from ticket_svc.commitments.models import (
     TERMS,
     Commitment,
@@ -26,6 +27,7 @@ from ticket_svc.commitments.models import (
     CommitmentUpdate,
     CommitmentVersion,
 )
+from ticket_svc.events import EventType
 
 
 async def get_commitment(*, session: AsyncSession, commitment_id: str) -> Commitment:
@@ -138,6 +140,7 @@ async def commitment_with_terms(
 async def create_commitment(
     *, session: AsyncSession, data: CommitmentCreate, actor: Principal
 ) -> Commitment:
+    policy.ensure_keeps_commitments(actor)
     await _ensure_code_free(session, data.code)
     await _ensure_calendar_exists(session, data.calendar_id)
     terms = data.model_dump(include=set(TERMS))
@@ -152,7 +155,7 @@ async def create_commitment(
         CommitmentVersion(commitment_id=commitment.id, version=1, created_by=actor.id, **terms)
     )
     await session.flush()
-    await _record_commitment_event(session, "ticket.commitment.created", commitment, actor)
+    await _record_commitment_event(session, EventType.commitment_created, commitment, actor)
     await session.commit()
     return commitment
 
@@ -166,6 +169,7 @@ async def update_commitment(
     expected_version: int | None = None,
 ) -> Commitment:
     """New terms make a new version; the versions before it stay as they were."""
+    policy.ensure_keeps_commitments(actor)
     commitment = await get_commitment(session=session, commitment_id=commitment_id)
     current = commitment.version
     if expected_version is not None and expected_version != current:
@@ -200,7 +204,7 @@ async def update_commitment(
     )
     await session.flush()
     await session.refresh(commitment)
-    await _record_commitment_event(session, "ticket.commitment.updated", commitment, actor)
+    await _record_commitment_event(session, EventType.commitment_updated, commitment, actor)
     await session.commit()
     return commitment
 
@@ -222,13 +226,14 @@ async def unpublish_commitment(
 async def _set_published(
     session: AsyncSession, commitment_id: str, actor: Principal, *, published: bool
 ) -> Commitment:
+    policy.ensure_keeps_commitments(actor)
     commitment = await get_commitment(session=session, commitment_id=commitment_id)
     if commitment.published is published:
         return commitment
     commitment.published = published
     session.add(commitment)
     await session.flush()
-    event_type = "ticket.commitment.published" if published else "ticket.commitment.unpublished"
+    event_type = EventType.commitment_published if published else EventType.commitment_unpublished
     await _record_commitment_event(session, event_type, commitment, actor)
     await session.commit()
     return commitment
@@ -250,7 +255,7 @@ async def _ensure_code_free(session: AsyncSession, code: str) -> None:
 
 
 async def _record_commitment_event(
-    session: AsyncSession, event_type: str, commitment: Commitment, actor: Principal
+    session: AsyncSession, event_type: EventType, commitment: Commitment, actor: Principal
 ) -> None:
     """The whole commitment as it now stands, with its version number."""
     data = CommitmentRead.model_validate(commitment).model_dump(mode="json")

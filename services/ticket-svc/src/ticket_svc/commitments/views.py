@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.auth import Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
-from ticket_svc.commitments import service
+from ticket_svc.commitments import policy, service
 from ticket_svc.commitments.models import (
     CommitmentCreate,
     CommitmentRead,
@@ -21,12 +21,12 @@ router = APIRouter(
 )
 # Disclosure (信息公开): the published commitments, for anyone, without a token.
 public_router = APIRouter(prefix="/public/v1/commitments", tags=["public"])
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+Keeper = Annotated[Principal, Depends(require_roles(*policy.KEEPERS))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CommitmentRead)
 async def create_commitment(
-    data: CommitmentCreate, session: SessionDep, actor: AdminOnly, response: Response
+    data: CommitmentCreate, session: SessionDep, actor: Keeper, response: Response
 ):
     commitment = await service.create_commitment(session=session, data=data, actor=actor)
     response.headers["ETag"] = etag_of(commitment.version)
@@ -60,7 +60,7 @@ async def update_commitment(
     commitment_id: str,
     data: CommitmentUpdate,
     session: SessionDep,
-    actor: AdminOnly,
+    actor: Keeper,
     response: Response,
     expected_version: IfMatchVersion,
 ):
@@ -92,7 +92,7 @@ async def get_commitment_version(
 
 @router.post("/{commitment_id}/publish", response_model=CommitmentRead)
 async def publish_commitment(
-    commitment_id: str, session: SessionDep, actor: AdminOnly, response: Response
+    commitment_id: str, session: SessionDep, actor: Keeper, response: Response
 ):
     commitment = await service.publish_commitment(
         session=session, commitment_id=commitment_id, actor=actor
@@ -103,7 +103,7 @@ async def publish_commitment(
 
 @router.post("/{commitment_id}/unpublish", response_model=CommitmentRead)
 async def unpublish_commitment(
-    commitment_id: str, session: SessionDep, actor: AdminOnly, response: Response
+    commitment_id: str, session: SessionDep, actor: Keeper, response: Response
 ):
     commitment = await service.unpublish_commitment(
         session=session, commitment_id=commitment_id, actor=actor

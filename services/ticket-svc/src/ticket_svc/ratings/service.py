@@ -46,6 +46,8 @@ from guanjia_shared.errors import Conflict, NotFound, RateLimited, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
 from ticket_svc.commitments.service import publishes_commitments
+from ticket_svc.events import EventType
+from ticket_svc.ratings import policy
 from ticket_svc.ratings.models import (
     DepartmentScore,
     Moderation,
@@ -101,7 +103,7 @@ async def record_rating(
         ) from exc
     await record_event(
         session,
-        "ticket.rating.recorded",
+        EventType.rating_recorded,
         subject=rating.id,
         data={
             "id": rating.id,
@@ -224,11 +226,13 @@ async def get_rating(*, session: AsyncSession, rating_id: str) -> Rating:
 async def list_ratings(
     *,
     session: AsyncSession,
+    viewer: Principal,
     page: PageParams,
     department: str | None = None,
     moderation: Moderation | None = None,
 ) -> tuple[list[Rating], int]:
     """Newest first. With `moderation=pending`, the moderation queue."""
+    policy.ensure_reads_every_rating(viewer)
     query = select(Rating).order_by(Rating.created_at.desc(), Rating.id)
     if department is not None:
         query = query.where(Rating.department == department)
@@ -258,6 +262,7 @@ async def _moderate(
     actor: Principal,
     reason: str | None,
 ) -> Rating:
+    policy.ensure_moderates(actor)
     rating = await get_rating(session=session, rating_id=rating_id)
     if rating.moderation is None:
         raise Conflict(f"rating {rating_id} has no comment to moderate", rule="nothing-to-moderate")
@@ -279,7 +284,7 @@ async def _moderate(
     await session.refresh(rating)
     await record_event(
         session,
-        "ticket.rating.moderated",
+        EventType.rating_moderated,
         subject=rating.id,
         data={
             "id": rating.id,

@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
-from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.auth import Principal, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 from guanjia_shared.problem_docs import problem_response_doc
 from ticket_svc.config import ServiceSettings
-from ticket_svc.ratings import service
+from ticket_svc.ratings import policy, service
 from ticket_svc.ratings.models import (
     Moderation,
     ModerationIn,
@@ -28,9 +28,8 @@ router = APIRouter(
 )
 # 行风评议 is the public's: rating and reading the results need no token.
 public_router = APIRouter(prefix="/public/v1/ratings", tags=["public"])
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
-# Unmoderated comments may hold personal data: the moderators and the auditors read them.
-Reader = Annotated[Principal, Depends(require_roles(Role.admin, Role.auditor))]
+Moderator = Annotated[Principal, Depends(require_roles(*policy.MODERATORS))]
+Reader = Annotated[Principal, Depends(require_roles(*policy.READERS))]
 Department = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 
@@ -104,14 +103,14 @@ async def list_ratings(
     moderation: Moderation | None = None,
 ):
     items, total = await service.list_ratings(
-        session=session, page=page, department=department, moderation=moderation
+        session=session, viewer=viewer, page=page, department=department, moderation=moderation
     )
     return {"items": items, "total": total}
 
 
 @router.post("/{rating_id}/approve", response_model=RatingRead)
 async def approve_comment(
-    rating_id: str, session: SessionDep, actor: AdminOnly, body: ModerationIn | None = None
+    rating_id: str, session: SessionDep, actor: Moderator, body: ModerationIn | None = None
 ):
     return await service.approve_comment(
         session=session, rating_id=rating_id, actor=actor, reason=body.reason if body else None
@@ -120,7 +119,7 @@ async def approve_comment(
 
 @router.post("/{rating_id}/reject", response_model=RatingRead)
 async def reject_comment(
-    rating_id: str, session: SessionDep, actor: AdminOnly, body: ModerationIn | None = None
+    rating_id: str, session: SessionDep, actor: Moderator, body: ModerationIn | None = None
 ):
     return await service.reject_comment(
         session=session, rating_id=rating_id, actor=actor, reason=body.reason if body else None
