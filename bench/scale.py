@@ -76,7 +76,7 @@ from guanjia_shared.testing.tokens import TokenMint
 from ticket_svc.config import Settings as TicketSettings
 from ticket_svc.escalations.jobs import run_escalations
 from ticket_svc.main import create_app as create_ticket_app
-from ticket_svc.tickets.service import SlaPolicy
+from ticket_svc.tickets.clocks import SlaPolicy
 
 DEFAULT_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 UNIT_GOAL_MS = 50

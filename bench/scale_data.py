@@ -50,9 +50,10 @@ from ticket_svc.calendars.working_time import (
     end_of_working_days,
     working_time_between,
 )
+from ticket_svc.config import Settings as TicketSettings
 from ticket_svc.database import MIGRATIONS as TICKET_MIGRATIONS
+from ticket_svc.tickets.clocks import SlaPolicy, settle_clocks
 from ticket_svc.tickets.models import Coordination, Ticket, TicketEvent
-from ticket_svc.tickets.service import SlaPolicy, settle_clocks
 
 FULL_UNITS = 10_000
 FULL_ROOMS = 1_000_000
@@ -533,7 +534,7 @@ def _working_back(calendar: WorkingCalendar, end: dt.datetime, span: dt.timedelt
 async def _add_due_tickets(engine, sizes: Sizes, at: dt.datetime, *, first: int) -> None:
     """The tickets due at the tick, made and settled by ticket-svc's own rules."""
     calendar = WorkingCalendar()
-    policy = SlaPolicy()
+    policy = SlaPolicy.from_settings(TicketSettings())
     factory = create_session_factory(engine, service="ticket")
     minute = dt.timedelta(minutes=1)
     async with factory() as session:

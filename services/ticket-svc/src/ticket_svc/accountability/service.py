@@ -1,23 +1,11 @@
-"""The rules of accountability records (奖惩).
+"""The rules of accountability records (奖惩): rewards and penalties of a department or
+a person, recorded by a leader's hand or by rule (a breach of a service commitment), and
+penalties exempted (免责, e.g. for force majeure) on request and a leader's decision. The
+records feed the ledger's scorecards through their events.
 
-Issue: "append-only reward/penalty entries for a department or person, created by rule (a
-breach) or by hand (`leader`), with an exemption workflow (force majeure, approved by a
-`leader`). They feed the ledger's scorecards as events."
-
-Who may write:
-- by hand: a `leader` only (the route says so; see views.py for why not `admin`).
-- by rule: `record_breaches` (`record_by_rule` for one), which the escalation scheduler
-  calls in its own transaction; a breach is recorded once however often it is seen.
-- ask for an exemption: a `dept_head` or `agent` of the record's department, or the person
-  the record names. Only penalties are exempted; a reward has nothing to be excused from.
-- decide an exemption: a `leader` (the route says so) who neither asked for it nor is the
-  person the record names — nobody excuses themselves.
-
-Who may read:
-- `leader`, `admin`, `auditor`: every record.
-- `dept_head`, `agent`: their own department's records, and those naming them.
-- anyone else: the records naming them. A list shows only what the caller may see (so it
-  may be empty); asking for one record outside that is 403.
+A breach is recorded by rule once however often it is seen (`record_breaches`, in the
+escalation job's own transaction). Only penalties are exempted; a reward has nothing to be
+excused from. Who may record, ask, decide and read is in policy.py, and enforced here.
 
 Events, written in the same transaction as the row: `ticket.accountability.recorded` for
 every record, `ticket.accountability.exempted` when an exemption is approved, so the
@@ -31,17 +19,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, update
+from sqlalchemy import ColumnElement, and_, exists, not_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import Principal, Role
+from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import bureau_year
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
 from guanjia_shared.outbox import record_event, record_events
 from guanjia_shared.pagination import PageParams, fetch_page
+from ticket_svc.accountability import policy
 from ticket_svc.accountability.models import (
     AccountabilityExemption,
     AccountabilityKind,
@@ -56,11 +45,8 @@ from ticket_svc.accountability.models import (
     RecordStatus,
 )
 from ticket_svc.database import insert_new_rows
+from ticket_svc.events import EventType
 from ticket_svc.tickets.models import Ticket
-
-EVERY_RECORD_READERS = frozenset({Role.leader, Role.admin, Role.auditor})
-DEPARTMENT_READERS = frozenset({Role.dept_head, Role.agent})
-DEPARTMENT_EXEMPTION_REQUESTERS = frozenset({Role.dept_head, Role.agent})
 
 ONE_EXEMPTION_AT_A_TIME = "one-exemption-at-a-time"
 DECIDE_ONCE = "decide-once"
@@ -85,6 +71,8 @@ async def create_record(
     *, session: AsyncSession, data: AccountabilityRecordCreate, actor: Principal
 ) -> AccountabilityRecordDetail:
     """A reward or penalty recorded by a leader's hand."""
+    if not actor.has_any(*policy.RECORDERS):
+        raise Forbidden("a record is made by hand by a leader")
     recorded_at = now()
     # Kept in UTC, so the answer to this request reads as every later read does.
     occurred_at = (data.occurred_at or recorded_at).astimezone(UTC)
@@ -125,32 +113,15 @@ class Breach:
     person_id: str | None = None
 
 
-async def record_by_rule(
-    session: AsyncSession,
-    *,
-    rule: str,
-    department: str,
-    ticket_id: str,
-    reason: str,
-    occurred_at: datetime,
-    person_id: str | None = None,
-) -> AccountabilityRecord | None:
-    """Record the penalty for one breach, once: None when it is already recorded (see
-    `record_breaches`)."""
-    breach = Breach(rule, department, ticket_id, reason, occurred_at, person_id)
-    made = await record_breaches(session, [breach])
-    return made[0] if made else None
-
-
 async def record_breaches(
     session: AsyncSession, breaches: Sequence[Breach]
 ) -> list[AccountabilityRecord]:
     """Record the penalty for each breach, once: answers the records made now, leaving out
     each breach already recorded (or twice in `breaches`).
 
-    For the escalation scheduler, inside its own transaction: the rows and their events
+    For the escalation job, inside its own transaction: the rows and their events
     are written in two statements, never committed. The unique constraint, not a look-up
-    first, decides (INSERT … ON CONFLICT DO NOTHING), so two schedulers seeing the same
+    first, decides (INSERT … ON CONFLICT DO NOTHING), so two replicas seeing the same
     breach at once still record it once, and a duplicate costs the caller's transaction
     nothing. An unknown ticket is still an error (the foreign key), the caller's to see.
     """
@@ -195,7 +166,11 @@ async def request_exemption(
     *, session: AsyncSession, record_id: str, data: ExemptionRequest, actor: Principal
 ) -> AccountabilityRecordDetail:
     record = await _get_record(session, record_id)
-    _ensure_may_request_exemption(actor, record)
+    if not policy.may_request_exemption(actor, record):
+        raise Forbidden(
+            "an exemption is asked for by the record's department (dept_head or agent) "
+            "or by the person it names"
+        )
     if record.kind != AccountabilityKind.penalty:
         raise Conflict(
             f"record {record_id} is a reward; only penalties are exempted",
@@ -242,12 +217,14 @@ async def _decide_exemption(
     note: str | None,
     actor: Principal,
 ) -> AccountabilityRecordDetail:
+    if not actor.has_any(*policy.DECIDERS):
+        raise Forbidden("an exemption is decided by a leader")
     record = await _get_record(session, record_id)
     exemptions = await _exemptions_of(session, record_id)
     if not exemptions:
         raise NotFound(f"nobody has asked to exempt record {record_id}")
     latest = exemptions[-1]
-    if actor.id in (record.person_id, latest.requested_by):
+    if not policy.may_decide_exemption(actor, record, latest.requested_by):
         raise Forbidden("an exemption is decided by a leader who neither asked nor is named")
     if latest.decision != ExemptionDecision.pending:
         raise _decided_already(record_id, latest.decision)
@@ -268,7 +245,7 @@ async def _decide_exemption(
     if decision == ExemptionDecision.approved:
         await record_event(
             session,
-            "ticket.accountability.exempted",
+            EventType.accountability_exempted,
             subject=record.id,
             data={
                 "id": record.id,
@@ -283,17 +260,6 @@ async def _decide_exemption(
         )
     await session.commit()
     return _detail(record, await _exemptions_of(session, record_id))
-
-
-def _ensure_may_request_exemption(actor: Principal, record: AccountabilityRecord) -> None:
-    of_the_department = (
-        actor.has_any(*DEPARTMENT_EXEMPTION_REQUESTERS) and actor.department == record.department
-    )
-    if not (of_the_department or _is_named_in(actor, record)):
-        raise Forbidden(
-            "an exemption is asked for by the record's department (dept_head or agent) "
-            "or by the person it names"
-        )
 
 
 def _one_exemption_at_a_time(record_id: str) -> Conflict:
@@ -317,7 +283,7 @@ async def get_record(
     *, session: AsyncSession, record_id: str, viewer: Principal
 ) -> AccountabilityRecordDetail:
     record = await _get_record(session, record_id)
-    if not may_see(viewer, record):
+    if not policy.may_see(viewer, record):
         raise Forbidden(f"record {record_id} is not one this account may see")
     return _detail(record, await _exemptions_of(session, record_id))
 
@@ -340,9 +306,9 @@ async def list_records(
     query = select(record).order_by(
         record.occurred_at.desc(), record.recorded_at.desc(), record.id.desc()
     )
-    scope = _visible_to(viewer)
-    if scope is not None:
-        query = query.where(scope)
+    visible = policy.visible_records(viewer)
+    if visible is not None:
+        query = query.where(visible)
     if department is not None:
         query = query.where(record.department == department)
     if person_id is not None:
@@ -360,29 +326,6 @@ async def list_records(
     records, total = await fetch_page(session, query, page)
     open_exemptions = await _open_exemptions_of(session, [r.id for r in records])
     return [_read(r, effective_status(open_exemptions.get(r.id, []))) for r in records], total
-
-
-def may_see(viewer: Principal, record: AccountabilityRecord) -> bool:
-    if viewer.has_any(*EVERY_RECORD_READERS) or _is_named_in(viewer, record):
-        return True
-    return viewer.has_any(*DEPARTMENT_READERS) and viewer.department == record.department
-
-
-def _visible_to(viewer: Principal) -> ColumnElement[bool] | None:
-    """The records `viewer` may see, as a condition (None: all of them)."""
-    if viewer.has_any(*EVERY_RECORD_READERS):
-        return None
-    visible: list[ColumnElement[bool]] = []
-    if viewer.kind == "user":
-        visible.append(AccountabilityRecord.person_id == viewer.id)
-    if viewer.has_any(*DEPARTMENT_READERS) and viewer.department:
-        visible.append(AccountabilityRecord.department == viewer.department)
-    return or_(*visible) if visible else false()
-
-
-def _is_named_in(actor: Principal, record: AccountabilityRecord) -> bool:
-    # Machine clients are never the person a record names.
-    return actor.kind == "user" and record.person_id is not None and record.person_id == actor.id
 
 
 def _having_status(status: RecordStatus) -> ColumnElement[bool]:
@@ -465,7 +408,7 @@ def _detail(
 
 def _recorded_event(record: AccountabilityRecord) -> tuple[str, str, dict[str, Any]]:
     return (
-        "ticket.accountability.recorded",
+        EventType.accountability_recorded,
         record.id,
         {
             "id": record.id,

@@ -1,6 +1,6 @@
 """Accountability records over HTTP. Records and exemptions are append-only: there is no
-PATCH or DELETE route, so those methods answer 405. Who may read what, and the rules of
-the exemption workflow, are in service.py."""
+PATCH or DELETE route, so those methods answer 405. Who may do and read what is in
+policy.py, the rules of the exemption workflow in service.py."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
-from ticket_svc.accountability import service
+from ticket_svc.accountability import policy, service
 from ticket_svc.accountability.models import (
     AccountabilityKind,
     AccountabilityRecordCreate,
@@ -29,15 +29,13 @@ router = APIRouter(
     tags=["accountability"],
     dependencies=[Depends(current_user)],
 )
-# 奖惩 is the leadership's decision: rewarding or penalising a department or a person, and
-# excusing a penalty, are judgements of merit and fault that belong to the bureau's leaders.
-# `admin` runs the system, not the people, so it may read records but not make or excuse them.
-LeaderOnly = Annotated[Principal, Depends(require_roles(Role.leader))]
+Recorder = Annotated[Principal, Depends(require_roles(*policy.RECORDERS))]
+Decider = Annotated[Principal, Depends(require_roles(*policy.DECIDERS))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=AccountabilityRecordDetail)
 async def create_record(
-    data: AccountabilityRecordCreate, session: SessionDep, actor: LeaderOnly, response: Response
+    data: AccountabilityRecordCreate, session: SessionDep, actor: Recorder, response: Response
 ):
     record = await service.create_record(session=session, data=data, actor=actor)
     response.headers["Location"] = f"{router.prefix}/{record.id}"
@@ -92,7 +90,7 @@ async def request_exemption(
 
 @router.post("/{record_id}/exemption/approve", response_model=AccountabilityRecordDetail)
 async def approve_exemption(
-    record_id: str, session: SessionDep, actor: LeaderOnly, data: ExemptionApproval | None = None
+    record_id: str, session: SessionDep, actor: Decider, data: ExemptionApproval | None = None
 ):
     note = data.note if data is not None else None
     return await service.approve_exemption(
@@ -102,7 +100,7 @@ async def approve_exemption(
 
 @router.post("/{record_id}/exemption/reject", response_model=AccountabilityRecordDetail)
 async def reject_exemption(
-    record_id: str, data: ExemptionRejection, session: SessionDep, actor: LeaderOnly
+    record_id: str, data: ExemptionRejection, session: SessionDep, actor: Decider
 ):
     return await service.reject_exemption(
         session=session, record_id=record_id, note=data.note, actor=actor

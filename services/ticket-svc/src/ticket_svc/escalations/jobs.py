@@ -1,22 +1,23 @@
-"""The escalation scheduler (督办): each tick raises the SLA thresholds tickets have
-reached, once each, and confirms the resolved tickets nobody answered in time.
+"""The escalation job (督办), run every `scheduler_interval_seconds` on every replica: each
+run raises the SLA thresholds tickets have reached, once each, and closes the resolved
+tickets whose requester did not confirm in time.
 
-Issue: "a scheduler (one indexed query per tick, safe to run on several replicas) raises
-`ticket.ticket.sla_warning` and `ticket.ticket.sla_breached` events once per threshold per
-ticket, records escalations step by step (owner → dept head → leader), and holds warnings
-outside working hours until the next working period." "With no answer, the ticket is
-confirmed automatically after a configurable number of working days." "A breach caused by
-a late coordinating department is charged to that department."
+The thresholds (tickets/thresholds.py): a clock's warning goes to the owner (to the
+department head while nobody has taken the request), its breach to the department head,
+and past the leader's share to the leadership; a coordination left unfinished past its
+deadline is a breach charged to the coordinating department. Each raised threshold is an
+alert row, a history line, an event and, for a breach, an accountability record.
 
-How a tick goes:
+How a run goes:
 - One query finds the due tickets: `next_check_at <= now`, earliest first, at most a batch
-  (the column is indexed and kept by `settle_clocks` after every change). On PostgreSQL
-  the rows are claimed FOR UPDATE SKIP LOCKED, so replicas ticking together take disjoint
-  tickets; on SQLite the transaction begins IMMEDIATE, so ticks simply take turns.
+  (the column is indexed and kept by `settle_clocks` after every change). The rows are
+  claimed (`claim_rows`: FOR UPDATE SKIP LOCKED on PostgreSQL), so replicas running
+  together take disjoint tickets; on SQLite the transaction begins IMMEDIATE, so runs
+  simply take turns.
 - The whole batch is one transaction, and its statements are per batch, not per ticket:
-  three queries read every ticket's history, coordinations and alerts, and each kind of
-  write (alert rows, history lines, events, accountability records, the tickets' columns)
-  is one statement. The row locks that keep replicas apart last only as long as the
+  three queries read every ticket's clocks (`read_ticket_clocks`), and each kind of write
+  (alert rows, history lines, events, accountability records, the tickets' columns) is
+  one statement. The row locks that keep replicas apart last only as long as the
   transaction, so committing ticket by ticket would hand the rest of the batch to the
   other replica mid-way.
 - What can go wrong with one ticket (a calendar that is gone, or left without working
@@ -25,14 +26,14 @@ How a tick goes:
   the batch nor blocks the head of the queue.
 - Exactly once is the database's word, not the lock's: the `TicketAlert` row's key
   (ticket, clock, target, threshold) lets one alert in (INSERT … ON CONFLICT DO NOTHING),
-  and what another tick raised first is left out, so nothing more is written for it. Its
+  and what another run raised first is left out, so nothing more is written for it. Its
   history line, its outbox event and (for a breach) the accountability record are written
   in the same transaction as the alert row, so they exist exactly when it does.
 - Outside the working hours of the ticket's calendar nothing is raised: nobody is there
   to act on it. The ticket is held, and looked at again at the next working moment; the
   alert then still carries the moment the clock really crossed the threshold.
 - When to look at a ticket next comes from the thresholds already worked out, with the
-  ones raised now left out: a tick reads each ticket's file once.
+  ones raised now left out: a run reads each ticket's clocks once.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from guanjia_shared.clock import now
-from guanjia_shared.db import SessionFactory
+from guanjia_shared.db import SessionFactory, claim_rows
 from guanjia_shared.logging import get_logger
 from guanjia_shared.outbox import record_events
 from guanjia_shared.periodic import PeriodicJob
@@ -58,17 +59,24 @@ from ticket_svc.calendars.working_time import (
 )
 from ticket_svc.config import Settings
 from ticket_svc.database import insert_new_rows
-from ticket_svc.tickets.models import EventKind, Ticket, TicketAlert, TicketStatus
-from ticket_svc.tickets.service import (
+from ticket_svc.events import EventType
+from ticket_svc.tickets.clocks import (
     Clocks,
     SlaPolicy,
-    TicketFile,
-    confirm_automatically,
-    keep_clocks,
-    read_ticket_files,
+    TicketClocks,
+    read_ticket_clocks,
     ticket_calendar_of,
-    ticket_event,
 )
+from ticket_svc.tickets.events import ticket_event
+from ticket_svc.tickets.models import (
+    AlertClock,
+    AlertThreshold,
+    EventKind,
+    Ticket,
+    TicketAlert,
+    TicketStatus,
+)
+from ticket_svc.tickets.service import confirm_automatically
 from ticket_svc.tickets.thresholds import Threshold, pending
 
 log = get_logger("ticket.escalations")
@@ -76,37 +84,35 @@ log = get_logger("ticket.escalations")
 ESCALATION_JOB = "ticket-escalations"
 
 # A ticket whose escalation failed is looked at again after this long rather than at the
-# next tick: it would otherwise stay at the head of the queue and fail every few seconds.
+# next run: it would otherwise stay at the head of the queue and fail every few seconds.
 RETRY_FAILED_TICKET_AFTER = dt.timedelta(minutes=5)
 
 # Each step of the ladder is a history line and an event of its own kind.
 HISTORY_KIND = {
-    "warning": EventKind.sla_warning,
-    "breached": EventKind.sla_breached,
-    "leader": EventKind.escalated,
+    AlertThreshold.warning: EventKind.sla_warning,
+    AlertThreshold.breached: EventKind.sla_breached,
+    AlertThreshold.leader: EventKind.escalated,
 }
 EVENT_TYPE = {
-    "warning": "ticket.ticket.sla_warning",
-    "breached": "ticket.ticket.sla_breached",
-    "leader": "ticket.ticket.escalated",
+    AlertThreshold.warning: EventType.ticket_sla_warning,
+    AlertThreshold.breached: EventType.ticket_sla_breached,
+    AlertThreshold.leader: EventType.ticket_escalated,
 }
 # A breach is a penalty for the department answerable for the clock: the ticket's own for
 # its response and resolution, the coordinating department for its part.
 BREACH_RULE = {
-    "response": BreachRule.sla_response_breached,
-    "resolve": BreachRule.sla_resolve_breached,
-    "coordination": BreachRule.coordination_late,
+    AlertClock.response: BreachRule.sla_response_breached,
+    AlertClock.resolve: BreachRule.sla_resolve_breached,
+    AlertClock.coordination: BreachRule.coordination_late,
 }
 
 
 def escalation_job(settings: Settings) -> PeriodicJob:
-    """The scheduler as the service runs it, every `scheduler_interval_seconds`."""
-    policy = SlaPolicy.from_settings(settings)
+    """The job as the service runs it, every `scheduler_interval_seconds`."""
+    sla = SlaPolicy.from_settings(settings)
 
     async def tick(session_factory: SessionFactory) -> int:
-        return await run_escalations(
-            session_factory, policy, batch_size=settings.scheduler_batch_size
-        )
+        return await run_escalations(session_factory, sla, batch_size=settings.scheduler_batch_size)
 
     return PeriodicJob(
         name=ESCALATION_JOB, interval_seconds=settings.scheduler_interval_seconds, run=tick
@@ -115,37 +121,35 @@ def escalation_job(settings: Settings) -> PeriodicJob:
 
 async def run_escalations(
     session_factory: SessionFactory,
-    policy: SlaPolicy,
+    sla: SlaPolicy,
     *,
     batch_size: int,
     at: dt.datetime | None = None,
 ) -> int:
-    """One tick over at most `batch_size` due tickets; answers how many thresholds it
+    """One run over at most `batch_size` due tickets; answers how many thresholds it
     raised and tickets it confirmed."""
     at = at or now()
     async with session_factory() as session:
         tickets = await claim_due_tickets(session, at, batch_size)
-        acted = await escalate_tickets(session, tickets, policy, at) if tickets else 0
+        acted = await escalate_tickets(session, tickets, sla, at) if tickets else 0
         await session.commit()
     return acted
 
 
 async def claim_due_tickets(session: AsyncSession, at: dt.datetime, limit: int) -> list[Ticket]:
-    """The tickets the scheduler must look at, earliest first: the one indexed query."""
+    """The tickets the job must look at, earliest first: the one indexed query. Another
+    replica's run skips what this one holds, and takes the next ones."""
     query = (
         select(Ticket).where(Ticket.next_check_at <= at).order_by(Ticket.next_check_at).limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
-        # Another replica's tick skips what this one holds, and takes the next ones.
-        query = query.with_for_update(skip_locked=True)
-    return list((await session.execute(query)).scalars().all())
+    return list((await session.execute(claim_rows(session, query))).scalars().all())
 
 
 @dataclass
 class Plan:
-    """What a tick does for one ticket, worked out before anything is written."""
+    """What a run does for one ticket, worked out before anything is written."""
 
-    file: TicketFile
+    ticket_clocks: TicketClocks
     clocks: Clocks
     thresholds: list[Threshold]
     to_raise: list[Threshold]
@@ -153,33 +157,35 @@ class Plan:
 
 
 async def escalate_tickets(
-    session: AsyncSession, tickets: list[Ticket], policy: SlaPolicy, at: dt.datetime
+    session: AsyncSession, tickets: list[Ticket], sla: SlaPolicy, at: dt.datetime
 ) -> int:
     """Raise what the tickets have reached by `at` (unless held), confirm those whose
     confirmation is due, and settle when to look at each next. The caller holds their
     rows and commits."""
     calendars = await _calendars(session, tickets, at)
     plans = []
-    for file in await read_ticket_files(
+    for ticket_clocks in await read_ticket_clocks(
         session, [ticket for ticket in tickets if ticket.calendar_id in calendars], calendars
     ):
         try:
-            plans.append(plan_ticket(file, policy, at))
+            plans.append(plan_ticket(ticket_clocks, sla, at))
         except Exception:
             # Any failure, on purpose: one ticket's trouble (a calendar left without
             # working time, say) must not stop the escalations of every ticket behind it.
-            log.exception("ticket_escalation_failed", ticket_id=file.ticket.id)
-            _set_aside(file.ticket, at)
+            log.exception("ticket_escalation_failed", ticket_id=ticket_clocks.ticket.id)
+            _set_aside(ticket_clocks.ticket, at)
     raised = await raise_thresholds(
-        session, [(plan.file, threshold) for plan in plans for threshold in plan.to_raise], at
+        session,
+        [(plan.ticket_clocks, threshold) for plan in plans for threshold in plan.to_raise],
+        at,
     )
     closed = []
     for plan in plans:
-        ticket = plan.file.ticket
+        ticket = plan.ticket_clocks.ticket
         if confirmation_due(ticket, at):
-            closed.append(confirm_automatically(session, plan.file, at, policy))
+            closed.append(confirm_automatically(session, plan.ticket_clocks, at, sla))
         else:
-            keep_clocks(ticket, plan.clocks, policy, plan.thresholds, plan.file.alerts)
+            plan.ticket_clocks.keep(plan.clocks, plan.thresholds, sla)
         ticket.next_check_at = next_look(ticket.next_check_at, plan.held_until)
     await record_events(session, closed)
     await session.flush()
@@ -207,14 +213,14 @@ def _set_aside(ticket: Ticket, at: dt.datetime) -> None:
     ticket.next_check_at = at + RETRY_FAILED_TICKET_AFTER
 
 
-def plan_ticket(file: TicketFile, policy: SlaPolicy, at: dt.datetime) -> Plan:
-    """What the ticket has reached by `at`, and whether it is held: pure, from its file."""
-    clocks = file.clocks()
-    thresholds = file.thresholds(clocks, policy)
-    reached = [t for t in pending(thresholds, file.alerts) if t.reached_at <= at]
-    held_until = hold_until(file.calendar, at) if reached else None
+def plan_ticket(ticket_clocks: TicketClocks, sla: SlaPolicy, at: dt.datetime) -> Plan:
+    """What the ticket has reached by `at`, and whether it is held: pure, from its clocks."""
+    clocks = ticket_clocks.read()
+    thresholds = ticket_clocks.thresholds(clocks, sla)
+    reached = [t for t in pending(thresholds, ticket_clocks.alerts) if t.reached_at <= at]
+    held_until = hold_until(ticket_clocks.calendar, at) if reached else None
     to_raise = reached if held_until is None else []
-    return Plan(file, clocks, thresholds, to_raise, held_until)
+    return Plan(ticket_clocks, clocks, thresholds, to_raise, held_until)
 
 
 def hold_until(calendar: WorkingCalendar, at: dt.datetime) -> dt.datetime | None:
@@ -246,15 +252,15 @@ def confirmation_due(ticket: Ticket, at: dt.datetime) -> bool:
 
 
 async def raise_thresholds(
-    session: AsyncSession, reached: list[tuple[TicketFile, Threshold]], at: dt.datetime
-) -> list[tuple[TicketFile, Threshold]]:
+    session: AsyncSession, reached: list[tuple[TicketClocks, Threshold]], at: dt.datetime
+) -> list[tuple[TicketClocks, Threshold]]:
     """Raise each threshold: its alert row, history line and event, and for a breach the
-    accountability record. Answers those raised now, leaving out the ones another tick
+    accountability record. Answers those raised now, leaving out the ones another run
     raised first (their alert rows' keys are taken), for which nothing is written."""
     table = TicketAlert.__table__
     rows = [
         {
-            "ticket_id": file.ticket.id,
+            "ticket_id": clocks.ticket.id,
             "clock": threshold.clock,
             "target_id": threshold.target_id,
             "threshold": threshold.name,
@@ -263,16 +269,16 @@ async def raise_thresholds(
             "escalated_to": threshold.escalated_to,
             "department": threshold.department,
         }
-        for file, threshold in reached
+        for clocks, threshold in reached
     ]
     key = [table.c.ticket_id, table.c.clock, table.c.target_id, table.c.threshold]
     inserted = {tuple(row) for row in await insert_new_rows(session, table, rows, key)}
-    raised = [(file, t) for file, t in reached if (file.ticket.id, *t.key) in inserted]
+    raised = [(clocks, t) for clocks, t in reached if (clocks.ticket.id, *t.key) in inserted]
     events = []
-    for file, threshold in raised:
-        file.alerts.add(threshold.key)
+    for clocks, threshold in raised:
+        clocks.alerts.add(threshold.key)
         reached_at = threshold.reached_at.isoformat()
-        file.append(
+        clocks.append(
             session,
             HISTORY_KIND[threshold.name],
             None,
@@ -291,13 +297,13 @@ async def raise_thresholds(
                 "coordination_id": threshold.target_id,
                 "coordinating_department": threshold.department,
             }
-            if threshold.clock == "coordination"
+            if threshold.clock == AlertClock.coordination
             else {}
         )
         events.append(
             ticket_event(
                 EVENT_TYPE[threshold.name],
-                file.ticket,
+                clocks.ticket,
                 clock=threshold.clock,
                 threshold=threshold.name,
                 reached_at=reached_at,
@@ -307,18 +313,18 @@ async def raise_thresholds(
         )
     await record_events(session, events)
     await record_breaches(
-        session, [breach_of(file, t) for file, t in raised if t.name == "breached"]
+        session, [breach_of(clocks, t) for clocks, t in raised if t.name == AlertThreshold.breached]
     )
     return raised
 
 
-def breach_of(file: TicketFile, threshold: Threshold) -> Breach:
+def breach_of(clocks: TicketClocks, threshold: Threshold) -> Breach:
     """The penalty for a breach: the owner's, in the ticket's department, for its own
     clocks; the coordinating department's for a coordination finished late (or not at all)."""
-    ticket = file.ticket
+    ticket = clocks.ticket
     rule = BREACH_RULE[threshold.clock]
-    local = threshold.reached_at.astimezone(file.calendar.zone).strftime("%Y-%m-%d %H:%M")
-    if threshold.clock == "coordination":
+    local = threshold.reached_at.astimezone(clocks.calendar.zone).strftime("%Y-%m-%d %H:%M")
+    if threshold.clock == AlertClock.coordination:
         reason = (
             f"{rule.label}：{threshold.department}协办工单《{ticket.title}》，{local} 到期未完成"
         )
@@ -330,5 +336,5 @@ def breach_of(file: TicketFile, threshold: Threshold) -> Breach:
         ticket_id=ticket.id,
         reason=reason,
         occurred_at=threshold.reached_at,
-        person_id=None if threshold.clock == "coordination" else ticket.owner,
+        person_id=None if threshold.clock == AlertClock.coordination else ticket.owner,
     )

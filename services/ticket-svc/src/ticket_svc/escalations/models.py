@@ -4,43 +4,10 @@ tickets/models.py): one per threshold a ticket's clock crossed, written once."""
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ticket_svc.tickets.models import TicketStatus
-
-
-class AlertClock(StrEnum):
-    response = "response"
-    resolve = "resolve"
-    coordination = "coordination"
-
-    @property
-    def label(self) -> str:
-        return {"response": "响应时限", "resolve": "办结时限", "coordination": "协办时限"}[
-            self.value
-        ]
-
-
-class AlertThreshold(StrEnum):
-    warning = "warning"
-    breached = "breached"
-    leader = "leader"
-
-    @property
-    def label(self) -> str:
-        return {"warning": "预警", "breached": "超时", "leader": "升级督办"}[self.value]
-
-
-class EscalatedTo(StrEnum):
-    owner = "owner"
-    dept_head = "dept_head"
-    leader = "leader"
-
-    @property
-    def label(self) -> str:
-        return {"owner": "承办人", "dept_head": "部门负责人", "leader": "分管领导"}[self.value]
+from ticket_svc.tickets.models import AlertClock, AlertThreshold, EscalatedTo, TicketStatus
 
 
 class EscalationRead(BaseModel):

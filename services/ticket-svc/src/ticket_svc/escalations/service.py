@@ -1,31 +1,28 @@
-"""Reading what the scheduler raised (jobs.py writes it).
-
-Who may read:
-- a ticket's escalations: whoever may see the ticket (tickets/policy.py), else 404;
-- the escalation queue: `leader`, `admin` and `auditor` every department's; a `dept_head`
-  their own department's (the department answerable for the alert, so a coordinating
-  department's head sees their late parts of other departments' tickets); nobody else.
-"""
+"""Reading what the escalation job raised (jobs.py writes it), within what the reader may
+see (policy.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import Principal, Role
-from guanjia_shared.errors import Forbidden
+from guanjia_shared.auth import Principal
 from guanjia_shared.pagination import PageParams, fetch_page
+from ticket_svc.escalations import policy
 from ticket_svc.escalations.models import (
-    AlertClock,
-    AlertThreshold,
-    EscalatedTo,
     EscalationQueueItem,
     EscalationRead,
 )
-from ticket_svc.tickets.models import Ticket, TicketAlert, TicketStatus
+from ticket_svc.tickets.models import (
+    AlertClock,
+    AlertThreshold,
+    EscalatedTo,
+    Ticket,
+    TicketAlert,
+    TicketStatus,
+)
 from ticket_svc.tickets.service import get_ticket
 
-EVERY_DEPARTMENT_READERS = (Role.leader, Role.admin, Role.auditor)
 FINISHED = (TicketStatus.resolved.value, TicketStatus.closed.value)
 
 
@@ -54,7 +51,7 @@ async def escalation_queue(
     unresolved: bool = False,
 ) -> tuple[list[EscalationQueueItem], int]:
     """The alerts raised, newest first, within what `viewer` may see."""
-    department = _department_in_sight(viewer, department)
+    department = policy.department_in_sight(viewer, department)
     query = (
         select(TicketAlert)
         .join(Ticket, Ticket.id == TicketAlert.ticket_id)
@@ -79,17 +76,6 @@ async def escalation_queue(
     alerts, total = await fetch_page(session, query, page)
     tickets = await _tickets_by_id(session, {alert.ticket_id for alert in alerts})
     return [_queue_item(alert, tickets[alert.ticket_id]) for alert in alerts], total
-
-
-def _department_in_sight(viewer: Principal, asked: str | None) -> str | None:
-    """The department filter the viewer may use (None: every department)."""
-    if viewer.has_any(*EVERY_DEPARTMENT_READERS):
-        return asked
-    if not viewer.has_any(Role.dept_head) or not viewer.department:
-        raise Forbidden("the escalation queue is for leaders, auditors and department heads")
-    if asked is not None and asked != viewer.department:
-        raise Forbidden("a department head sees their own department's escalations")
-    return viewer.department
 
 
 async def _tickets_by_id(session: AsyncSession, ids: set[str]) -> dict[str, Ticket]:

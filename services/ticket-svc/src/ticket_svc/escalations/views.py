@@ -1,5 +1,5 @@
-"""The escalations over HTTP: read-only, since only the scheduler raises them. Who may read
-what is in service.py."""
+"""The escalations over HTTP: read-only, since only the escalation job raises them. Who may
+read what is in policy.py."""
 
 from __future__ import annotations
 
@@ -7,24 +7,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
-from ticket_svc.escalations import service
-from ticket_svc.escalations.models import (
-    AlertClock,
-    AlertThreshold,
-    EscalatedTo,
-    EscalationQueueItem,
-    EscalationRead,
-)
+from ticket_svc.escalations import policy, service
+from ticket_svc.escalations.models import EscalationQueueItem, EscalationRead
+from ticket_svc.tickets.models import AlertClock, AlertThreshold, EscalatedTo
 
 router = APIRouter(
     prefix="/api/v1/ticket", tags=["escalations"], dependencies=[Depends(current_user)]
 )
-QueueReader = Annotated[
-    Principal, Depends(require_roles(Role.leader, Role.admin, Role.auditor, Role.dept_head))
-]
+QueueReader = Annotated[Principal, Depends(require_roles(*policy.QUEUE_READERS))]
 
 
 @router.get("/tickets/{ticket_id}/escalations", response_model=list[EscalationRead])

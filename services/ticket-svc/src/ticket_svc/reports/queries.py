@@ -27,7 +27,14 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ticket_svc.commitments.models import Commitment
 from ticket_svc.ratings.models import Rating
-from ticket_svc.tickets.models import Coordination, Ticket, TicketAlert, TicketStatus
+from ticket_svc.tickets.models import (
+    AlertClock,
+    AlertThreshold,
+    Coordination,
+    Ticket,
+    TicketAlert,
+    TicketStatus,
+)
 
 DONE = (TicketStatus.resolved.value, TicketStatus.closed.value)
 # The durations a report gives a mean and a 90th percentile of, in seconds. Resolution
@@ -68,12 +75,12 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
 def breached_by(moment: dt.datetime) -> ColumnElement[bool]:
     """A ticket's SLA is breached as of `moment`: judged not met at its resolution, answered
     after its response time, still unanswered or unresolved past its deadline, or the
-    escalation scheduler raised a `breached` alert on its response or resolve clock. Each
+    escalation job raised a `breached` alert on its response or resolve clock. Each
     clock only ever counts on, so once breached a ticket stays breached."""
     alert_raised = exists().where(
         TicketAlert.ticket_id == Ticket.id,
-        TicketAlert.clock.in_(("response", "resolve")),
-        TicketAlert.threshold == "breached",
+        TicketAlert.clock.in_((AlertClock.response.value, AlertClock.resolve.value)),
+        TicketAlert.threshold == AlertThreshold.breached.value,
     )
     return or_(
         Ticket.sla_met.is_(False),
@@ -87,7 +94,7 @@ def breached_by(moment: dt.datetime) -> ColumnElement[bool]:
 
 
 def coordination_late_by(moment: dt.datetime) -> ColumnElement[bool]:
-    """Finished after its deadline, or still unfinished past it (as the scheduler sees it)."""
+    """Finished after its deadline, or still unfinished past it (as the escalation job sees it)."""
     return or_(
         Coordination.completed_at > Coordination.due_at,
         and_(Coordination.completed_at.is_(None), Coordination.due_at < moment),

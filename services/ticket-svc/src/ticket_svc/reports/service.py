@@ -1,10 +1,9 @@
-"""The rules of the ticket reports, per department and per commitment.
-
-Issue: "Reports in plain SQL: per department and per commitment — count, SLA compliance %,
-mean and p90 response and resolution times in working and wall time, backlog age, reopen
-rate, mean rating; JSON and `?format=xlsx` with no row cap." and "a breach caused by a late
-coordinating department is charged to that department in the reports, not only to the
-owner."
+"""The ticket reports, per department and per commitment: counts, SLA compliance, mean and
+90th-percentile response and resolution times (working and wall time), backlog ages,
+reopenings and ratings, worked out by the database in a few GROUP BY queries (queries.py)
+whatever the number of tickets, as JSON or as a spreadsheet of every row. A breach caused
+by a late coordinating department is charged to that department too, not only to the
+ticket's owner.
 
 **The period.** A report covers the tickets *opened* (`created_at`) from the first moment
 of day `from` to the last moment of day `to`, days of the bureau's calendar
@@ -57,14 +56,11 @@ rounded to 0.1; mean ratings to 0.01):
   past it now.
 - `breaches_charged` = breached + late_coordinations: the department answers for its own
   breached tickets and for every part it was late on in another's. The owner keeps its own
-  breach too: the issue charges the late coordinator "not only" the owner.
+  breach too: the late coordinator is charged as well as the owner, not instead.
 - `public_ratings` / `public_mean_rating`: the public's ratings of the department (行风评议)
   given in the period, every one counted whatever its comment's moderation.
 
-**Who.** leader, admin and auditor read every row. A dept_head reads only their own
-department: its row in the department report (with the charges for its coordinations on
-other departments' tickets) and its commitments' rows; a dept_head without a department
-reads nothing (403). Anyone else: 403.
+**Who** reads which rows is in policy.py.
 """
 
 from __future__ import annotations
@@ -77,10 +73,10 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from guanjia_shared.auth import Principal, Role
+from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import start_of_bureau_day
 from guanjia_shared.clock import now
-from guanjia_shared.errors import Forbidden, invalid_field
+from guanjia_shared.errors import invalid_field
 from ticket_svc.reports import queries
 from ticket_svc.reports.export import commitments_workbook, departments_workbook
 from ticket_svc.reports.models import (
@@ -90,10 +86,8 @@ from ticket_svc.reports.models import (
     DepartmentRow,
     ReportFigures,
 )
+from ticket_svc.reports.policy import department_in_view
 from ticket_svc.tickets.models import Ticket
-
-READERS = (Role.leader, Role.admin, Role.auditor, Role.dept_head)
-SEE_ALL = (Role.leader, Role.admin, Role.auditor)
 
 
 @dataclass(frozen=True)
@@ -126,15 +120,6 @@ def report_period(first: dt.date | None, last: dt.date | None) -> Period:
         # Pointed as the framework points at a bad query parameter.
         raise invalid_field("to is before from", "#/query/to")
     return Period(first, last)
-
-
-def department_in_view(viewer: Principal) -> str | None:
-    """The one department the viewer may report on, or None for every department."""
-    if viewer.has_any(*SEE_ALL):
-        return None
-    if viewer.has_any(Role.dept_head) and viewer.department:
-        return viewer.department
-    raise Forbidden("the ticket reports are for the leadership, auditors and department heads")
 
 
 # --- turning the database's sums into figures --------------------------------------------

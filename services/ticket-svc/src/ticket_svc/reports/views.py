@@ -1,5 +1,5 @@
 """The ticket reports over HTTP, as JSON or (`format=xlsx`) as a spreadsheet of every row.
-What each figure counts, the period, and who sees which rows are in service.py."""
+What each figure counts and the period are in service.py, who sees which rows in policy.py."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from guanjia_shared.auth import Principal, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
-from ticket_svc.reports import service
+from ticket_svc.reports import policy, service
 from ticket_svc.reports.models import CommitmentReport, DepartmentReport
 
 router = APIRouter(
     prefix="/api/v1/ticket/reports", tags=["reports"], dependencies=[Depends(current_user)]
 )
 # The leadership, admins and auditors read every department; a department head their own.
-ReportReader = Annotated[Principal, Depends(require_roles(*service.READERS))]
+ReportReader = Annotated[Principal, Depends(require_roles(*policy.READERS))]
 FirstDay = Annotated[IsoDate | None, Query(alias="from", description="opened on or after")]
 LastDay = Annotated[IsoDate | None, Query(description="opened on or before")]
 Format = Literal["json", "xlsx"]

@@ -1,12 +1,13 @@
 """Tickets: a requester's request, owned by its first receiver (首问负责) to the end.
 
 A ticket keeps its history as `TicketEvent` rows; its SLA clocks are worked out from that
-history (see `sla.py`) and their results are kept on the ticket row, so lists, reports and
-the escalation scheduler read columns instead of replaying events.
+history (see `clocks.py`) and their results are kept on the ticket row, so lists, reports
+and the escalation job read columns instead of replaying events.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -162,9 +163,91 @@ class Ticket(TicketTable, table=True):
     # first resolved (see ratings/service.py). Only the requester's side is shown it.
     rating_code: str | None = TableField(default=None, max_length=RATING_CODE_MAX_LENGTH)
 
-    # When the escalation scheduler must next look at this ticket (null: never again).
+    # When the escalation job must next look at this ticket (null: never again).
     next_check_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
     revision: int = TableField(default=1)
+
+
+@dataclass(slots=True, kw_only=True)
+class NewTicket:
+    """A ticket being opened, as the plain row its one INSERT writes: every column of
+    `Ticket` (a test holds the two to the same columns), none of the ORM. Opening a ticket
+    is the busiest write; the ORM's constructor would cost some fifty instrumented
+    attribute sets for a row the session never tracks, since nothing in that transaction
+    reads it back. Its clocks are kept on it and its answer read from it as from a
+    `Ticket` (see `TicketRow`)."""
+
+    id: str
+    title: str
+    description: str
+    channel: str
+    status: str
+    requester_name: str
+    requester_unit_id: str | None
+    requester_phone: str | None
+    building_id: str | None
+    room_id: str | None
+    commitment_id: str | None
+    commitment_code: str
+    commitment_version: int
+    department: str
+    calendar_id: str | None
+    response_budget_seconds: int
+    resolve_budget_seconds: int
+    first_receiver: str | None
+    owner: str | None
+    created_at: datetime
+    responded_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    response_warn_at: datetime | None
+    response_due_at: datetime | None
+    response_working_seconds: int | None
+    resolve_warn_at: datetime | None
+    resolve_due_at: datetime | None
+    resolve_running: bool
+    resolve_working_seconds: int
+    waiting_reason: str | None
+    next_due_at: datetime | None
+    response_wall_seconds: int | None
+    resolve_wall_seconds: int | None
+    confirm_due_at: datetime | None
+    satisfied: bool | None
+    rating: int | None
+    confirm_comment: str | None
+    auto_confirmed: bool
+    reopen_count: int
+    dissatisfied_reopens: int
+    sla_met: bool | None
+    rating_code: str | None
+    next_check_at: datetime | None
+    revision: int
+
+    @classmethod
+    def of(cls, **values: Any) -> NewTicket:
+        """A new ticket of `values`, the rest the table's defaults (`Ticket`'s, not
+        repeated here)."""
+        made = {name: make() for name, make in _DEFAULT_FACTORIES.items() if name not in values}
+        return cls(**{**_DEFAULTS, **made, **values})
+
+    def row(self) -> dict[str, Any]:
+        """The INSERT's values."""
+        return {column: getattr(self, column) for column in TICKET_COLUMNS}
+
+
+# A ticket as the code that keeps its clocks, builds its events and answers it reads it.
+TicketRow = Ticket | NewTicket
+TICKET_COLUMNS = tuple(column.key for column in Ticket.__table__.columns)
+_DEFAULTS = {
+    name: field.default
+    for name, field in Ticket.model_fields.items()
+    if field.default_factory is None and not field.is_required()
+}
+_DEFAULT_FACTORIES = {
+    name: field.default_factory
+    for name, field in Ticket.model_fields.items()
+    if field.default_factory is not None
+}
 
 
 class TicketEvent(TicketTable, table=True):
@@ -210,10 +293,45 @@ class Coordination(TicketTable, table=True):
     result: str | None = TableField(default=None, max_length=2000)
 
 
+class AlertClock(StrEnum):
+    """The clock an alert is about: the ticket's own two, or a coordination's deadline."""
+
+    response = "response"
+    resolve = "resolve"
+    coordination = "coordination"
+
+    @property
+    def label(self) -> str:
+        return {"response": "响应时限", "resolve": "办结时限", "coordination": "协办时限"}[
+            self.value
+        ]
+
+
+class AlertThreshold(StrEnum):
+    warning = "warning"
+    breached = "breached"
+    leader = "leader"
+
+    @property
+    def label(self) -> str:
+        return {"warning": "预警", "breached": "超时", "leader": "升级督办"}[self.value]
+
+
+class EscalatedTo(StrEnum):
+    owner = "owner"
+    dept_head = "dept_head"
+    leader = "leader"
+
+    @property
+    def label(self) -> str:
+        return {"owner": "承办人", "dept_head": "部门负责人", "leader": "分管领导"}[self.value]
+
+
 class TicketAlert(TicketTable, table=True):
     """A threshold a ticket's clock crossed, raised once: the key is the guarantee, so two
-    scheduler replicas cannot both raise it. `escalated_to` is who was told (owner, then
-    the department head, then the leadership)."""
+    replicas of the escalation job cannot both raise it. `escalated_to` is who was told
+    (owner, then the department head, then the leadership). The columns hold the values of
+    `AlertClock`, `AlertThreshold` and `EscalatedTo`."""
 
     __tablename__ = "ticket_alerts"
 
@@ -349,6 +467,29 @@ class TicketRead(BaseModel):
         "ticket is first resolved, and shown only to the requester's unit and the ticket's "
         "owner (who hands it to a requester without an account); null to everyone else"
     )
+
+    @classmethod
+    def answer(
+        cls, ticket: TicketRow, *, sla_state: SlaState, shows_rating_code: bool
+    ) -> dict[str, Any]:
+        """What a route answers for `ticket`: the fields of this model that are columns of
+        the row read off it, the others worked out. A dict, not a model: the route's
+        `response_model` validates it once, where a model would be validated twice."""
+        return {
+            **{name: getattr(ticket, name) for name in _READ_OFF_THE_ROW},
+            "requester": {
+                "name": ticket.requester_name,
+                "unit_id": ticket.requester_unit_id,
+                "phone": ticket.requester_phone,
+            },
+            "sla_state": sla_state,
+            "sla_paused": ticket.status == TicketStatus.waiting_requester,
+            "rating_code": ticket.rating_code if shows_rating_code else None,
+        }
+
+
+_WORKED_OUT = frozenset({"requester", "sla_state", "sla_paused", "rating_code"})
+_READ_OFF_THE_ROW = tuple(name for name in TicketRead.model_fields if name not in _WORKED_OUT)
 
 
 class TicketEventRead(BaseModel):

@@ -1,11 +1,25 @@
-"""Who sees which tickets, and who may act on them.
+"""Who sees which tickets, and who may do what to them: the one place these rules are
+written. The service enforces them, so every caller meets them; a route names the same
+roles for its OpenAPI where a role alone decides.
 
+Seeing:
 - admin, leader and auditor see every ticket;
 - agents and department heads see their department's tickets, the ones they own or
   first received, and the ones their department coordinates on;
 - unit_staff (and an integration client bound to a unit) see their own unit's tickets;
 - anyone else sees none.
-A ticket out of sight answers 404, as if it did not exist.
+A ticket out of sight answers 404, as if it did not exist; so do the actions on it.
+
+Acting, on a ticket the actor sees:
+- open (`OPENERS`): the receivers take a request as they write it down, becoming its first
+  receiver and owner; a unit's own staff file one for their own unit, untaken;
+- take: an agent or head of the ticket's department (`works_in`), while nobody has;
+- start, coordinate, wait on the requester, resolve: its owner alone;
+- comment: whoever sees it, but an auditor only reads (`only_reads`);
+- hand on to another owner: the head of its department (`heads_department`);
+- complete a coordination: the coordinating department's staff (`works_in`) or the owner;
+- resume, confirm: those who speak for the requester (`speaks_for_requester`), who alone
+  are shown its rating code (`is_handed_rating_code`).
 """
 
 from __future__ import annotations
@@ -13,7 +27,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, or_, select, true
 
 from guanjia_shared.auth import Principal, Role
-from ticket_svc.tickets.models import Coordination, Ticket
+from ticket_svc.tickets.models import Coordination, Ticket, TicketRow
 
 SEE_ALL = (Role.admin, Role.leader, Role.auditor)
 DEPARTMENT_STAFF = (Role.agent, Role.dept_head)
@@ -21,6 +35,8 @@ UNIT_BOUND = (Role.unit_staff, Role.integration)
 READ_ONLY = frozenset({Role.auditor})
 # Who takes a request and so becomes its first receiver.
 RECEIVERS = (Role.agent, Role.dept_head, Role.admin, Role.leader)
+# Who opens a ticket: a receiver, or a unit's own staff for their unit.
+OPENERS = (*RECEIVERS, Role.unit_staff)
 
 
 def visible_tickets(viewer: Principal) -> ColumnElement[bool]:
@@ -53,7 +69,12 @@ def sight_lines(viewer: Principal) -> list[ColumnElement[bool]] | None:
     return lines
 
 
-def speaks_for_requester(viewer: Principal, ticket: Ticket) -> bool:
+def takes_as_it_opens(actor: Principal) -> bool:
+    """A receiver opening a ticket takes it; anyone else who may open one files it."""
+    return actor.has_any(*RECEIVERS)
+
+
+def speaks_for_requester(viewer: Principal, ticket: TicketRow) -> bool:
     """The requester's own unit, or the owner taking the requester's word (by phone)."""
     if viewer.id == ticket.owner:
         return True
@@ -64,7 +85,7 @@ def speaks_for_requester(viewer: Principal, ticket: Ticket) -> bool:
     )
 
 
-def is_handed_rating_code(viewer: Principal, ticket: Ticket) -> bool:
+def is_handed_rating_code(viewer: Principal, ticket: TicketRow) -> bool:
     """A ticket's rating code is the requester's: shown to those who speak for the requester
     (their unit's staff, and the owner, who hands it to a requester without an account), to
     no one else who reads the ticket — another unit, the department, the leadership."""
@@ -72,8 +93,8 @@ def is_handed_rating_code(viewer: Principal, ticket: Ticket) -> bool:
 
 
 def only_reads(viewer: Principal) -> bool:
-    """An auditor reads everything and changes nothing (ARCHITECTURE.md), unless another
-    of their roles lets them act."""
+    """An auditor reads everything and changes nothing, unless another of their roles lets
+    them act."""
     return viewer.roles <= READ_ONLY
 
 

@@ -23,16 +23,18 @@ from ticket_svc.calendars.working_time import (
     add_working_time,
     working_time_between,
 )
+from ticket_svc.tickets.models import EventKind, SlaState
 
-RESPONSE_STARTS = frozenset({"created"})
-RESPONSE_STOPS = frozenset({"started"})
-RESOLVE_STARTS = frozenset({"created", "resumed", "reopened"})
-RESOLVE_STOPS = frozenset({"waiting", "resolved", "closed"})
+RESPONSE_STARTS = frozenset({EventKind.created})
+RESPONSE_STOPS = frozenset({EventKind.started})
+RESOLVE_STARTS = frozenset({EventKind.created, EventKind.resumed, EventKind.reopened})
+RESOLVE_STOPS = frozenset({EventKind.waiting, EventKind.resolved, EventKind.closed})
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """What the clocks need of one ticket event."""
+    """What the clocks need of one ticket event: its kind (an `EventKind` value, as the
+    history stores it) and when."""
 
     kind: str
     at: dt.datetime
@@ -104,7 +106,11 @@ class ClockReading:
 
 
 def _intervals(
-    history: Iterable[HistoryEntry], starts: frozenset[str], stops: frozenset[str], *, once: bool
+    history: Iterable[HistoryEntry],
+    starts: frozenset[EventKind],
+    stops: frozenset[EventKind],
+    *,
+    once: bool,
 ) -> tuple[Interval, ...]:
     intervals: list[Interval] = []
     open_since: dt.datetime | None = None
@@ -161,7 +167,7 @@ def state_of(
     budget: dt.timedelta,
     warning_share: float,
     finished: bool,
-) -> str:
+) -> SlaState:
     """ok, warning or breached for one clock at `moment`, from what a ticket row keeps.
 
     A running clock is judged by its threshold moments; a paused one by the time it has
@@ -169,19 +175,19 @@ def state_of(
     """
     if running:
         if due_at is not None and moment > due_at:
-            return "breached"
+            return SlaState.breached
         if warn_at is not None and moment > warn_at:
-            return "warning"
-        return "ok"
+            return SlaState.warning
+        return SlaState.ok
     if elapsed > budget:
-        return "breached"
+        return SlaState.breached
     if not finished and elapsed > budget * warning_share:
-        return "warning"
-    return "ok"
+        return SlaState.warning
+    return SlaState.ok
 
 
-SEVERITY = {"ok": 0, "warning": 1, "breached": 2}
+SEVERITY = {SlaState.ok: 0, SlaState.warning: 1, SlaState.breached: 2}
 
 
-def worst(*states: str) -> str:
+def worst(*states: SlaState) -> SlaState:
     return max(states, key=SEVERITY.__getitem__)

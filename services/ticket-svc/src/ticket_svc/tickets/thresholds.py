@@ -1,5 +1,5 @@
 """Which SLA thresholds a ticket has crossed or will cross, and when: what the escalation
-scheduler raises (once each) and what decides when it next looks at the ticket.
+job raises (once each) and what decides when it next looks at the ticket.
 
 Each clock warns its owner at the warning share (the department head while nobody has
 taken the request), tells the department head at 100% (the
@@ -13,16 +13,17 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ticket_svc.tickets.models import AlertClock, AlertThreshold, EscalatedTo
 from ticket_svc.tickets.sla import ClockReading
 
 
 @dataclass(frozen=True)
 class Threshold:
-    clock: str  # response, resolve or coordination
+    clock: AlertClock
     target_id: str  # the coordination's id, else ""
-    name: str  # warning, breached or leader
+    name: AlertThreshold
     reached_at: dt.datetime
-    escalated_to: str  # owner, dept_head or leader
+    escalated_to: EscalatedTo
     department: str  # the department answerable for it
 
     @property
@@ -39,7 +40,7 @@ class CoordinationDeadline:
 
 
 def clock_thresholds(
-    clock_name: str,
+    clock: AlertClock,
     reading: ClockReading,
     *,
     department: str,
@@ -47,21 +48,31 @@ def clock_thresholds(
     leader_share: float,
     owned: bool,
 ) -> list[Threshold]:
-    warned = "owner" if owned else "dept_head"
-    steps = (("warning", warning_share, warned), ("breached", 1.0, "dept_head"))
-    steps += (("leader", leader_share, "leader"),)
+    warned = EscalatedTo.owner if owned else EscalatedTo.dept_head
+    steps = (
+        (AlertThreshold.warning, warning_share, warned),
+        (AlertThreshold.breached, 1.0, EscalatedTo.dept_head),
+        (AlertThreshold.leader, leader_share, EscalatedTo.leader),
+    )
     found = []
     for name, share, told in steps:
         moment = reading.moment_of(share)
         if moment is not None:
-            found.append(Threshold(clock_name, "", name, moment, told, department))
+            found.append(Threshold(clock, "", name, moment, told, department))
     return found
 
 
 def coordination_thresholds(coordinations: Iterable[CoordinationDeadline]) -> list[Threshold]:
     """A sub-task is late once its deadline passes unfinished, or it finished after it."""
     return [
-        Threshold("coordination", item.id, "breached", item.due_at, "dept_head", item.department)
+        Threshold(
+            AlertClock.coordination,
+            item.id,
+            AlertThreshold.breached,
+            item.due_at,
+            EscalatedTo.dept_head,
+            item.department,
+        )
         for item in coordinations
         if item.completed_at is None or item.completed_at > item.due_at
     ]
@@ -78,7 +89,7 @@ def pending(
 def next_check_at(
     waiting: Sequence[Threshold], confirm_due_at: dt.datetime | None
 ) -> dt.datetime | None:
-    """The first moment the scheduler has something to do for the ticket."""
+    """The first moment the escalation job has something to do for the ticket."""
     moments = [t.reached_at for t in waiting]
     if confirm_due_at is not None:
         moments.append(confirm_due_at)

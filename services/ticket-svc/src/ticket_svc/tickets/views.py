@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
-from guanjia_shared.auth import CurrentUser, Principal, current_user
+from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.clock import now
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
-from ticket_svc.tickets import service
+from ticket_svc.config import ServiceSettings
+from ticket_svc.tickets import opening, policy, service
+from ticket_svc.tickets.clocks import SlaPolicy, sla_state
 from ticket_svc.tickets.models import (
     CommentIn,
     ConfirmIn,
@@ -20,44 +22,49 @@ from ticket_svc.tickets.models import (
     TicketCreate,
     TicketEventRead,
     TicketRead,
+    TicketRow,
     TicketSort,
     TicketStatus,
     TransferIn,
     WaitIn,
 )
-from ticket_svc.tickets.service import SlaPolicy
 
 router = APIRouter(
     prefix="/api/v1/ticket/tickets", tags=["tickets"], dependencies=[Depends(current_user)]
 )
 
 
-async def sla_policy(request: Request) -> SlaPolicy:
+async def sla_policy(settings: ServiceSettings) -> SlaPolicy:
     # async: FastAPI would run a plain function in its thread pool, a hop on every call.
-    return SlaPolicy.from_settings(request.app.state.settings)
+    return SlaPolicy.from_settings(settings)
 
 
-Policy = Annotated[SlaPolicy, Depends(sla_policy)]
+Sla = Annotated[SlaPolicy, Depends(sla_policy)]
+Opener = Annotated[Principal, Depends(require_roles(*policy.OPENERS))]
 
 
-def _view(ticket: Any, policy: SlaPolicy, viewer: Principal) -> dict[str, Any]:
-    return service.ticket_view(ticket, now(), policy, viewer)
+def _view(ticket: TicketRow, sla: SlaPolicy, viewer: Principal) -> dict[str, Any]:
+    return TicketRead.answer(
+        ticket,
+        sla_state=sla_state(ticket, now(), sla),
+        shows_rating_code=policy.is_handed_rating_code(viewer, ticket),
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketRead)
 async def open_ticket(
-    data: TicketCreate, session: SessionDep, actor: CurrentUser, policy: Policy, response: Response
+    data: TicketCreate, session: SessionDep, actor: Opener, sla: Sla, response: Response
 ):
-    ticket = await service.open_ticket(session=session, data=data, actor=actor, policy=policy)
+    ticket = await opening.open_ticket(session=session, data=data, actor=actor, sla=sla)
     response.headers["Location"] = f"{router.prefix}/{ticket.id}"
-    return _view(ticket, policy, actor)
+    return _view(ticket, sla, actor)
 
 
 @router.get("", response_model=Page[TicketRead])
 async def list_tickets(
     session: SessionDep,
     viewer: CurrentUser,
-    policy: Policy,
+    sla: Sla,
     page: PageQuery,
     status: TicketStatus | None = None,
     department: Annotated[str | None, Query(max_length=100)] = None,
@@ -92,12 +99,12 @@ async def list_tickets(
         unassigned=unassigned,
         sort=sort,
     )
-    return {"items": [_view(ticket, policy, viewer) for ticket in items], "total": total}
+    return {"items": [_view(ticket, sla, viewer) for ticket in items], "total": total}
 
 
 @router.get("/{ticket_id}", response_model=TicketRead)
-async def get_ticket(ticket_id: str, session: SessionDep, viewer: CurrentUser, policy: Policy):
-    return _view(await service.get_ticket(session, ticket_id, viewer), policy, viewer)
+async def get_ticket(ticket_id: str, session: SessionDep, viewer: CurrentUser, sla: Sla):
+    return _view(await service.get_ticket(session, ticket_id, viewer), sla, viewer)
 
 
 @router.get("/{ticket_id}/events", response_model=Page[TicketEventRead])
@@ -123,47 +130,47 @@ async def list_comments(ticket_id: str, session: SessionDep, viewer: CurrentUser
 
 
 @router.post("/{ticket_id}/take", response_model=TicketRead)
-async def take(ticket_id: str, session: SessionDep, actor: CurrentUser, policy: Policy):
-    ticket = await service.take(session=session, ticket_id=ticket_id, actor=actor, policy=policy)
-    return _view(ticket, policy, actor)
+async def take(ticket_id: str, session: SessionDep, actor: CurrentUser, sla: Sla):
+    ticket = await service.take(session=session, ticket_id=ticket_id, actor=actor, sla=sla)
+    return _view(ticket, sla, actor)
 
 
 @router.post("/{ticket_id}/start", response_model=TicketRead)
-async def start(ticket_id: str, session: SessionDep, actor: CurrentUser, policy: Policy):
-    ticket = await service.start(session=session, ticket_id=ticket_id, actor=actor, policy=policy)
-    return _view(ticket, policy, actor)
+async def start(ticket_id: str, session: SessionDep, actor: CurrentUser, sla: Sla):
+    ticket = await service.start(session=session, ticket_id=ticket_id, actor=actor, sla=sla)
+    return _view(ticket, sla, actor)
 
 
 @router.post(
     "/{ticket_id}/comments", status_code=status.HTTP_201_CREATED, response_model=TicketRead
 )
 async def comment(
-    ticket_id: str, data: CommentIn, session: SessionDep, actor: CurrentUser, policy: Policy
+    ticket_id: str, data: CommentIn, session: SessionDep, actor: CurrentUser, sla: Sla
 ):
     ticket = await service.comment(
-        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+        session=session, ticket_id=ticket_id, data=data, actor=actor, sla=sla
     )
-    return _view(ticket, policy, actor)
+    return _view(ticket, sla, actor)
 
 
 @router.post("/{ticket_id}/transfer", response_model=TicketRead)
 async def transfer(
-    ticket_id: str, data: TransferIn, session: SessionDep, actor: CurrentUser, policy: Policy
+    ticket_id: str, data: TransferIn, session: SessionDep, actor: CurrentUser, sla: Sla
 ):
     ticket = await service.transfer(
-        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+        session=session, ticket_id=ticket_id, data=data, actor=actor, sla=sla
     )
-    return _view(ticket, policy, actor)
+    return _view(ticket, sla, actor)
 
 
 @router.post(
     "/{ticket_id}/coordinate", status_code=status.HTTP_201_CREATED, response_model=CoordinationRead
 )
 async def coordinate(
-    ticket_id: str, data: CoordinateIn, session: SessionDep, actor: CurrentUser, policy: Policy
+    ticket_id: str, data: CoordinateIn, session: SessionDep, actor: CurrentUser, sla: Sla
 ):
     return await service.coordinate(
-        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+        session=session, ticket_id=ticket_id, data=data, actor=actor, sla=sla
     )
 
 
@@ -181,7 +188,7 @@ async def complete_coordination(
     data: CoordinationCompleteIn,
     session: SessionDep,
     actor: CurrentUser,
-    policy: Policy,
+    sla: Sla,
 ):
     return await service.complete_coordination(
         session=session,
@@ -189,41 +196,41 @@ async def complete_coordination(
         coordination_id=coordination_id,
         data=data,
         actor=actor,
-        policy=policy,
+        sla=sla,
     )
 
 
 @router.post("/{ticket_id}/wait", response_model=TicketRead)
 async def wait_for_requester(
-    ticket_id: str, data: WaitIn, session: SessionDep, actor: CurrentUser, policy: Policy
+    ticket_id: str, data: WaitIn, session: SessionDep, actor: CurrentUser, sla: Sla
 ):
     ticket = await service.wait_for_requester(
-        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+        session=session, ticket_id=ticket_id, data=data, actor=actor, sla=sla
     )
-    return _view(ticket, policy, actor)
+    return _view(ticket, sla, actor)
 
 
 @router.post("/{ticket_id}/resume", response_model=TicketRead)
-async def resume(ticket_id: str, session: SessionDep, actor: CurrentUser, policy: Policy):
-    ticket = await service.resume(session=session, ticket_id=ticket_id, actor=actor, policy=policy)
-    return _view(ticket, policy, actor)
+async def resume(ticket_id: str, session: SessionDep, actor: CurrentUser, sla: Sla):
+    ticket = await service.resume(session=session, ticket_id=ticket_id, actor=actor, sla=sla)
+    return _view(ticket, sla, actor)
 
 
 @router.post("/{ticket_id}/resolve", response_model=TicketRead)
 async def resolve(
-    ticket_id: str, data: ResolveIn, session: SessionDep, actor: CurrentUser, policy: Policy
+    ticket_id: str, data: ResolveIn, session: SessionDep, actor: CurrentUser, sla: Sla
 ):
     ticket = await service.resolve(
-        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+        session=session, ticket_id=ticket_id, data=data, actor=actor, sla=sla
     )
-    return _view(ticket, policy, actor)
+    return _view(ticket, sla, actor)
 
 
 @router.post("/{ticket_id}/confirm", response_model=TicketRead)
 async def confirm(
-    ticket_id: str, data: ConfirmIn, session: SessionDep, actor: CurrentUser, policy: Policy
+    ticket_id: str, data: ConfirmIn, session: SessionDep, actor: CurrentUser, sla: Sla
 ):
     ticket = await service.confirm(
-        session=session, ticket_id=ticket_id, data=data, actor=actor, policy=policy
+        session=session, ticket_id=ticket_id, data=data, actor=actor, sla=sla
     )
-    return _view(ticket, policy, actor)
+    return _view(ticket, sla, actor)
