@@ -1,12 +1,5 @@
-import sys
-from pathlib import Path
-
 import pytest
-
-# What every ticket-svc test folder shares (ticket_helpers.py) lives beside this file.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT, Person
+from ticket_support.tickets import DEPARTMENT, OTHER_DEPARTMENT, Person
 
 from ticket_svc.config import Settings
 from ticket_svc.database import MIGRATIONS

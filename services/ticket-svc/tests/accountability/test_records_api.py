@@ -4,12 +4,12 @@ else, never changed, read within each caller's scope, and announced to the ledge
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from ticket_support.accountability import record_breach
 
 from guanjia_shared.platform_tables import outbox
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 from ticket_svc.accountability.models import AccountabilityRecord
-from ticket_svc.accountability.service import record_by_rule
 
 RECORDS = "/api/v1/ticket/accountability-records"
 LOGISTICS = "后勤服务中心"
@@ -139,7 +139,7 @@ async def test_the_list_is_newest_first_and_filters(client, leader, session_fact
         await record(client, leader, person_id="agent-7", occurred_at="2026-04-01T10:00:00+08:00")
     ).json()
     async with session_factory() as session:
-        by_rule = await record_by_rule(
+        by_rule = await record_breach(
             session,
             rule="sla-resolve-breached",
             department=LOGISTICS,
@@ -208,7 +208,7 @@ async def test_every_record_is_announced_to_the_ledger(
     ticket = await make_ticket()
     by_hand = (await record(client, leader, person_id="agent-7", ticket_id=ticket.id)).json()
     async with session_factory() as session:
-        by_rule = await record_by_rule(
+        by_rule = await record_breach(
             session,
             rule="sla-response-breached",
             department=PROPERTY,

@@ -2,7 +2,7 @@
 and what is published."""
 
 import pytest
-from commitment_helpers import COMMITMENTS, create, terms
+from ticket_support.commitments import COMMITMENTS, create, terms
 
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events

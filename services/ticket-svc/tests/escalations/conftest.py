@@ -1,12 +1,5 @@
-import sys
-from pathlib import Path
-
 import pytest
-
-# This folder's helpers (escalation_helpers.py) live beside the tests that use them.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from escalation_helpers import TicketService
+from ticket_support.escalations import TicketService
 
 
 @pytest.fixture

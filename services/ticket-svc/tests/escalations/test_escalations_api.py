@@ -2,8 +2,8 @@
 a department head (their department's) and of the leadership (all), and the scheduler
 running as the service's periodic job."""
 
-from escalation_helpers import ESCALATIONS, moment
-from ticket_helpers import (
+from ticket_support.escalations import ESCALATIONS, moment
+from ticket_support.tickets import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,

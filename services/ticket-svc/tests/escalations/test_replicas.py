@@ -8,9 +8,9 @@ import asyncio
 from collections import Counter
 
 import pytest
-from escalation_helpers import SLA_EVENT_TYPES, published
 from sqlalchemy import func, select
-from ticket_helpers import at, open_ticket, publish_commitment
+from ticket_support.escalations import SLA_EVENT_TYPES, published
+from ticket_support.tickets import at, open_ticket, publish_commitment
 
 from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.testing.apps import eventually

@@ -1,4 +1,4 @@
-"""The escalation scheduler, tick by tick at frozen moments, worked out by hand.
+"""The escalation job, run by run at frozen moments, worked out by hand.
 
 The commitment: respond within 30 working minutes, resolve within 4 working hours; the
 default calendar works 08:30–12:00 and 14:30–18:00, Monday to Friday, Asia/Shanghai.
@@ -6,9 +6,9 @@ default calendar works 08:30–12:00 and 14:30–18:00, Monday to Friday, Asia/S
 opened at 09:00 has its response thresholds at 09:24, 09:30, 09:45, and its resolve
 thresholds at 14:42 (3h12m: 09:00–12:00 and 14:30–14:42), 15:30 and 17:30 (6h)."""
 
-from escalation_helpers import SLA_EVENT_TYPES, moment, published
 from sqlalchemy import select
-from ticket_helpers import (
+from ticket_support.escalations import SLA_EVENT_TYPES, moment, published
+from ticket_support.tickets import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,
@@ -22,8 +22,8 @@ from ticket_helpers import (
 from guanjia_shared.testing.apps import eventually
 from ticket_svc.calendars.working_time import WorkingCalendar
 from ticket_svc.escalations.jobs import raise_thresholds
+from ticket_svc.tickets.clocks import read_ticket_clocks
 from ticket_svc.tickets.models import Ticket, TicketAlert
-from ticket_svc.tickets.service import read_ticket_files
 from ticket_svc.tickets.thresholds import Threshold
 
 
@@ -389,10 +389,10 @@ async def test_a_threshold_raised_already_is_refused_by_the_database_and_writes_
     for raised_at in (at(21, 9, 25), at(21, 9, 26)):
         async with service.session_factory() as session:
             row = await session.get(Ticket, ticket["id"])
-            # Both ticks read the file before either raised the warning.
-            [file] = await read_ticket_files(session, [row], {None: WorkingCalendar()})
-            file.alerts.clear()
-            outcomes.append(await raise_thresholds(session, [(file, warning)], raised_at))
+            # Both ticks read the clocks before either raised the warning.
+            [clocks] = await read_ticket_clocks(session, [row], {None: WorkingCalendar()})
+            clocks.alerts.clear()
+            outcomes.append(await raise_thresholds(session, [(clocks, warning)], raised_at))
             await session.commit()
 
     assert [len(raised) for raised in outcomes] == [1, 0]

@@ -1,15 +1,8 @@
-import sys
-from pathlib import Path
-
 import pytest
+from ticket_support.ratings import RATED_DEPARTMENTS, publish_commitments_of
 
 from guanjia_shared.db import create_engine, create_session_factory
 from ticket_svc.database import MIGRATIONS
-
-# The helpers the rating tests share (rating_helpers.py) live beside them.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from rating_helpers import RATED_DEPARTMENTS, publish_commitments_of
 
 
 @pytest.fixture

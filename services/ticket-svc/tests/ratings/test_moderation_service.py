@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from rating_helpers import DEPARTMENT, outbox_events, rate, stored_ratings
+from ticket_support.ratings import DEPARTMENT, outbox_events, rate, stored_ratings
 
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import frozen_at

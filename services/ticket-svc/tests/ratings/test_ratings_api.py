@@ -2,7 +2,7 @@
 moderate, bad input and too many ratings are refused as problem+json and change nothing."""
 
 import pytest
-from rating_helpers import (
+from ticket_support.ratings import (
     ADMIN_LIST,
     DEPARTMENT,
     PUBLIC,

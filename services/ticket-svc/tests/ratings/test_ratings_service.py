@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 
 import pytest
-from rating_helpers import (
+from ticket_support.ratings import (
     ADDRESS,
     DEPARTMENT,
     PROPERTY,

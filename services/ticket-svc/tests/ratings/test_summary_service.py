@@ -4,7 +4,7 @@ overall mean, every score counted whatever became of its comment."""
 import datetime as dt
 
 import pytest
-from rating_helpers import DEPARTMENT, rate
+from ticket_support.ratings import DEPARTMENT, rate
 
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import frozen_at

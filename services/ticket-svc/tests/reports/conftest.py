@@ -1,13 +1,6 @@
-import sys
-from pathlib import Path
-
 import pytest
-
-# The report tests share their own data set (report_helpers.py), beside them.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from report_helpers import SECURITY
-from ticket_helpers import Person
+from ticket_support.reports import SECURITY
+from ticket_support.tickets import Person
 
 
 @pytest.fixture

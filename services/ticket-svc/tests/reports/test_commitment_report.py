@@ -1,13 +1,13 @@
 """The commitment report: the same figures, per commitment code and department."""
 
-from report_helpers import (
+from ticket_support.reports import (
     FINANCE_WEEK,
     WEEK,
     a_week_of_tickets,
     by,
     report_rows,
 )
-from ticket_helpers import (
+from ticket_support.tickets import (
     COMMITMENTS,
     DEPARTMENT,
     OTHER_DEPARTMENT,

@@ -1,6 +1,7 @@
 """The department report, figure by figure against counts worked out by hand."""
 
-from report_helpers import (
+from sqlalchemy import event
+from ticket_support.reports import (
     FINANCE_WEEK,
     LOGISTICS_WEEK,
     NO_TICKETS,
@@ -18,8 +19,7 @@ from report_helpers import (
     resolve,
     start,
 )
-from sqlalchemy import event
-from ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT, at, moment, open_ticket
+from ticket_support.tickets import DEPARTMENT, OTHER_DEPARTMENT, at, moment, open_ticket
 
 from ticket_svc.tickets.models import TicketAlert
 

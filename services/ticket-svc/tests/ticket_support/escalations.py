@@ -1,5 +1,5 @@
-"""What the escalation tests share: the running service with its scheduler ticked by hand
-at frozen moments, and readers of what a tick left behind (rows, history, NATS events)."""
+"""What the escalation tests share: the running service with its escalation job run by hand
+at frozen moments, and readers of what a run left behind (rows, history, NATS events)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -11,8 +11,8 @@ from guanjia_shared.testing.plugin import RunningService
 from guanjia_shared.testing.streams import published_events
 from ticket_svc.accountability.models import AccountabilityRecord
 from ticket_svc.escalations.jobs import run_escalations
+from ticket_svc.tickets.clocks import SlaPolicy
 from ticket_svc.tickets.models import Ticket, TicketAlert, TicketEvent
-from ticket_svc.tickets.service import SlaPolicy
 
 ESCALATIONS = "/api/v1/ticket/escalations"
 SLA_EVENT_TYPES = (
@@ -26,15 +26,15 @@ SLA_HISTORY_KINDS = ("sla_warning", "sla_breached", "escalated")
 @dataclass
 class TicketService(RunningService):
     @property
-    def policy(self) -> SlaPolicy:
+    def sla(self) -> SlaPolicy:
         return SlaPolicy.from_settings(self.app.state.settings)
 
     async def tick(self, when: dt.datetime, *, session_factory=None, batch_size=200) -> int:
-        """One scheduler tick at `when`, as a replica's loop runs it (on the clock, which
+        """One run of the escalation job at `when`, as a replica's loop runs it (on the clock, which
         is frozen at `when`); by default on the service's own database connection."""
         with frozen_at(when):
             return await run_escalations(
-                session_factory or self.session_factory, self.policy, batch_size=batch_size
+                session_factory or self.session_factory, self.sla, batch_size=batch_size
             )
 
     async def alerts(self, ticket_id: str) -> list[tuple]:

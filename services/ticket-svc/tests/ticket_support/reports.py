@@ -7,7 +7,8 @@ Monday. The report of that week is read on Friday 25 at 10:00.
 
 from urllib.parse import urlencode
 
-from ticket_helpers import (
+from guanjia_shared.clock import frozen_at
+from ticket_support.tickets import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,
@@ -16,8 +17,6 @@ from ticket_helpers import (
     open_ticket,
     publish_commitment,
 )
-
-from guanjia_shared.clock import frozen_at
 
 REPORTS = "/api/v1/ticket/reports"
 SECURITY = "保卫处"

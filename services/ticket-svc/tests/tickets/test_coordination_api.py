@@ -1,7 +1,7 @@
 """Coordination (协办): the owner asks another department for its part, with that
 department's own deadline; the owner stays the owner."""
 
-from ticket_helpers import (
+from ticket_support.tickets import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,

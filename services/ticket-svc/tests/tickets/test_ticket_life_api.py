@@ -1,7 +1,7 @@
 """A ticket's life through the service's API: states, clocks, who may do what, and the
 events it publishes."""
 
-from ticket_helpers import (
+from ticket_support.tickets import (
     COMMITMENTS,
     DEPARTMENT,
     TICKETS,

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 from sqlalchemy import func, select
-from ticket_helpers import (
+from ticket_support.tickets import (
     DEPARTMENT,
     TICKETS,
     Person,
