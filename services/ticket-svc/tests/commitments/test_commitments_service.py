@@ -1,4 +1,4 @@
-"""`commitment_version`: how ticket code finds the terms a ticket is judged by."""
+"""`commitment_with_terms`: how ticket code finds the terms a ticket is judged by."""
 
 import pytest
 
@@ -7,7 +7,7 @@ from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.errors import InvalidInput
 from ticket_svc.commitments.models import CommitmentCreate, CommitmentUpdate
 from ticket_svc.commitments.service import (
-    commitment_version,
+    commitment_with_terms,
     create_commitment,
     update_commitment,
 )
@@ -45,13 +45,13 @@ async def session_factory(fresh_database):
 
 async def test_without_a_version_the_current_one_is_answered(session_factory):
     async with session_factory() as session:
-        current = await commitment_version(session, "C-REPAIR")
+        _, current = await commitment_with_terms(session, "C-REPAIR")
     assert current.version == 2 and current.response_minutes == 15
 
 
 async def test_a_ticket_keeps_the_version_it_was_opened_under(session_factory):
     async with session_factory() as session:
-        first = await commitment_version(session, "C-REPAIR", 1)
+        _, first = await commitment_with_terms(session, "C-REPAIR", 1)
     assert first.version == 1 and first.response_minutes == 30
     assert first.created_by == "admin-1" and first.created_at.tzinfo is not None
 
@@ -59,7 +59,7 @@ async def test_a_ticket_keeps_the_version_it_was_opened_under(session_factory):
 async def test_an_unknown_code_is_bad_input_at_commitment_code(session_factory):
     async with session_factory() as session:
         with pytest.raises(InvalidInput) as refused:
-            await commitment_version(session, "C-NONE")
+            await commitment_with_terms(session, "C-NONE")
     assert refused.value.status == 422
     assert refused.value.extra["errors"][0]["pointer"] == "#/commitment_code"
 
@@ -67,4 +67,4 @@ async def test_an_unknown_code_is_bad_input_at_commitment_code(session_factory):
 async def test_an_unknown_version_is_bad_input(session_factory):
     async with session_factory() as session:
         with pytest.raises(InvalidInput):
-            await commitment_version(session, "C-REPAIR", 3)
+            await commitment_with_terms(session, "C-REPAIR", 3)

@@ -1,8 +1,9 @@
 """The rules of commitments: unique codes, terms changed only by adding a version, and an
 event for every change.
 
-Issue: "editing one makes a new version; a ticket keeps the version it was opened under, so
-history never changes under it. Published ones are public."
+An edit makes a new version and leaves the earlier ones as they were, because a ticket is
+judged by the version it was opened under: its deadlines must not move when the terms do.
+Published commitments are the public's (信息公开); who keeps them is in policy.py.
 """
 
 from __future__ import annotations
@@ -109,22 +110,14 @@ _COMMITMENT_WITH_TERMS = (
 )
 
 
-async def commitment_version(session: AsyncSession, code: str, version: int | None = None) -> Row:
-    """The terms a ticket is judged by: version `version` of commitment `code`, or its
-    current version when `version` is None (a row of the versions' columns). An unknown
-    code or version is the caller's bad input (422), since the ticket names the commitment
-    by code.
-
-    Whether the commitment is published is not checked here; that is the caller's rule.
-    """
-    return (await commitment_with_terms(session, code, version))[1]
-
-
 async def commitment_with_terms(
     session: AsyncSession, code: str, version: int | None = None
 ) -> tuple[bool, Row]:
-    """Whether commitment `code` is published, and its terms as `commitment_version` finds
-    them, in one query (opening a ticket, the busiest write, needs both)."""
+    """Whether commitment `code` is published, and the terms a ticket is judged by: version
+    `version` of it, or its current version when None (a row of the versions' columns). In
+    one query, since opening a ticket, the busiest write, needs both. An unknown code or
+    version is the caller's bad input (422), since the ticket names the commitment by
+    code."""
     connection = await session.connection()
     row = (
         await connection.execute(_COMMITMENT_WITH_TERMS, {"code": code, "version": version})

@@ -1,11 +1,10 @@
-"""The rules of public ratings (行风评议).
-
-Issue: "the public rates a department's service, 1–5, with an optional comment, and may name
-the ticket it is about; the bureau publishes per-department results and the comments it has
-checked."
+"""The rules of public ratings (行风评议): anyone rates a department's service from 1 to 5,
+with a comment if they like, and may name the ticket it is about; the bureau publishes each
+department's results and the comments it has checked. Who moderates and who reads every
+rating is in policy.py.
 
 - What is rated is a department that owns a published commitment, or a ticket (and so its
-  department) named by its rating code; any other text is refused (issue 14: the summary
+  department) named by its rating code; any other text is refused (the summary once
   published a scam phone number, given as a "department"). The code is made when the ticket
   is first resolved and shown only to the requester's side (tickets/policy.py), so holding a
   ticket's id no longer lets a stranger use up its one rating.
