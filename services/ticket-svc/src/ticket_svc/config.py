@@ -21,7 +21,8 @@ class Settings(BaseServiceSettings):
     leader_escalation_percent: int = Field(default=150, gt=100, le=1000)
     # A resolved ticket nobody confirms is confirmed after this many working days.
     auto_confirm_working_days: int = Field(default=3, gt=0, le=60)
-    # The escalation scheduler: how often it looks, and how many tickets per look.
+    # The escalation job (escalations/jobs.py): how often it looks, and how many tickets
+    # per look.
     scheduler_interval_seconds: float = Field(default=30.0, gt=0)
     scheduler_batch_size: int = Field(default=200, gt=0, le=10_000)
 

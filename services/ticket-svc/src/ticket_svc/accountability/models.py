@@ -46,7 +46,7 @@ class RecordOrigin(StrEnum):
 
 
 class BreachRule(StrEnum):
-    """The breaches the escalation scheduler records as penalties."""
+    """The breaches the escalation job records as penalties."""
 
     sla_response_breached = "sla-response-breached"
     sla_resolve_breached = "sla-resolve-breached"

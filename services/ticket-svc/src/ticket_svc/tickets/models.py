@@ -3,6 +3,9 @@
 A ticket keeps its history as `TicketEvent` rows; its SLA clocks are worked out from that
 history (see `clocks.py`) and their results are kept on the ticket row, so lists, reports
 and the escalation job read columns instead of replaying events.
+
+One module, though long: the tables, the plain row a new ticket is written as and the
+shapes that cross the API sit side by side, so that a field's name is decided once.
 """
 
 from __future__ import annotations
