@@ -296,9 +296,8 @@ class Coordination(TicketTable, table=True):
     result: str | None = TableField(default=None, max_length=2000)
 
 
+# The clock an alert is about: the ticket's own two, or a coordination's deadline.
 class AlertClock(StrEnum):
-    """The clock an alert is about: the ticket's own two, or a coordination's deadline."""
-
     response = "response"
     resolve = "resolve"
     coordination = "coordination"
