@@ -32,7 +32,7 @@ async def test_every_figure_of_a_known_week_per_commitment(
     rows = await report_rows(client, leader, "commitments", from_=WEEK["from"], to=WEEK["to"])
     assert [row["commitment_code"] for row in rows] == ["C-CLEAN", "C-PAY", "C-REPAIR"]
     rows = by(rows, "commitment_code")
-    # C-REPAIR: T1, T2, T4 (see report_helpers).
+    # C-REPAIR: T1, T2, T4 (see ticket_support/reports.py).
     assert rows["C-REPAIR"] == {
         "commitment_code": "C-REPAIR",
         "commitment_name": "水电维修",
