@@ -28,8 +28,8 @@ from sqlalchemy import func, select
 
 from emergency_svc.incidents.models import TimelineEntry
 from emergency_svc.incidents.policy import ResponsePolicy
+from emergency_svc.tasks.jobs import run_response_timers
 from emergency_svc.tasks.models import Task
-from emergency_svc.tasks.timers import run_response_timers
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.testing.plugin import RunningService
 from guanjia_shared.testing.streams import published_events

@@ -10,7 +10,7 @@ from guanjia_shared.bureau_time import BUREAU_TIMEZONE
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.testing.plugin import RunningService
 from guanjia_shared.testing.streams import published_events
-from ledger_svc.exceptions.scanner import PLANS_PER_TICK, SweepResult, sweep_exceptions
+from ledger_svc.exceptions.jobs import PLANS_PER_TICK, SweepResult, sweep_exceptions
 from ledger_svc.exceptions.service import exception_policy
 
 API = "/api/v1/ledger"

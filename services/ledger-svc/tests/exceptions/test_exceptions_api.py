@@ -17,7 +17,7 @@ from exception_helpers import (
 
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.testing.apps import eventually
-from ledger_svc.exceptions.scanner import EXCEPTION_SWEEP_JOB
+from ledger_svc.exceptions.jobs import EXCEPTION_SWEEP_JOB
 
 
 async def test_a_slow_silent_item_is_behind_then_stalled_then_overdue_each_raised_once(

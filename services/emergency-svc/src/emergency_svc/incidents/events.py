@@ -3,7 +3,7 @@ transaction of its change (subject: the incident's id).
 
 - `emergency.incident.reported` / `.activated` / `.level_changed` / `.closed`: the incident
   as below; `.level_changed` adds `from_level`, `to_level`, `reason`, `tasks_added`;
-  `.closed` follows ledger-svc's contract for follow-ups (followups/handlers.py there):
+  `.closed` follows ledger-svc's contract for follow-ups (followups/consumers.py there):
   `commander_id` always set, `closed_at`, `summary`, `follow_ups` as
   `[str | {title, department?, deadline?, quality_requirement?}]`.
 - `emergency.report.overdue`: a report upward not submitted by its deadline, once.

@@ -20,7 +20,7 @@ How exactly-once holds:
   it, so an evaluation never judges an item as it was before another one's change.
 
 When items are evaluated: right after they change (`refresh_item_exceptions`, called by
-the items' rules in their transaction), and once a bureau day by the sweep (scanner.py)
+the items' rules in their transaction), and once a bureau day by the sweep (jobs.py)
 for what days passing change.
 """
 

@@ -1,5 +1,5 @@
 """From a closed incident, or a recorded drill's findings, to the ledger items of their
-follow-ups (整改事项): the pure mapping, with no database. `handlers.py` has the event
+follow-ups (整改事项): the pure mapping, with no database. `consumers.py` has the event
 contracts and applies what this answers.
 
 The defaults, where the incident leaves a field out:

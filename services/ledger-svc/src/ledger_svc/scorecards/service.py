@@ -5,7 +5,7 @@ completed and on time; from ticket-svc, tickets closed, SLA compliance, breaches
 rating and accountability records; from emergency-svc, drills taken part in. Every figure
 can be traced to the events behind it."
 
-**Facts.** Each event the handlers take (`handlers.py`) is written as facts, one per
+**Facts.** Each event the consumers take (`consumers.py`) is written as facts, one per
 (event, department, measure), and nothing else: no figure is stored. A fact names the
 event id and type it came from and its subject (the ticket, ledger item, accountability
 record or drill), so `GET scorecards/{department}?year=` lists the events behind every
