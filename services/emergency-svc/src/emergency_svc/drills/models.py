@@ -13,7 +13,6 @@ said), and recorded once with its participants; one not recorded by its due day 
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -45,12 +44,8 @@ from emergency_svc.database import EmergencyTable
 from guanjia_shared.bureau_time import AwareIsoDateTime, IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
 from guanjia_shared.text import MultiLineText, SingleLineText
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
 
 Text = Annotated[
     MultiLineText, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)

@@ -17,7 +17,6 @@ deletes one), and `seq` orders them.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -31,11 +30,8 @@ from emergency_svc.plans.document import Level, Mode, WarningColour
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
 from guanjia_shared.text import MultiLineText, SingleLineText
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
 
 
 class IncidentStatus(StrEnum):
@@ -82,7 +78,7 @@ class Incident(EmergencyTable, table=True):
         Index("ix_incidents_type", "type"),
     )
 
-    id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     type: str = TableField(max_length=64)
     level: str = TableField(max_length=4)
     mode: str = TableField(default=Mode.lead.value, max_length=16)
@@ -124,7 +120,7 @@ class IncidentReport(EmergencyTable, table=True):
     __tablename__ = "incident_reports"
     __table_args__ = (Index("ix_incident_reports_next_check_at", "next_check_at"),)
 
-    id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     incident_id: str = TableField(
         sa_column=Column(String(36), ForeignKey("incidents.id"), nullable=False)
     )

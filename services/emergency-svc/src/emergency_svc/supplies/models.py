@@ -14,7 +14,6 @@ reservations incidents hold on it.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -35,12 +34,8 @@ from sqlmodel import Field as TableField
 from emergency_svc.database import EmergencyTable
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
 from guanjia_shared.text import MultiLineText, SingleLineText
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
 
 ItemCode = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 Location = Annotated[SingleLineText, Field(min_length=1, max_length=200)]

@@ -14,7 +14,6 @@ none is left.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 
@@ -26,6 +25,7 @@ from emergency_svc.database import EmergencyTable
 from emergency_svc.plans.document import Level
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 
@@ -58,7 +58,7 @@ class Task(EmergencyTable, table=True):
         Index("ix_tasks_assignee_status", "assignee", "status"),
     )
 
-    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     incident_id: str = TableField(
         sa_column=Column(String(36), ForeignKey("incidents.id"), nullable=False)
     )

@@ -14,9 +14,9 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
 from guanjia_shared.text import MultiLineText
 from ledger_svc.database import LedgerTable
-from ledger_svc.plans.models import new_id
 
 
 class InterventionStatus(StrEnum):

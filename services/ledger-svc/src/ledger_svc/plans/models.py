@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -12,12 +11,9 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
 from guanjia_shared.text import SingleLineText
 from ledger_svc.database import LedgerTable
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 class PlanKind(StrEnum):

@@ -63,8 +63,8 @@ from guanjia_shared.clock import now
 from guanjia_shared.db import dialect_insert
 from guanjia_shared.errors import Forbidden
 from guanjia_shared.events import CloudEvent
+from guanjia_shared.ids import new_id
 from guanjia_shared.pagination import PageParams
-from ledger_svc.plans.models import new_id
 from ledger_svc.scorecards import queries
 from ledger_svc.scorecards.export import scorecards_workbook
 from ledger_svc.scorecards.models import (
