@@ -31,6 +31,7 @@ from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 
@@ -157,11 +158,7 @@ class TimelineEntry(EmergencyTable, table=True):
 # --- what callers send -------------------------------------------------------------------
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class IncidentCreate(_Body):
+class IncidentCreate(StrictInput):
     type: SingleLineText = Field(min_length=1, max_length=64, description="an incident-type code")
     level: Level
     title: SingleLineText = Field(min_length=1, max_length=200)
@@ -182,14 +179,14 @@ class IncidentCreate(_Body):
     )
 
 
-class ActivateIn(_Body):
+class ActivateIn(StrictInput):
     commander_id: SingleLineText | None = Field(
         default=None, min_length=1, max_length=36, description="by default the caller"
     )
     commander_department: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
 
 
-class LevelChangeIn(_Body):
+class LevelChangeIn(StrictInput):
     level: Level
     reason: MultiLineText = Field(min_length=1, max_length=1000)
 
@@ -198,7 +195,7 @@ class LevelChangeIn(_Body):
 FOLLOW_UP_LENGTH = 4000
 
 
-class FollowUpIn(_Body):
+class FollowUpIn(StrictInput):
     title: MultiLineText = Field(min_length=1, max_length=FOLLOW_UP_LENGTH)
     department: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     deadline: IsoDate | None = None
@@ -211,7 +208,7 @@ FollowUpTitle = Annotated[
 ]
 
 
-class CloseIn(_Body):
+class CloseIn(StrictInput):
     summary: MultiLineText = Field(min_length=1, max_length=20_000)
     follow_ups: list[FollowUpIn | FollowUpTitle] = Field(
         default_factory=list,
@@ -220,7 +217,7 @@ class CloseIn(_Body):
     )
 
 
-class ReportIn(_Body):
+class ReportIn(StrictInput):
     kind: ReportKind
     content: MultiLineText = Field(min_length=1, max_length=20_000)
 

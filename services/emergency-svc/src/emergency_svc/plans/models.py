@@ -33,6 +33,7 @@ from emergency_svc.plans.document import (
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 __all__ = ["PlanKind", "PlanStatus"]  # PlanKind is document.py's; re-exported for callers
@@ -136,11 +137,9 @@ class PlanCreate(PlanDocument):
     principles: list[MultiLineText] = ApiField(default_factory=list)
 
 
-class PlanEdit(BaseModel):
+class PlanEdit(StrictInput):
     """Parts of the document to replace. Each part given replaces that part whole (the
     whole organisation, the whole list of procedures); parts left out are kept."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     title: SingleLineText | None = ApiField(default=None, min_length=1, max_length=200)
     kind: PlanKind | None = None

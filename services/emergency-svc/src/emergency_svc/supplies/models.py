@@ -35,6 +35,7 @@ from emergency_svc.database import EmergencyTable
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 ItemCode = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
@@ -197,11 +198,7 @@ Reservation = SupplyReservation
 # --- API shapes -----------------------------------------------------------------------
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class SupplyItemCreate(_In):
+class SupplyItemCreate(StrictInput):
     code: ItemCode
     name: SingleLineText = Field(min_length=1, max_length=100)
     unit: SingleLineText = Field(min_length=1, max_length=16)
@@ -215,7 +212,7 @@ class SupplyItemRead(BaseModel):
     unit: str
 
 
-class StockCreate(_In):
+class StockCreate(StrictInput):
     location: Location
     item_code: ItemCode
     quantity: StrictInt = Field(default=0, ge=0, le=10_000_000)
@@ -223,7 +220,7 @@ class StockCreate(_In):
     building_id: SingleLineText | None = Field(default=None, min_length=1, max_length=64)
 
 
-class StockUpdate(_In):
+class StockUpdate(StrictInput):
     """The minimum level kept at the location; the quantity moves only by movements."""
 
     minimum: StrictInt = Field(ge=0, le=10_000_000)
@@ -245,7 +242,7 @@ class StockRead(BaseModel):
     updated_at: datetime
 
 
-class MovementCreate(_In):
+class MovementCreate(StrictInput):
     kind: MovementKind = Field(description="receipt, issue or count (opening is automatic)")
     quantity: StrictInt = Field(
         ge=0, le=10_000_000, description="units received or issued; for a count, units counted"

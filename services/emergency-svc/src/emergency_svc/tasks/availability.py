@@ -25,6 +25,7 @@ from guanjia_shared.bureau_time import AwareIsoDateTime
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.errors import NotFound, invalid_field
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.pagination import PageParams, fetch_page
 from guanjia_shared.text import MultiLineText, SingleLineText
 
@@ -40,9 +41,7 @@ class Unavailability(EmergencyTable, table=True):
     marked_at: datetime = TableField(sa_column=Column(UtcDateTime, nullable=False))
 
 
-class UnavailabilityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class UnavailabilityIn(StrictInput):
     user_id: SingleLineText = Field(min_length=1, max_length=36, description="a gateway user id")
     unavailable_until: AwareIsoDateTime | None = Field(
         default=None, description="absent: until the mark is cleared"

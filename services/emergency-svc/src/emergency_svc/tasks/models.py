@@ -26,6 +26,7 @@ from emergency_svc.plans.document import Level
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 
@@ -95,15 +96,11 @@ class Task(EmergencyTable, table=True):
 # --- what callers send -------------------------------------------------------------------
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class TaskCompleteIn(_Body):
+class TaskCompleteIn(StrictInput):
     note: MultiLineText | None = Field(default=None, max_length=2000)
 
 
-class TaskReassignIn(_Body):
+class TaskReassignIn(StrictInput):
     assignee: SingleLineText = Field(min_length=1, max_length=36, description="a gateway user id")
     reason: MultiLineText = Field(min_length=1, max_length=1000)
 

@@ -41,6 +41,7 @@ from guanjia_shared.bureau_time import IsoDate, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 from ledger_svc.database import LedgerTable
 
@@ -184,8 +185,10 @@ class CampaignResult(LedgerTable, table=True):
     recorded_by: str = TableField(max_length=64)
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+class _Body(StrictInput):
+    """A campaign body takes values as typed (strict): `"3"` is not a rank."""
+
+    model_config = ConfigDict(strict=True)
 
 
 class CampaignCreate(_Body):
