@@ -15,8 +15,9 @@ from ledger_svc.scorecards.views import router as scorecards_router
 
 
 def create_app(settings: Settings | None = None) -> GuanjiaApp:
+    settings = settings or get_settings()
     return create_service_app(
-        settings=settings or get_settings(),
+        settings=settings,
         title="Guanjia ledger-svc",
         description="The big-item work ledger, management by exception, campaigns, scorecards.",
         routers=[
@@ -34,6 +35,6 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
         subscriptions=[
             unit_replica_subscription(),
             *scorecard_subscriptions(),
-            follow_up_subscription(),
+            follow_up_subscription(settings),
         ],
     )

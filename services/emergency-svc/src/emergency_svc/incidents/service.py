@@ -63,7 +63,7 @@ from emergency_svc.incidents.models import (
     TimelineEntryRead,
     TimelineKind,
 )
-from emergency_svc.incidents.policy import ResponsePolicy
+from emergency_svc.incidents.time_limits import ResponseTimeLimits
 from emergency_svc.incidents.timeline import append_to_timeline, timeline_of
 from emergency_svc.plans.document import Level, Mode
 from emergency_svc.plans.models import MatchedPlan
@@ -295,7 +295,7 @@ async def activate(
     incident_id: str,
     data: ActivateIn,
     actor: Principal,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> Incident:
     incident = await get_incident(session, incident_id, for_update=True)
     if incident.status == IncidentStatus.closed:
@@ -312,7 +312,7 @@ async def activate(
     )
     tasks = (
         await plan_new_tasks(
-            session, incident, matched.document, [Level(incident.level)], at=at, policy=policy
+            session, incident, matched.document, [Level(incident.level)], at=at, limits=limits
         )
         if matched is not None
         else []
@@ -336,7 +336,7 @@ async def activate(
     if matched is not None:
         await _reserve_supplies(session, incident, matched, at=at, actor=actor)
     await reports.open_report(
-        session, incident, reports.INITIAL_NUMBER, at=at, actor=actor, policy=policy
+        session, incident, reports.INITIAL_NUMBER, at=at, actor=actor, limits=limits
     )
     await publish_incident_event(session, INCIDENT_ACTIVATED, incident, tasks=len(tasks))
     await session.commit()
@@ -404,7 +404,7 @@ async def change_level(
     incident_id: str,
     data: LevelChangeIn,
     actor: Principal,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> Incident:
     incident = await get_incident(session, incident_id, for_update=True)
     if incident.status == IncidentStatus.closed:
@@ -419,7 +419,7 @@ async def change_level(
         assert incident.plan_version is not None
         matched = await plan_version(session, incident.plan_id, incident.plan_version)
         tasks = await plan_new_tasks(
-            session, incident, matched.document, levels_passed(old, new), at=at, policy=policy
+            session, incident, matched.document, levels_passed(old, new), at=at, limits=limits
         )
     append_to_timeline(
         session,
@@ -437,7 +437,7 @@ async def change_level(
     )
     await assign_new_tasks(session, incident, tasks, at=at, actor=actor)
     if incident.status == IncidentStatus.active:
-        await reports.bring_deadline_forward(session, incident, at=at, actor=actor, policy=policy)
+        await reports.bring_deadline_forward(session, incident, at=at, actor=actor, limits=limits)
     await publish_incident_event(
         session,
         INCIDENT_LEVEL_CHANGED,
@@ -460,7 +460,7 @@ async def submit_report(
     incident_id: str,
     data: ReportIn,
     actor: Principal,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> IncidentReport:
     incident = await get_incident(session, incident_id, for_update=True)
     if incident.status != IncidentStatus.active:
@@ -469,7 +469,7 @@ async def submit_report(
             rule="incident-not-active",
         )
     report = await reports.submit_report(
-        session, incident, data, at=now(), actor=actor, policy=policy
+        session, incident, data, at=now(), actor=actor, limits=limits
     )
     await session.commit()
     return report

@@ -18,7 +18,7 @@ from emergency_svc.incidents.models import (
     TimelineEntryRead,
     TimelineKind,
 )
-from emergency_svc.incidents.policy import PolicyDep
+from emergency_svc.incidents.time_limits import TimeLimits
 from emergency_svc.plans.document import Level, Mode
 from guanjia_shared.auth import CurrentUser, current_user
 from guanjia_shared.deps import SessionDep
@@ -74,7 +74,7 @@ async def activate(
     incident_id: str,
     session: SessionDep,
     actor: Commander,
-    policy: PolicyDep,
+    limits: TimeLimits,
     data: Annotated[ActivateIn | None, Body()] = None,
 ):
     return await service.activate(
@@ -82,16 +82,16 @@ async def activate(
         incident_id=incident_id,
         data=data or ActivateIn(),
         actor=actor,
-        policy=policy,
+        limits=limits,
     )
 
 
 @router.post("/{incident_id}/level", response_model=IncidentRead)
 async def change_level(
-    incident_id: str, data: LevelChangeIn, session: SessionDep, actor: Commander, policy: PolicyDep
+    incident_id: str, data: LevelChangeIn, session: SessionDep, actor: Commander, limits: TimeLimits
 ):
     return await service.change_level(
-        session=session, incident_id=incident_id, data=data, actor=actor, policy=policy
+        session=session, incident_id=incident_id, data=data, actor=actor, limits=limits
     )
 
 
@@ -129,9 +129,9 @@ async def list_reports(incident_id: str, session: SessionDep, _: BureauReader):
     "/{incident_id}/reports", status_code=status.HTTP_201_CREATED, response_model=IncidentReportRead
 )
 async def submit_report(
-    incident_id: str, data: ReportIn, session: SessionDep, actor: Commander, policy: PolicyDep
+    incident_id: str, data: ReportIn, session: SessionDep, actor: Commander, limits: TimeLimits
 ):
     """Submit the report owed upward (初报, then 续报); the next follow-up falls due."""
     return await service.submit_report(
-        session=session, incident_id=incident_id, data=data, actor=actor, policy=policy
+        session=session, incident_id=incident_id, data=data, actor=actor, limits=limits
     )

@@ -22,7 +22,7 @@ from sqlmodel import select
 
 from emergency_svc.drills.marking import drill_text
 from emergency_svc.incidents.models import Incident, TimelineKind
-from emergency_svc.incidents.policy import ResponsePolicy
+from emergency_svc.incidents.time_limits import ResponseTimeLimits
 from emergency_svc.incidents.timeline import append_to_timeline
 from emergency_svc.plans.document import Level, PlanDocument
 from emergency_svc.tasks import access
@@ -110,7 +110,7 @@ async def plan_new_tasks(
     levels: list[Level],
     *,
     at: dt.datetime,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> list[Task]:
     """The tasks the plan asks at `levels` that the incident does not hold yet, placed with
     whoever is unavailable at `at`; not yet added (see `assign_new_tasks`)."""
@@ -123,10 +123,10 @@ async def plan_new_tasks(
         already={(level, step) for level, step in held.all()},
         unavailable=await unavailable_among(session, people_of(document), at),
     )
-    return [_task_of(incident, entry, at, policy) for entry in planned]
+    return [_task_of(incident, entry, at, limits) for entry in planned]
 
 
-def _task_of(incident: Incident, planned: PlannedTask, at: dt.datetime, policy: ResponsePolicy):
+def _task_of(incident: Incident, planned: PlannedTask, at: dt.datetime, limits: ResponseTimeLimits):
     placement = planned.placement
     assigned = placement.assignee is not None
     task = Task(
@@ -144,7 +144,7 @@ def _task_of(incident: Incident, planned: PlannedTask, at: dt.datetime, policy: 
         created_at=at,
         due_at=at + dt.timedelta(minutes=planned.within_minutes),
         assigned_at=at if assigned else None,
-        ack_due_at=at + policy.ack_window if assigned else None,
+        ack_due_at=at + limits.ack_window if assigned else None,
         status=(TaskStatus.assigned if assigned else TaskStatus.unassigned).value,
         is_drill=incident.is_drill,
     )
@@ -251,7 +251,7 @@ async def reassign(
     task_id: str,
     data: TaskReassignIn,
     actor: Principal,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> Task:
     """The commander hands a task to someone: an unassigned one, or one whose assignee
     cannot do it. The new assignee has the full acknowledgement window."""
@@ -268,7 +268,7 @@ async def reassign(
     task.status = TaskStatus.assigned.value
     task.assigned_at = at
     task.acknowledged_at = None
-    task.ack_due_at = at + policy.ack_window
+    task.ack_due_at = at + limits.ack_window
     task.next_check_at = next_task_check(task)
     append_to_timeline(
         session,
@@ -328,7 +328,7 @@ def _wrong_state(task: Task, what: str) -> Conflict:
 
 
 async def escalate_missed_acknowledgement(
-    session: AsyncSession, task: Task, at: dt.datetime, policy: ResponsePolicy
+    session: AsyncSession, task: Task, at: dt.datetime, limits: ResponseTimeLimits
 ) -> bool:
     """An assigned task not acknowledged by its deadline goes to the role's deputy, once
     (issue: "or it goes to the role's deputy and the timeline says so"); the deputy gets a
@@ -354,7 +354,7 @@ async def escalate_missed_acknowledgement(
             "escalated": True,
             "escalated_at": at,
             "assigned_at": at,
-            "ack_due_at": at + policy.ack_window,
+            "ack_due_at": at + limits.ack_window,
         }
         if reachable
         else {"ack_due_at": None}

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from emergency_svc.incidents.access import Commander
-from emergency_svc.incidents.policy import PolicyDep
+from emergency_svc.incidents.time_limits import TimeLimits
 from emergency_svc.tasks import availability, service
 from emergency_svc.tasks.access import TaskReader
 from emergency_svc.tasks.availability import UnavailabilityIn, UnavailabilityRead
@@ -75,12 +75,12 @@ async def reassign(
     data: TaskReassignIn,
     session: SessionDep,
     actor: Commander,
-    policy: PolicyDep,
+    limits: TimeLimits,
 ):
     """The commander hands a task to someone (one left unassigned, or whose assignee
     cannot do it)."""
     return await service.reassign(
-        session=session, task_id=task_id, data=data, actor=actor, policy=policy
+        session=session, task_id=task_id, data=data, actor=actor, limits=limits
     )
 
 

@@ -27,8 +27,9 @@ for what days passing change.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends
 from sqlalchemy import case, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,10 +41,10 @@ from guanjia_shared.clock import now
 from guanjia_shared.errors import NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams
-from ledger_svc.config import Settings, get_settings
+from ledger_svc.config import ServiceSettings, Settings
 from ledger_svc.exceptions.models import ClearedBecause, ItemException
 from ledger_svc.exceptions.rules import (
-    ExceptionPolicy,
+    ExceptionThresholds,
     ItemFacts,
     Reason,
     describe,
@@ -62,24 +63,21 @@ RAISED = "ledger.item.exception_raised"
 CLEARED = "ledger.item.exception_cleared"
 
 
-def exception_policy(settings: Settings | None = None) -> ExceptionPolicy:
-    """The thresholds of `settings`; by default the process's own (what `create_app`
-    runs with when it is given none)."""
-    settings = settings or get_settings()
-    return _policy_of(settings)
-
-
-def session_exception_policy(session: AsyncSession) -> ExceptionPolicy:
-    """The thresholds of the app the session belongs to (see create_session_factory),
-    else the process's own."""
-    return exception_policy(session.info.get("settings"))
-
-
-def _policy_of(settings: Settings) -> ExceptionPolicy:
-    return ExceptionPolicy(
+def exception_thresholds(settings: Settings) -> ExceptionThresholds:
+    """The thresholds of `settings`: the app passes its own to the routes (`Thresholds`),
+    the sweep and the consumers, so every evaluation judges by the same figures."""
+    return ExceptionThresholds(
         stalled_after_days=settings.stalled_after_days,
         behind_tolerance_points=settings.behind_tolerance_points,
     )
+
+
+async def _app_thresholds(settings: ServiceSettings) -> ExceptionThresholds:
+    return exception_thresholds(settings)
+
+
+# The routes' dependency: the thresholds of the running app's settings.
+Thresholds = Annotated[ExceptionThresholds, Depends(_app_thresholds)]
 
 
 def facts_of(item: Item, has_children: bool) -> ItemFacts:
@@ -100,9 +98,8 @@ async def refresh_item_exceptions(
     session: AsyncSession,
     item: Item,
     *,
+    thresholds: ExceptionThresholds,
     previous_parent_id: str | None = None,
-    today: dt.date | None = None,
-    policy: ExceptionPolicy | None = None,
 ) -> int:
     """Evaluate `item` and every item above it again (their progress rolls up from it, and
     whether they have parts may have changed), and the items above its previous parent
@@ -119,8 +116,8 @@ async def refresh_item_exceptions(
         session,
         unique,
         {plan_id: plan for plan_id, plan in plans.items() if plan is not None},
-        today or bureau_today(),
-        policy or session_exception_policy(session),
+        bureau_today(),
+        thresholds,
     )
 
 
@@ -140,7 +137,7 @@ async def reconcile_exceptions(
     items: list[Item],
     plans: dict[str, Plan],
     today: dt.date,
-    policy: ExceptionPolicy,
+    thresholds: ExceptionThresholds,
 ) -> int:
     """Raise what the rules find and is not open, clear what is open and no longer found;
     two reads for all of `items`, then one write (and its event) per change."""
@@ -151,7 +148,7 @@ async def reconcile_exceptions(
     acted = 0
     for item in items:
         facts = facts_of(item, item.id in with_children)
-        found = find_exceptions(facts, today, policy)
+        found = find_exceptions(facts, today, thresholds)
         plan = plans[item.plan_id]
         # Clear first, so that "behind cleared" comes out before "overdue raised".
         for reason, row in standing.get(item.id, {}).items():
@@ -160,7 +157,7 @@ async def reconcile_exceptions(
                 acted += await _clear(session, row, item, plan, why, moment)
         for reason, since in found.items():
             if reason not in standing.get(item.id, {}):
-                detail = describe(reason, facts, today, policy)
+                detail = describe(reason, facts, today, thresholds)
                 acted += await _raise(session, item, plan, reason, since, detail, moment)
     return acted
 
@@ -286,7 +283,7 @@ async def list_open_exceptions(
     session: AsyncSession,
     actor: Principal,
     page: PageParams,
-    policy: ExceptionPolicy,
+    thresholds: ExceptionThresholds,
     department: str | None = None,
     reason: Reason | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
@@ -309,7 +306,7 @@ async def list_open_exceptions(
     interventions = await open_interventions_of(session, list({item.id for _, item in rows}))
     today = bureau_today()
     return [
-        exception_view(row, item, today, policy, interventions.get(item.id, []))
+        exception_view(row, item, today, thresholds, interventions.get(item.id, []))
         for row, item in rows
     ], int(total or 0)
 
@@ -318,7 +315,7 @@ def exception_view(
     row: ItemException,
     item: Item,
     today: dt.date,
-    policy: ExceptionPolicy,
+    thresholds: ExceptionThresholds,
     interventions: list[Any],
 ) -> dict[str, Any]:
     reason = Reason(row.reason)
@@ -343,7 +340,7 @@ def exception_view(
         "reason_label": reason.label,
         "since": row.since,
         "raised_at": row.raised_at,
-        "detail": describe(reason, facts, today, policy),
+        "detail": describe(reason, facts, today, thresholds),
         "open_interventions": [InterventionRead.model_validate(each) for each in interventions],
     }
 

@@ -37,6 +37,7 @@ from guanjia_shared.errors import (
 )
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from ledger_svc.exceptions.rules import ExceptionThresholds
 from ledger_svc.exceptions.service import refresh_item_exceptions
 from ledger_svc.items.models import (
     DeadlineChange,
@@ -187,17 +188,27 @@ async def _lock_plan(session: AsyncSession, plan_id: str) -> Plan:
 
 
 async def create_item(
-    *, session: AsyncSession, plan_id: str, data: ItemCreate, actor: Principal
+    *,
+    session: AsyncSession,
+    plan_id: str,
+    data: ItemCreate,
+    actor: Principal,
+    thresholds: ExceptionThresholds,
 ) -> Item:
     _ensure_may_shape(actor, data.department)
     plan = await _lock_plan(session, plan_id)
-    item = await add_item(session, plan, data, actor_id=actor.id)
+    item = await add_item(session, plan, data, actor_id=actor.id, thresholds=thresholds)
     await session.commit()
     return item
 
 
 async def add_item(
-    session: AsyncSession, plan: Plan, data: ItemCreate, *, actor_id: str | None
+    session: AsyncSession,
+    plan: Plan,
+    data: ItemCreate,
+    *,
+    actor_id: str | None,
+    thresholds: ExceptionThresholds,
 ) -> Item:
     """Add an item to `plan` (held by the caller) with its event; the caller commits."""
     starts_on = data.starts_on or bureau_today()
@@ -227,7 +238,7 @@ async def add_item(
     await _publish(session, "ledger.item.created", item, plan)
     # A leaf that gets its first child becomes a roll-up of its children.
     await roll_up_from(session, item.parent_id, plan)
-    await refresh_item_exceptions(session, item)
+    await refresh_item_exceptions(session, item, thresholds=thresholds)
     return item
 
 
@@ -246,6 +257,7 @@ async def update_item(
     item_id: str,
     data: ItemUpdate,
     actor: Principal,
+    thresholds: ExceptionThresholds,
     expected_version: int | None = None,
 ) -> Item:
     """Edit an item; with `expected_version` (If-Match), only the version the caller read."""
@@ -268,7 +280,9 @@ async def update_item(
     await roll_up_from(session, item.parent_id, plan)
     if old_parent != item.parent_id:
         await roll_up_from(session, old_parent, plan)
-    await refresh_item_exceptions(session, item, previous_parent_id=old_parent)
+    await refresh_item_exceptions(
+        session, item, thresholds=thresholds, previous_parent_id=old_parent
+    )
     await _publish(session, "ledger.item.updated", item, plan)
     await session.commit()
     return item
@@ -290,7 +304,12 @@ async def _ensure_no_cycle(
 
 
 async def report_progress(
-    *, session: AsyncSession, item_id: str, data: ProgressIn, actor: Principal
+    *,
+    session: AsyncSession,
+    item_id: str,
+    data: ProgressIn,
+    actor: Principal,
+    thresholds: ExceptionThresholds,
 ) -> ProgressReport:
     item = await get_item(session, item_id)
     if actor.id != item.owner_id and not actor.has_any(Role.admin):
@@ -314,7 +333,7 @@ async def report_progress(
     item.last_reported_at = moment
     await _set_progress(session, item, float(data.percent), plan, moment)
     await roll_up_from(session, item.parent_id, plan, moment)
-    await refresh_item_exceptions(session, item)
+    await refresh_item_exceptions(session, item, thresholds=thresholds)
     await record_event(
         session,
         "ledger.item.progress_reported",
@@ -333,7 +352,12 @@ async def report_progress(
 
 
 async def move_deadline(
-    *, session: AsyncSession, item_id: str, data: DeadlineMove, actor: Principal
+    *,
+    session: AsyncSession,
+    item_id: str,
+    data: DeadlineMove,
+    actor: Principal,
+    thresholds: ExceptionThresholds,
 ) -> Item:
     if not actor.has_any(Role.leader):
         raise Forbidden("only a leader moves a deadline")
@@ -364,7 +388,7 @@ async def move_deadline(
         previous_deadline=previous.isoformat(),
         reason=data.reason,
     )
-    await refresh_item_exceptions(session, item)
+    await refresh_item_exceptions(session, item, thresholds=thresholds)
     await session.commit()
     return item
 

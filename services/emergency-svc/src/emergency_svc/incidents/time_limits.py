@@ -5,24 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from emergency_svc.config import Settings
+from emergency_svc.config import ServiceSettings, Settings
 from emergency_svc.incidents.models import ReportKind
 from emergency_svc.plans.document import Level
 
 
 @dataclass(frozen=True)
-class ResponsePolicy:
-    ack_minutes: int = 10
-    initial_report_minutes: Mapping[Level, int] = field(default_factory=dict)
-    followup_report_interval_minutes: Mapping[Level, int] = field(default_factory=dict)
+class ResponseTimeLimits:
+    """The settings `ack_minutes`, `initial_report_minutes` and
+    `followup_report_interval_minutes` (their defaults are in config.py)."""
+
+    ack_minutes: int
+    initial_report_minutes: Mapping[Level, int]
+    followup_report_interval_minutes: Mapping[Level, int]
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ResponsePolicy:
+    def from_settings(cls, settings: Settings) -> ResponseTimeLimits:
         return cls(
             ack_minutes=settings.ack_minutes,
             initial_report_minutes=dict(settings.initial_report_minutes),
@@ -43,9 +46,9 @@ class ResponsePolicy:
         return dt.timedelta(minutes=minutes) if minutes else None
 
 
-def response_policy(request: Request) -> ResponsePolicy:
-    return ResponsePolicy.from_settings(request.app.state.settings)
+async def _app_time_limits(settings: ServiceSettings) -> ResponseTimeLimits:
+    return ResponseTimeLimits.from_settings(settings)
 
 
-# The routes' dependency: the policy of the running app's settings.
-PolicyDep = Annotated[ResponsePolicy, Depends(response_policy)]
+# The routes' dependency: the time limits of the running app's settings.
+TimeLimits = Annotated[ResponseTimeLimits, Depends(_app_time_limits)]
