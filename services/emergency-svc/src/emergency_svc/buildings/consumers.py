@@ -18,12 +18,13 @@ from emergency_svc.buildings.models import (
     PendingBuildingCheck,
     ReplicatedBuilding,
 )
+from emergency_svc.events import ConsumedEvent
 from guanjia_shared.clock import now
 from guanjia_shared.consumer import PoisonEvent, Subscription
 from guanjia_shared.db import dialect_insert
 from guanjia_shared.events import CloudEvent
 
-BUILDING_EVENTS = ("asset.building.created", "asset.building.updated")
+BUILDING_EVENTS = (ConsumedEvent.building_created, ConsumedEvent.building_updated)
 REPLICATED_FIELDS = ("name", "address", "owner_unit_id", "use", "disposed", "version")
 
 

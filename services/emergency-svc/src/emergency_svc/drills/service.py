@@ -43,14 +43,13 @@ from emergency_svc.drills.models import (
     InjectRead,
     ParticipantIn,
 )
+from emergency_svc.events import EmergencyEvent
 from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import bureau_year
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
-
-DRILL_RECORDED = "emergency.drill.recorded"
 
 # The plans table, read for existence only (the plans folder owns its model).
 _plans = table("plans", column("id"))
@@ -275,7 +274,7 @@ async def record_drill(
     await session.flush()
     await record_event(
         session,
-        DRILL_RECORDED,
+        EmergencyEvent.drill_recorded,
         subject=drill.id,
         data={
             "id": drill.id,

@@ -26,7 +26,7 @@ from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from emergency_svc.incidents.events import publish_report_overdue
+from emergency_svc.incidents.event_data import publish_report_overdue
 from emergency_svc.incidents.models import (
     Incident,
     IncidentReport,

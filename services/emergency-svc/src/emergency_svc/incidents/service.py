@@ -40,15 +40,10 @@ from sqlmodel import select
 
 from emergency_svc.buildings.service import ensure_known_building
 from emergency_svc.drills.marking import drill_text
+from emergency_svc.events import EmergencyEvent
 from emergency_svc.incident_types.service import ensure_known_type
 from emergency_svc.incidents import access, reports
-from emergency_svc.incidents.events import (
-    INCIDENT_ACTIVATED,
-    INCIDENT_CLOSED,
-    INCIDENT_LEVEL_CHANGED,
-    INCIDENT_REPORTED,
-    publish_incident_event,
-)
+from emergency_svc.incidents.event_data import publish_incident_event
 from emergency_svc.incidents.models import (
     ActivateIn,
     CloseIn,
@@ -238,7 +233,7 @@ async def report_incident(
         },
     )
     _timeline_plan(session, incident, matched, at=at, actor=actor, when="reported")
-    await publish_incident_event(session, INCIDENT_REPORTED, incident)
+    await publish_incident_event(session, EmergencyEvent.incident_reported, incident)
     await session.commit()
     return incident
 
@@ -338,7 +333,9 @@ async def activate(
     await reports.open_report(
         session, incident, reports.INITIAL_NUMBER, at=at, actor=actor, limits=limits
     )
-    await publish_incident_event(session, INCIDENT_ACTIVATED, incident, tasks=len(tasks))
+    await publish_incident_event(
+        session, EmergencyEvent.incident_activated, incident, tasks=len(tasks)
+    )
     await session.commit()
     return incident
 
@@ -440,7 +437,7 @@ async def change_level(
         await reports.bring_deadline_forward(session, incident, at=at, actor=actor, limits=limits)
     await publish_incident_event(
         session,
-        INCIDENT_LEVEL_CHANGED,
+        EmergencyEvent.incident_level_changed,
         incident,
         from_level=old.value,
         to_level=new.value,
@@ -521,7 +518,7 @@ async def close(
     )
     await publish_incident_event(
         session,
-        INCIDENT_CLOSED,
+        EmergencyEvent.incident_closed,
         incident,
         closed_at=at.isoformat(),
         closed_by=actor.id,

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from emergency_svc.events import EmergencyEvent
 from emergency_svc.incident_types.service import ensure_known_types
 from emergency_svc.plans.document import PlanDocument, PlanKind
 from emergency_svc.plans.models import (
@@ -178,7 +179,7 @@ async def create_plan(*, session: AsyncSession, data: PlanCreate, actor: Princip
     session.add(written)
     await _record_coverage(session, plan)
     await session.flush()
-    await _record_plan_event(session, "emergency.plan.created", plan, actor)
+    await _record_plan_event(session, EmergencyEvent.plan_created, plan, actor)
     await session.commit()
     return _plan_read(plan, written)
 
@@ -232,7 +233,7 @@ async def edit_plan(
     session.add(written)
     await session.flush()
     await _record_plan_event(
-        session, "emergency.plan.updated", plan, actor, previous_version=previous
+        session, EmergencyEvent.plan_updated, plan, actor, previous_version=previous
     )
     await session.commit()
     return _plan_read(plan, written)
@@ -261,7 +262,7 @@ async def activate_plan(
     async with _refusing_a_second_plan_in_force(session, plan.id, document):
         await _move(session, plan, PlanStatus.draft, PlanStatus.active)
         await _record_coverage(session, plan)
-    await _record_plan_event(session, "emergency.plan.activated", plan, actor)
+    await _record_plan_event(session, EmergencyEvent.plan_activated, plan, actor)
     await session.commit()
     return _plan_read(plan, current)
 
@@ -284,7 +285,7 @@ async def retire_plan(
         )
     await _move(session, plan, PlanStatus.active, PlanStatus.retired)
     await _record_coverage(session, plan)
-    await _record_plan_event(session, "emergency.plan.retired", plan, actor)
+    await _record_plan_event(session, EmergencyEvent.plan_retired, plan, actor)
     await session.commit()
     return _plan_read(plan, await _version_row(session, plan.id, plan.version))
 
@@ -463,7 +464,7 @@ async def _ensure_code_free(session: AsyncSession, code: str) -> None:
 
 async def _record_plan_event(
     session: AsyncSession,
-    event_type: str,
+    event_type: EmergencyEvent,
     plan: EmergencyPlan,
     actor: Principal,
     **extra: Any,

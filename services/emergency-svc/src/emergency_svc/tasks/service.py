@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from emergency_svc.drills.marking import drill_text
+from emergency_svc.events import EmergencyEvent
 from emergency_svc.incidents.models import Incident, TimelineKind
 from emergency_svc.incidents.time_limits import ResponseTimeLimits
 from emergency_svc.incidents.timeline import append_to_timeline
@@ -40,10 +41,6 @@ from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
-
-TASK_ASSIGNED = "emergency.task.assigned"
-TASK_COMPLETED = "emergency.task.completed"
-TASK_OVERDUE = "emergency.task.overdue"
 
 OPEN = [status.value for status in OPEN_STATUSES]
 
@@ -170,7 +167,7 @@ async def assign_new_tasks(
             session, incident.id, kind, at=at, actor=actor, task_id=task.id, data=_line(task)
         )
         if task.assignee:
-            await publish_task_event(session, TASK_ASSIGNED, task, incident)
+            await publish_task_event(session, EmergencyEvent.task_assigned, task, incident)
 
 
 def _line(task: Task, **extra: Any) -> dict[str, Any]:
@@ -239,7 +236,12 @@ async def complete(
     )
     incident = await session.get(Incident, task.incident_id)
     await publish_task_event(
-        session, TASK_COMPLETED, task, incident, completed_at=at.isoformat(), note=data.note
+        session,
+        EmergencyEvent.task_completed,
+        task,
+        incident,
+        completed_at=at.isoformat(),
+        note=data.note,
     )
     await session.commit()
     return task
@@ -281,7 +283,12 @@ async def reassign(
     )
     incident = await session.get(Incident, task.incident_id)
     await publish_task_event(
-        session, TASK_ASSIGNED, task, incident, previous_assignee=previous, reassigned=True
+        session,
+        EmergencyEvent.task_assigned,
+        task,
+        incident,
+        previous_assignee=previous,
+        reassigned=True,
     )
     await session.commit()
     return task
@@ -385,7 +392,9 @@ async def escalate_missed_acknowledgement(
             task_id=task.id,
             data={"from": previous, "to": deputy, "ack_due_at": missed_at.isoformat()},
         )
-        await publish_task_event(session, TASK_ASSIGNED, task, incident, previous_assignee=previous)
+        await publish_task_event(
+            session, EmergencyEvent.task_assigned, task, incident, previous_assignee=previous
+        )
     else:
         append_to_timeline(
             session,
@@ -438,7 +447,9 @@ async def tell_task_overdue(session: AsyncSession, task: Task, at: dt.datetime) 
         task_id=task.id,
         data={"assignee": task.assignee, "due_at": task.due_at.isoformat()},
     )
-    await publish_task_event(session, TASK_OVERDUE, task, incident, overdue_at=at.isoformat())
+    await publish_task_event(
+        session, EmergencyEvent.task_overdue, task, incident, overdue_at=at.isoformat()
+    )
     return True
 
 
@@ -446,7 +457,11 @@ async def tell_task_overdue(session: AsyncSession, task: Task, at: dt.datetime) 
 
 
 async def publish_task_event(
-    session: AsyncSession, event_type: str, task: Task, incident: Incident | None, **extra: Any
+    session: AsyncSession,
+    event_type: EmergencyEvent,
+    task: Task,
+    incident: Incident | None,
+    **extra: Any,
 ) -> None:
     data = {
         "id": task.id,

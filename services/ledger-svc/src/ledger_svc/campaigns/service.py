@@ -44,6 +44,7 @@ from ledger_svc.campaigns.models import (
     ResultCreate,
     ResultRead,
 )
+from ledger_svc.events import LedgerEvent
 
 
 async def get_campaign(*, session: AsyncSession, campaign_id: str) -> Campaign:
@@ -88,7 +89,7 @@ async def create_campaign(
     await session.flush()
     await record_event(
         session,
-        "ledger.campaign.created",
+        LedgerEvent.campaign_created,
         subject=campaign.id,
         data={**_campaign_facts(campaign), "actor": actor.id},
     )
@@ -161,7 +162,7 @@ async def close_campaign(
     )
     await record_event(
         session,
-        "ledger.campaign.closed",
+        LedgerEvent.campaign_closed,
         subject=campaign.id,
         data={
             **_campaign_facts(campaign),
@@ -311,7 +312,7 @@ async def record_result(
     read = ResultRead.model_validate(result).model_dump(mode="json")
     await record_event(
         session,
-        "ledger.campaign.result_recorded",
+        LedgerEvent.campaign_result_recorded,
         subject=campaign.id,
         data={
             "campaign_id": campaign.id,

@@ -42,6 +42,7 @@ from guanjia_shared.errors import NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams
 from ledger_svc.config import ServiceSettings, Settings
+from ledger_svc.events import LedgerEvent
 from ledger_svc.exceptions.models import ClearedBecause, ItemException
 from ledger_svc.exceptions.rules import (
     ExceptionThresholds,
@@ -58,9 +59,6 @@ from ledger_svc.interventions.service import (
 )
 from ledger_svc.items.models import Item, ItemStatus
 from ledger_svc.plans.models import Plan
-
-RAISED = "ledger.item.exception_raised"
-CLEARED = "ledger.item.exception_cleared"
 
 
 def exception_thresholds(settings: Settings) -> ExceptionThresholds:
@@ -211,7 +209,10 @@ async def _raise(
             return 0  # another evaluation raised it first, and published it
         raise  # not the one-open-row index: a mistake to see, not to swallow
     await record_event(
-        session, RAISED, subject=item.id, data=_event_data(row, item, plan, detail=detail)
+        session,
+        LedgerEvent.item_exception_raised,
+        subject=item.id,
+        data=_event_data(row, item, plan, detail=detail),
     )
     return 1
 
@@ -241,7 +242,12 @@ async def _clear(
     )
     if cleared.rowcount != 1:
         return 0  # another evaluation cleared it first, and published it
-    await record_event(session, CLEARED, subject=item.id, data=_event_data(row, item, plan))
+    await record_event(
+        session,
+        LedgerEvent.item_exception_cleared,
+        subject=item.id,
+        data=_event_data(row, item, plan),
+    )
     return 1
 
 

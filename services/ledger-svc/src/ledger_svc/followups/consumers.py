@@ -50,6 +50,7 @@ from guanjia_shared.consumer import PoisonEvent, Subscription
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.logging import get_logger
 from ledger_svc.config import Settings
+from ledger_svc.events import ConsumedEvent
 from ledger_svc.exceptions.rules import ExceptionThresholds
 from ledger_svc.exceptions.service import exception_thresholds
 from ledger_svc.followups.rules import (
@@ -67,9 +68,6 @@ from ledger_svc.plans.service import follow_up_plan
 
 log = get_logger("ledger.followups")
 Contract = TypeVar("Contract", IncidentClosed, DrillRecorded)
-
-INCIDENT_CLOSED = "emergency.incident.closed"
-DRILL_RECORDED = "emergency.drill.recorded"
 
 
 async def add_follow_up_items(
@@ -142,7 +140,7 @@ def follow_up_subscription(settings: Settings) -> Subscription:
         name="emergency-follow-ups",
         filter="emergency.>",
         handlers={
-            INCIDENT_CLOSED: partial(add_follow_up_items, thresholds=thresholds),
-            DRILL_RECORDED: partial(add_drill_follow_up_items, thresholds=thresholds),
+            ConsumedEvent.incident_closed: partial(add_follow_up_items, thresholds=thresholds),
+            ConsumedEvent.drill_recorded: partial(add_drill_follow_up_items, thresholds=thresholds),
         },
     )

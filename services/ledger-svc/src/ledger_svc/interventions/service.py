@@ -29,6 +29,7 @@ from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, Forbidden, NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from ledger_svc.events import LedgerEvent
 from ledger_svc.interventions.models import (
     OPEN_STATUSES,
     AnswerIn,
@@ -172,7 +173,7 @@ async def issue_intervention(
     )
     session.add(intervention)
     await session.flush()
-    await _publish(session, "ledger.intervention.issued", intervention, item)
+    await _publish(session, LedgerEvent.intervention_issued, intervention, item)
     await session.commit()
     return intervention
 
@@ -188,7 +189,7 @@ async def acknowledge_intervention(
             rule="acknowledge-an-issued-intervention",
         )
     _acknowledge(intervention, actor)
-    await _save(session, "ledger.intervention.acknowledged", intervention, item)
+    await _save(session, LedgerEvent.intervention_acknowledged, intervention, item)
     return intervention
 
 
@@ -209,7 +210,7 @@ async def answer_intervention(
     intervention.answered_by = actor.id
     intervention.answered_at = moment
     intervention.status = InterventionStatus.answered.value
-    await _save(session, "ledger.intervention.answered", intervention, item)
+    await _save(session, LedgerEvent.intervention_answered, intervention, item)
     return intervention
 
 
@@ -225,7 +226,7 @@ async def close_intervention(
     intervention.closed_at = now()
     intervention.close_note = data.note
     intervention.status = InterventionStatus.closed.value
-    await _save(session, "ledger.intervention.closed", intervention, item)
+    await _save(session, LedgerEvent.intervention_closed, intervention, item)
     return intervention
 
 
@@ -258,7 +259,7 @@ def _acknowledge(
 
 
 async def _save(
-    session: AsyncSession, event_type: str, intervention: Intervention, item: Item
+    session: AsyncSession, event_type: LedgerEvent, intervention: Intervention, item: Item
 ) -> None:
     intervention.version += 1
     await session.flush()
@@ -267,7 +268,7 @@ async def _save(
 
 
 async def _publish(
-    session: AsyncSession, event_type: str, intervention: Intervention, item: Item
+    session: AsyncSession, event_type: LedgerEvent, intervention: Intervention, item: Item
 ) -> None:
     plan = await session.get(Plan, item.plan_id)
     data = {

@@ -37,6 +37,7 @@ from guanjia_shared.errors import (
 )
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from ledger_svc.events import LedgerEvent
 from ledger_svc.exceptions.rules import ExceptionThresholds
 from ledger_svc.exceptions.service import refresh_item_exceptions
 from ledger_svc.items.models import (
@@ -235,7 +236,7 @@ async def add_item(
     )
     session.add(item)
     await session.flush()
-    await _publish(session, "ledger.item.created", item, plan)
+    await _publish(session, LedgerEvent.item_created, item, plan)
     # A leaf that gets its first child becomes a roll-up of its children.
     await roll_up_from(session, item.parent_id, plan)
     await refresh_item_exceptions(session, item, thresholds=thresholds)
@@ -283,7 +284,7 @@ async def update_item(
     await refresh_item_exceptions(
         session, item, thresholds=thresholds, previous_parent_id=old_parent
     )
-    await _publish(session, "ledger.item.updated", item, plan)
+    await _publish(session, LedgerEvent.item_updated, item, plan)
     await session.commit()
     return item
 
@@ -336,7 +337,7 @@ async def report_progress(
     await refresh_item_exceptions(session, item, thresholds=thresholds)
     await record_event(
         session,
-        "ledger.item.progress_reported",
+        LedgerEvent.item_progress_reported,
         subject=item.id,
         data={
             "id": item.id,
@@ -382,7 +383,7 @@ async def move_deadline(
     item.version += 1
     await _publish(
         session,
-        "ledger.item.deadline_moved",
+        LedgerEvent.item_deadline_moved,
         item,
         plan,
         previous_deadline=previous.isoformat(),
@@ -430,7 +431,7 @@ async def _set_progress(
         item.completed_at = moment
         await _publish(
             session,
-            "ledger.item.completed",
+            LedgerEvent.item_completed,
             item,
             plan,
             completed_at=moment.isoformat(),
@@ -439,12 +440,12 @@ async def _set_progress(
     elif not done and item.status == ItemStatus.done:
         item.status = ItemStatus.open.value
         item.completed_at = None
-        await _publish(session, "ledger.item.reopened", item, plan)
+        await _publish(session, LedgerEvent.item_reopened, item, plan)
     await session.flush()
 
 
 async def _publish(
-    session: AsyncSession, event_type: str, item: Item, plan: Plan, **extra: Any
+    session: AsyncSession, event_type: LedgerEvent, item: Item, plan: Plan, **extra: Any
 ) -> None:
     data = {
         "id": item.id,

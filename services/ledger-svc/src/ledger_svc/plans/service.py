@@ -10,6 +10,7 @@ from guanjia_shared.auth import Principal
 from guanjia_shared.errors import NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from ledger_svc.events import LedgerEvent
 from ledger_svc.plans.models import Plan, PlanCreate, PlanKind, PlanRead
 
 
@@ -56,4 +57,4 @@ async def follow_up_plan(session: AsyncSession, year: int) -> Plan:
 
 async def _publish_created(session: AsyncSession, plan: Plan) -> None:
     data = PlanRead.model_validate(plan).model_dump(mode="json")
-    await record_event(session, "ledger.plan.created", subject=plan.id, data=data)
+    await record_event(session, LedgerEvent.plan_created, subject=plan.id, data=data)
