@@ -44,6 +44,7 @@ from guanjia_shared.pagination import PageParams
 from ledger_svc.config import ServiceSettings, Settings
 from ledger_svc.events import LedgerEvent
 from ledger_svc.exceptions.models import ClearedBecause, ItemException
+from ledger_svc.exceptions.policy import department_in_view, ensure_may_follow
 from ledger_svc.exceptions.rules import (
     ExceptionThresholds,
     ItemFacts,
@@ -52,11 +53,7 @@ from ledger_svc.exceptions.rules import (
     find_exceptions,
 )
 from ledger_svc.interventions.models import InterventionRead
-from ledger_svc.interventions.service import (
-    department_in_view,
-    ensure_may_follow,
-    open_interventions_of,
-)
+from ledger_svc.interventions.service import open_interventions_of
 from ledger_svc.items.models import Item, ItemStatus
 from ledger_svc.plans.models import Plan
 

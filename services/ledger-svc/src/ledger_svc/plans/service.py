@@ -11,6 +11,7 @@ from guanjia_shared.errors import NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
 from ledger_svc.events import LedgerEvent
+from ledger_svc.plans import policy
 from ledger_svc.plans.models import Plan, PlanCreate, PlanKind, PlanRead
 
 
@@ -31,6 +32,7 @@ async def get_plan(*, session: AsyncSession, plan_id: str) -> Plan:
 
 
 async def create_plan(*, session: AsyncSession, data: PlanCreate, actor: Principal) -> Plan:
+    policy.ensure_may_make(actor)
     plan = Plan(year=data.year, title=data.title, kind=PlanKind.work.value, created_by=actor.id)
     session.add(plan)
     await session.flush()
