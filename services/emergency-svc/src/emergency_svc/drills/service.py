@@ -27,6 +27,7 @@ from sqlalchemy import column, func, table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from emergency_svc.drills import policy
 from emergency_svc.drills.marking import drill_text
 from emergency_svc.drills.models import (
     Drill,
@@ -94,6 +95,7 @@ def _injects_of(injects: list[InjectIn]) -> list[dict[str, Any]]:
 
 
 async def schedule_drill(*, session: AsyncSession, data: DrillCreate, actor: Principal) -> Drill:
+    policy.ensure_may_write(actor)
     await ensure_plan(session, data.plan_id)
     drill = Drill(
         plan_id=data.plan_id,
@@ -206,6 +208,7 @@ async def list_drills(
 async def replace_injects(
     *, session: AsyncSession, drill_id: str, injects: list[InjectIn], actor: Principal
 ) -> DrillRead:
+    policy.ensure_may_write(actor)
     drill = await _locked_drill(session, drill_id)
     _ensure_scheduled(drill)
     drill.injects = _injects_of(injects)
@@ -217,6 +220,7 @@ async def replace_injects(
 async def add_finding(
     *, session: AsyncSession, drill_id: str, data: FindingCreate, actor: Principal
 ) -> DrillFinding:
+    policy.ensure_may_write(actor)
     drill = await _locked_drill(session, drill_id)
     _ensure_scheduled(drill)
     count = await session.scalar(
@@ -241,6 +245,7 @@ async def add_finding(
 async def record_drill(
     *, session: AsyncSession, drill_id: str, data: DrillRecord, actor: Principal
 ) -> DrillRead:
+    policy.ensure_may_write(actor)
     drill = await _locked_drill(session, drill_id)
     if drill.status != DrillStatus.scheduled:
         raise Conflict("the drill is recorded already", rule="record-once")

@@ -42,7 +42,7 @@ from emergency_svc.buildings.service import ensure_known_building
 from emergency_svc.drills.marking import drill_text
 from emergency_svc.events import EmergencyEvent
 from emergency_svc.incident_types.service import ensure_known_type
-from emergency_svc.incidents import access, reports
+from emergency_svc.incidents import policy, reports
 from emergency_svc.incidents.event_data import publish_incident_event
 from emergency_svc.incidents.models import (
     ActivateIn,
@@ -92,9 +92,10 @@ async def list_incidents(
     mode: Mode | None = None,
     is_drill: bool | None = None,
 ) -> tuple[list[IncidentRead], int]:
+    policy.ensure_may_read(viewer)
     query = (
         select(Incident)
-        .where(access.visible_incidents(viewer))
+        .where(policy.visible_incidents(viewer))
         .order_by(Incident.reported_at.desc(), Incident.id)
     )
     filters = {
@@ -108,21 +109,22 @@ async def list_incidents(
         if value is not None:
             query = query.where(column == value)
     incidents, total = await fetch_page(session, query, page)
-    return [access.incident_as_seen_by(viewer, incident) for incident in incidents], total
+    return [policy.incident_as_seen_by(viewer, incident) for incident in incidents], total
 
 
 async def read_incident(
     *, session: AsyncSession, viewer: Principal, incident_id: str
 ) -> IncidentRead:
     incident = await _visible_incident(session, viewer, incident_id)
-    return access.incident_as_seen_by(viewer, incident)
+    return policy.incident_as_seen_by(viewer, incident)
 
 
 async def _visible_incident(session: AsyncSession, viewer: Principal, incident_id: str) -> Incident:
     """The incident, if the viewer may see it; one out of sight is not found, as if it did
     not exist."""
+    policy.ensure_may_read(viewer)
     incident = await session.scalar(
-        select(Incident).where(Incident.id == incident_id, access.visible_incidents(viewer))
+        select(Incident).where(Incident.id == incident_id, policy.visible_incidents(viewer))
     )
     if incident is None:
         raise NotFound(f"no incident {incident_id}")
@@ -157,16 +159,19 @@ async def list_timeline(
     await _visible_incident(session, viewer, incident_id)
     entries, total = await timeline_of(session, incident_id, page, kind=kind, task_id=task_id)
     own_tasks: set[str] = set()
-    if not access.reads_in_full(viewer):
+    if not policy.reads_in_full(viewer):
         own_tasks = set(
             await session.scalars(
-                select(Task.id).where(Task.incident_id == incident_id, access.own_tasks(viewer))
+                select(Task.id).where(Task.incident_id == incident_id, policy.own_tasks(viewer))
             )
         )
-    return access.timeline_as_seen_by(viewer, entries, own_tasks), total
+    return policy.timeline_as_seen_by(viewer, entries, own_tasks), total
 
 
-async def list_reports(*, session: AsyncSession, incident_id: str) -> list[IncidentReport]:
+async def list_reports(
+    *, session: AsyncSession, viewer: Principal, incident_id: str
+) -> list[IncidentReport]:
+    policy.ensure_may_read_reports(viewer)
     await get_incident(session, incident_id)
     return await reports.reports_of(session, incident_id)
 
@@ -292,6 +297,7 @@ async def activate(
     actor: Principal,
     limits: ResponseTimeLimits,
 ) -> Incident:
+    policy.ensure_may_steer(actor)
     incident = await get_incident(session, incident_id, for_update=True)
     if incident.status == IncidentStatus.closed:
         raise Conflict("a closed incident cannot be activated", rule="incident-closed")
@@ -403,6 +409,7 @@ async def change_level(
     actor: Principal,
     limits: ResponseTimeLimits,
 ) -> Incident:
+    policy.ensure_may_steer(actor)
     incident = await get_incident(session, incident_id, for_update=True)
     if incident.status == IncidentStatus.closed:
         raise Conflict("a closed incident keeps its level", rule="incident-closed")
@@ -459,6 +466,7 @@ async def submit_report(
     actor: Principal,
     limits: ResponseTimeLimits,
 ) -> IncidentReport:
+    policy.ensure_may_steer(actor)
     incident = await get_incident(session, incident_id, for_update=True)
     if incident.status != IncidentStatus.active:
         raise Conflict(
@@ -478,6 +486,7 @@ async def submit_report(
 async def close(
     *, session: AsyncSession, incident_id: str, data: CloseIn, actor: Principal
 ) -> Incident:
+    policy.ensure_may_steer(actor)
     incident = await get_incident(session, incident_id, for_update=True)
     if incident.status == IncidentStatus.closed:
         raise Conflict("the incident is closed already", rule="incident-closed")

@@ -4,8 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from emergency_svc.incidents import access, service
-from emergency_svc.incidents.access import BureauReader, Commander, IncidentReader
+from emergency_svc.incidents import policy, service
 from emergency_svc.incidents.models import (
     ActivateIn,
     CloseIn,
@@ -18,6 +17,7 @@ from emergency_svc.incidents.models import (
     TimelineEntryRead,
     TimelineKind,
 )
+from emergency_svc.incidents.policy import Commander, IncidentReader, ReportReader
 from emergency_svc.incidents.time_limits import TimeLimits
 from emergency_svc.plans.document import Level, Mode
 from guanjia_shared.auth import CurrentUser, current_user
@@ -27,7 +27,7 @@ from guanjia_shared.pagination import Page, PageQuery
 router = APIRouter(
     prefix="/api/v1/emergency/incidents", tags=["incidents"], dependencies=[Depends(current_user)]
 )
-# Who may read or steer what, and what each reader is shown: incidents/access.py.
+# Who may read or steer what, and what each reader is shown: incidents/policy.py.
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=IncidentRead)
@@ -37,7 +37,7 @@ async def report_incident(
     """Anyone signed in may report an incident; the matching plan is found at once."""
     incident = await service.report_incident(session=session, data=data, actor=actor)
     response.headers["Location"] = f"{router.prefix}/{incident.id}"
-    return access.incident_as_seen_by(actor, incident)
+    return policy.incident_as_seen_by(actor, incident)
 
 
 @router.get("", response_model=Page[IncidentRead])
@@ -121,8 +121,8 @@ async def list_timeline(
 
 
 @router.get("/{incident_id}/reports", response_model=list[IncidentReportRead])
-async def list_reports(incident_id: str, session: SessionDep, _: BureauReader):
-    return await service.list_reports(session=session, incident_id=incident_id)
+async def list_reports(incident_id: str, session: SessionDep, viewer: ReportReader):
+    return await service.list_reports(session=session, viewer=viewer, incident_id=incident_id)
 
 
 @router.post(

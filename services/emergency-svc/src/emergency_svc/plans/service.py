@@ -26,6 +26,7 @@ from sqlmodel import select
 
 from emergency_svc.events import EmergencyEvent
 from emergency_svc.incident_types.service import ensure_known_types
+from emergency_svc.plans import policy
 from emergency_svc.plans.document import PlanDocument, PlanKind
 from emergency_svc.plans.models import (
     EmergencyPlan,
@@ -157,6 +158,7 @@ async def get_version(*, session: AsyncSession, plan_id: str, version: int) -> P
 
 async def create_plan(*, session: AsyncSession, data: PlanCreate, actor: Principal) -> PlanRead:
     """A new plan is a draft at version 1."""
+    policy.ensure_may_keep(actor)
     document = PlanDocument.model_validate(data.model_dump(exclude={"code"}))
     await ensure_known_types(session, document.incident_types, "#/incident_types")
     await _ensure_code_free(session, data.code)
@@ -194,6 +196,7 @@ async def edit_plan(
 ) -> PlanRead:
     """The parts given replace those of the current version, as a new version (see the
     module's docstring); an edit that changes nothing writes nothing."""
+    policy.ensure_may_keep(actor)
     plan = await get_plan(session=session, plan_id=plan_id)
     _ensure_at_version(plan, expected_version)
     if plan.status == PlanStatus.retired:
@@ -249,6 +252,7 @@ async def activate_plan(
     """draft → active: incidents of its types (any type, for the master plan) now run
     under its current version. At most one special plan is in force per incident type,
     and one master plan."""
+    policy.ensure_may_keep(actor)
     plan = await get_plan(session=session, plan_id=plan_id)
     _ensure_at_version(plan, expected_version)
     if plan.status != PlanStatus.draft:
@@ -276,6 +280,7 @@ async def retire_plan(
 ) -> PlanRead:
     """active → retired: no incident is matched to it any more; its versions stay readable
     for the incidents that ran under them."""
+    policy.ensure_may_keep(actor)
     plan = await get_plan(session=session, plan_id=plan_id)
     _ensure_at_version(plan, expected_version)
     if plan.status != PlanStatus.active:

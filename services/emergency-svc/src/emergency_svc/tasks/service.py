@@ -22,11 +22,12 @@ from sqlmodel import select
 
 from emergency_svc.drills.marking import drill_text
 from emergency_svc.events import EmergencyEvent
+from emergency_svc.incidents import policy as incident_policy
 from emergency_svc.incidents.models import Incident, TimelineKind
 from emergency_svc.incidents.time_limits import ResponseTimeLimits
 from emergency_svc.incidents.timeline import append_to_timeline
 from emergency_svc.plans.document import Level, PlanDocument
-from emergency_svc.tasks import access
+from emergency_svc.tasks import policy
 from emergency_svc.tasks.assignment import PlannedTask, people_of, plan_tasks
 from emergency_svc.tasks.availability import unavailable_among
 from emergency_svc.tasks.models import (
@@ -57,9 +58,10 @@ async def list_tasks(
     assignee: str | None = None,
     status: TaskStatus | None = None,
 ) -> tuple[list[Task], int]:
+    policy.ensure_may_read(viewer)
     query = (
         select(Task)
-        .where(access.visible_tasks(viewer))
+        .where(policy.visible_tasks(viewer))
         .order_by(Task.due_at, Task.level, Task.step, Task.id)
     )
     if incident_id is not None:
@@ -71,11 +73,16 @@ async def list_tasks(
     return await fetch_page(session, query, page)
 
 
+async def read_task(*, session: AsyncSession, task_id: str, viewer: Principal) -> Task:
+    policy.ensure_may_read(viewer)
+    return await get_task(session, task_id, viewer=viewer)
+
+
 async def get_task(
     session: AsyncSession, task_id: str, *, viewer: Principal, for_update: bool = False
 ) -> Task:
     """The task, if the viewer may see it; one out of sight is not found."""
-    query = select(Task).where(Task.id == task_id, access.visible_tasks(viewer))
+    query = select(Task).where(Task.id == task_id, policy.visible_tasks(viewer))
     if for_update:
         # Changes to one task take turns (PostgreSQL row lock; SQLite writes are serial).
         query = query.with_for_update()
@@ -257,6 +264,7 @@ async def reassign(
 ) -> Task:
     """The commander hands a task to someone: an unassigned one, or one whose assignee
     cannot do it. The new assignee has the full acknowledgement window."""
+    incident_policy.ensure_may_steer(actor)
     task = await get_task(session, task_id, viewer=actor, for_update=True)
     if task.status not in OPEN:
         raise _wrong_state(task, "reassign")
@@ -323,7 +331,7 @@ async def cancel_open_tasks(
 
 async def _assignees(session: AsyncSession, task_id: str, actor: Principal, what: str) -> Task:
     task = await get_task(session, task_id, viewer=actor, for_update=True)
-    access.ensure_assignee(actor, task, what)
+    policy.ensure_assignee(actor, task, what)
     return task
 
 

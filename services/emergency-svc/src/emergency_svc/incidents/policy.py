@@ -1,5 +1,6 @@
 """Who reads incidents and steers them, and what each reader is shown.
 
+- Anyone signed in reports an incident (and is shown it as they may read it).
 - The bureau's own people (`BUREAU_ROLES`, defined once in shared) read every incident,
   its timeline and its reports upward, in full.
 - A served unit's staff (`unit_staff`) read the incidents that concern them: those they
@@ -42,13 +43,15 @@ from emergency_svc.incidents.models import (
 )
 from emergency_svc.tasks.models import Task
 from guanjia_shared.auth import BUREAU_ROLES, Principal, Role, require_roles
+from guanjia_shared.errors import Forbidden
 
 INCIDENT_READERS = frozenset({*BUREAU_ROLES, Role.unit_staff})
+REPORT_READERS = BUREAU_ROLES
 STEERERS = frozenset({Role.commander, Role.leader})
 
-# The routes' dependencies.
+# The routes' dependencies (the service checks the same).
 IncidentReader = Annotated[Principal, Depends(require_roles(*INCIDENT_READERS))]
-BureauReader = Annotated[Principal, Depends(require_roles(*BUREAU_ROLES))]
+ReportReader = Annotated[Principal, Depends(require_roles(*REPORT_READERS))]
 Commander = Annotated[Principal, Depends(require_roles(*STEERERS))]
 
 # Withheld from the unit view of an incident: the closing account, always; the description,
@@ -92,6 +95,21 @@ SHARED_LINE_DATA: dict[TimelineKind, frozenset[str]] = {
     TimelineKind.report_overdue: frozenset({"number", "kind", "due_at"}),
     TimelineKind.report_submitted: frozenset({"number", "kind", "due_at", "late"}),
 }
+
+
+def ensure_may_read(viewer: Principal) -> None:
+    if not viewer.has_any(*INCIDENT_READERS):
+        raise Forbidden("only the bureau's people and the served units' staff read incidents")
+
+
+def ensure_may_read_reports(viewer: Principal) -> None:
+    if not viewer.has_any(*REPORT_READERS):
+        raise Forbidden("the reports upward are read by the bureau's own people only")
+
+
+def ensure_may_steer(actor: Principal) -> None:
+    if not actor.has_any(*STEERERS):
+        raise Forbidden("only a commander or a leader steers a response")
 
 
 def reads_in_full(viewer: Principal) -> bool:
