@@ -19,8 +19,8 @@ from guanjia_shared.errors import Forbidden
 PLAN_READERS = frozenset({*BUREAU_ROLES, Role.unit_staff})
 PLAN_KEEPERS = frozenset({Role.admin, Role.leader})
 
-# The routes' dependencies (the service checks the keepers too).
-PlanReader = Annotated[Principal, Depends(require_roles(*PLAN_READERS))]
+# The routes' dependency for writing (the service checks it too); the plans' router
+# requires PLAN_READERS of every route.
 PlanKeeper = Annotated[Principal, Depends(require_roles(*PLAN_KEEPERS))]
 
 
