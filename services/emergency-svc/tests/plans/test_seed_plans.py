@@ -2,7 +2,6 @@
 drafts whose documents are valid, present in every database the migrations make."""
 
 import pytest
-from emergency_plan_helpers import PLANS
 
 from emergency_svc.incident_types.seed import SEEDED_INCIDENT_TYPES
 from emergency_svc.plans.document import LEVELS_BY_GRAVITY, PlanDocument, PlanKind
@@ -12,6 +11,8 @@ from emergency_svc.plans.seed_plans import (
     seed_plan_documents,
     seed_plan_id,
 )
+
+from .emergency_plan_helpers import PLANS
 
 SEEDED_TYPES = [code for code, _ in SEEDED_INCIDENT_TYPES]
 

@@ -8,7 +8,10 @@ deputy: vice), guard_a's and guard_b's 组织疏散 (20, deputy: captain), press
 for the liaison (30, no further deputy) and the medic's step with nobody on it (40).
 """
 
-from incident_helpers import (
+from emergency_svc.incidents.models import TimelineEntry
+from guanjia_shared.testing.apps import eventually
+
+from ..incidents.incident_helpers import (
     AVAILABILITY,
     TASKS,
     act,
@@ -21,9 +24,6 @@ from incident_helpers import (
     tasks_of,
     timeline_of,
 )
-
-from emergency_svc.incidents.models import TimelineEntry
-from guanjia_shared.testing.apps import eventually
 
 
 async def active_incident(client, people, level="III"):

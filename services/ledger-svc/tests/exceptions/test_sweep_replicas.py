@@ -8,7 +8,6 @@ import asyncio
 from collections import Counter
 
 import pytest
-from exception_helpers import RAISED, add, make_plan, on
 from sqlalchemy import func, select
 
 from guanjia_shared.clock import frozen_at
@@ -20,6 +19,8 @@ from ledger_svc.exceptions.rules import ExceptionThresholds
 from ledger_svc.exceptions.service import reconcile_exceptions
 from ledger_svc.items.models import Item
 from ledger_svc.plans.models import Plan
+
+from .exception_helpers import RAISED, add, make_plan, on
 
 PLANS, ITEMS_PER_PLAN = 6, 4
 BATCH = 2  # plans per tick: fewer than there are, so each replica ticks several times

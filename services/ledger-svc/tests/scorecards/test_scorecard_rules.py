@@ -2,7 +2,16 @@
 sums on a real database (SQLite, and PostgreSQL when configured)."""
 
 import pytest
-from scorecard_events import (
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy import func, select
+
+from guanjia_shared.consumer import PoisonEvent
+from ledger_svc.scorecards import consumers
+from ledger_svc.scorecards.models import ScorecardFact
+from ledger_svc.scorecards.models import ScorecardMeasure as M
+from ledger_svc.scorecards.service import compute_scorecards, record_facts, scorecard_of
+
+from .scorecard_events import (
     GENERAL,
     PROPERTY,
     SECURITY,
@@ -16,14 +25,6 @@ from scorecard_events import (
     sla_breached,
     ticket_closed,
 )
-from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy import func, select
-
-from guanjia_shared.consumer import PoisonEvent
-from ledger_svc.scorecards import consumers
-from ledger_svc.scorecards.models import ScorecardFact
-from ledger_svc.scorecards.models import ScorecardMeasure as M
-from ledger_svc.scorecards.service import compute_scorecards, record_facts, scorecard_of
 
 HANDLERS = {
     handler_type: handler
