@@ -25,6 +25,7 @@ def test_every_seeded_plan_is_a_valid_document(code, document):
     assert all(document.procedures_for(level) for level in LEVELS_BY_GRAVITY)
     assert {criterion.level for criterion in document.activation_criteria} == set(LEVELS_BY_GRAVITY)
     # Holders are the bureau's to fill in.
+    assert document.organization
     assert all(role.holders == [] for role in document.organization)
     assert document.safeguards.supplies and document.safeguards.teams
     assert any("统一领导" in principle for principle in document.principles)

@@ -165,6 +165,7 @@ async def test_a_task_past_its_due_time_is_told_overdue_once(
 ):
     incident = await active_incident(client, people, level="IV")  # 扑救初起火灾, 5 minutes
     tasks = await tasks_of(client, people.commander, incident["id"])
+    assert len(tasks) == 2  # one for each of site_lead's holders, guard_a and guard_b
     for task in tasks:
         person = people.with_id(task["assignee"])
         answer = await act(client, person, at(9, 1), "POST", f"{TASKS}/{task['id']}/acknowledge")
