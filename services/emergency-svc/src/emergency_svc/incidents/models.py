@@ -1,6 +1,6 @@
 """Incidents (突发事件), their reports upward (初报 / 续报) and their timeline.
 
-Three scales are kept apart, as the issue asks: the warning colour (`warning_colour`,
+Three scales are kept apart, each answering its own question: the warning colour (`warning_colour`,
 blue → red, given before an event), the event grade (`level`, IV → I) and the mode
 (`mode`: `lead` for the bureau's own compounds, `assist` when supporting the city's
 headquarters — an assist incident carries the city incident's `external_ref`).
@@ -48,7 +48,7 @@ class ReportKind(StrEnum):
 
 class TimelineKind(StrEnum):
     """What the timeline records: every report, activation, level change, task change,
-    reservation and close (the issue's list), each a kind of its own."""
+    reservation and close, each a kind of its own."""
 
     reported = "reported"
     plan_matched = "plan_matched"

@@ -1,10 +1,7 @@
-"""Reports upward (信息报送): an initial report and follow-up reports, due by grade.
+"""Reports upward (信息报送) to the city: an initial report (初报) and follow-up reports
+(续报), each due within a time set per grade (time_limits.py, from the settings), and told
+once when overdue, by the response timers (tasks/jobs.py).
 
-The issue: "Reporting deadlines as timers: an initial report and follow-up reports due by
-level (configurable; e.g. grades I–II to the city within a set number of hours); overdue
-tasks and reports publish `emergency.task.overdue` / `emergency.report.overdue` once each."
-
-As built:
 - The initial report falls due when the incident is activated — the moment the bureau
   confirms the event and responds; a report nobody has acted on yet owes the city nothing —
   `initial_report_minutes[grade]` later.

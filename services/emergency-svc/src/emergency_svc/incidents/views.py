@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from emergency_svc.incidents import policy, service
+from emergency_svc.incidents import closing, policy, service
 from emergency_svc.incidents.models import (
     ActivateIn,
     CloseIn,
@@ -97,7 +97,7 @@ async def change_level(
 
 @router.post("/{incident_id}/close", response_model=IncidentRead)
 async def close(incident_id: str, data: CloseIn, session: SessionDep, actor: Commander):
-    return await service.close(session=session, incident_id=incident_id, data=data, actor=actor)
+    return await closing.close(session=session, incident_id=incident_id, data=data, actor=actor)
 
 
 @router.get("/{incident_id}/timeline", response_model=Page[TimelineEntryRead])

@@ -1,10 +1,8 @@
 """The rules of emergency plans: documents kept in versions, draft → active → retired, one
 plan in force per incident type, and matching an incident to the plan it runs under.
 
-Issue: "Plans as structured, versioned documents … draft → active → retired; editing an
-active plan makes a new version; an incident records the version it ran under."
-
-Versioning, as built: every edit that changes the document writes a new version, whatever
+Versioning: an incident records the plan version it ran under, so a version, once written,
+never changes. Every edit that changes the document writes a new version, whatever
 the plan's status, and the plan's status carries over to it: editing a draft makes a newer
 draft, editing an active plan makes version n+1 the active one at once. A version is never
 rewritten in place, so the version number is also the ETag a stale edit is caught by, and

@@ -1,6 +1,7 @@
 """The rules of emergency supplies.
 
-Reservations (the issue: "reservations and releases"; API.md: "reserved on activation"):
+Reservations: what a plan requires is reserved from stock when an incident is activated,
+and released when it closes.
 
 - `reserve_for_incident` holds, for each required item, units from the locations with the
   most available stock first (fewest places to fetch from). Available = quantity on hand

@@ -1,7 +1,7 @@
-"""Who is out of reach (on leave, away, ill): their tasks go to the role's deputy.
+"""Who is out of reach (on leave, away, ill): the tasks that would be theirs go to the
+role's deputy instead (assignment.py), and an escalation skips a deputy out of reach.
 
-The issue: activation assigns each task "to the role's holder (the deputy when the holder
-is marked unavailable)". A person is marked by the commanders, the leadership, an admin,
+A person is marked by the commanders, the leadership, an admin,
 or themself (who may mark and read whose mark: tasks/policy.py); until a moment
 (`unavailable_until`) or until the mark is cleared. One row per person: the mark as it
 stands, not its history.

@@ -1,8 +1,7 @@
-"""The response timers: each tick acts on the deadlines that have passed.
-
-The issue: "an assigned task must be acknowledged within a set time, or it goes to the
-role's deputy and the timeline says so"; "overdue tasks and reports publish
-`emergency.task.overdue` / `emergency.report.overdue` once each".
+"""The response timers: each tick acts on the deadlines that have passed. An assigned task
+not acknowledged in time goes to the role's deputy (with its timeline line); a task or a
+report upward past its due time is told overdue (`emergency.task.overdue` /
+`emergency.report.overdue`), once each.
 
 How a tick goes (the shape of ticket-svc's escalation scheduler):
 - Tasks, then reports, each found by one indexed query: `next_check_at <= now`, earliest

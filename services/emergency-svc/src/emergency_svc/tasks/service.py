@@ -345,10 +345,10 @@ def _wrong_state(task: Task, what: str) -> Conflict:
 async def escalate_missed_acknowledgement(
     session: AsyncSession, task: Task, at: dt.datetime, limits: ResponseTimeLimits
 ) -> bool:
-    """An assigned task not acknowledged by its deadline goes to the role's deputy, once
-    (issue: "or it goes to the role's deputy and the timeline says so"); the deputy gets a
-    fresh acknowledgement window. With no deputy to go to (none, the assignee is the deputy,
-    already escalated, or the deputy is out of reach) the timeline says that instead.
+    """An assigned task not acknowledged by its deadline goes to the role's deputy, once,
+    with a timeline line saying so; the deputy gets a fresh acknowledgement window. With
+    no deputy to go to (none, the assignee is the deputy, already escalated, or the deputy
+    is out of reach) the timeline says that instead.
 
     The update is a compare-and-set on the deadline that was missed: a second tick that
     got hold of the same task finds it changed and writes nothing."""

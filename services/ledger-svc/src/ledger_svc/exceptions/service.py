@@ -1,8 +1,8 @@
-"""Keeping the exceptions table true to the rules, and reading it.
+"""Keeping the exceptions table true to the rules (rules.py), and reading it.
 
-Issue: "A new exception publishes `ledger.item.exception_raised` once; its clearing
-publishes `…exception_cleared`. `GET exceptions` is the leadership's daily view: only what
-needs attention, worst first, filterable by department."
+An exception is raised once, with `ledger.item.exception_raised`, and cleared once, with
+`ledger.item.exception_cleared`, however often the items are evaluated. `GET exceptions` is
+the leadership's daily view: only what needs attention, worst first, by department if asked.
 
 How exactly-once holds:
 - An evaluation (`reconcile_exceptions`) compares what the rules find for an item today

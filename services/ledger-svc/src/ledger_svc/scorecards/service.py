@@ -1,9 +1,7 @@
-"""The rules of the department scorecards (年度考核).
-
-Issue: "Scorecards per department and year, a read model fed by events: ledger items
-completed and on time; from ticket-svc, tickets closed, SLA compliance, breaches, mean
-rating and accountability records; from emergency-svc, drills taken part in. Every figure
-can be traced to the events behind it."
+"""The rules of the department scorecards (年度考核): per department and year, a read model
+fed by the events of the ledger (items completed, and on time), ticket-svc (tickets closed,
+SLA compliance, breaches, ratings, accountability records) and emergency-svc (drills taken
+part in). Every figure can be traced to the events behind it.
 
 **Facts.** Each event the consumers take (`consumers.py`) is written as facts, one per
 (event, department, measure), and nothing else: no figure is stored. A fact names the
