@@ -2,10 +2,11 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from guanjia_shared.deps import app_settings
 from guanjia_shared.settings import BaseServiceSettings
 
 
@@ -29,9 +30,5 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def _app_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
 # For a route: the settings the running app was made with.
-ServiceSettings = Annotated[Settings, Depends(_app_settings)]
+ServiceSettings = Annotated[Settings, Depends(app_settings)]

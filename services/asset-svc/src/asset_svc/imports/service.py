@@ -39,11 +39,11 @@ from asset_svc.register.models import (
     Room,
     RoomCreate,
     RoomKind,
-    new_id,
 )
 from asset_svc.units.models import Unit
 from guanjia_shared.clock import now
 from guanjia_shared.errors import InvalidInput, PayloadTooLarge
+from guanjia_shared.ids import new_id
 from guanjia_shared.outbox import record_event
 from guanjia_shared.spreadsheets import Sheet, sheets_workbook_bytes
 
