@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.changes.models import (
     FORBIDDEN_CHANGE_TYPES,
     ChangeCreate,
@@ -286,11 +287,11 @@ async def _record_change_events(
         "effective_date": change.effective_date.isoformat(),
         "document_no": change.document_no,
     }
-    await record_event(session, "asset.change.recorded", subject=change.id, data=data)
+    await record_event(session, events.CHANGE_RECORDED, subject=change.id, data=data)
     if change.type in (ChangeType.reclaim, ChangeType.reallocate):
-        await record_event(session, "asset.room.reclaimed", subject=change.id, data=data)
+        await record_event(session, events.ROOM_RECLAIMED, subject=change.id, data=data)
     if change.type in (ChangeType.allocate, ChangeType.reallocate):
-        await record_event(session, "asset.room.allocated", subject=change.id, data=data)
+        await record_event(session, events.ROOM_ALLOCATED, subject=change.id, data=data)
 
 
 async def change_room_ids(session: AsyncSession, change_ids: list[str]) -> dict[str, list[str]]:

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.changes.queries import area_by_unit_and_kind, rooms_of_unit
 from asset_svc.compliance.export import compliance_workbook
 from asset_svc.compliance.models import (
@@ -208,7 +209,10 @@ async def _lock_statuses(session: AsyncSession, unit_ids: list[str]) -> dict[str
     await session.execute(
         dialect_insert(session, UnitSpaceStatus)
         .values(
-            [{"unit_id": unit_id, "status": "within", "checked_at": now()} for unit_id in unit_ids]
+            [
+                {"unit_id": unit_id, "status": ComplianceStatus.within.value, "checked_at": now()}
+                for unit_id in unit_ids
+            ]
         )
         .on_conflict_do_nothing()
     )
@@ -236,7 +240,7 @@ async def publish_if_over_standard(*, session: AsyncSession, unit_ids: list[str]
         if unit.status is ComplianceStatus.over and known.status != ComplianceStatus.over:
             await record_event(
                 session,
-                "asset.unit.over_standard",
+                events.UNIT_OVER_STANDARD,
                 subject=unit.unit_id,
                 data={
                     "unit_id": unit.unit_id,

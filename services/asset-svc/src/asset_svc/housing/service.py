@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.housing.models import (
     HousingHistory,
     HousingMove,
@@ -298,7 +299,7 @@ async def _record_move(
         "effective_date": move.effective_date.isoformat(),
         "actor": actor.id,
     }
-    event_type = "asset.housing.moved_in" if kind is MoveKind.move_in else "asset.housing.moved_out"
+    event_type = events.HOUSING_MOVED_IN if kind is MoveKind.move_in else events.HOUSING_MOVED_OUT
     await record_event(session, event_type, subject=unit.id, data=event)
     await session.commit()
     return _move_read(move, occupant, actor)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.imports.models import (
     BUILDING_COLUMNS,
     BUILDINGS_SHEET,
@@ -76,14 +77,14 @@ def template_workbook() -> bytes:
                         12000,
                         9000,
                         1998,
-                        "office",
+                        BuildingUse.office.value,
                     ]
                 ],
             ),
             Sheet(
                 ROOMS_SHEET,
                 [column.label for column in ROOM_COLUMNS],
-                [["B1", 3, "301", 18.5, "office"]],
+                [["B1", 3, "301", 18.5, RoomKind.office.value]],
             ),
             Sheet(
                 "说明 notes",
@@ -401,6 +402,6 @@ async def _write(
         await session.execute(insert(Room), room_rows[start : start + INSERT_BATCH])
     for row in building_rows:
         data = BuildingRead.model_validate(row).model_dump(mode="json")
-        await record_event(session, "asset.building.created", subject=row["id"], data=data)
+        await record_event(session, events.BUILDING_CREATED, subject=row["id"], data=data)
     await session.commit()
     return ImportResult(buildings_created=len(building_rows), rooms_created=len(room_rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.register.models import (
     Building,
     BuildingCreate,
@@ -90,7 +91,7 @@ async def create_building(*, session: AsyncSession, data: BuildingCreate) -> Bui
     building = Building(**{**data.model_dump(), "use": data.use.value})
     session.add(building)
     await session.flush()
-    await _record_building_event(session, "asset.building.created", building)
+    await _record_building_event(session, events.BUILDING_CREATED, building)
     await session.commit()
     return building
 
@@ -155,7 +156,7 @@ async def update_building(
     building.version += 1
     building.updated_at = now()
     await session.flush()
-    await _record_building_event(session, "asset.building.updated", building)
+    await _record_building_event(session, events.BUILDING_UPDATED, building)
     await session.commit()
     return building
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.changes.models import ChangeCreate, ChangeRoom, ChangeType, PropertyChange
 from asset_svc.changes.service import write_change
 from asset_svc.register.links import room_ids_by
@@ -40,10 +41,10 @@ STATE_RULE = "renovation-state-machine"
 
 # Each move: the one state it leaves, the state it reaches, and the event it publishes.
 MOVES: dict[str, tuple[RenovationStatus, RenovationStatus, str]] = {
-    "approve": (RenovationStatus.requested, RenovationStatus.approved, "approved"),
-    "reject": (RenovationStatus.requested, RenovationStatus.rejected, "rejected"),
-    "start": (RenovationStatus.approved, RenovationStatus.in_progress, "started"),
-    "accept": (RenovationStatus.in_progress, RenovationStatus.accepted, "accepted"),
+    "approve": (RenovationStatus.requested, RenovationStatus.approved, events.RENOVATION_APPROVED),
+    "reject": (RenovationStatus.requested, RenovationStatus.rejected, events.RENOVATION_REJECTED),
+    "start": (RenovationStatus.approved, RenovationStatus.in_progress, events.RENOVATION_STARTED),
+    "accept": (RenovationStatus.in_progress, RenovationStatus.accepted, events.RENOVATION_ACCEPTED),
 }
 
 
@@ -143,7 +144,7 @@ async def request_renovation(
     session.add(move)
     await session.flush()
     read = _read(renovation, sorted(room.id for room in rooms), [move])
-    await _record_renovation_event(session, "asset.renovation.requested", read, actor)
+    await _record_renovation_event(session, events.RENOVATION_REQUESTED, read, actor)
     await session.commit()
     return read
 
@@ -190,7 +191,7 @@ async def _make_move(
     await session.flush()
     room_ids = (await _room_ids_of(session, [renovation.id]))[renovation.id]
     read = _read(renovation, room_ids, await _moves_of(session, renovation.id))
-    await _record_renovation_event(session, f"asset.renovation.{event}", read, actor)
+    await _record_renovation_event(session, event, read, actor)
     await session.commit()
     return read
 

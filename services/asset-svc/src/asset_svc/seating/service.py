@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.changes.models import ChangeRoom, PropertyChange
 from asset_svc.changes.queries import occupants_as_of
 from asset_svc.register.locks import lock_register
@@ -108,7 +109,7 @@ async def take_seat(
     )
     session.add(seat)
     await session.flush()
-    await _record_seat_event(session, "asset.seat.taken", seat)
+    await _record_seat_event(session, events.SEAT_TAKEN, seat)
     await session.commit()
     return _seat_read(seat, None, actor)
 
@@ -145,7 +146,7 @@ async def vacate_seat(
         SeatVacation(seat_id=seat.id, effective_date=data.effective_date, actor_id=actor.id)
     )
     await session.flush()
-    await _record_seat_event(session, "asset.seat.vacated", seat)
+    await _record_seat_event(session, events.SEAT_VACATED, seat)
     await session.commit()
     return _seat_read(seat, data.effective_date, actor)
 

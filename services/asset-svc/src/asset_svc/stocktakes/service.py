@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.register.models import Building, Room, RoomKind
 from asset_svc.register.service import rooms_visible_to
 from asset_svc.scope import visible_unit_id
@@ -72,7 +73,7 @@ async def open_stocktake(
     session.add(stocktake)
     await session.flush()
     read = await _read(session, stocktake)
-    await _record_stocktake_event(session, "asset.stocktake.opened", read, actor)
+    await _record_stocktake_event(session, events.STOCKTAKE_OPENED, read, actor)
     await session.commit()
     return read
 
@@ -233,7 +234,7 @@ async def close_stocktake(
     report = await _report(session, stocktake, actor)
     await _record_stocktake_event(
         session,
-        "asset.stocktake.closed",
+        events.STOCKTAKE_CLOSED,
         report.stocktake,
         actor,
         counts={

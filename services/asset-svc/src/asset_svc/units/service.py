@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from asset_svc import events
 from asset_svc.scope import ensure_may_see_unit, visible_unit_id
 from asset_svc.units.models import Unit, UnitCreate, UnitLevel, UnitRead, UnitUpdate
 from guanjia_shared.auth import Principal
@@ -69,7 +70,7 @@ async def create_unit(*, session: AsyncSession, data: UnitCreate, actor: Princip
     unit = Unit(code=data.code, name=data.name, parent_id=data.parent_id, level=data.level.value)
     session.add(unit)
     await session.flush()
-    await _record_unit_event(session, "asset.unit.created", unit, actor)
+    await _record_unit_event(session, events.UNIT_CREATED, unit, actor)
     await session.commit()
     return unit
 
@@ -101,7 +102,7 @@ async def update_unit(
     unit.updated_at = now()
     session.add(unit)
     await session.flush()
-    await _record_unit_event(session, "asset.unit.updated", unit, actor)
+    await _record_unit_event(session, events.UNIT_UPDATED, unit, actor)
     await session.commit()
     return unit
 
