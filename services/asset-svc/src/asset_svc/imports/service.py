@@ -23,6 +23,7 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asset_svc import events
+from asset_svc.imports import policy
 from asset_svc.imports.models import (
     BUILDING_COLUMNS,
     BUILDINGS_SHEET,
@@ -42,6 +43,8 @@ from asset_svc.register.models import (
     RoomKind,
 )
 from asset_svc.units.models import Unit
+from asset_svc.units.policy import ensure_role
+from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
 from guanjia_shared.errors import InvalidInput, PayloadTooLarge
 from guanjia_shared.ids import new_id
@@ -320,8 +323,11 @@ def _read_rooms(
             inventory.rooms.append({"id": new_id(), **room.model_dump(mode="json")})
 
 
-async def import_workbook(*, session: AsyncSession, content: bytes, max_rows: int) -> ImportResult:
+async def import_workbook(
+    *, session: AsyncSession, content: bytes, max_rows: int, actor: Principal
+) -> ImportResult:
     """`max_rows`: the rows a sheet may hold."""
+    ensure_role(actor, policy.IMPORTERS)
     unit_ids = dict((await session.execute(select(Unit.code, Unit.id))).all())
     inventory = await asyncio.to_thread(_read_inventory, content, unit_ids, max_rows)
     errors = inventory.errors

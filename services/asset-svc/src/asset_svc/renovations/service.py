@@ -1,9 +1,7 @@
-"""The rules of renovations: who may approve what, the state machine, and the register.
-
-A request is made by the bureau's asset office (admin), which enters what a unit asks for
-on paper under its document number; served units read their own requests. An admin
-approves a request within the rules of the 修缮管理办法; beyond them (too dear per m², or
-the same room renovated again too soon) only a leader approves, and gives a reason.
+"""The rules of renovations: the state machine (requested → approved | rejected;
+approved → in_progress → accepted), the rules of the 修缮管理办法 beyond which only a
+leader approves (renovations.policy says who does what), and the change register, where an
+accepted renovation is recorded the day it is accepted.
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from asset_svc.changes.models import ChangeCreate, ChangeRoom, ChangeType, Prope
 from asset_svc.changes.service import write_change
 from asset_svc.register.links import room_ids_by
 from asset_svc.register.models import Building, Room
+from asset_svc.renovations import policy
 from asset_svc.renovations.models import (
     Renovation,
     RenovationCreate,
@@ -28,8 +27,8 @@ from asset_svc.renovations.models import (
     RenovationRoom,
     RenovationStatus,
 )
-from asset_svc.scope import visible_unit_id
-from guanjia_shared.auth import Principal, Role
+from asset_svc.units.policy import ensure_role
+from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
@@ -105,6 +104,7 @@ async def _load_rooms(session: AsyncSession, room_ids: list[str]) -> list[Room]:
 async def request_renovation(
     *, session: AsyncSession, data: RenovationCreate, actor: Principal
 ) -> RenovationRead:
+    ensure_role(actor, policy.REQUESTERS)
     rooms = await _load_rooms(session, data.room_ids) if data.room_ids else []
     buildings = {room.building_id for room in rooms} | (
         {data.building_id} if data.building_id else set()
@@ -240,6 +240,7 @@ async def approve_renovation(
     cost_cap_per_m2: Decimal,
     min_years_between: int,
 ) -> RenovationRead:
+    ensure_role(actor, policy.APPROVERS)
     renovation = await _in_state_for(session, renovation_id, "approve")
     beyond = await rules_needing_a_leader(
         session=session,
@@ -247,7 +248,7 @@ async def approve_renovation(
         cost_cap_per_m2=cost_cap_per_m2,
         min_years_between=min_years_between,
     )
-    if beyond and not actor.has_any(Role.leader):
+    if beyond and not actor.has_any(*policy.APPROVERS_BEYOND_RULES):
         raise Forbidden(
             f"the request goes beyond {', '.join(beyond)}: only a leader may approve it",
             rule=beyond[0],
@@ -268,6 +269,7 @@ async def approve_renovation(
 async def reject_renovation(
     *, session: AsyncSession, renovation_id: str, actor: Principal, reason: str
 ) -> RenovationRead:
+    ensure_role(actor, policy.APPROVERS)
     renovation = await _in_state_for(session, renovation_id, "reject")
     return await _make_move(session, renovation, "reject", actor, reason=reason)
 
@@ -275,6 +277,7 @@ async def reject_renovation(
 async def start_renovation(
     *, session: AsyncSession, renovation_id: str, actor: Principal
 ) -> RenovationRead:
+    ensure_role(actor, policy.WORKS_RECORDERS)
     renovation = await _in_state_for(session, renovation_id, "start")
     return await _make_move(session, renovation, "start", actor)
 
@@ -283,6 +286,7 @@ async def accept_renovation(
     *, session: AsyncSession, renovation_id: str, actor: Principal, final_cost: Decimal
 ) -> RenovationRead:
     """Accept the works, and record them in the change register the same day."""
+    ensure_role(actor, policy.WORKS_RECORDERS)
     renovation = await _in_state_for(session, renovation_id, "accept")
     renovation.final_cost = final_cost
     renovation.accepted_on = bureau_today()
@@ -313,18 +317,13 @@ async def _moves_of(session: AsyncSession, renovation_id: str) -> list[Renovatio
     return list((await session.execute(query)).scalars())
 
 
-def _visible_to(viewer: Principal):
-    query = select(Renovation)
-    own = visible_unit_id(viewer)
-    if own is not None:
-        query = query.where(Renovation.unit_id == own)
-    return query
-
-
 async def get_renovation(
     *, session: AsyncSession, renovation_id: str, viewer: Principal
 ) -> RenovationRead:
-    renovation = await session.scalar(_visible_to(viewer).where(Renovation.id == renovation_id))
+    ensure_role(viewer, policy.READERS)
+    renovation = await session.scalar(
+        policy.renovations_visible_to(viewer).where(Renovation.id == renovation_id)
+    )
     if renovation is None:
         raise NotFound(f"no renovation {renovation_id}")
     room_ids = (await _room_ids_of(session, [renovation.id]))[renovation.id]
@@ -339,7 +338,8 @@ async def list_renovations(
     status: RenovationStatus | None = None,
     building_id: str | None = None,
 ) -> tuple[list[RenovationRead], int]:
-    query = _visible_to(viewer)
+    ensure_role(viewer, policy.READERS)
+    query = policy.renovations_visible_to(viewer)
     if status is not None:
         query = query.where(Renovation.status == status.value)
     if building_id is not None:
