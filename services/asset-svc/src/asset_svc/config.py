@@ -15,9 +15,10 @@ class Settings(BaseServiceSettings):
 
     service_name: str = "asset"
     port: int = 8001
-    # 修缮管理办法: the highest estimated cost per m² (yuan) an admin may approve alone, and
-    # the fewest years between two renovations of the same room; beyond either, a leader
-    # approves with a reason. The bureau sets both in its own rules, hence settings.
+    # 修缮管理办法: the highest estimated cost per m² (yuan) of the rooms renovated (their
+    # usable area in the register) an admin may approve alone, and the fewest years between
+    # two renovations of the same room; beyond either, a leader approves with a reason. The
+    # bureau sets both in its own rules, hence settings.
     renovation_cost_cap_per_m2: Decimal = Decimal("1500")
     renovation_min_years_between: int = 8
     # The rows a sheet of an imported workbook may hold (the largest inventory planned for

@@ -110,6 +110,8 @@ class RenovationCreate(StrictInput):
     building_id: SingleLineText | None = None
     room_ids: list[SingleLineText] | None = Field(default=None, min_length=1, max_length=1000)
     title: SingleLineText = Field(min_length=1, max_length=300)
+    # The area the request declares (the requester's own figure, kept on the record); the
+    # cost cap is reckoned on the rooms' usable area in the register instead.
     area: float = Field(gt=0, le=10_000_000)
     estimated_cost: Money
     document_no: SingleLineText | None = Field(default=None, max_length=100)

@@ -93,6 +93,12 @@ async def _rooms_renovated(session: AsyncSession, renovation: Renovation) -> lis
     return list((await session.execute(query)).scalars())
 
 
+def _usable_area(rooms: list[Room]) -> Decimal:
+    """The rooms' usable area in m², added up as the register records each (to the
+    hundredth), with no float error at the cap's edge."""
+    return sum((Decimal(str(room.usable_area)) for room in rooms), Decimal(0))
+
+
 async def _load_rooms(session: AsyncSession, room_ids: list[str]) -> list[Room]:
     rooms = list((await session.execute(select(Room).where(Room.id.in_(room_ids)))).scalars())
     missing = sorted(set(room_ids) - {room.id for room in rooms})
@@ -205,11 +211,14 @@ async def rules_needing_a_leader(
 ) -> list[str]:
     """The rules of the 修缮管理办法 this request goes beyond, which only a leader sets aside."""
     beyond = []
-    if renovation.estimated_cost > cost_cap_per_m2 * Decimal(str(renovation.area)):
+    rooms = await _rooms_renovated(session, renovation)
+    # The cap is per m² of the rooms renovated, as the register measures them: the area the
+    # request declares is the requester's own figure, and would raise the cap at will.
+    if renovation.estimated_cost > cost_cap_per_m2 * _usable_area(rooms):
         beyond.append(COST_CAP_RULE)
     # The change register is the record of past renovations, those before Guanjia included.
     since = _years_before(bureau_today(), min_years_between)
-    touched = [room.id for room in await _rooms_renovated(session, renovation)]
+    touched = [room.id for room in rooms]
     names_a_room = exists().where(
         ChangeRoom.change_id == PropertyChange.id, ChangeRoom.room_id.in_(touched)
     )
