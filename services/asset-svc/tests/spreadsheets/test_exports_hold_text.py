@@ -1,8 +1,7 @@
 """Every spreadsheet asset-svc answers holds what people typed as text, never as a formula
 (issue 14: a ledger item's title reached a leader's workbook as a live HYPERLINK)."""
 
-from holdings import API, change, make_building, make_rooms, make_unit
-
+from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.spreadsheets import FORMULA_TEXTS, assert_text_only
 
 LINK, DDE, MINUS, AT = FORMULA_TEXTS
