@@ -156,8 +156,8 @@ async def test_only_an_admin_imports(client, admin, token_mint):
     assert answer.status_code == 403
 
 
-# Issue 14: values longer than their columns, control characters, and workbooks that unpack
-# to far more than they weigh.
+# Hostile or careless workbooks: values longer than their columns, control characters, and
+# workbooks that unpack to far more than they weigh.
 
 
 async def test_a_value_longer_than_its_column_is_refused_by_row_and_column(client, admin):
