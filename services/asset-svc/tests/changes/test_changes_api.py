@@ -1,8 +1,8 @@
 """The change register's guards, each refusal a 409 naming its rule and changing nothing."""
 
 import pytest
-from holdings import API, change, make_building, make_rooms, make_unit
 
+from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 
@@ -144,12 +144,13 @@ async def test_a_change_naming_unknown_rooms_changes_nothing(client, admin, hold
     assert await occupant(client, admin, holdings["rooms"][0]) is None
 
 
+@pytest.mark.on_day("2026-06-01T10:00:00+08:00")  # 2026-06-02 is tomorrow
 async def test_a_future_or_out_of_order_date_is_refused(client, admin, holdings):
     future = await change(
         client,
         admin,
         "allocate",
-        effective_date="2999-01-01",
+        effective_date="2026-06-02",
         room_ids=holdings["rooms"][:1],
         unit_id=holdings["first"],
     )
