@@ -8,7 +8,8 @@ Events leave the bureau's hands, so none carries a person's name.
   Other services keep their replica of units from these alone (guanjia_shared.replicas).
 - `asset.building.created` / `.updated`: the whole building as `BuildingRead` gives it
   (emergency-svc keeps its replica of buildings from these); an import publishes one
-  `.created` per building it writes.
+  `.created` per building it writes; a change of the register that transfers the title or
+  disposes of the building publishes `.updated` beside `asset.change.recorded`.
 - `asset.change.recorded`: every change of the register (`change_id`, `type`, `room_ids`,
   `building_id`, `unit_id`, `from_unit_id`, `effective_date`, `document_no`); a reclaim or
   reallocation also publishes `asset.room.reclaimed`, an allocation or reallocation

@@ -273,3 +273,26 @@ async def test_allocation_and_reclaim_are_published(
     allocated, reclaimed = await eventually(room_events)
     assert allocated.data["unit_id"] == holdings["first"] and allocated.data["room_ids"] == room
     assert reclaimed.data["from_unit_id"] == holdings["first"]
+
+
+async def test_a_title_transfer_and_a_disposal_publish_the_building_as_it_now_is(
+    client, admin, holdings, nats_server_url, event_namespace
+):
+    # Other services' replicas of buildings (emergency-svc's) learn of new owners and
+    # disposals from these alone.
+    building = holdings["building"]
+    await change(client, admin, "transfer_title", building_id=building, unit_id=holdings["second"])
+    await change(client, admin, "dispose", building_id=building, effective_date="2025-03-02")
+
+    async def building_updates():
+        events = await published_events(nats_server_url, event_namespace, "asset")
+        updates = [event for event in events if event.short_type == "asset.building.updated"]
+        assert len(updates) == 2
+        return updates
+
+    transferred, disposed = await eventually(building_updates)
+    assert transferred.subject == building and disposed.subject == building
+    assert transferred.data["owner_unit_id"] == holdings["second"]
+    assert transferred.data["disposed"] is False
+    assert disposed.data["disposed"] is True
+    assert disposed.data["version"] == transferred.data["version"] + 1

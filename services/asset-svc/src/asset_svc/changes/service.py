@@ -25,7 +25,7 @@ from asset_svc.register.links import room_ids_by
 from asset_svc.register.locks import lock_register
 from asset_svc.register.models import Building, Room, RoomKind
 from asset_svc.register.policy import sees_leader_offices
-from asset_svc.register.service import get_room
+from asset_svc.register.service import get_room, record_building_event
 from asset_svc.seating.service import ensure_rooms_vacated
 from asset_svc.units.models import Unit
 from asset_svc.units.policy import ensure_may_see_unit, ensure_role
@@ -41,6 +41,8 @@ NEEDS_ROOMS = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.
 NEEDS_BUILDING = frozenset({ChangeType.acquire, ChangeType.transfer_title})
 ROOM_MOVES = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.reclaim})
 # Changes that take a room from its unit: its people are moved out first, never carried along.
+# A new owner or a disposal changes the building itself, not only its rooms.
+CHANGES_THE_BUILDING = frozenset({ChangeType.transfer_title, ChangeType.dispose})
 EMPTIES_SEATS = frozenset({ChangeType.reallocate, ChangeType.reclaim, ChangeType.dispose})
 
 
@@ -110,6 +112,9 @@ async def write_change(
             room.disposed = True
     await session.flush()
     await _record_change_events(session, change, rooms)
+    if building is not None and change_type in CHANGES_THE_BUILDING:
+        # Other services keep their replica of buildings from these events alone.
+        await record_building_event(session, events.BUILDING_UPDATED, building)
     if change_type in ROOM_MOVES:
         moved_between = [unit for unit in (change.unit_id, change.from_unit_id) if unit]
         await publish_if_over_standard(session=session, unit_ids=moved_between)

@@ -75,9 +75,7 @@ async def list_land_parcels(
 # Buildings
 
 
-async def _record_building_event(
-    session: AsyncSession, event_type: str, building: Building
-) -> None:
+async def record_building_event(session: AsyncSession, event_type: str, building: Building) -> None:
     data = BuildingRead.model_validate(building).model_dump(mode="json")
     await record_event(session, event_type, subject=building.id, data=data)
 
@@ -97,7 +95,7 @@ async def create_building(
     building = Building(**{**data.model_dump(), "use": data.use.value})
     session.add(building)
     await session.flush()
-    await _record_building_event(session, events.BUILDING_CREATED, building)
+    await record_building_event(session, events.BUILDING_CREATED, building)
     await session.commit()
     return building
 
@@ -153,7 +151,7 @@ async def update_building(
     building.version += 1
     building.updated_at = now()
     await session.flush()
-    await _record_building_event(session, events.BUILDING_UPDATED, building)
+    await record_building_event(session, events.BUILDING_UPDATED, building)
     await session.commit()
     return building
 
