@@ -28,8 +28,8 @@ from asset_svc.register.policy import sees_leader_offices
 from asset_svc.register.service import get_room, record_building_event
 from asset_svc.seating.service import ensure_rooms_vacated
 from asset_svc.units.models import Unit
-from asset_svc.units.policy import ensure_may_see_unit, ensure_role
-from guanjia_shared.auth import Principal
+from asset_svc.units.policy import ensure_may_see_unit
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_date, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, invalid_field

@@ -28,9 +28,8 @@ from asset_svc.staffing.queries import headcounts_by_unit
 from asset_svc.standards.models import SpaceStandard, ranks_of
 from asset_svc.standards.service import standards_in_force
 from asset_svc.units.models import Unit, UnitLevel
-from asset_svc.units.policy import ensure_role
 from asset_svc.units.service import get_unit
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import BUREAU_TIMEZONE, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.db import dialect_insert

@@ -28,8 +28,7 @@ from asset_svc.housing.models import (
 from asset_svc.housing.queries import residents_as_of
 from asset_svc.register.models import Building
 from asset_svc.units.models import Unit
-from asset_svc.units.policy import ensure_role
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event

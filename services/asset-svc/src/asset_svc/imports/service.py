@@ -43,8 +43,7 @@ from asset_svc.register.models import (
     RoomKind,
 )
 from asset_svc.units.models import Unit
-from asset_svc.units.policy import ensure_role
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import InvalidInput, PayloadTooLarge
 from guanjia_shared.ids import new_id

@@ -21,8 +21,7 @@ from asset_svc.register.models import (
 )
 from asset_svc.register.policy import buildings_visible_to, rooms_visible_to
 from asset_svc.units.models import Unit
-from asset_svc.units.policy import ensure_role
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from guanjia_shared.outbox import record_event

@@ -27,8 +27,7 @@ from asset_svc.renovations.models import (
     RenovationRoom,
     RenovationStatus,
 )
-from asset_svc.units.policy import ensure_role
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
 from guanjia_shared.outbox import record_event

@@ -26,8 +26,8 @@ from asset_svc.seating.models import (
 )
 from asset_svc.standards.service import check_rank
 from asset_svc.units.models import Unit
-from asset_svc.units.policy import ensure_may_see_unit, ensure_role
-from guanjia_shared.auth import Principal
+from asset_svc.units.policy import ensure_may_see_unit
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event

@@ -18,9 +18,8 @@ from asset_svc.staffing.queries import headcounts_by_unit, latest_record
 from asset_svc.standards.models import ranks_of
 from asset_svc.standards.service import check_rank
 from asset_svc.units.models import Unit, UnitLevel
-from asset_svc.units.policy import ensure_role
 from asset_svc.units.service import get_unit
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.errors import InvalidInput
 
 

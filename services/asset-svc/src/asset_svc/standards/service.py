@@ -19,8 +19,7 @@ from asset_svc.standards.models import (
     ranks_of,
 )
 from asset_svc.units.models import UnitLevel
-from asset_svc.units.policy import ensure_role
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, InvalidInput
 from guanjia_shared.pagination import PageParams

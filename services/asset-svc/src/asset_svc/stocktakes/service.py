@@ -23,8 +23,7 @@ from asset_svc.stocktakes.models import (
     StocktakeStatus,
 )
 from asset_svc.units.models import Unit
-from asset_svc.units.policy import ensure_role
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event

@@ -9,8 +9,6 @@ before the request's body is read."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from sqlalchemy import Select, select
 
 from asset_svc.units.models import Unit
@@ -22,12 +20,6 @@ WRITERS = frozenset({Role.admin})
 # Who sees the names of a unit's people: the households in staff housing, who sits in
 # which room (个人信息保护法: personal data is shown to those who need it).
 PERSONAL_DATA_VIEWERS = frozenset({Role.admin, Role.leader, Role.auditor})
-
-
-def ensure_role(actor: Principal, roles: Collection[str]) -> None:
-    """Refuse `actor` unless they hold one of `roles`, as the route's `require_roles` does."""
-    if not actor.has_any(*roles):
-        raise Forbidden(f"this needs one of the roles: {', '.join(sorted(roles))}")
 
 
 def sees_every_unit(viewer: Principal) -> bool:

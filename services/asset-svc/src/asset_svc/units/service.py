@@ -8,7 +8,7 @@ from sqlmodel import select
 from asset_svc import events
 from asset_svc.units import policy
 from asset_svc.units.models import Unit, UnitCreate, UnitLevel, UnitRead, UnitUpdate
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from guanjia_shared.outbox import record_event
@@ -61,7 +61,7 @@ async def _ensure_parent_exists(session: AsyncSession, parent_id: str) -> None:
 
 
 async def create_unit(*, session: AsyncSession, data: UnitCreate, actor: Principal) -> Unit:
-    policy.ensure_role(actor, policy.WRITERS)
+    ensure_role(actor, policy.WRITERS)
     await _ensure_code_free(session, data.code)
     if data.parent_id is not None:
         await _ensure_parent_exists(session, data.parent_id)
@@ -81,7 +81,7 @@ async def update_unit(
     actor: Principal,
     expected_version: int | None = None,
 ) -> Unit:
-    policy.ensure_role(actor, policy.WRITERS)
+    ensure_role(actor, policy.WRITERS)
     unit = await get_unit(session=session, unit_id=unit_id)
     if expected_version is not None and expected_version != unit.version:
         raise PreconditionFailed(
