@@ -1,9 +1,10 @@
 import pytest
-from ticket_support.tickets import DEPARTMENT, OTHER_DEPARTMENT, Person
 
 from ticket_svc.config import Settings
 from ticket_svc.database import MIGRATIONS
 from ticket_svc.main import create_app
+
+from .ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT, Person
 
 
 @pytest.fixture

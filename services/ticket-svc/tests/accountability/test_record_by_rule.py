@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from ticket_support.accountability import record_breach
 
 from guanjia_shared.platform_tables import outbox
 from ticket_svc.accountability.models import AccountabilityRecord, BreachRule
 from ticket_svc.accountability.service import Breach, record_breaches
 from ticket_svc.tickets.models import Ticket
+
+from .accountability_helpers import record_breach
 
 BREACHED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 

@@ -4,12 +4,13 @@ else, never changed, read within each caller's scope, and announced to the ledge
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from ticket_support.accountability import record_breach
 
 from guanjia_shared.platform_tables import outbox
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 from ticket_svc.accountability.models import AccountabilityRecord
+
+from .accountability_helpers import record_breach
 
 RECORDS = "/api/v1/ticket/accountability-records"
 LOGISTICS = "后勤服务中心"

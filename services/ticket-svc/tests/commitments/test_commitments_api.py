@@ -2,10 +2,11 @@
 and what is published."""
 
 import pytest
-from ticket_support.commitments import COMMITMENTS, create, terms
 
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
+
+from .commitment_helpers import COMMITMENTS, create, terms
 
 
 async def test_an_admin_creates_a_commitment_at_version_1(client, admin):

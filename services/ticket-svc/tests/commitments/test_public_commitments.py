@@ -1,6 +1,6 @@
 """Disclosure (信息公开): the published commitments' current terms, for anyone, no token."""
 
-from ticket_support.commitments import COMMITMENTS, PUBLIC, create
+from .commitment_helpers import COMMITMENTS, PUBLIC, create
 
 
 async def test_published_commitments_are_public_without_a_token(client):

@@ -1,5 +1,6 @@
 import pytest
-from ticket_support.escalations import TicketService
+
+from .escalation_helpers import TicketService
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 a department head (their department's) and of the leadership (all), and the scheduler
 running as the service's periodic job."""
 
-from ticket_support.escalations import ESCALATIONS, moment
-from ticket_support.tickets import (
+from guanjia_shared.clock import frozen_at
+from ticket_svc.escalations.jobs import ESCALATION_JOB
+
+from ..ticket_helpers import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,
@@ -12,9 +14,7 @@ from ticket_support.tickets import (
     open_ticket,
     publish_commitment,
 )
-
-from guanjia_shared.clock import frozen_at
-from ticket_svc.escalations.jobs import ESCALATION_JOB
+from .escalation_helpers import ESCALATIONS, moment
 
 
 async def breached_ticket(service, client, admin, agent):

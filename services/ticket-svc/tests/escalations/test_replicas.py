@@ -9,13 +9,14 @@ from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
-from ticket_support.escalations import SLA_EVENT_TYPES, published
-from ticket_support.tickets import at, open_ticket, publish_commitment
 
 from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.testing.apps import eventually
 from ticket_svc.accountability.models import AccountabilityRecord
 from ticket_svc.tickets.models import Ticket, TicketAlert, TicketEvent
+
+from ..ticket_helpers import at, open_ticket, publish_commitment
+from .escalation_helpers import SLA_EVENT_TYPES, published
 
 TICKETS = 30
 BATCH = 4  # smaller than the work, so each replica ticks several times

@@ -7,8 +7,15 @@ opened at 09:00 has its response thresholds at 09:24, 09:30, 09:45, and its reso
 thresholds at 14:42 (3h12m: 09:00–12:00 and 14:30–14:42), 15:30 and 17:30 (6h)."""
 
 from sqlalchemy import select
-from ticket_support.escalations import SLA_EVENT_TYPES, moment, published
-from ticket_support.tickets import (
+
+from guanjia_shared.testing.apps import eventually
+from ticket_svc.calendars.working_time import WorkingCalendar
+from ticket_svc.escalations.jobs import raise_thresholds
+from ticket_svc.tickets.clocks import read_ticket_clocks
+from ticket_svc.tickets.models import Ticket, TicketAlert
+from ticket_svc.tickets.thresholds import Threshold
+
+from ..ticket_helpers import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,
@@ -18,13 +25,7 @@ from ticket_support.tickets import (
     open_ticket,
     publish_commitment,
 )
-
-from guanjia_shared.testing.apps import eventually
-from ticket_svc.calendars.working_time import WorkingCalendar
-from ticket_svc.escalations.jobs import raise_thresholds
-from ticket_svc.tickets.clocks import read_ticket_clocks
-from ticket_svc.tickets.models import Ticket, TicketAlert
-from ticket_svc.tickets.thresholds import Threshold
+from .escalation_helpers import SLA_EVENT_TYPES, moment, published
 
 
 async def test_the_response_clock_tells_the_owner_the_head_and_the_leadership_once_each(

@@ -1,8 +1,9 @@
 import pytest
-from ticket_support.ratings import RATED_DEPARTMENTS, publish_commitments_of
 
 from guanjia_shared.db import create_engine, create_session_factory
 from ticket_svc.database import MIGRATIONS
+
+from .rating_helpers import RATED_DEPARTMENTS, publish_commitments_of
 
 
 @pytest.fixture

@@ -3,13 +3,14 @@
 import datetime as dt
 
 import pytest
-from ticket_support.ratings import DEPARTMENT, outbox_events, rate, stored_ratings
 
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.errors import Conflict, NotFound
 from guanjia_shared.pagination import PageParams
 from ticket_svc.ratings.service import approve_comment, list_public_comments, reject_comment
+
+from .rating_helpers import DEPARTMENT, outbox_events, rate, stored_ratings
 
 ADMIN = Principal(id="admin-1", username="admin", roles=frozenset({"admin"}))
 

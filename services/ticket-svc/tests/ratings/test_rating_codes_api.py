@@ -2,8 +2,10 @@
 code; with it, and only with it, the ticket is rated in public, once. The code is shown to
 the requester's side alone, and what the code opens shows nothing personal."""
 
-from ticket_support.ratings import PUBLIC, app_sessions, stored_ratings
-from ticket_support.tickets import (
+from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.streams import published_events
+
+from ..ticket_helpers import (
     DEPARTMENT,
     TICKETS,
     Person,
@@ -12,9 +14,7 @@ from ticket_support.tickets import (
     open_ticket,
     publish_commitment,
 )
-
-from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.streams import published_events
+from .rating_helpers import PUBLIC, app_sessions, stored_ratings
 
 PROBLEM = "application/problem+json"
 TITLE = "三楼卫生间漏水"

@@ -2,7 +2,14 @@
 moderate, bad input and too many ratings are refused as problem+json and change nothing."""
 
 import pytest
-from ticket_support.ratings import (
+
+from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.streams import published_events
+from ticket_svc.config import Settings
+from ticket_svc.database import MIGRATIONS
+from ticket_svc.main import create_app
+
+from .rating_helpers import (
     ADMIN_LIST,
     DEPARTMENT,
     PUBLIC,
@@ -12,12 +19,6 @@ from ticket_support.ratings import (
     publish_commitments_of,
     stored_ratings,
 )
-
-from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.streams import published_events
-from ticket_svc.config import Settings
-from ticket_svc.database import MIGRATIONS
-from ticket_svc.main import create_app
 
 PROBLEM = "application/problem+json"
 

@@ -7,7 +7,13 @@ import datetime as dt
 import hashlib
 
 import pytest
-from ticket_support.ratings import (
+
+from guanjia_shared.clock import frozen_at
+from guanjia_shared.errors import Conflict, InvalidInput, RateLimited
+from ticket_svc.ratings.models import RatingCreate
+from ticket_svc.ratings.service import hash_address
+
+from .rating_helpers import (
     ADDRESS,
     DEPARTMENT,
     PROPERTY,
@@ -17,11 +23,6 @@ from ticket_support.ratings import (
     rate,
     stored_ratings,
 )
-
-from guanjia_shared.clock import frozen_at
-from guanjia_shared.errors import Conflict, InvalidInput, RateLimited
-from ticket_svc.ratings.models import RatingCreate
-from ticket_svc.ratings.service import hash_address
 
 T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -4,12 +4,13 @@ overall mean, every score counted whatever became of its comment."""
 import datetime as dt
 
 import pytest
-from ticket_support.ratings import DEPARTMENT, rate
 
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.errors import InvalidInput
 from ticket_svc.ratings.service import approve_comment, reject_comment, summarise_ratings
+
+from .rating_helpers import DEPARTMENT, rate
 
 ADMIN = Principal(id="admin-1", username="admin", roles=frozenset({"admin"}))
 PROPERTY = "物业管理处"

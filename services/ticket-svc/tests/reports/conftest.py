@@ -1,6 +1,7 @@
 import pytest
-from ticket_support.reports import SECURITY
-from ticket_support.tickets import Person
+
+from ..ticket_helpers import Person
+from .report_helpers import SECURITY
 
 
 @pytest.fixture

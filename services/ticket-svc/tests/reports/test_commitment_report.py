@@ -1,19 +1,19 @@
 """The commitment report: the same figures, per commitment code and department."""
 
-from ticket_support.reports import (
-    FINANCE_WEEK,
-    WEEK,
-    a_week_of_tickets,
-    by,
-    report_rows,
-)
-from ticket_support.tickets import (
+from ..ticket_helpers import (
     COMMITMENTS,
     DEPARTMENT,
     OTHER_DEPARTMENT,
     at,
     open_ticket,
     publish_commitment,
+)
+from .report_helpers import (
+    FINANCE_WEEK,
+    WEEK,
+    a_week_of_tickets,
+    by,
+    report_rows,
 )
 
 DEPARTMENT_ONLY = (
@@ -32,7 +32,7 @@ async def test_every_figure_of_a_known_week_per_commitment(
     rows = await report_rows(client, leader, "commitments", from_=WEEK["from"], to=WEEK["to"])
     assert [row["commitment_code"] for row in rows] == ["C-CLEAN", "C-PAY", "C-REPAIR"]
     rows = by(rows, "commitment_code")
-    # C-REPAIR: T1, T2, T4 (see ticket_support/reports.py).
+    # C-REPAIR: T1, T2, T4 (see report_helpers.py).
     assert rows["C-REPAIR"] == {
         "commitment_code": "C-REPAIR",
         "commitment_name": "水电维修",

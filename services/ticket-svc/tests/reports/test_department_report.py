@@ -1,7 +1,11 @@
 """The department report, figure by figure against counts worked out by hand."""
 
 from sqlalchemy import event
-from ticket_support.reports import (
+
+from ticket_svc.tickets.models import TicketAlert
+
+from ..ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT, at, moment, open_ticket
+from .report_helpers import (
     FINANCE_WEEK,
     LOGISTICS_WEEK,
     NO_TICKETS,
@@ -19,9 +23,6 @@ from ticket_support.reports import (
     resolve,
     start,
 )
-from ticket_support.tickets import DEPARTMENT, OTHER_DEPARTMENT, at, moment, open_ticket
-
-from ticket_svc.tickets.models import TicketAlert
 
 
 async def test_every_figure_of_a_known_week(client, admin, agent, other_agent, leader):

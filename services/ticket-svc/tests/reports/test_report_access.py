@@ -1,7 +1,9 @@
 """Who reads the reports, which rows, and what a bad period gets."""
 
 import pytest
-from ticket_support.reports import (
+
+from ..ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT, Person
+from .report_helpers import (
     FINANCE_WEEK,
     LOGISTICS_WEEK,
     REPORTS,
@@ -11,7 +13,6 @@ from ticket_support.reports import (
     report,
     report_rows,
 )
-from ticket_support.tickets import DEPARTMENT, OTHER_DEPARTMENT, Person
 
 
 async def test_the_leadership_admins_and_auditors_read_every_department(

@@ -4,10 +4,11 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from ticket_support.reports import WEEK, a_week_of_tickets, report, report_rows
-from ticket_support.tickets import DEPARTMENT, at, open_ticket, publish_commitment
 
 from guanjia_shared.testing.spreadsheets import FORMULA_TEXTS, assert_text_only
+
+from ..ticket_helpers import DEPARTMENT, at, open_ticket, publish_commitment
+from .report_helpers import WEEK, a_week_of_tickets, report, report_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

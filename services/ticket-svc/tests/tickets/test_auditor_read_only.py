@@ -1,6 +1,6 @@
 """An auditor reads every ticket and changes none (ARCHITECTURE.md: read-only everything)."""
 
-from ticket_support.tickets import TICKETS, Person, act, at, open_ticket, publish_commitment
+from ..ticket_helpers import TICKETS, Person, act, at, open_ticket, publish_commitment
 
 
 async def test_an_auditor_may_read_a_ticket_but_not_comment_on_it(client, admin, agent, token_mint):

@@ -1,7 +1,7 @@
 """Coordination (协办): the owner asks another department for its part, with that
 department's own deadline; the owner stays the owner."""
 
-from ticket_support.tickets import (
+from ..ticket_helpers import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,

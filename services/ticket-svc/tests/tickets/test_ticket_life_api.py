@@ -1,7 +1,10 @@
 """A ticket's life through the service's API: states, clocks, who may do what, and the
 events it publishes."""
 
-from ticket_support.tickets import (
+from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.streams import published_events
+
+from ..ticket_helpers import (
     COMMITMENTS,
     DEPARTMENT,
     TICKETS,
@@ -12,9 +15,6 @@ from ticket_support.tickets import (
     publish_commitment,
     ticket_body,
 )
-
-from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.streams import published_events
 
 
 async def test_an_opened_ticket_is_owned_by_its_first_receiver_with_both_deadlines(

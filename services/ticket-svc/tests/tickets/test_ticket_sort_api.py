@@ -1,6 +1,6 @@
 """A ticket list ordered by the next open deadline (sort=due) on the server, across pages."""
 
-from ticket_support.tickets import TICKETS, act, at, open_ticket, publish_commitment
+from ..ticket_helpers import TICKETS, act, at, open_ticket, publish_commitment
 
 
 async def _opened(client, agent, when, title):

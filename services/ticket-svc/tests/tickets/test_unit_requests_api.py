@@ -6,7 +6,13 @@ import asyncio
 
 import pytest
 from sqlalchemy import func, select
-from ticket_support.tickets import (
+
+from guanjia_shared.clock import frozen_at
+from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.streams import published_events
+from ticket_svc.tickets.models import Ticket, TicketEvent
+
+from ..ticket_helpers import (
     DEPARTMENT,
     TICKETS,
     Person,
@@ -15,11 +21,6 @@ from ticket_support.tickets import (
     moment,
     publish_commitment,
 )
-
-from guanjia_shared.clock import frozen_at
-from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.streams import published_events
-from ticket_svc.tickets.models import Ticket, TicketEvent
 
 
 def unit_request(**fields):

@@ -8,7 +8,8 @@ Monday. The report of that week is read on Friday 25 at 10:00.
 from urllib.parse import urlencode
 
 from guanjia_shared.clock import frozen_at
-from ticket_support.tickets import (
+
+from ..ticket_helpers import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,
