@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_year
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
@@ -71,8 +71,7 @@ async def create_record(
     *, session: AsyncSession, data: AccountabilityRecordCreate, actor: Principal
 ) -> AccountabilityRecordDetail:
     """A reward or penalty recorded by a leader's hand."""
-    if not actor.has_any(*policy.RECORDERS):
-        raise Forbidden("a record is made by hand by a leader")
+    ensure_role(actor, policy.RECORDERS)
     recorded_at = now()
     # Kept in UTC, so the answer to this request reads as every later read does.
     occurred_at = (data.occurred_at or recorded_at).astimezone(UTC)
@@ -217,8 +216,7 @@ async def _decide_exemption(
     note: str | None,
     actor: Principal,
 ) -> AccountabilityRecordDetail:
-    if not actor.has_any(*policy.DECIDERS):
-        raise Forbidden("an exemption is decided by a leader")
+    ensure_role(actor, policy.DECIDERS)
     record = await _get_record(session, record_id)
     exemptions = await _exemptions_of(session, record_id)
     if not exemptions:

@@ -3,12 +3,6 @@ times on them; an admin alone creates and changes them and their dated exception
 
 from __future__ import annotations
 
-from guanjia_shared.auth import Principal, Role
-from guanjia_shared.errors import Forbidden
+from guanjia_shared.auth import Role
 
 KEEPERS = (Role.admin,)
-
-
-def ensure_keeps_calendars(actor: Principal) -> None:
-    if not actor.has_any(*KEEPERS):
-        raise Forbidden("calendars are kept by an admin")

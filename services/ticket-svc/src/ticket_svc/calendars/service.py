@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.pagination import PageParams, fetch_page
 from ticket_svc.calendars import policy
@@ -51,7 +51,7 @@ async def list_calendars(*, session: AsyncSession, page: PageParams) -> tuple[li
 async def create_calendar(
     *, session: AsyncSession, data: CalendarCreate, actor: Principal
 ) -> Calendar:
-    policy.ensure_keeps_calendars(actor)
+    ensure_role(actor, policy.KEEPERS)
     if await session.scalar(select(Calendar.id).where(Calendar.code == data.code)) is not None:
         raise Conflict(f"calendar code {data.code} is already used", rule="unique-calendar-code")
     calendar = Calendar(
@@ -68,7 +68,7 @@ async def create_calendar(
 async def update_calendar(
     *, session: AsyncSession, calendar_id: str, data: CalendarUpdate, actor: Principal
 ) -> Calendar:
-    policy.ensure_keeps_calendars(actor)
+    ensure_role(actor, policy.KEEPERS)
     calendar = await get_calendar(session=session, calendar_id=calendar_id)
     changes = data.model_dump(exclude_unset=True)
     for name in ("name", "timezone", "weekly_hours"):
@@ -92,7 +92,7 @@ async def replace_exceptions(
     Dates not in the list keep their exceptions, so a year's holidays can be imported
     without touching the year before.
     """
-    policy.ensure_keeps_calendars(actor)
+    ensure_role(actor, policy.KEEPERS)
     await get_calendar(session=session, calendar_id=calendar_id)
     seen: set[dt.date] = set()
     for index, item in enumerate(items):

@@ -4,12 +4,6 @@ withdraws them."""
 
 from __future__ import annotations
 
-from guanjia_shared.auth import Principal, Role
-from guanjia_shared.errors import Forbidden
+from guanjia_shared.auth import Role
 
 KEEPERS = (Role.admin,)
-
-
-def ensure_keeps_commitments(actor: Principal) -> None:
-    if not actor.has_any(*KEEPERS):
-        raise Forbidden("commitments are kept by an admin")

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.errors import Conflict, NotFound, PreconditionFailed, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
@@ -133,7 +133,7 @@ async def commitment_with_terms(
 async def create_commitment(
     *, session: AsyncSession, data: CommitmentCreate, actor: Principal
 ) -> Commitment:
-    policy.ensure_keeps_commitments(actor)
+    ensure_role(actor, policy.KEEPERS)
     await _ensure_code_free(session, data.code)
     await _ensure_calendar_exists(session, data.calendar_id)
     terms = data.model_dump(include=set(TERMS))
@@ -162,7 +162,7 @@ async def update_commitment(
     expected_version: int | None = None,
 ) -> Commitment:
     """New terms make a new version; the versions before it stay as they were."""
-    policy.ensure_keeps_commitments(actor)
+    ensure_role(actor, policy.KEEPERS)
     commitment = await get_commitment(session=session, commitment_id=commitment_id)
     current = commitment.version
     if expected_version is not None and expected_version != current:
@@ -219,7 +219,7 @@ async def unpublish_commitment(
 async def _set_published(
     session: AsyncSession, commitment_id: str, actor: Principal, *, published: bool
 ) -> Commitment:
-    policy.ensure_keeps_commitments(actor)
+    ensure_role(actor, policy.KEEPERS)
     commitment = await get_commitment(session=session, commitment_id=commitment_id)
     if commitment.published is published:
         return commitment

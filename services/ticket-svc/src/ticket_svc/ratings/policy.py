@@ -5,18 +5,7 @@ personal data."""
 
 from __future__ import annotations
 
-from guanjia_shared.auth import Principal, Role
-from guanjia_shared.errors import Forbidden
+from guanjia_shared.auth import Role
 
 MODERATORS = (Role.admin,)
 READERS = (Role.admin, Role.auditor)
-
-
-def ensure_moderates(actor: Principal) -> None:
-    if not actor.has_any(*MODERATORS):
-        raise Forbidden("comments are moderated by an admin")
-
-
-def ensure_reads_every_rating(viewer: Principal) -> None:
-    if not viewer.has_any(*READERS):
-        raise Forbidden("the ratings with their unmoderated comments are for admins and auditors")

@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from guanjia_shared.addresses import address_block
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_date, start_of_bureau_day
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, RateLimited, invalid_field
@@ -231,7 +231,7 @@ async def list_ratings(
     moderation: Moderation | None = None,
 ) -> tuple[list[Rating], int]:
     """Newest first. With `moderation=pending`, the moderation queue."""
-    policy.ensure_reads_every_rating(viewer)
+    ensure_role(viewer, policy.READERS)
     query = select(Rating).order_by(Rating.created_at.desc(), Rating.id)
     if department is not None:
         query = query.where(Rating.department == department)
@@ -261,7 +261,7 @@ async def _moderate(
     actor: Principal,
     reason: str | None,
 ) -> Rating:
-    policy.ensure_moderates(actor)
+    ensure_role(actor, policy.MODERATORS)
     rating = await get_rating(session=session, rating_id=rating_id)
     if rating.moderation is None:
         raise Conflict(f"rating {rating_id} has no comment to moderate", rule="nothing-to-moderate")

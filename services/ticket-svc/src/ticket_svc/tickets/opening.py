@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Forbidden, invalid_field
 from ticket_svc.commitments.service import commitment_with_terms
@@ -43,8 +43,7 @@ async def open_ticket(
 ) -> NewTicket:
     """A request, taken by the bureau's staff (who become its first receiver and owner) or
     filed by a unit's own staff for their unit (untaken until an agent takes it)."""
-    if not actor.has_any(*policy.OPENERS):
-        raise Forbidden("only the bureau's staff and a unit's own staff file requests")
+    ensure_role(actor, policy.OPENERS)
     taker = actor.id if policy.takes_as_it_opens(actor) else None
     requester_name, requester_unit_id = _requester(data, actor, taken=taker is not None)
     published, terms = await commitment_with_terms(session, data.commitment_code)
