@@ -250,10 +250,13 @@ def test_a_migrate_job_runs_the_apps_migrate_command_from_the_same_image(compose
 
 
 @pytest.mark.parametrize("app", APPS)
-def test_an_app_is_built_from_its_dockerfile_at_the_workspace_root(compose, app):
+def test_an_app_is_built_from_the_one_dockerfile_at_the_workspace_root(compose, app):
+    """With its own build arguments: test_dockerfiles.py checks them against the app."""
     build = compose["services"][app]["build"]
     assert build["context"] == "."
-    assert ROOT / build["dockerfile"] == APPS[app][0] / "Dockerfile"
+    assert ROOT / build["dockerfile"] == ROOT / "Dockerfile"
+    assert build["args"]["APP"] == APPS[app][1]
+    assert ROOT / build["args"]["APP_DIR"] == APPS[app][0]
     assert compose["services"][app]["image"].startswith(f"guanjia/{app}:")
 
 
