@@ -28,6 +28,7 @@ import yaml
 from jsonschema import Draft7Validator
 
 from guanjia_shared import nats_auth
+from guanjia_shared.testing import containers
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -484,3 +485,10 @@ def test_every_one_shot_job_is_awaited_by_a_long_running_service(compose):
             if name not in jobs and depends_on(service).get(job) == "service_completed_successfully"
         ]
         assert awaiting, f"nothing waits for {job} to complete"
+
+
+def test_the_tests_containers_run_the_images_the_stack_runs(compose):
+    """Where Docker answers, the suite's PostgreSQL and NATS (guanjia_shared.testing.
+    containers) are the stack's."""
+    assert compose["services"]["postgres"]["image"] == containers.POSTGRES_IMAGE
+    assert compose["services"]["nats"]["image"] == containers.NATS_IMAGE
