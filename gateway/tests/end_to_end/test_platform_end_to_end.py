@@ -4,8 +4,8 @@ services, each in its own process with its own database, events over real NATS."
 import contextlib
 
 import pytest
-from gateway_harness import ServiceProcess
 
+from gateway.testing.harness import ServiceProcess
 from guanjia_shared.testing.apps import eventually
 
 SERVICES = ("asset", "ticket", "ledger", "emergency")
