@@ -17,7 +17,7 @@ from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.platform_tables import dead_letter, inbox
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.effects import effect_subscription, effects_by_event, leave_effect
-from guanjia_shared.testing.streams import publish_event
+from guanjia_shared.testing.streams import publish_event, publish_with_retries
 
 # The effects service's consumer, run in a process of its own.
 CONSUMER_PROCESS = "guanjia_shared.testing.effects_consumer"
@@ -128,7 +128,7 @@ async def test_a_message_that_is_not_a_cloud_event_becomes_a_dead_letter(
     connection = await nats.connect(nats_server_url)
     js = connection.jetstream()
     await ensure_stream(js, event_namespace, "asset")
-    await js.publish(nats_subject(event_namespace, "asset.thing.done"), b"{not json")
+    await publish_with_retries(js, nats_subject(event_namespace, "asset.thing.done"), b"{not json")
     await connection.close()
     good = await publish_things(nats_server_url, event_namespace, 1)
     async with RunningConsumer(
