@@ -14,6 +14,16 @@
 
 FROM ghcr.io/astral-sh/uv:0.13.9 AS uv
 
+# The web console: Vite builds web/ into /web/dist (Vite wants Node 20.19 or later). The
+# locked packages first, in a layer of their own, as for Python below. Built only for the
+# gateway's target (BuildKit builds only the stages a target needs).
+FROM node:20-slim AS console
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
+
 # Builder: uv makes /app/.venv holding the app, the workspace packages it needs and their
 # locked runtime dependencies (no dev or test ones: no nats-server binary), each installed as
 # a wheel (no editable links back to the sources).
@@ -72,16 +82,6 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; port = os.environ[os.environ['GUANJIA_IMAGE_SETTINGS_PREFIX'] + 'PORT']; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % port, timeout=2)"]
 # `<APP> serve`, the shell replaced by the app (which is then PID 1 and gets the signals).
 CMD ["/bin/sh", "-c", "exec \"$GUANJIA_IMAGE_APP\" serve"]
-
-# The web console: Vite builds web/ into /web/dist (Vite wants Node 20.19 or later). The
-# locked packages first, in a layer of their own, as for Python above. Built only for the
-# gateway's target.
-FROM node:20-slim AS console
-WORKDIR /web
-COPY web/package.json web/package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-COPY web/ ./
-RUN npm run build
 
 # The gateway: the runtime and the console's built files, which it serves at /.
 FROM runtime AS gateway

@@ -277,6 +277,20 @@ def test_the_build_stops_at_once_without_the_apps_arguments():
         assert f'test -n "${name}"' in first_run
 
 
+def test_a_stage_builds_on_and_copies_from_earlier_stages_only():
+    """Docker takes a name that is not an earlier stage for an image to pull."""
+    stages = parse_dockerfile(DOCKERFILE)
+    names = [stage.name for stage in stages]
+    assert len(set(names)) == len(names), "each stage named once"
+    for index, stage in enumerate(stages):
+        earlier = set(names[:index])
+        assert stage.base in earlier or "/" in stage.base or ":" in stage.base, stage.base
+        for copy in stage.all("COPY"):
+            source = re.match(r"--from=(\S+)", copy.arguments)
+            if source:
+                assert source[1] in earlier, f"{stage.name}: COPY {copy.arguments}"
+
+
 def test_a_build_without_a_target_makes_a_service():
     stages = parse_dockerfile(DOCKERFILE)
     assert stages[-1].name == "service"
