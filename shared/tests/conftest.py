@@ -1,15 +1,10 @@
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-sys.path.insert(0, str(Path(__file__).parent / "support"))
-
-from effects import MIGRATIONS
-
 from guanjia_shared.db import SessionFactory, create_engine, create_session_factory
+from guanjia_shared.testing.effects import MIGRATIONS
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
-"""Streams are ensured by whoever needs them first, often several processes at once."""
+"""Streams are ensured by whoever needs them first, often several processes at once, and
+waited for by the other services' consumers."""
 
 import asyncio
+import contextlib
 
 import nats
+from nats.js.errors import NotFoundError
 
-from guanjia_shared.events import ensure_stream, stream_name
+from guanjia_shared.events import ensure_stream, stream_name, wait_for_stream
 
 
 async def test_many_processes_ensuring_one_stream_at_once_all_succeed(
@@ -20,3 +23,22 @@ async def test_many_processes_ensuring_one_stream_at_once_all_succeed(
     finally:
         for connection in connections:
             await connection.close()
+
+
+class SwallowingJetStream:
+    """A JetStream whose stream lookup swallows a cancellation that lands while it waits, as
+    nats-py's request does on Python 3.11 when the answer comes in at the same moment
+    (asyncio.wait_for then returns the answer); the stream is never there."""
+
+    async def stream_info(self, name):
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(0.05)
+        raise NotFoundError
+
+
+async def test_waiting_for_a_stream_ends_when_cancelled_even_if_a_request_swallowed_it():
+    waiting = asyncio.create_task(wait_for_stream(SwallowingJetStream(), "t0", "asset"))
+    await asyncio.sleep(0.01)
+    waiting.cancel()
+    done, _ = await asyncio.wait({waiting}, timeout=2)
+    assert done and waiting.cancelled()

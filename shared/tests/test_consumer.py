@@ -5,10 +5,8 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import nats
-from effects import effect_subscription, effects_by_event, leave_effect
 from sqlalchemy import func, select
 
 from guanjia_shared.broker import Broker
@@ -18,9 +16,11 @@ from guanjia_shared.events import CloudEvent, build_event, ensure_stream, nats_s
 from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.platform_tables import dead_letter, inbox
 from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.streams import publish_event
+from guanjia_shared.testing.effects import effect_subscription, effects_by_event, leave_effect
+from guanjia_shared.testing.streams import publish_event, publish_with_retries
 
-CONSUMER_PROCESS = Path(__file__).parent / "support" / "consumer_process.py"
+# The effects service's consumer, run in a process of its own.
+CONSUMER_PROCESS = "guanjia_shared.testing.effects_consumer"
 
 
 def thing_done(number: int) -> CloudEvent:
@@ -128,7 +128,7 @@ async def test_a_message_that_is_not_a_cloud_event_becomes_a_dead_letter(
     connection = await nats.connect(nats_server_url)
     js = connection.jetstream()
     await ensure_stream(js, event_namespace, "asset")
-    await js.publish(nats_subject(event_namespace, "asset.thing.done"), b"{not json")
+    await publish_with_retries(js, nats_subject(event_namespace, "asset.thing.done"), b"{not json")
     await connection.close()
     good = await publish_things(nats_server_url, event_namespace, 1)
     async with RunningConsumer(
@@ -220,7 +220,8 @@ async def test_a_consumer_killed_mid_batch_applies_each_event_exactly_once_after
     ids = await publish_things(nats_server_url, event_namespace, 150)
     arguments = [
         sys.executable,
-        str(CONSUMER_PROCESS),
+        "-m",
+        CONSUMER_PROCESS,
         database_url,
         nats_server_url,
         event_namespace,

@@ -3,7 +3,6 @@ caller gets a 503 problem+json saying when to retry, at once, never a 500. A rea
 of a query stays a 500; text the database refuses to store is the caller's 422."""
 
 import pytest
-from effects import MIGRATIONS
 from fastapi import APIRouter
 from sqlalchemy import text
 
@@ -13,6 +12,7 @@ from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.settings import BaseServiceSettings
 from guanjia_shared.testing.apps import running_app
+from guanjia_shared.testing.effects import MIGRATIONS
 
 router = APIRouter(prefix="/api/v1/asset/probe")
 

@@ -4,7 +4,6 @@ failing tick, stop promptly, and an app runs them — except under tests, which 
 import asyncio
 import time
 
-from effects import MIGRATIONS
 from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 
@@ -12,6 +11,7 @@ from guanjia_shared.app import create_service_app
 from guanjia_shared.periodic import JobMetrics, PeriodicJob, PeriodicRunner
 from guanjia_shared.settings import BaseServiceSettings
 from guanjia_shared.testing.apps import eventually, running_app
+from guanjia_shared.testing.effects import MIGRATIONS
 
 
 class TickLog:

@@ -5,7 +5,6 @@ refused, not a 500. (Each found by the property-based tests in tests/faults/api.
 from typing import Annotated
 
 import pytest
-from effects import MIGRATIONS
 from fastapi import APIRouter, Body, Depends
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from guanjia_shared.platform_tables import inbox
 from guanjia_shared.problem_docs import PROBLEM_SCHEMA
 from guanjia_shared.settings import BaseServiceSettings
 from guanjia_shared.testing.apps import running_app
+from guanjia_shared.testing.effects import MIGRATIONS
 
 PROBES = "/api/v1/asset/probes"
 Admin = Annotated[Principal, Depends(require_roles("admin"))]

@@ -4,7 +4,6 @@ class, request ids, health and readiness, metrics, and the production guard."""
 from typing import Annotated
 
 import pytest
-from effects import MIGRATIONS
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -15,6 +14,7 @@ from guanjia_shared.deps import SessionDep
 from guanjia_shared.errors import Conflict, NotFound, PreconditionFailed, RateLimited
 from guanjia_shared.settings import BaseServiceSettings, InsecureDefaultError
 from guanjia_shared.testing.apps import running_app
+from guanjia_shared.testing.effects import MIGRATIONS
 
 
 class Probe(BaseModel):

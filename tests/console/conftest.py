@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-# The console's stack builds on the gateway tests' real-process harness.
+# The console's stack (it builds on gateway.testing.harness).
 ROOT = Path(__file__).parents[2]
-sys.path.insert(0, str(ROOT / "gateway" / "tests" / "support"))
 sys.path.insert(0, str(Path(__file__).parent / "support"))
 
 from console_stack import SCREENSHOTS, RunningConsole, running_console  # noqa: E402

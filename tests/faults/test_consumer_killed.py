@@ -17,6 +17,7 @@ from asset_svc.database import MIGRATIONS
 from guanjia_shared.clock import now
 from guanjia_shared.events import build_event, ensure_stream, nats_subject
 from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.streams import publish_with_retries
 
 EVENTS = 300
 REPAIRS_DURABLE = "asset-repairs"
@@ -46,7 +47,8 @@ async def publish_closed_tickets(nats_url: str, namespace: str, count: int) -> d
                 },
                 time=now(),
             )
-            await js.publish(
+            await publish_with_retries(
+                js,
                 nats_subject(namespace, event.short_type),
                 event.model_dump_json().encode(),
                 headers={"Nats-Msg-Id": event.id},

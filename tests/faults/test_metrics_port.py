@@ -8,9 +8,9 @@ import sys
 import httpx
 import pytest
 from fault_harness import READY_TIMEOUT_SECONDS, service_process
-from gateway_harness import ServiceProcess
 
 from asset_svc.database import MIGRATIONS
+from gateway.testing.harness import ServiceProcess
 from guanjia_shared.nats_server import free_port
 
 pytestmark = [

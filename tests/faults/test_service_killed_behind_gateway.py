@@ -8,11 +8,11 @@ import time
 
 import pytest
 from fault_harness import READY_TIMEOUT_SECONDS, kill, service_process
-from gateway_harness import ADMIN_PASSWORD, running_gateway, write_signing_key
 
 from asset_svc.database import MIGRATIONS as ASSET_MIGRATIONS
 from gateway.config import Settings
 from gateway.database import MIGRATIONS as GATEWAY_MIGRATIONS
+from gateway.testing.harness import ADMIN_PASSWORD, running_gateway, write_signing_key
 from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
 from guanjia_shared.nats_server import free_port
 

@@ -1,6 +1,6 @@
 """API clients at /api/v1/auth/clients: admin only, the secret shown once, revoked on delete."""
 
-from gateway_harness import bearer
+from gateway.testing.harness import bearer
 
 CLIENTS = "/api/v1/auth/clients"
 

@@ -1,24 +1,50 @@
 """The whole platform as a front-end app meets it: the gateway in front of all four real
 services, each in its own process with its own database, events over real NATS."""
 
+import asyncio
 import contextlib
+import itertools
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
-from gateway_harness import ServiceProcess
 
+from gateway.testing.harness import ServiceProcess, write_signing_key
+from guanjia_shared.nats_server import free_port
 from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.streams import delete_namespace_streams
 
 SERVICES = ("asset", "ticket", "ledger", "emergency")
+# Each test's unit has a code of its own: the services (and what they replicated) are shared.
+UNIT_NUMBERS = itertools.count(1)
 
 
-@pytest.fixture
-def platform(tmp_path, nats_server_url, event_namespace, gateway_port):
+@dataclass
+class Platform:
+    """The four services, started once for this module's tests (per xdist worker): each
+    test puts a gateway of its own (its own database) in front of them, on the port and with
+    the signing key whose JWKS the services were pointed at."""
+
+    processes: dict[str, ServiceProcess]
+    gateway_port: int
+    signing_key_file: Path
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory, nats_server_url) -> Iterator[Platform]:
+    directory = tmp_path_factory.mktemp("platform")
+    namespace = f"t{uuid.uuid4().hex[:12]}"
+    gateway_port = free_port()
+    signing_key_file = directory / "signing-key.pem"
+    write_signing_key(signing_key_file)
     processes = {
         service: ServiceProcess.real_service(
             service,
-            directory=tmp_path,
+            directory=directory,
             nats_url=nats_server_url,
-            namespace=event_namespace,
+            namespace=namespace,
             jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
         )
         for service in SERVICES
@@ -29,13 +55,16 @@ def platform(tmp_path, nats_server_url, event_namespace, gateway_port):
             stack.callback(process.stop)
         for process in processes.values():
             process.wait_until_ready()
-        yield processes
+        yield Platform(processes, gateway_port, signing_key_file)
+    asyncio.run(delete_namespace_streams(nats_server_url, namespace))
 
 
 @pytest.fixture
-async def gateway_in_front(start_gateway, platform, gateway_port):
-    urls = {f"{service}_url": process.url for service, process in platform.items()}
-    async with start_gateway(port=gateway_port, **urls) as gateway:
+async def gateway_in_front(start_gateway, platform):
+    urls = {f"{service}_url": process.url for service, process in platform.processes.items()}
+    async with start_gateway(
+        port=platform.gateway_port, signing_key_file=platform.signing_key_file, **urls
+    ) as gateway:
         yield gateway
 
 
@@ -44,7 +73,11 @@ async def test_a_unit_created_in_asset_svc_reaches_every_other_service(gateway_i
     admin = await gateway.headers()
     created = await gateway.client.post(
         "/api/v1/asset/units",
-        json={"code": "410100-01", "name": "市机关事务管理局", "level": "municipal"},
+        json={
+            "code": f"410100-{next(UNIT_NUMBERS):02d}",
+            "name": "市机关事务管理局",
+            "level": "municipal",
+        },
         headers=admin,
     )
     assert created.status_code == 201, created.text

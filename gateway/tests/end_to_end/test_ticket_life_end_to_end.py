@@ -7,8 +7,8 @@ room's history in asset-svc."""
 import contextlib
 
 import pytest
-from gateway_harness import ServiceProcess
 
+from gateway.testing.harness import ServiceProcess
 from guanjia_shared.testing.apps import eventually
 
 DEPARTMENT = "后勤服务中心"

@@ -1,6 +1,6 @@
 """/healthz, /readyz, /metrics and CORS at the gateway."""
 
-from gateway_harness import dead_url
+from gateway.testing.harness import dead_url
 
 ECHO = "/api/v1/ticket/echo"
 

@@ -5,7 +5,7 @@ import asyncio
 import time
 from collections import Counter
 
-from gateway_harness import ADMIN_PASSWORD, running_gateway
+from gateway.testing.harness import ADMIN_PASSWORD, running_gateway
 
 TOKEN = "/api/v1/auth/token"
 STRICT = {

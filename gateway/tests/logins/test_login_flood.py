@@ -12,9 +12,15 @@ from pathlib import Path
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from gateway_harness import ADMIN_PASSWORD, ServiceProcess, bearer, dead_url, write_signing_key
 
 from gateway.database import MIGRATIONS
+from gateway.testing.harness import (
+    ADMIN_PASSWORD,
+    ServiceProcess,
+    bearer,
+    dead_url,
+    write_signing_key,
+)
 from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
 from guanjia_shared.nats_server import free_port
 

@@ -6,7 +6,7 @@ per-address limit counts an IPv6 caller by its /64.
 The attack: 40 public ratings from one client, each with a forged X-Forwarded-For, all got
 201, as ticket-svc took the caller-written entry for the rater's address."""
 
-from gateway_harness import RunningGateway
+from gateway.testing.harness import RunningGateway
 
 RATINGS = "/public/v1/ratings"
 COMMITMENTS = "/api/v1/ticket/commitments"

@@ -6,7 +6,8 @@ import time
 import uuid
 
 import httpx
-from gateway_harness import DroppingService, sign
+
+from gateway.testing.harness import DroppingService, sign
 
 ECHO = "/api/v1/ticket/echo"
 

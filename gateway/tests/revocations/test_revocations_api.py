@@ -5,8 +5,7 @@ refresh interval (each reads the shared database)."""
 import asyncio
 import time
 
-from gateway_harness import bearer, running_gateway
-
+from gateway.testing.harness import bearer, running_gateway
 from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
 
 REFRESH_SECONDS = 1.0

@@ -5,8 +5,8 @@ import base64
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from gateway_harness import bearer, sign
 
+from gateway.testing.harness import bearer, sign
 from guanjia_shared.auth import principal_from_claims
 
 TOKEN = "/api/v1/auth/token"

@@ -3,9 +3,9 @@
 import time
 
 import pytest
-from gateway_harness import sign
 
 from gateway.revocations.service import RevokedSubjects
+from gateway.testing.harness import sign
 from gateway.tokens.keys import key_id
 from gateway.tokens.verification import TokenVerifier
 from guanjia_shared.errors import Unauthorized

@@ -2,9 +2,8 @@
 
 import re
 
-from gateway_harness import ADMIN_PASSWORD, bearer, running_gateway
-
 from gateway.config import Settings
+from gateway.testing.harness import ADMIN_PASSWORD, bearer, running_gateway
 
 USERS = "/api/v1/auth/users"
 

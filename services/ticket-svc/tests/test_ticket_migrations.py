@@ -6,7 +6,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from guanjia_shared.clock import now
 from guanjia_shared.migrations import downgrade_database, upgrade_database
-from guanjia_shared.testing.migration_checks import check_migrations_run_down_and_up_again
+from guanjia_shared.testing.migration_checks import (
+    check_migrations_run_down_and_up_again,
+    check_models_match_migrations,
+)
 from ticket_svc.database import MIGRATIONS
 from ticket_svc.tickets.models import Ticket
 
@@ -44,3 +47,7 @@ async def test_tickets_resolved_before_rating_codes_are_given_one(fresh_database
 
     assert codes["in_progress"] is None
     assert re.fullmatch(r"[0-9a-f]{32}", codes["closed"])
+
+
+async def test_the_models_and_the_migrations_agree(fresh_database):
+    await check_models_match_migrations(MIGRATIONS, await fresh_database(MIGRATIONS))

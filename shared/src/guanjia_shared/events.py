@@ -101,6 +101,12 @@ async def wait_for_stream(js: JetStreamContext, namespace: str, service: str) ->
             await js.stream_info(name)
             return
         except NotFoundError:
+            # nats-py's request can swallow a cancellation that lands as its answer comes
+            # in (a consumer stopped while waiting here): honour it, or the stop waits out
+            # its whole grace period.
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise asyncio.CancelledError from None
             await asyncio.sleep(STREAM_POLL_SECONDS)
 
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from gateway_harness import ServiceProcess
 
 from gateway.proxy.routing import SERVICES
+from gateway.testing.harness import ServiceProcess
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.testing.streams import delete_namespace_streams
 

@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import fake_service
 import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
-from gateway_harness import ADMIN_PASSWORD, bearer, write_signing_key
 from hypothesis import settings
 from hypothesis import strategies as st
 from openapi_fuzzing import (
@@ -30,6 +28,8 @@ from gateway.config import Settings
 from gateway.main import create_app
 from gateway.openapi.merge import merge_documents
 from gateway.proxy.routing import SERVICES, destination_of
+from gateway.testing import fake_service
+from gateway.testing.harness import ADMIN_PASSWORD, bearer, write_signing_key
 
 AUTH = "/api/v1/auth"
 TOKEN = f"{AUTH}/token"

@@ -17,10 +17,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from gateway_harness import ServiceProcess
 from sqlalchemy import Date, DateTime, MetaData, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from gateway.testing.harness import ServiceProcess
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.platform_tables import platform_metadata

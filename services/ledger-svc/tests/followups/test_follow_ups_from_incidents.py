@@ -12,7 +12,7 @@ from guanjia_shared.clock import now
 from guanjia_shared.events import build_event, nats_subject
 from guanjia_shared.platform_tables import dead_letter
 from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.streams import publish_event, published_events
+from guanjia_shared.testing.streams import publish_event, publish_with_retries, published_events
 
 API = "/api/v1/ledger"
 COMMANDER = str(uuid.uuid4())
@@ -70,7 +70,8 @@ def publish_again(nats_server_url, event_namespace):
     async def _publish_again(event):
         connection = await nats.connect(nats_server_url)
         try:
-            await connection.jetstream().publish(
+            await publish_with_retries(
+                connection.jetstream(),
                 nats_subject(event_namespace, event.short_type),
                 event.model_dump_json().encode(),
                 headers={"Nats-Msg-Id": f"{event.id}-again"},

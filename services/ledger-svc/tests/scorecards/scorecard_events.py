@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import nats
 
 from guanjia_shared.events import CloudEvent, build_event, ensure_stream, nats_subject, service_of
+from guanjia_shared.testing.streams import publish_with_retries
 
 API = "/api/v1/ledger/scorecards"
 PROPERTY = "物业处"
@@ -205,13 +206,14 @@ def drill_recorded(
 
 async def publish_again_past_deduplication(nats_url: str, namespace: str, event: CloudEvent):
     """The same event once more, as a relay retrying after JetStream's duplicate window
-    would: without `Nats-Msg-Id`, so the stream keeps a second copy and delivers it."""
+    would: under a message id of its own (not the event id), so the stream keeps a second
+    copy and delivers it."""
     connection = await nats.connect(nats_url)
     try:
         js = connection.jetstream()
         await ensure_stream(js, namespace, service_of(event.short_type))
-        await js.publish(
-            nats_subject(namespace, event.short_type), event.model_dump_json().encode()
+        await publish_with_retries(
+            js, nats_subject(namespace, event.short_type), event.model_dump_json().encode()
         )
     finally:
         await connection.close()

@@ -1,8 +1,9 @@
 """The pytest plugin (registered by guanjia-shared's `pytest11` entry point).
 
 Fixtures: a real NATS JetStream server, a fresh event namespace per test, a fresh database
-per test (SQLite always; PostgreSQL too when GUANJIA_TEST_POSTGRES_URL is set), signed
-tokens, and an app running in-process behind an httpx client.
+per test (SQLite always; PostgreSQL too when GUANJIA_TEST_POSTGRES_URL is set, or in a
+container where a Docker engine answers: guanjia_shared.testing.containers), signed tokens,
+and an app running in-process behind an httpx client.
 """
 
 from __future__ import annotations
@@ -30,22 +31,36 @@ from guanjia_shared.migrations import upgrade_database_async
 from guanjia_shared.nats_server import NatsServerProcess, configured_nats_url
 from guanjia_shared.settings import BaseServiceSettings
 from guanjia_shared.testing.apps import running_app
+from guanjia_shared.testing.containers import (
+    POSTGRES_URL_ENV,
+    RunningContainers,
+    containers_for_this_run,
+)
 from guanjia_shared.testing.streams import delete_namespace_streams
 from guanjia_shared.testing.tokens import TokenMint
 
-POSTGRES_URL_ENV = "GUANJIA_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "GUANJIA_TEST_REQUIRE_POSTGRES"
+_CONTAINERS = pytest.StashKey[RunningContainers]()
 
 FreshDatabase = Callable[[str], Awaitable[str]]
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # PostgreSQL and NATS in containers where Docker answers and the run has neither (the
+    # controller starts them; xdist's workers inherit the URLs): guanjia_shared.testing.containers.
+    config.stash[_CONTAINERS] = containers_for_this_run()
     config.addinivalue_line("markers", "postgres: the test runs against PostgreSQL")
     config.addinivalue_line(
         "markers",
         "on_day(moment): the clock's now() starts at this ISO moment (with its offset) and "
         "runs on, for the whole test, its fixtures and the app it runs",
     )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    running = config.stash.get(_CONTAINERS, None)
+    if running is not None:
+        running.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +108,7 @@ def database_backend(request: pytest.FixtureRequest) -> str:
     if request.param == "postgres" and _postgres_url() is None:
         if os.environ.get(REQUIRE_POSTGRES_ENV):
             pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but {POSTGRES_URL_ENV} is not")
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_ENV}")
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_ENV} or a Docker engine")
     return request.param
 
 

@@ -22,7 +22,17 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field as TableField
 
 from emergency_svc.database import EmergencyTable
@@ -119,7 +129,11 @@ class IncidentReport(EmergencyTable, table=True):
     has submitted it and its lateness has not yet been told (then null: never again)."""
 
     __tablename__ = "incident_reports"
-    __table_args__ = (Index("ix_incident_reports_next_check_at", "next_check_at"),)
+    __table_args__ = (
+        Index("ix_incident_reports_next_check_at", "next_check_at"),
+        # One report per number of an incident (as migration 0004 made the table).
+        UniqueConstraint("incident_id", "number", name="uq_incident_reports_number"),
+    )
 
     id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     incident_id: str = TableField(

@@ -1,19 +1,16 @@
-"""A consumer in a process of its own, so a test can kill it with SIGKILL mid-batch.
+"""The effects test service's consumer in a process of its own, so a test can kill it with
+SIGKILL mid-batch.
 
-Usage: python consumer_process.py DATABASE_URL NATS_URL NAMESPACE
+Usage: python -m guanjia_shared.testing.effects_consumer DATABASE_URL NATS_URL NAMESPACE
 """
 
 import asyncio
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from effects import effect_subscription, leave_effect
 
 from guanjia_shared.broker import Broker
 from guanjia_shared.consumer import EventConsumer
 from guanjia_shared.db import create_engine, create_session_factory
+from guanjia_shared.testing.effects import effect_subscription, leave_effect
 
 
 async def slow_effect(session, event) -> None:

@@ -29,7 +29,6 @@ from gateway.tokens.keys import key_id
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.processes import stop_process
 
-SUPPORT = Path(__file__).parent
 ADMIN_PASSWORD = "admin-password-for-tests"
 
 
@@ -180,7 +179,7 @@ class ServiceProcess:
     @classmethod
     def fake(cls, service: str, log: Path) -> ServiceProcess:
         port = free_port()
-        command = [sys.executable, "-m", "uvicorn", "--app-dir", str(SUPPORT), "fake_service:app"]
+        command = [sys.executable, "-m", "uvicorn", "gateway.testing.fake_service:app"]
         command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
         return cls(command, env={"FAKE_SERVICE": service}, log=log, port=port)
 

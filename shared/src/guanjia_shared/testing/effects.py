@@ -1,4 +1,6 @@
-"""A test service's rule: each event it applies leaves one row in applied_effects."""
+"""A test service for the event machinery's own tests (shared/tests): its rule leaves one row
+in applied_effects for each event it applies; its schema is effects_migrations/ (the
+platform tables and applied_effects)."""
 
 from pathlib import Path
 
@@ -8,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from guanjia_shared.consumer import Subscription
 from guanjia_shared.events import CloudEvent
 
-MIGRATIONS = str(Path(__file__).parent / "migrations")
+MIGRATIONS = str(Path(__file__).parent / "effects_migrations")
 
 
 async def leave_effect(session: AsyncSession, event: CloudEvent) -> None:
