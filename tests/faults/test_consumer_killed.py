@@ -9,7 +9,6 @@ from collections import Counter
 
 import nats
 import pytest
-from fault_harness import READY_TIMEOUT_SECONDS, kill, service_process
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -17,6 +16,7 @@ from asset_svc.database import MIGRATIONS
 from guanjia_shared.clock import now
 from guanjia_shared.events import build_event, ensure_stream, nats_subject
 from guanjia_shared.testing.apps import eventually
+from tests.faults.support.fault_harness import READY_TIMEOUT_SECONDS, kill, service_process
 
 EVENTS = 300
 REPAIRS_DURABLE = "asset-repairs"

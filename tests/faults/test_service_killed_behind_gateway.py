@@ -7,7 +7,6 @@ import asyncio
 import time
 
 import pytest
-from fault_harness import READY_TIMEOUT_SECONDS, kill, service_process
 from gateway_harness import ADMIN_PASSWORD, running_gateway, write_signing_key
 
 from asset_svc.database import MIGRATIONS as ASSET_MIGRATIONS
@@ -15,6 +14,7 @@ from gateway.config import Settings
 from gateway.database import MIGRATIONS as GATEWAY_MIGRATIONS
 from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
 from guanjia_shared.nats_server import free_port
+from tests.faults.support.fault_harness import READY_TIMEOUT_SECONDS, kill, service_process
 
 UNITS = "/api/v1/asset/units"
 THRESHOLD = 3

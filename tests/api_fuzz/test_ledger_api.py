@@ -3,10 +3,10 @@ type, body) as documented, for schema-valid and schema-violating cases alike."""
 
 import pytest
 from hypothesis import settings
-from openapi_fuzzing import FUZZ_SETTINGS, FuzzedService, Seeder
 
 from ledger_svc.config import Settings
 from ledger_svc.main import create_app
+from tests.api_fuzz.fuzzing import FUZZ_SETTINGS, FuzzedService, Seeder
 
 API = "/api/v1/ledger"
 DEPARTMENT = "综合处"

@@ -22,10 +22,20 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from authz_matrix import ANONYMOUS, BUREAU, HEALTH, SIGNED_IN, UNIT_BOUND, Caller, World, roles, row
 
 from guanjia_shared.auth import Role
 from guanjia_shared.testing.tokens import TokenMint
+from tests.authorization.matrix import (
+    ANONYMOUS,
+    BUREAU,
+    HEALTH,
+    SIGNED_IN,
+    UNIT_BOUND,
+    Caller,
+    World,
+    roles,
+    row,
+)
 
 API = "/api/v1/emergency"
 ADMIN = roles(Role.admin)

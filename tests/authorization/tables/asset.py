@@ -9,7 +9,10 @@ roles read the register too. Where the documents name no role, the choice is in 
 from __future__ import annotations
 
 import httpx
-from authz_matrix import (
+
+from guanjia_shared.auth import Role
+from guanjia_shared.testing.tokens import TokenMint
+from tests.authorization.matrix import (
     BUREAU,
     HEALTH,
     NOBODY,
@@ -21,9 +24,6 @@ from authz_matrix import (
     roles,
     row,
 )
-
-from guanjia_shared.auth import Role
-from guanjia_shared.testing.tokens import TokenMint
 
 API = "/api/v1/asset"
 ADMIN = roles(Role.admin)

@@ -1,10 +1,4 @@
-import sys
-from pathlib import Path
-
 import pytest
-
-# The matrix's tables and machinery live beside the tests, not in a package.
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture

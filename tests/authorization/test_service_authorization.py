@@ -11,12 +11,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-import authz_asset
-import authz_emergency
-import authz_ledger
-import authz_ticket
 import pytest
-from authz_matrix import CALLERS, DatabaseSnapshot, caller_for, classification_gaps, mismatches
 
 from asset_svc.config import Settings as AssetSettings
 from asset_svc.database import MIGRATIONS as ASSET_MIGRATIONS
@@ -27,15 +22,23 @@ from emergency_svc.main import create_app as create_emergency_app
 from ledger_svc.config import Settings as LedgerSettings
 from ledger_svc.database import MIGRATIONS as LEDGER_MIGRATIONS
 from ledger_svc.main import create_app as create_ledger_app
+from tests.authorization.matrix import (
+    CALLERS,
+    DatabaseSnapshot,
+    caller_for,
+    classification_gaps,
+    mismatches,
+)
+from tests.authorization.tables import asset, emergency, ledger, ticket
 from ticket_svc.config import Settings as TicketSettings
 from ticket_svc.database import MIGRATIONS as TICKET_MIGRATIONS
 from ticket_svc.main import create_app as create_ticket_app
 
 SERVICES: dict[str, tuple[ModuleType, tuple]] = {
-    "asset": (authz_asset, (create_asset_app, AssetSettings, ASSET_MIGRATIONS)),
-    "ticket": (authz_ticket, (create_ticket_app, TicketSettings, TICKET_MIGRATIONS)),
-    "ledger": (authz_ledger, (create_ledger_app, LedgerSettings, LEDGER_MIGRATIONS)),
-    "emergency": (authz_emergency, (create_emergency_app, EmergencySettings, EMERGENCY_MIGRATIONS)),
+    "asset": (asset, (create_asset_app, AssetSettings, ASSET_MIGRATIONS)),
+    "ticket": (ticket, (create_ticket_app, TicketSettings, TICKET_MIGRATIONS)),
+    "ledger": (ledger, (create_ledger_app, LedgerSettings, LEDGER_MIGRATIONS)),
+    "emergency": (emergency, (create_emergency_app, EmergencySettings, EMERGENCY_MIGRATIONS)),
 }
 
 

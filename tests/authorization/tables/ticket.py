@@ -17,7 +17,10 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from authz_matrix import (
+
+from guanjia_shared.auth import Role
+from guanjia_shared.testing.tokens import TokenMint
+from tests.authorization.matrix import (
     HEALTH,
     OTHER_DEPARTMENT,
     OWN_DEPARTMENT,
@@ -29,9 +32,6 @@ from authz_matrix import (
     roles,
     row,
 )
-
-from guanjia_shared.auth import Role
-from guanjia_shared.testing.tokens import TokenMint
 
 API = "/api/v1/ticket"
 ADMIN = roles(Role.admin)

@@ -3,8 +3,8 @@ type, body) as documented, for schema-valid and schema-violating cases alike."""
 
 import pytest
 from hypothesis import settings
-from openapi_fuzzing import FUZZ_SETTINGS, FuzzedService, Seeder
 
+from tests.api_fuzz.fuzzing import FUZZ_SETTINGS, FuzzedService, Seeder
 from ticket_svc.config import Settings
 from ticket_svc.main import create_app
 

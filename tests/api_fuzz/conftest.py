@@ -1,17 +1,12 @@
 import contextlib
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# The fuzzing machinery lives beside the tests, not in a package.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from openapi_fuzzing import FuzzedService, LiveService, live_service
-
 from guanjia_shared.nats_server import NatsServerProcess
 from guanjia_shared.testing.tokens import TokenMint
+from tests.api_fuzz.fuzzing import FuzzedService, LiveService, live_service
 
 HERE = Path(__file__).parent
 # Each operation's cases together end well within this, whatever hangs.

@@ -9,7 +9,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from authz_matrix import (
+
+from gateway.config import Settings
+from gateway.database import MIGRATIONS
+from gateway.main import create_app
+from guanjia_shared.auth import Role
+from guanjia_shared.nats_server import free_port
+from guanjia_shared.testing.apps import running_app
+from tests.authorization.matrix import (
     CALLERS,
     HEALTH,
     PUBLIC,
@@ -21,13 +28,6 @@ from authz_matrix import (
     roles,
     row,
 )
-
-from gateway.config import Settings
-from gateway.database import MIGRATIONS
-from gateway.main import create_app
-from guanjia_shared.auth import Role
-from guanjia_shared.nats_server import free_port
-from guanjia_shared.testing.apps import running_app
 
 ADMIN = roles(Role.admin)
 USERS = "/api/v1/auth/users"

@@ -14,7 +14,10 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from authz_matrix import (
+
+from guanjia_shared.auth import Role
+from guanjia_shared.testing.tokens import TokenMint
+from tests.authorization.matrix import (
     BUREAU,
     HEALTH,
     OTHER_DEPARTMENT,
@@ -25,9 +28,6 @@ from authz_matrix import (
     roles,
     row,
 )
-
-from guanjia_shared.auth import Role
-from guanjia_shared.testing.tokens import TokenMint
 
 API = "/api/v1/ledger"
 SHAPERS = roles(Role.admin, Role.leader)

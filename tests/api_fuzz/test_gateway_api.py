@@ -16,7 +16,12 @@ from cryptography.hazmat.primitives import serialization
 from gateway_harness import ADMIN_PASSWORD, bearer, write_signing_key
 from hypothesis import settings
 from hypothesis import strategies as st
-from openapi_fuzzing import (
+
+from gateway.config import Settings
+from gateway.main import create_app
+from gateway.openapi.merge import merge_documents
+from gateway.proxy.routing import SERVICES, destination_of
+from tests.api_fuzz.fuzzing import (
     FUZZ_SETTINGS,
     TOKEN_LIFETIME,
     LiveService,
@@ -25,11 +30,6 @@ from openapi_fuzzing import (
     load_schema,
     serving,
 )
-
-from gateway.config import Settings
-from gateway.main import create_app
-from gateway.openapi.merge import merge_documents
-from gateway.proxy.routing import SERVICES, destination_of
 
 AUTH = "/api/v1/auth"
 TOKEN = f"{AUTH}/token"

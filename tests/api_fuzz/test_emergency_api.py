@@ -3,10 +3,10 @@ content type, body) as documented, for schema-valid and schema-violating cases a
 
 import pytest
 from hypothesis import settings
-from openapi_fuzzing import FUZZ_SETTINGS, FuzzedService, Seeder
 
 from emergency_svc.config import Settings
 from emergency_svc.main import create_app
+from tests.api_fuzz.fuzzing import FUZZ_SETTINGS, FuzzedService, Seeder
 
 API = "/api/v1/emergency"
 
