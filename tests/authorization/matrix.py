@@ -12,14 +12,15 @@ a `total` that counts them. A refused write must leave the database exactly as i
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from guanjia_shared.auth import BUREAU_ROLES, Role
 from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
@@ -178,29 +179,25 @@ def classification_gaps(table: list[Row], schema: dict) -> list[str]:
 
 
 class DatabaseSnapshot:
-    """Every row of a SQLite database, to show that a refused write changed nothing. The
-    outbox counts by event id only: the relay marks rows published in the background."""
+    """Every row of a service's database (SQLite or PostgreSQL), to show that a refused
+    write changed nothing. The outbox counts by event id only: the relay marks rows
+    published in the background."""
 
     def __init__(self, database_url: str) -> None:
-        self.path = make_url(database_url).database
+        self.engine = create_async_engine(database_url, poolclass=NullPool)
 
-    def take(self) -> dict[str, list[tuple]]:
-        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        try:
-            tables = [
-                name
-                for (name,) in connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'"
-                )
-            ]
+    async def take(self) -> dict[str, list[tuple]]:
+        async with self.engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
             snapshot = {}
             for table in tables:
                 columns = "event_id" if table == "outbox" else "*"
-                rows = connection.execute(f'SELECT {columns} FROM "{table}"').fetchall()
-                snapshot[table] = sorted(rows, key=repr)
+                rows = (await connection.execute(text(f'SELECT {columns} FROM "{table}"'))).all()
+                snapshot[table] = sorted((tuple(row) for row in rows), key=repr)
             return snapshot
-        finally:
-            connection.close()
+
+    async def close(self) -> None:
+        await self.engine.dispose()
 
 
 def changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
@@ -222,7 +219,7 @@ async def mismatches(
     for entry in table:
         expected = entry.expectation(caller.role)
         refused = expected != "may"
-        before = snapshot.take() if refused and entry.writes and snapshot else None
+        before = await snapshot.take() if refused and entry.writes and snapshot else None
         body = entry.body(world) if callable(entry.body) else entry.body
         content = entry.content(world) if callable(entry.content) else entry.content
         answer = await client.request(
@@ -253,7 +250,7 @@ async def mismatches(
         if answer.headers.get("content-type", "").split(";")[0] != PROBLEM_MEDIA_TYPE:
             found.append(f"{label}: refused without problem+json")
         if before is not None:
-            changed = changed_tables(before, snapshot.take())
+            changed = changed_tables(before, await snapshot.take())
             if changed:
                 found.append(f"{label}: refused ({status}) but changed {changed}")
     return found

@@ -155,14 +155,13 @@ async def test_each_gateway_route_answers_each_role_as_the_table_says(
 
         caller = Caller(caller_role, world["caller"], None, None)
         caller_headers = {} if caller_role == "anonymous" else headers(caller_role, caller.id)
-        found = await mismatches(
-            client,
-            TABLE + UNLISTED,
-            caller,
-            caller_headers,
-            world,
-            DatabaseSnapshot(settings.database_url),
-        )
+        snapshot = DatabaseSnapshot(settings.database_url)
+        try:
+            found = await mismatches(
+                client, TABLE + UNLISTED, caller, caller_headers, world, snapshot
+            )
+        finally:
+            await snapshot.close()
         if caller_role == "anonymous":
             found += await _proxy_mismatches(client)
     assert not found, f"gateway as {caller_role}:\n" + "\n".join(found)

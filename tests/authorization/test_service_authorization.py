@@ -1,6 +1,7 @@
 """Every route of every service × every role (and no token): who may, who may not.
 
-One test per (service, caller): the service runs in-process on its own SQLite database, an
+One test per (service, caller, database): the service runs in-process on a database of its
+own (SQLite, and PostgreSQL where its integer widths, text lengths and NUL bytes differ), an
 admin lays down a small world (the caller's own unit and department, and another's), and
 the caller makes every call of the service's table in order; every answer against the
 table is collected into one failure. A second test per service fails when the service
@@ -55,14 +56,13 @@ async def test_each_route_answers_each_role_as_the_table_says(
     async with service_factory(*app) as running:
         world = await table.build_world(running.client, token_mint, caller_for(caller_role, None))
         caller = caller_for(caller_role, world["own_unit"])
-        found = await mismatches(
-            running.client,
-            table.TABLE,
-            caller,
-            caller.headers(token_mint),
-            world,
-            DatabaseSnapshot(running.settings.database_url),
-        )
+        snapshot = DatabaseSnapshot(running.settings.database_url)
+        try:
+            found = await mismatches(
+                running.client, table.TABLE, caller, caller.headers(token_mint), world, snapshot
+            )
+        finally:
+            await snapshot.close()
     assert not found, f"{service} as {caller_role}:\n" + "\n".join(found)
 
 
