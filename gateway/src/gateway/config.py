@@ -20,7 +20,8 @@ class Settings(BaseServiceSettings):
     service_name: str = "gateway"
     port: int = 8000
 
-    # The first admin's password; the contract names this variable without the prefix.
+    # The first admin's password, made on the first start when no user exists. Read from
+    # GUANJIA_ADMIN_PASSWORD, without the gateway's prefix: the name every deployment sets.
     admin_password: SecretStr | None = Field(
         default=None, validation_alias="GUANJIA_ADMIN_PASSWORD"
     )

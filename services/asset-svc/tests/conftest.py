@@ -1,15 +1,10 @@
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from asset_svc.config import Settings
 from asset_svc.database import MIGRATIONS
 from asset_svc.main import create_app
-
-# Helpers the tests share (holdings.py) live beside them, not in the package.
-sys.path.insert(0, str(Path(__file__).parent / "register"))
 
 
 @pytest.fixture

@@ -263,13 +263,19 @@ async def current_user(request: Request) -> Principal:
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
+def ensure_role(actor: Principal, roles: Collection[Role | str]) -> None:
+    """Refuse `actor` unless they hold one of `roles`: for a rule to check itself, so a job
+    or another caller cannot skip what the route's `require_roles` checks."""
+    allowed = frozenset(str(role) for role in roles)
+    if actor.roles.isdisjoint(allowed):
+        raise Forbidden(f"this needs one of the roles: {', '.join(sorted(allowed))}")
+
+
 def require_roles(*roles: Role | str) -> Callable[..., Coroutine[Any, Any, Principal]]:
     """A dependency that lets through only callers holding one of `roles`."""
-    allowed = frozenset(str(role) for role in roles)
 
     async def _check(user: CurrentUser) -> Principal:
-        if user.roles.isdisjoint(allowed):
-            raise Forbidden(f"this needs one of the roles: {', '.join(sorted(allowed))}")
+        ensure_role(user, roles)
         return user
 
     return _check

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,13 +12,15 @@ from gateway.database import GatewayTable
 from guanjia_shared.auth import Role
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
 
 
 class ApiClient(GatewayTable, table=True):
     __tablename__ = "api_clients"
 
-    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     client_id: str = TableField(sa_column=Column(String(64), unique=True, nullable=False))
     secret_hash: str = TableField(max_length=255)
     name: str = TableField(max_length=200)
@@ -32,9 +33,7 @@ class ApiClient(GatewayTable, table=True):
     )
 
 
-class ClientCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ClientCreate(StrictInput):
     name: SingleLineText = Field(min_length=1, max_length=200)
     roles: list[Role]
     unit_id: SingleLineText | None = Field(default=None, max_length=36)

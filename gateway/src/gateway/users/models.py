@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Annotated
 
@@ -21,6 +20,8 @@ from gateway.database import GatewayTable
 from guanjia_shared.auth import Role
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
 
 
@@ -53,7 +54,7 @@ def unique_roles(roles: list[Role]) -> list[str]:
 class User(GatewayTable, table=True):
     __tablename__ = "users"
 
-    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     username: str = TableField(sa_column=Column(String(64), unique=True, nullable=False))
     display_name: str = TableField(max_length=200)
     password_hash: str = TableField(max_length=255)
@@ -66,20 +67,16 @@ class User(GatewayTable, table=True):
     )
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class UserCreate(StrictInput):
     username: Username
     password: Password
     display_name: SingleLineText = Field(min_length=1, max_length=200)
-    roles: list[Role] = []
+    roles: list[Role] = Field(default=[])
     unit_id: SingleLineText | None = Field(default=None, max_length=36)
     department: SingleLineText | None = Field(default=None, max_length=200)
 
 
-class UserUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class UserUpdate(StrictInput):
     password: Password | None = None
     display_name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
     roles: list[Role] | None = None

@@ -2,10 +2,11 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from guanjia_shared.deps import app_settings
 from guanjia_shared.settings import BaseServiceSettings
 
 
@@ -14,9 +15,10 @@ class Settings(BaseServiceSettings):
 
     service_name: str = "asset"
     port: int = 8001
-    # 修缮管理办法: the highest estimated cost per m² (yuan) an admin may approve alone, and
-    # the fewest years between two renovations of the same room; beyond either, a leader
-    # approves with a reason. The bureau sets both in its own rules, hence settings.
+    # 修缮管理办法: the highest estimated cost per m² (yuan) of the rooms renovated (their
+    # usable area in the register) an admin may approve alone, and the fewest years between
+    # two renovations of the same room; beyond either, a leader approves with a reason. The
+    # bureau sets both in its own rules, hence settings.
     renovation_cost_cap_per_m2: Decimal = Decimal("1500")
     renovation_min_years_between: int = 8
     # The rows a sheet of an imported workbook may hold (the largest inventory planned for
@@ -29,9 +31,5 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def _app_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
 # For a route: the settings the running app was made with.
-ServiceSettings = Annotated[Settings, Depends(_app_settings)]
+ServiceSettings = Annotated[Settings, Depends(app_settings)]

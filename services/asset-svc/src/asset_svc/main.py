@@ -1,4 +1,4 @@
-from asset_svc.changes.repairs import repair_subscription
+from asset_svc.changes.consumers import repair_subscription
 from asset_svc.changes.views import router as changes_router
 from asset_svc.compliance.views import router as compliance_router
 from asset_svc.config import Settings, get_settings

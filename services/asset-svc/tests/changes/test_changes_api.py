@@ -1,8 +1,8 @@
 """The change register's guards, each refusal a 409 naming its rule and changing nothing."""
 
 import pytest
-from holdings import API, change, make_building, make_rooms, make_unit
 
+from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 
@@ -144,12 +144,13 @@ async def test_a_change_naming_unknown_rooms_changes_nothing(client, admin, hold
     assert await occupant(client, admin, holdings["rooms"][0]) is None
 
 
+@pytest.mark.on_day("2026-06-01T10:00:00+08:00")  # 2026-06-02 is tomorrow
 async def test_a_future_or_out_of_order_date_is_refused(client, admin, holdings):
     future = await change(
         client,
         admin,
         "allocate",
-        effective_date="2999-01-01",
+        effective_date="2026-06-02",
         room_ids=holdings["rooms"][:1],
         unit_id=holdings["first"],
     )
@@ -272,3 +273,26 @@ async def test_allocation_and_reclaim_are_published(
     allocated, reclaimed = await eventually(room_events)
     assert allocated.data["unit_id"] == holdings["first"] and allocated.data["room_ids"] == room
     assert reclaimed.data["from_unit_id"] == holdings["first"]
+
+
+async def test_a_title_transfer_and_a_disposal_publish_the_building_as_it_now_is(
+    client, admin, holdings, nats_server_url, event_namespace
+):
+    # Other services' replicas of buildings (emergency-svc's) learn of new owners and
+    # disposals from these alone.
+    building = holdings["building"]
+    await change(client, admin, "transfer_title", building_id=building, unit_id=holdings["second"])
+    await change(client, admin, "dispose", building_id=building, effective_date="2025-03-02")
+
+    async def building_updates():
+        events = await published_events(nats_server_url, event_namespace, "asset")
+        updates = [event for event in events if event.short_type == "asset.building.updated"]
+        assert len(updates) == 2
+        return updates
+
+    transferred, disposed = await eventually(building_updates)
+    assert transferred.subject == building and disposed.subject == building
+    assert transferred.data["owner_unit_id"] == holdings["second"]
+    assert transferred.data["disposed"] is False
+    assert disposed.data["disposed"] is True
+    assert disposed.data["version"] == transferred.data["version"] + 1

@@ -3,8 +3,7 @@ through the real broker."""
 
 import uuid
 
-from holdings import API, make_building, make_rooms, make_unit
-
+from asset_svc.testing import API, make_building, make_rooms, make_unit
 from guanjia_shared.clock import now
 from guanjia_shared.events import build_event
 from guanjia_shared.testing.apps import eventually

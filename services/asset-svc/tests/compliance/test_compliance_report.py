@@ -4,8 +4,9 @@ import io
 import uuid
 
 import pytest
-from holdings import API, change, make_building, make_rooms, make_unit
 from openpyxl import load_workbook
+
+from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 
 REPORT = f"{API}/reports/space-compliance"
 

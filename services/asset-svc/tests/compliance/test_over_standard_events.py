@@ -4,8 +4,8 @@ standard, once, and not again while it stays over."""
 import uuid
 
 import pytest
-from holdings import API, change, make_building, make_rooms, make_unit
 
+from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 

@@ -4,8 +4,8 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from holdings import API, change, make_building, make_rooms, make_unit
 
+from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.clock import frozen_at
 
 

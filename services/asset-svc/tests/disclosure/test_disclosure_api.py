@@ -1,10 +1,13 @@
 """Disclosure (信息公开): a unit's office-space figures for anyone, and nothing personal."""
 
-from holdings import API, change, make_building, make_rooms, make_unit
+import pytest
+
+from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 
 SUMMARY = "/public/v1/asset/units/{}/summary"
 
 
+@pytest.mark.on_day("2026-06-01T10:00:00+08:00")  # the summary is of today
 async def test_a_units_summary_needs_no_token_and_holds_only_totals(client, admin):
     unit = await make_unit(client, admin, name="市财政局")
     building = await make_building(client, admin, unit)
@@ -46,7 +49,7 @@ async def test_a_units_summary_needs_no_token_and_holds_only_totals(client, admi
         "unit_id": unit,
         "unit_name": "市财政局",
         "level": "municipal",
-        "as_of": summary["as_of"],
+        "as_of": "2026-06-01",
         "area_by_class": {"office": 95.5, "service": 60.0, "equipment": 0.0, "ancillary": 0.0},
         "office_space_area": 155.5,
         "standard_area": 78.0,

@@ -1,4 +1,4 @@
-"""Shared rows for the tests here: units, a building and its rooms, laid down directly."""
+"""Shared rows for the tests here: units and a residential building, laid down directly."""
 
 from types import SimpleNamespace
 

@@ -7,7 +7,6 @@ import sys
 import threading
 import zipfile
 
-from holdings import API, make_building, make_unit
 from openpyxl import Workbook, load_workbook
 
 from asset_svc.config import Settings
@@ -15,6 +14,7 @@ from asset_svc.database import MIGRATIONS
 from asset_svc.imports.models import BUILDING_COLUMNS, BUILDINGS_SHEET, ROOM_COLUMNS, ROOMS_SHEET
 from asset_svc.imports.service import UNPACKED_BYTES_PER_ROW
 from asset_svc.main import create_app
+from asset_svc.testing import API, make_building, make_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -156,8 +156,8 @@ async def test_only_an_admin_imports(client, admin, token_mint):
     assert answer.status_code == 403
 
 
-# Issue 14: values longer than their columns, control characters, and workbooks that unpack
-# to far more than they weigh.
+# Hostile or careless workbooks: values longer than their columns, control characters, and
+# workbooks that unpack to far more than they weigh.
 
 
 async def test_a_value_longer_than_its_column_is_refused_by_row_and_column(client, admin):

@@ -1,7 +1,6 @@
 """The register: parcels, buildings and rooms, what each must name, and who sees what."""
 
-from holdings import API, change, make_building, make_rooms, make_unit
-
+from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 

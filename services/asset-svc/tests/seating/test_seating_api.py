@@ -5,8 +5,8 @@ a room under seated people, and the events published."""
 from types import SimpleNamespace
 
 import pytest
-from holdings import API, change, make_building, make_rooms, make_unit
 
+from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 

@@ -1,8 +1,8 @@
-"""Every spreadsheet asset-svc answers holds what people typed as text, never as a formula
-(issue 14: a ledger item's title reached a leader's workbook as a live HYPERLINK)."""
+"""Every spreadsheet asset-svc answers holds what people typed as text, never as a formula:
+a name typed as `=HYPERLINK(…)` must reach the reader's workbook as those characters, not
+as a live link (as a ledger item's title once did)."""
 
-from holdings import API, change, make_building, make_rooms, make_unit
-
+from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.spreadsheets import FORMULA_TEXTS, assert_text_only
 
 LINK, DDE, MINUS, AT = FORMULA_TEXTS

@@ -1,5 +1,7 @@
 """Space standards: the 2014 national figures as seeded, and dated versions an admin adds."""
 
+import pytest
+
 API = "/api/v1/asset/space-standards"
 
 # 《党政机关办公用房建设标准》(2014) 第十三条, and the township figures the seed derives.
@@ -53,6 +55,7 @@ async def test_before_the_2014_standard_no_figure_is_in_force(client, admin):
     assert (await figures(client, admin, level="county", as_of="2014-11-30"))["total"] == 0
 
 
+@pytest.mark.on_day("2026-06-01T10:00:00+08:00")  # today's figure is the 2014 one
 async def test_a_new_version_is_in_force_only_from_its_effective_date(client, admin):
     version = {
         "level": "municipal",

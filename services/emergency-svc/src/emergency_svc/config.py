@@ -1,9 +1,12 @@
 from functools import lru_cache
+from typing import Annotated
 
+from fastapi import Depends
 from pydantic import Field, PositiveInt
 from pydantic_settings import SettingsConfigDict
 
 from emergency_svc.plans.document import Level
+from guanjia_shared.deps import app_settings
 from guanjia_shared.settings import BaseServiceSettings
 
 
@@ -34,4 +37,10 @@ class Settings(BaseServiceSettings):
 
 @lru_cache
 def get_settings() -> Settings:
+    """The settings of the environment, for the process that starts the app (main, the CLI);
+    code below the app reads the settings it was made with."""
     return Settings()
+
+
+# The routes' dependency: the settings of the running app.
+ServiceSettings = Annotated[Settings, Depends(app_settings)]

@@ -1,4 +1,4 @@
-from emergency_svc.buildings.service import building_replica_subscription
+from emergency_svc.buildings.consumers import building_replica_subscription
 from emergency_svc.buildings.views import router as buildings_router
 from emergency_svc.config import Settings, get_settings
 from emergency_svc.database import MIGRATIONS
@@ -9,7 +9,7 @@ from emergency_svc.incidents.views import router as incidents_router
 from emergency_svc.plans.views import router as plans_router
 from emergency_svc.readiness.views import router as readiness_router
 from emergency_svc.supplies.views import router as supplies_router
-from emergency_svc.tasks.timers import response_timers_job
+from emergency_svc.tasks.jobs import response_timers_job
 from emergency_svc.tasks.views import availability_router
 from emergency_svc.tasks.views import router as tasks_router
 from guanjia_shared.app import GuanjiaApp, create_service_app

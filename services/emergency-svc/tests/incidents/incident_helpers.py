@@ -27,9 +27,9 @@ import pytest
 from sqlalchemy import func, select
 
 from emergency_svc.incidents.models import TimelineEntry
-from emergency_svc.incidents.policy import ResponsePolicy
+from emergency_svc.incidents.time_limits import ResponseTimeLimits
+from emergency_svc.tasks.jobs import run_response_timers
 from emergency_svc.tasks.models import Task
-from emergency_svc.tasks.timers import run_response_timers
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.testing.plugin import RunningService
 from guanjia_shared.testing.streams import published_events
@@ -263,15 +263,15 @@ def published(nats_url, namespace, *types, count, subject=None):
 @dataclass
 class EmergencyService(RunningService):
     @property
-    def policy(self) -> ResponsePolicy:
-        return ResponsePolicy.from_settings(self.app.state.settings)
+    def limits(self) -> ResponseTimeLimits:
+        return ResponseTimeLimits.from_settings(self.app.state.settings)
 
     async def tick(self, when: dt.datetime, *, session_factory=None, batch_size=200) -> int:
         """One timer tick at `when`, as a replica's loop runs it (on the clock, frozen at
         `when`); by default on the service's own database connection."""
         with frozen_at(when):
             return await run_response_timers(
-                session_factory or self.session_factory, self.policy, batch_size=batch_size
+                session_factory or self.session_factory, self.limits, batch_size=batch_size
             )
 
     async def task(self, task_id: str) -> Task:

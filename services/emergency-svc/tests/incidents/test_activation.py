@@ -6,7 +6,10 @@ closed incident is not activated again."""
 
 import datetime as dt
 
-from incident_helpers import (
+from emergency_svc.tasks.models import Task
+from guanjia_shared.testing.apps import eventually
+
+from .incident_helpers import (
     API,
     AVAILABILITY,
     INCIDENTS,
@@ -22,9 +25,6 @@ from incident_helpers import (
     tasks_of,
     timeline_of,
 )
-
-from emergency_svc.tasks.models import Task
-from guanjia_shared.testing.apps import eventually
 
 
 async def mark_unavailable(client, marker, person, reason="休假"):

@@ -5,7 +5,14 @@ shown end to end with ledger-svc running beside emergency-svc on the same NATS."
 import datetime as dt
 
 import pytest
-from incident_helpers import (
+
+from guanjia_shared.testing.apps import eventually
+from ledger_svc.config import Settings as LedgerSettings
+from ledger_svc.database import MIGRATIONS as LEDGER_MIGRATIONS
+from ledger_svc.followups.rules import IncidentClosed, follow_up_items
+from ledger_svc.main import create_app as create_ledger_app
+
+from .incident_helpers import (
     INCIDENTS,
     act,
     activated,
@@ -17,12 +24,6 @@ from incident_helpers import (
     tasks_of,
     timeline_of,
 )
-
-from guanjia_shared.testing.apps import eventually
-from ledger_svc.config import Settings as LedgerSettings
-from ledger_svc.database import MIGRATIONS as LEDGER_MIGRATIONS
-from ledger_svc.followups.rules import IncidentClosed, follow_up_items
-from ledger_svc.main import create_app as create_ledger_app
 
 FOLLOW_UPS = [
     "更换二号楼老化配电柜",

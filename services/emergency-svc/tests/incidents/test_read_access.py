@@ -10,7 +10,12 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from incident_helpers import (
+
+from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.replica_checks import building_event
+from guanjia_shared.testing.streams import publish_event
+
+from .incident_helpers import (
     API,
     AVAILABILITY,
     INCIDENTS,
@@ -25,10 +30,6 @@ from incident_helpers import (
     tasks_of,
     timeline_of,
 )
-
-from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.replica_checks import building_event
-from guanjia_shared.testing.streams import publish_event
 
 # What must not reach a unit's staff: a casualty, named, with a telephone number.
 CASUALTY = "王局长受伤，已送市第一医院，联系人李秘书 13800001234"

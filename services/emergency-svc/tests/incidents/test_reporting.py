@@ -3,7 +3,11 @@
 written; three scales — warning colour, grade, mode — kept apart."""
 
 import pytest
-from incident_helpers import (
+
+from emergency_svc.incidents.models import Incident
+from guanjia_shared.testing.apps import eventually
+
+from .incident_helpers import (
     API,
     INCIDENTS,
     incident_body,
@@ -13,9 +17,6 @@ from incident_helpers import (
     reported,
     timeline_of,
 )
-
-from emergency_svc.incidents.models import Incident
-from guanjia_shared.testing.apps import eventually
 
 
 async def test_anyone_signed_in_reports_an_incident_and_the_special_plan_is_matched(

@@ -3,7 +3,10 @@ II 60, III 120, IV 240 minutes by default), each submission makes the next follo
 (I 60, II 120, III 240, IV 480), a raised grade brings the pending deadline forward, and a
 report not in by its deadline is told once — read back from NATS."""
 
-from incident_helpers import (
+from emergency_svc.incidents.models import IncidentReport
+from guanjia_shared.testing.apps import eventually
+
+from .incident_helpers import (
     INCIDENTS,
     act,
     activated,
@@ -14,9 +17,6 @@ from incident_helpers import (
     reported,
     timeline_of,
 )
-
-from emergency_svc.incidents.models import IncidentReport
-from guanjia_shared.testing.apps import eventually
 
 
 async def reports_of(client, person, incident_id):

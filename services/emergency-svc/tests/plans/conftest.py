@@ -1,10 +1,4 @@
-import sys
-from pathlib import Path
-
 import pytest
-
-# What the plan tests share (emergency_plan_helpers.py) lives beside them.
-sys.path.insert(0, str(Path(__file__).parent))
 
 from emergency_svc.database import MIGRATIONS
 from guanjia_shared.db import create_engine, create_session_factory

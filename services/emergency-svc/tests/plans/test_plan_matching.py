@@ -2,7 +2,6 @@
 back the version they ran under."""
 
 import pytest
-from emergency_plan_helpers import LEADER, master_body, plan_body
 from sqlalchemy.exc import IntegrityError
 
 from emergency_svc.plans import service
@@ -10,6 +9,8 @@ from emergency_svc.plans.document import Level, PlanDocument
 from emergency_svc.plans.models import PlanCreate, PlanEdit, PlanIncidentType
 from emergency_svc.plans.seed_plans import MASTER_CODE, seed_plan_id
 from guanjia_shared.errors import Conflict, NotFound
+
+from .emergency_plan_helpers import LEADER, master_body, plan_body
 
 
 async def _plan(session_factory, *, activate=True, body=None):

@@ -2,10 +2,11 @@
 one master plan), and the events every change publishes."""
 
 import pytest
-from emergency_plan_helpers import PLANS, activated, created, master_body
 
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
+
+from .emergency_plan_helpers import PLANS, activated, created, master_body
 
 
 async def test_a_draft_is_activated_then_retired(client, leader, admin):

@@ -1,7 +1,7 @@
 """Versions: every edit writes a new version, the status carries over, and no version is
 ever rewritten, so an incident reads back the version it ran under."""
 
-from emergency_plan_helpers import PLANS, activated, created, plan_body
+from .emergency_plan_helpers import PLANS, activated, created, plan_body
 
 NEW_ORGANISATION = [
     {"role": "commander", "title": "总指挥", "holders": ["u-director"], "deputy": "u-vice"},

@@ -2,9 +2,10 @@
 input that is refused with nothing written."""
 
 import pytest
-from emergency_plan_helpers import PLANS, create, created, plan_body, plan_codes
 
 from emergency_svc.plans.seed_plans import seed_plan_documents
+
+from .emergency_plan_helpers import PLANS, create, created, plan_body, plan_codes
 
 SEEDED_CODES = sorted(code for code, _ in seed_plan_documents())
 

@@ -2,7 +2,6 @@
 drafts whose documents are valid, present in every database the migrations make."""
 
 import pytest
-from emergency_plan_helpers import PLANS
 
 from emergency_svc.incident_types.seed import SEEDED_INCIDENT_TYPES
 from emergency_svc.plans.document import LEVELS_BY_GRAVITY, PlanDocument, PlanKind
@@ -12,6 +11,8 @@ from emergency_svc.plans.seed_plans import (
     seed_plan_documents,
     seed_plan_id,
 )
+
+from .emergency_plan_helpers import PLANS
 
 SEEDED_TYPES = [code for code, _ in SEEDED_INCIDENT_TYPES]
 
@@ -24,6 +25,7 @@ def test_every_seeded_plan_is_a_valid_document(code, document):
     assert all(document.procedures_for(level) for level in LEVELS_BY_GRAVITY)
     assert {criterion.level for criterion in document.activation_criteria} == set(LEVELS_BY_GRAVITY)
     # Holders are the bureau's to fill in.
+    assert document.organization
     assert all(role.holders == [] for role in document.organization)
     assert document.safeguards.supplies and document.safeguards.teams
     assert any("统一领导" in principle for principle in document.principles)

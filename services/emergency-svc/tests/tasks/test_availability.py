@@ -3,7 +3,15 @@ themselves — until a moment or until cleared; their new tasks go to the deputy
 
 import datetime as dt
 
-from incident_helpers import AVAILABILITY, act, activated, at, plan_in_force, reported, tasks_of
+from ..incidents.incident_helpers import (
+    AVAILABILITY,
+    act,
+    activated,
+    at,
+    plan_in_force,
+    reported,
+    tasks_of,
+)
 
 
 def mark(user, until=None, reason="年休假"):

@@ -1,7 +1,10 @@
 """Tasks through the API: listed by incident and as "mine"; acknowledged and completed by
 their assignee only (403 for anyone else), not twice (409); handed out by the commander."""
 
-from incident_helpers import (
+from emergency_svc.tasks.models import Task
+from guanjia_shared.testing.apps import eventually
+
+from ..incidents.incident_helpers import (
     TASKS,
     act,
     activated,
@@ -13,9 +16,6 @@ from incident_helpers import (
     tasks_of,
     timeline_of,
 )
-
-from emergency_svc.tasks.models import Task
-from guanjia_shared.testing.apps import eventually
 
 
 async def active_incident(client, people, level="III", when=at(9, 0)):

@@ -8,13 +8,14 @@ import asyncio
 from collections import Counter
 
 import pytest
-from incident_helpers import activated, at, plan_in_force, published, reported
 from sqlalchemy import func, select
 
 from emergency_svc.incidents.models import TimelineEntry
 from emergency_svc.tasks.models import Task
 from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.testing.apps import eventually
+
+from ..incidents.incident_helpers import activated, at, plan_in_force, published, reported
 
 INCIDENTS = 8  # at grade III: five tasks each, four of them with somebody on them
 BATCH = 3  # smaller than the work, so each replica ticks several times

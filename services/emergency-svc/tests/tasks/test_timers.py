@@ -8,7 +8,10 @@ deputy: vice), guard_a's and guard_b's 组织疏散 (20, deputy: captain), press
 for the liaison (30, no further deputy) and the medic's step with nobody on it (40).
 """
 
-from incident_helpers import (
+from emergency_svc.incidents.models import TimelineEntry
+from guanjia_shared.testing.apps import eventually
+
+from ..incidents.incident_helpers import (
     AVAILABILITY,
     TASKS,
     act,
@@ -21,9 +24,6 @@ from incident_helpers import (
     tasks_of,
     timeline_of,
 )
-
-from emergency_svc.incidents.models import TimelineEntry
-from guanjia_shared.testing.apps import eventually
 
 
 async def active_incident(client, people, level="III"):
@@ -165,6 +165,7 @@ async def test_a_task_past_its_due_time_is_told_overdue_once(
 ):
     incident = await active_incident(client, people, level="IV")  # 扑救初起火灾, 5 minutes
     tasks = await tasks_of(client, people.commander, incident["id"])
+    assert len(tasks) == 2  # one for each of site_lead's holders, guard_a and guard_b
     for task in tasks:
         person = people.with_id(task["assignee"])
         answer = await act(client, person, at(9, 1), "POST", f"{TASKS}/{task['id']}/acknowledge")

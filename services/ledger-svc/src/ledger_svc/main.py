@@ -3,20 +3,21 @@ from guanjia_shared.replicas import unit_replica_router, unit_replica_subscripti
 from ledger_svc.campaigns.views import router as campaigns_router
 from ledger_svc.config import Settings, get_settings
 from ledger_svc.database import MIGRATIONS
-from ledger_svc.exceptions.scanner import exception_sweep_job
+from ledger_svc.exceptions.jobs import exception_sweep_job
 from ledger_svc.exceptions.views import router as exceptions_router
 from ledger_svc.exports.views import router as exports_router
-from ledger_svc.followups.handlers import follow_up_subscription
+from ledger_svc.followups.consumers import follow_up_subscription
 from ledger_svc.interventions.views import router as interventions_router
 from ledger_svc.items.views import router as items_router
 from ledger_svc.plans.views import router as plans_router
-from ledger_svc.scorecards.handlers import scorecard_subscriptions
+from ledger_svc.scorecards.consumers import scorecard_subscriptions
 from ledger_svc.scorecards.views import router as scorecards_router
 
 
 def create_app(settings: Settings | None = None) -> GuanjiaApp:
+    settings = settings or get_settings()
     return create_service_app(
-        settings=settings or get_settings(),
+        settings=settings,
         title="Guanjia ledger-svc",
         description="The big-item work ledger, management by exception, campaigns, scorecards.",
         routers=[
@@ -34,6 +35,6 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
         subscriptions=[
             unit_replica_subscription(),
             *scorecard_subscriptions(),
-            follow_up_subscription(),
+            follow_up_subscription(settings),
         ],
     )

@@ -2,7 +2,8 @@
 for them."""
 
 import pytest
-from campaign_helpers import (
+
+from .campaign_helpers import (
     CAMPAIGNS,
     add_activity,
     create_campaign,

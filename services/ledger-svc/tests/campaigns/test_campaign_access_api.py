@@ -1,7 +1,10 @@
 """Who may read and write campaigns: the bureau's people read, admins and leaders write."""
 
 import pytest
-from campaign_helpers import (
+
+from guanjia_shared.clock import frozen_at
+
+from .campaign_helpers import (
     CAMPAIGNS,
     add_activity,
     bureau_morning,
@@ -9,8 +12,6 @@ from campaign_helpers import (
     event_types_are,
     set_participants,
 )
-
-from guanjia_shared.clock import frozen_at
 
 
 @pytest.mark.parametrize("role", ["dept_head", "agent", "commander", "auditor", "unit_staff"])

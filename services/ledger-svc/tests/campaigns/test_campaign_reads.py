@@ -1,14 +1,15 @@
 """A campaign is read in one answer with a constant number of queries, however many
 activities, participants and results it has."""
 
-from campaign_helpers import (
+from sqlalchemy import event
+
+from .campaign_helpers import (
     CAMPAIGNS,
     add_activity,
     create_campaign,
     record_result,
     set_participants,
 )
-from sqlalchemy import event
 
 
 async def statements_to_read(client, app, headers, campaign_id):

@@ -4,7 +4,10 @@ took part and how they did, closed with a summary — read back in one answer.""
 from datetime import datetime
 
 import pytest
-from campaign_helpers import (
+
+from guanjia_shared.clock import frozen_at
+
+from .campaign_helpers import (
     CAMPAIGNS,
     add_activity,
     bureau_morning,
@@ -14,8 +17,6 @@ from campaign_helpers import (
     record_result,
     set_participants,
 )
-
-from guanjia_shared.clock import frozen_at
 
 
 async def test_a_whole_campaign_is_run_closed_and_read_back_in_one_answer(

@@ -2,7 +2,10 @@
 dates and are refused from a stale version."""
 
 import pytest
-from campaign_helpers import (
+
+from guanjia_shared.clock import frozen_at
+
+from .campaign_helpers import (
     CAMPAIGNS,
     add_activity,
     bureau_morning,
@@ -11,8 +14,6 @@ from campaign_helpers import (
     record_result,
     set_participants,
 )
-
-from guanjia_shared.clock import frozen_at
 
 
 async def test_an_admin_closes_a_campaign_only_after_its_last_day(

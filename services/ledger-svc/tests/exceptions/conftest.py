@@ -1,12 +1,6 @@
-import sys
-from pathlib import Path
-
 import pytest
 
-# This folder's helpers (exception_helpers.py) live beside the tests that use them.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from exception_helpers import LedgerService, Person, make_plan
+from .exception_helpers import LedgerService, Person, make_plan
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from guanjia_shared.bureau_time import BUREAU_TIMEZONE
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.testing.plugin import RunningService
 from guanjia_shared.testing.streams import published_events
-from ledger_svc.exceptions.scanner import PLANS_PER_TICK, SweepResult, sweep_exceptions
-from ledger_svc.exceptions.service import exception_policy
+from ledger_svc.exceptions.jobs import PLANS_PER_TICK, SweepResult, sweep_exceptions
+from ledger_svc.exceptions.service import exception_thresholds
 
 API = "/api/v1/ledger"
 RAISED = "ledger.item.exception_raised"
@@ -40,7 +40,7 @@ class LedgerService(RunningService):
         with frozen_at(on(day, hour=1)):
             return await sweep_exceptions(
                 session_factory or self.session_factory,
-                exception_policy(self.app.state.settings),
+                exception_thresholds(self.app.state.settings),
                 batch_size=batch_size,
             )
 

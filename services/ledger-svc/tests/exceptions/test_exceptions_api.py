@@ -2,7 +2,11 @@
 day: raised when an item changes or when the daily sweep finds days have passed, cleared
 when they no longer hold, each event published once (read back from NATS)."""
 
-from exception_helpers import (
+from guanjia_shared.clock import frozen_at
+from guanjia_shared.testing.apps import eventually
+from ledger_svc.exceptions.jobs import EXCEPTION_SWEEP_JOB
+
+from .exception_helpers import (
     API,
     Person,
     add,
@@ -14,10 +18,6 @@ from exception_helpers import (
     report,
     view,
 )
-
-from guanjia_shared.clock import frozen_at
-from guanjia_shared.testing.apps import eventually
-from ledger_svc.exceptions.scanner import EXCEPTION_SWEEP_JOB
 
 
 async def test_a_slow_silent_item_is_behind_then_stalled_then_overdue_each_raised_once(

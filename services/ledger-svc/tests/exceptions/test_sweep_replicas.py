@@ -8,7 +8,6 @@ import asyncio
 from collections import Counter
 
 import pytest
-from exception_helpers import RAISED, add, make_plan, on
 from sqlalchemy import func, select
 
 from guanjia_shared.clock import frozen_at
@@ -16,13 +15,17 @@ from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 from ledger_svc.exceptions.models import ItemException
-from ledger_svc.exceptions.rules import ExceptionPolicy
+from ledger_svc.exceptions.rules import ExceptionThresholds
 from ledger_svc.exceptions.service import reconcile_exceptions
 from ledger_svc.items.models import Item
 from ledger_svc.plans.models import Plan
 
+from .exception_helpers import RAISED, add, make_plan, on
+
 PLANS, ITEMS_PER_PLAN = 6, 4
 BATCH = 2  # plans per tick: fewer than there are, so each replica ticks several times
+# The thresholds of the default settings.
+THRESHOLDS = ExceptionThresholds(stalled_after_days=14, behind_tolerance_points=20)
 
 
 @pytest.fixture
@@ -93,7 +96,7 @@ async def test_the_one_open_row_index_lets_one_of_two_racing_raises_through(
                 found = await session.get(Item, item["id"])
                 plans = {found.plan_id: await session.get(Plan, found.plan_id)}
                 acted = await reconcile_exceptions(
-                    session, [found], plans, on("2026-04-01").date(), ExceptionPolicy()
+                    session, [found], plans, on("2026-04-01").date(), THRESHOLDS
                 )
                 await session.commit()
                 return acted

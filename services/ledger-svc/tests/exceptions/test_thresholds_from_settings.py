@@ -1,11 +1,11 @@
 """The thresholds an item change is judged by are the app's own settings, the same ones
 its sweep and its exceptions view use."""
 
-from exception_helpers import add, history, make_plan, report
-
 from ledger_svc.config import Settings
 from ledger_svc.database import MIGRATIONS
 from ledger_svc.main import create_app
+
+from .exception_helpers import add, history, make_plan, report
 
 
 async def test_a_report_is_judged_by_the_apps_own_tolerance(service_client_factory, leader, owner):

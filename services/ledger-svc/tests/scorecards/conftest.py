@@ -1,15 +1,9 @@
 """The scorecard tests run ledger-svc with its consumers on a database they also reach
 directly, to read dead letters and to call the rules without HTTP."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from guanjia_shared.testing.streams import publish_event
-
-# The event builders the tests share (scorecard_events.py) live beside them.
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture

@@ -2,7 +2,16 @@
 sums on a real database (SQLite, and PostgreSQL when configured)."""
 
 import pytest
-from scorecard_events import (
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy import func, select
+
+from guanjia_shared.consumer import PoisonEvent
+from ledger_svc.scorecards import consumers
+from ledger_svc.scorecards.models import ScorecardFact
+from ledger_svc.scorecards.models import ScorecardMeasure as M
+from ledger_svc.scorecards.service import compute_scorecards, record_facts, scorecard_of
+
+from .scorecard_events import (
     GENERAL,
     PROPERTY,
     SECURITY,
@@ -16,18 +25,10 @@ from scorecard_events import (
     sla_breached,
     ticket_closed,
 )
-from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy import func, select
-
-from guanjia_shared.consumer import PoisonEvent
-from ledger_svc.scorecards import handlers
-from ledger_svc.scorecards.models import ScorecardFact
-from ledger_svc.scorecards.models import ScorecardMeasure as M
-from ledger_svc.scorecards.service import compute_scorecards, record_facts, scorecard_of
 
 HANDLERS = {
     handler_type: handler
-    for subscription in handlers.scorecard_subscriptions()
+    for subscription in consumers.scorecard_subscriptions()
     for handler_type, handler in subscription.handlers.items()
 }
 
@@ -56,7 +57,7 @@ async def count_facts(session_factory) -> int:
 
 def test_a_closed_ticket_yields_its_close_its_sla_verdict_and_its_rating():
     closed = ticket_closed(PROPERTY, closed_at=at("2026-03-02 02:00"), sla_met=False, rating=4)
-    facts = handlers.facts_of_ticket_closed(closed)
+    facts = consumers.facts_of_ticket_closed(closed)
     assert [(fact.measure, fact.value, fact.department, fact.year) for fact in facts] == [
         (M.ticket_closed, 1, PROPERTY, 2026),
         (M.ticket_sla_met, 0, PROPERTY, 2026),
@@ -67,15 +68,15 @@ def test_a_closed_ticket_yields_its_close_its_sla_verdict_and_its_rating():
 
 def test_a_ticket_without_verdict_or_rating_yields_its_close_alone():
     closed = ticket_closed(PROPERTY, closed_at=at("2026-03-02 02:00"), sla_met=None)
-    assert [fact.measure for fact in handlers.facts_of_ticket_closed(closed)] == [M.ticket_closed]
+    assert [fact.measure for fact in consumers.facts_of_ticket_closed(closed)] == [M.ticket_closed]
 
 
 def test_a_ticket_counts_in_the_bureau_year_of_its_close():
     # 01:30 on 1 January in Beijing, though still 31 December in UTC.
     new_year = ticket_closed(PROPERTY, closed_at=at("2025-12-31 17:30"))
     old_year = ticket_closed(PROPERTY, closed_at=at("2025-12-31 15:59"))
-    assert handlers.facts_of_ticket_closed(new_year)[0].year == 2026
-    assert handlers.facts_of_ticket_closed(old_year)[0].year == 2025
+    assert consumers.facts_of_ticket_closed(new_year)[0].year == 2026
+    assert consumers.facts_of_ticket_closed(old_year)[0].year == 2025
 
 
 def test_a_breach_is_charged_to_the_coordinating_department_for_its_coordination_only():
@@ -86,21 +87,21 @@ def test_a_breach_is_charged_to_the_coordinating_department_for_its_coordination
         reached_at=at("2026-01-05 02:00"),
     )
     resolve = sla_breached(PROPERTY, clock="resolve", reached_at=at("2026-01-05 02:00"))
-    assert [fact.department for fact in handlers.facts_of_sla_breach(coordination)] == [GENERAL]
-    assert [fact.department for fact in handlers.facts_of_sla_breach(resolve)] == [PROPERTY]
+    assert [fact.department for fact in consumers.facts_of_sla_breach(coordination)] == [GENERAL]
+    assert [fact.department for fact in consumers.facts_of_sla_breach(resolve)] == [PROPERTY]
 
 
 def test_a_breach_of_a_request_nobody_has_taken_yet_is_its_departments():
     # A unit's own request has no owner until an agent takes it (ticket-svc).
     breach = sla_breached(PROPERTY, clock="response", reached_at=at("2026-01-05 02:00"))
     breach.data.update(owner=None, first_receiver=None, channel="online")
-    assert [fact.department for fact in handlers.facts_of_sla_breach(breach)] == [PROPERTY]
+    assert [fact.department for fact in consumers.facts_of_sla_breach(breach)] == [PROPERTY]
 
 
 def test_a_drill_counts_once_for_each_department_listed():
     drill = drill_recorded({PROPERTY: 3, GENERAL: None}, held_at=at("2025-12-31 17:00"))
     drill.data["participants"].append({"department": PROPERTY, "people": 2})
-    facts = handlers.facts_of_drill(drill)
+    facts = consumers.facts_of_drill(drill)
     # No year given: the bureau year of held_at (1 January 2026 in Beijing).
     assert [(fact.department, fact.value, fact.year) for fact in facts] == [
         (PROPERTY, 5, 2026),
@@ -155,11 +156,11 @@ def _with(event, **fields):
 )
 def test_data_that_can_never_apply_is_a_poison_event(malformed):
     facts_of = {
-        "ticket.ticket.closed": handlers.facts_of_ticket_closed,
-        "ticket.ticket.sla_breached": handlers.facts_of_sla_breach,
-        "ticket.accountability.recorded": handlers.facts_of_accountability_record,
-        "ledger.item.completed": handlers.facts_of_item_completed,
-        "emergency.drill.recorded": handlers.facts_of_drill,
+        "ticket.ticket.closed": consumers.facts_of_ticket_closed,
+        "ticket.ticket.sla_breached": consumers.facts_of_sla_breach,
+        "ticket.accountability.recorded": consumers.facts_of_accountability_record,
+        "ledger.item.completed": consumers.facts_of_item_completed,
+        "emergency.drill.recorded": consumers.facts_of_drill,
     }[malformed.short_type]
     with pytest.raises(PoisonEvent):
         facts_of(malformed)
@@ -178,7 +179,7 @@ async def test_the_same_event_applied_twice_past_the_inbox_leaves_its_facts_once
     closed = ticket_closed(PROPERTY, closed_at=at("2026-03-02 02:00"), rating=5)
     await apply(session_factory, closed, closed)
     async with session_factory() as session:
-        await record_facts(session, event=closed, drafts=handlers.facts_of_ticket_closed(closed))
+        await record_facts(session, event=closed, drafts=consumers.facts_of_ticket_closed(closed))
         await session.commit()
     assert await count_facts(session_factory) == 3
     assert (await scorecards_of(session_factory, 2026))[PROPERTY]["tickets_closed"] == 1

@@ -4,7 +4,14 @@ ledger-svc's own, each taken once however often it is delivered."""
 import io
 
 from openpyxl import load_workbook
-from scorecard_events import (
+from sqlalchemy import select
+
+from guanjia_shared.platform_tables import dead_letter
+from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.spreadsheets import FORMULA_TEXTS, assert_text_only
+from guanjia_shared.testing.streams import published_events
+
+from .scorecard_events import (
     API,
     GENERAL,
     PROPERTY,
@@ -20,12 +27,6 @@ from scorecard_events import (
     sla_breached,
     ticket_closed,
 )
-from sqlalchemy import select
-
-from guanjia_shared.platform_tables import dead_letter
-from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.spreadsheets import FORMULA_TEXTS, assert_text_only
-from guanjia_shared.testing.streams import published_events
 
 
 async def rows_of(client, headers, year) -> dict[str, dict]:

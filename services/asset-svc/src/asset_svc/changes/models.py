@@ -12,10 +12,11 @@ from sqlalchemy import BigInteger, Column, Date, Integer, String
 from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
-from asset_svc.register.models import new_id
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 
@@ -83,9 +84,7 @@ class ChangeRoom(AssetTable, table=True):
     occupant_after: str | None = TableField(default=None, max_length=36, index=True)
 
 
-class ChangeCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ChangeCreate(StrictInput):
     # A ChangeType, or a forbidden type named so that its refusal can name the rule.
     type: SingleLineText
     room_ids: list[SingleLineText] | None = Field(default=None, max_length=10_000)

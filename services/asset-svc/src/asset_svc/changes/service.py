@@ -9,6 +9,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
+from asset_svc.changes import policy
 from asset_svc.changes.models import (
     FORBIDDEN_CHANGE_TYPES,
     ChangeCreate,
@@ -22,10 +24,12 @@ from asset_svc.compliance.service import publish_if_over_standard
 from asset_svc.register.links import room_ids_by
 from asset_svc.register.locks import lock_register
 from asset_svc.register.models import Building, Room, RoomKind
-from asset_svc.scope import ensure_may_see_unit, sees_leader_offices
+from asset_svc.register.policy import sees_leader_offices
+from asset_svc.register.service import get_room, record_building_event
 from asset_svc.seating.service import ensure_rooms_vacated
 from asset_svc.units.models import Unit
-from guanjia_shared.auth import Principal
+from asset_svc.units.policy import ensure_may_see_unit
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_date, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
@@ -37,6 +41,8 @@ NEEDS_ROOMS = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.
 NEEDS_BUILDING = frozenset({ChangeType.acquire, ChangeType.transfer_title})
 ROOM_MOVES = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.reclaim})
 # Changes that take a room from its unit: its people are moved out first, never carried along.
+# A new owner or a disposal changes the building itself, not only its rooms.
+CHANGES_THE_BUILDING = frozenset({ChangeType.transfer_title, ChangeType.dispose})
 EMPTIES_SEATS = frozenset({ChangeType.reallocate, ChangeType.reclaim, ChangeType.dispose})
 
 
@@ -55,6 +61,7 @@ async def write_change(
 ) -> PropertyChange:
     """`record_change` inside the caller's transaction, for rules that record a change as
     part of their own (a renovation's acceptance); the caller commits."""
+    ensure_role(actor, policy.RECORDERS)
     if data.type in FORBIDDEN_CHANGE_TYPES:
         # 2017 管理办法: office space is not to be leased out or lent to others.
         raise Conflict(
@@ -105,6 +112,9 @@ async def write_change(
             room.disposed = True
     await session.flush()
     await _record_change_events(session, change, rooms)
+    if building is not None and change_type in CHANGES_THE_BUILDING:
+        # Other services keep their replica of buildings from these events alone.
+        await record_building_event(session, events.BUILDING_UPDATED, building)
     if change_type in ROOM_MOVES:
         moved_between = [unit for unit in (change.unit_id, change.from_unit_id) if unit]
         await publish_if_over_standard(session=session, unit_ids=moved_between)
@@ -286,18 +296,19 @@ async def _record_change_events(
         "effective_date": change.effective_date.isoformat(),
         "document_no": change.document_no,
     }
-    await record_event(session, "asset.change.recorded", subject=change.id, data=data)
+    await record_event(session, events.CHANGE_RECORDED, subject=change.id, data=data)
     if change.type in (ChangeType.reclaim, ChangeType.reallocate):
-        await record_event(session, "asset.room.reclaimed", subject=change.id, data=data)
+        await record_event(session, events.ROOM_RECLAIMED, subject=change.id, data=data)
     if change.type in (ChangeType.allocate, ChangeType.reallocate):
-        await record_event(session, "asset.room.allocated", subject=change.id, data=data)
+        await record_event(session, events.ROOM_ALLOCATED, subject=change.id, data=data)
 
 
 async def change_room_ids(session: AsyncSession, change_ids: list[str]) -> dict[str, list[str]]:
     return await room_ids_by(session, ChangeRoom.change_id, ChangeRoom.room_id, change_ids)
 
 
-async def get_change(*, session: AsyncSession, change_id: str) -> PropertyChange:
+async def get_change(*, session: AsyncSession, change_id: str, viewer: Principal) -> PropertyChange:
+    ensure_role(viewer, policy.READERS)
     change = await session.get(PropertyChange, change_id)
     if change is None:
         raise NotFound(f"no change {change_id}")
@@ -307,6 +318,7 @@ async def get_change(*, session: AsyncSession, change_id: str) -> PropertyChange
 async def list_changes(
     *,
     session: AsyncSession,
+    viewer: Principal,
     page: PageParams,
     type: ChangeType | None = None,
     unit_id: str | None = None,
@@ -315,6 +327,7 @@ async def list_changes(
     effective_from: date | None = None,
     effective_to: date | None = None,
 ) -> tuple[list[PropertyChange], int]:
+    ensure_role(viewer, policy.READERS)
     query = select(PropertyChange).order_by(PropertyChange.seq.desc())
     if type is not None:
         query = query.where(PropertyChange.type == type.value)
@@ -334,8 +347,9 @@ async def list_changes(
     return await fetch_page(session, query, page)
 
 
-async def room_history(*, session: AsyncSession, room: Room) -> list[dict]:
+async def room_history(*, session: AsyncSession, room_id: str, viewer: Principal) -> list[dict]:
     """Every change of the room, then its repairs, in the order they happened."""
+    room = await get_room(session=session, room_id=room_id, viewer=viewer)
     changes = (
         await session.execute(
             select(PropertyChange, ChangeRoom.occupant_after)

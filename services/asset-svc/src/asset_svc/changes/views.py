@@ -6,21 +6,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
-from asset_svc.changes import service
+from asset_svc.changes import policy, service
 from asset_svc.changes.models import ChangeCreate, ChangeRead, ChangeType, PropertyChange
 from asset_svc.register.models import RoomRead
-from asset_svc.register.service import get_room
-from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/api/v1/asset", dependencies=[Depends(current_user)])
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+Recorder = Annotated[Principal, Depends(require_roles(*policy.RECORDERS))]
 # The register of changes is the bureau's own book; served units see their rooms' history.
-RegisterReader = Annotated[
-    Principal, Depends(require_roles(Role.admin, Role.leader, Role.auditor, Role.dept_head))
-]
+Reader = Annotated[Principal, Depends(require_roles(*policy.READERS))]
 
 
 class OccupancyRead(BaseModel):
@@ -46,7 +43,7 @@ def _read(change: PropertyChange, room_ids: list[str]) -> ChangeRead:
 @router.post(
     "/changes", status_code=status.HTTP_201_CREATED, response_model=ChangeRead, tags=["changes"]
 )
-async def record_change(data: ChangeCreate, session: SessionDep, actor: AdminOnly):
+async def record_change(data: ChangeCreate, session: SessionDep, actor: Recorder):
     change = await service.record_change(session=session, data=data, actor=actor)
     rooms = await service.change_room_ids(session, [change.id])
     return _read(change, rooms[change.id])
@@ -55,7 +52,7 @@ async def record_change(data: ChangeCreate, session: SessionDep, actor: AdminOnl
 @router.get("/changes", response_model=Page[ChangeRead], tags=["changes"])
 async def list_changes(
     session: SessionDep,
-    _: RegisterReader,
+    viewer: Reader,
     page: PageQuery,
     type: ChangeType | None = None,
     unit_id: str | None = None,
@@ -66,6 +63,7 @@ async def list_changes(
 ):
     changes, total = await service.list_changes(
         session=session,
+        viewer=viewer,
         page=page,
         type=type,
         unit_id=unit_id,
@@ -79,16 +77,15 @@ async def list_changes(
 
 
 @router.get("/changes/{change_id}", response_model=ChangeRead, tags=["changes"])
-async def get_change(change_id: str, session: SessionDep, _: RegisterReader):
-    change = await service.get_change(session=session, change_id=change_id)
+async def get_change(change_id: str, session: SessionDep, viewer: Reader):
+    change = await service.get_change(session=session, change_id=change_id, viewer=viewer)
     rooms = await service.change_room_ids(session, [change.id])
     return _read(change, rooms[change.id])
 
 
 @router.get("/rooms/{room_id}/history", response_model=list[HistoryEntry], tags=["rooms"])
 async def room_history(room_id: str, session: SessionDep, viewer: CurrentUser):
-    room = await get_room(session=session, room_id=room_id, viewer=viewer)
-    return await service.room_history(session=session, room=room)
+    return await service.room_history(session=session, room_id=room_id, viewer=viewer)
 
 
 @router.get("/units/{unit_id}/occupancy", response_model=OccupancyRead, tags=["units"])

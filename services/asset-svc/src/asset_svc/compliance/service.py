@@ -11,7 +11,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.changes.queries import area_by_unit_and_kind, rooms_of_unit
+from asset_svc.compliance import policy
 from asset_svc.compliance.export import compliance_workbook
 from asset_svc.compliance.models import (
     AreaByClass,
@@ -27,7 +29,7 @@ from asset_svc.standards.models import SpaceStandard, ranks_of
 from asset_svc.standards.service import standards_in_force
 from asset_svc.units.models import Unit, UnitLevel
 from asset_svc.units.service import get_unit
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import BUREAU_TIMEZONE, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.db import dialect_insert
@@ -176,12 +178,14 @@ async def _report_rows(
 async def space_compliance_report(
     *,
     session: AsyncSession,
+    viewer: Principal,
     as_of: date | None,
     status: ComplianceStatus | None,
     page: PageParams,
 ) -> ComplianceReport:
     """Every unit's status counts; only the page's units are worked out in full (the
     whole answer of ten thousand units cost more than its queries)."""
+    ensure_role(viewer, policy.REPORT_READERS)
     inputs = await _inputs(session, as_of, None)
     statuses = [(unit, inputs.status(unit)) for unit in inputs.units]
     chosen = [(unit, found) for unit, found in statuses if status is None or found is status]
@@ -194,9 +198,14 @@ async def space_compliance_report(
 
 
 async def space_compliance_spreadsheet(
-    *, session: AsyncSession, as_of: date | None, status: ComplianceStatus | None
+    *,
+    session: AsyncSession,
+    viewer: Principal,
+    as_of: date | None,
+    status: ComplianceStatus | None,
 ) -> tuple[str, bytes]:
     """The whole report as an .xlsx file: its file name and content."""
+    ensure_role(viewer, policy.REPORT_READERS)
     day = as_of or bureau_today()
     rows = await _report_rows(session, as_of, status)
     return f"space-compliance-{day.isoformat()}.xlsx", compliance_workbook(rows, as_of=day)
@@ -208,7 +217,10 @@ async def _lock_statuses(session: AsyncSession, unit_ids: list[str]) -> dict[str
     await session.execute(
         dialect_insert(session, UnitSpaceStatus)
         .values(
-            [{"unit_id": unit_id, "status": "within", "checked_at": now()} for unit_id in unit_ids]
+            [
+                {"unit_id": unit_id, "status": ComplianceStatus.within.value, "checked_at": now()}
+                for unit_id in unit_ids
+            ]
         )
         .on_conflict_do_nothing()
     )
@@ -236,7 +248,7 @@ async def publish_if_over_standard(*, session: AsyncSession, unit_ids: list[str]
         if unit.status is ComplianceStatus.over and known.status != ComplianceStatus.over:
             await record_event(
                 session,
-                "asset.unit.over_standard",
+                events.UNIT_OVER_STANDARD,
                 subject=unit.unit_id,
                 data={
                     "unit_id": unit.unit_id,

@@ -4,9 +4,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
 
-from asset_svc.compliance import service
+from asset_svc.compliance import policy, service
 from asset_svc.compliance.models import ComplianceReport, ComplianceStatus, UnitCompliance
-from asset_svc.scope import BUREAU_ROLES
 from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
@@ -17,7 +16,7 @@ router = APIRouter(
     prefix="/api/v1/asset", tags=["space compliance"], dependencies=[Depends(current_user)]
 )
 # The city-wide report is the bureau's; a served unit reads its own unit's answer.
-BureauOnly = Annotated[Principal, Depends(require_roles(*BUREAU_ROLES))]
+ReportReader = Annotated[Principal, Depends(require_roles(*policy.REPORT_READERS))]
 
 
 @router.get("/units/{unit_id}/space-compliance", response_model=UnitCompliance)
@@ -36,7 +35,7 @@ async def unit_compliance(
 )
 async def space_compliance_report(
     session: SessionDep,
-    _: BureauOnly,
+    viewer: ReportReader,
     page: PageQuery,
     as_of: IsoDate | None = None,
     status: ComplianceStatus | None = None,
@@ -45,9 +44,9 @@ async def space_compliance_report(
     """Every unit (or those of `status`); `format=xlsx` answers them all as a spreadsheet."""
     if format == "xlsx":
         filename, content = await service.space_compliance_spreadsheet(
-            session=session, as_of=as_of, status=status
+            session=session, viewer=viewer, as_of=as_of, status=status
         )
         return xlsx_response(content, filename)
     return await service.space_compliance_report(
-        session=session, as_of=as_of, status=status, page=page
+        session=session, viewer=viewer, as_of=as_of, status=status, page=page
     )

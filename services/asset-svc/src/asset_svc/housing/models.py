@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import Column, Date, String, UniqueConstraint
 from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
-from asset_svc.register.models import new_id
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 
@@ -77,18 +78,14 @@ class HousingMove(AssetTable, table=True):
     note: str | None = TableField(default=None, max_length=1000)
 
 
-class HousingUnitCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class HousingUnitCreate(StrictInput):
     building_id: SingleLineText
     number: SingleLineText = Field(min_length=1, max_length=32)
     usable_area: float = Field(gt=0, le=100_000)
     layout: SingleLineText | None = Field(default=None, max_length=100)
 
 
-class OccupantCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class OccupantCreate(StrictInput):
     name: SingleLineText = Field(min_length=1, max_length=100)
     unit_id: SingleLineText
 
@@ -100,18 +97,14 @@ class OccupantRead(BaseModel):
     unit_id: str
 
 
-class MoveInBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class MoveInBody(StrictInput):
     occupant_id: SingleLineText
     effective_date: IsoDate
     document_no: SingleLineText | None = Field(default=None, max_length=100)
     note: MultiLineText | None = Field(default=None, max_length=1000)
 
 
-class MoveOutBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class MoveOutBody(StrictInput):
     effective_date: IsoDate
     document_no: SingleLineText | None = Field(default=None, max_length=100)
     note: MultiLineText | None = Field(default=None, max_length=1000)

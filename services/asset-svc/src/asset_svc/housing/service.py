@@ -1,5 +1,6 @@
 """The rules of staff housing: one household to a housing unit and one unit to a household
-at a time, moves recorded in date order, and occupants' names shown to few."""
+at a time, moves recorded in date order, and occupants' names shown to few (housing.policy
+says who does and sees what)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
+from asset_svc.housing import policy
 from asset_svc.housing.models import (
     HousingHistory,
     HousingMove,
@@ -22,27 +25,28 @@ from asset_svc.housing.models import (
     OccupantCreate,
     OccupantRead,
 )
+from asset_svc.housing.queries import residents_as_of
 from asset_svc.register.models import Building
-from asset_svc.scope import PERSONAL_DATA_VIEWERS, visible_unit_id
 from asset_svc.units.models import Unit
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
 
-# Households' names are personal data (个人信息保护法): the bureau's own few see them.
-
 
 def _occupant_read(occupant: Occupant, viewer: Principal) -> OccupantRead:
-    name = occupant.name if viewer.has_any(*PERSONAL_DATA_VIEWERS) else None
+    name = occupant.name if policy.sees_names(viewer) else None
     return OccupantRead(id=occupant.id, name=name, unit_id=occupant.unit_id)
 
 
 # Households
 
 
-async def create_occupant(*, session: AsyncSession, data: OccupantCreate) -> Occupant:
+async def create_occupant(
+    *, session: AsyncSession, data: OccupantCreate, actor: Principal
+) -> Occupant:
+    ensure_role(actor, policy.WRITERS)
     if await session.get(Unit, data.unit_id) is None:
         raise invalid_field(f"unknown unit {data.unit_id}", "#/unit_id")
     occupant = Occupant(name=data.name, unit_id=data.unit_id)
@@ -52,8 +56,9 @@ async def create_occupant(*, session: AsyncSession, data: OccupantCreate) -> Occ
 
 
 async def list_occupants(
-    *, session: AsyncSession, page: PageParams, unit_id: str | None = None
+    *, session: AsyncSession, viewer: Principal, page: PageParams, unit_id: str | None = None
 ) -> tuple[list[Occupant], int]:
+    ensure_role(viewer, policy.HOUSEHOLD_READERS)
     query = select(Occupant).order_by(Occupant.unit_id, Occupant.name, Occupant.id)
     if unit_id is not None:
         query = query.where(Occupant.unit_id == unit_id)
@@ -63,7 +68,10 @@ async def list_occupants(
 # Housing units
 
 
-async def create_housing_unit(*, session: AsyncSession, data: HousingUnitCreate) -> HousingUnitRead:
+async def create_housing_unit(
+    *, session: AsyncSession, data: HousingUnitCreate, actor: Principal
+) -> HousingUnitRead:
+    ensure_role(actor, policy.WRITERS)
     if await session.get(Building, data.building_id) is None:
         raise invalid_field(f"unknown building {data.building_id}", "#/building_id")
     taken = await session.scalar(
@@ -82,47 +90,10 @@ async def create_housing_unit(*, session: AsyncSession, data: HousingUnitCreate)
     return HousingUnitRead(**unit.model_dump(), occupant=None, occupied_since=None)
 
 
-def _residents_as_of(as_of: date | None):
-    """(housing_unit_id, occupant_id, occupied_since) of every unit lived in on `as_of` (or
-    after the last move): the unit's last move by then, when it is a move-in. Moves are kept
-    in date order, so the last by step is the last by date."""
-    ranked = select(
-        HousingMove.housing_unit_id,
-        HousingMove.occupant_id,
-        HousingMove.kind,
-        HousingMove.effective_date.label("occupied_since"),
-        func.row_number()
-        .over(partition_by=HousingMove.housing_unit_id, order_by=HousingMove.step.desc())
-        .label("rank"),
-    )
-    if as_of is not None:
-        ranked = ranked.where(HousingMove.effective_date <= as_of)
-    ranked = ranked.subquery()
-    return (
-        select(ranked.c.housing_unit_id, ranked.c.occupant_id, ranked.c.occupied_since)
-        .where(ranked.c.rank == 1, ranked.c.kind == MoveKind.move_in.value)
-        .subquery()
-    )
-
-
-def _visible_housing(viewer: Principal, as_of: date):
-    """Housing a caller may see: a unit's staff only the homes of their unit's households."""
-    query = select(HousingUnit)
-    own = visible_unit_id(viewer)
-    if own is not None:
-        residents = _residents_as_of(as_of)
-        query = (
-            query.join(residents, residents.c.housing_unit_id == HousingUnit.id)
-            .join(Occupant, Occupant.id == residents.c.occupant_id)
-            .where(Occupant.unit_id == own)
-        )
-    return query
-
-
 async def _reads(
     session: AsyncSession, units: list[HousingUnit], as_of: date, viewer: Principal
 ) -> list[HousingUnitRead]:
-    residents = _residents_as_of(as_of)
+    residents = residents_as_of(as_of)
     rows = await session.execute(
         select(residents.c.housing_unit_id, Occupant, residents.c.occupied_since)
         .join(Occupant, Occupant.id == residents.c.occupant_id)
@@ -151,8 +122,9 @@ async def list_housing(
     building_id: str | None = None,
 ) -> tuple[list[HousingUnitRead], int]:
     """Housing units and who lived in each on `as_of` (today when not given)."""
+    ensure_role(viewer, policy.READERS)
     day = as_of or bureau_today()
-    query = _visible_housing(viewer, day).order_by(
+    query = policy.housing_visible_to(viewer, day).order_by(
         HousingUnit.building_id, HousingUnit.number, HousingUnit.id
     )
     if building_id is not None:
@@ -164,9 +136,10 @@ async def list_housing(
 async def get_housing_unit(
     *, session: AsyncSession, housing_unit_id: str, viewer: Principal
 ) -> HousingUnitRead:
+    ensure_role(viewer, policy.READERS)
     day = bureau_today()
     unit = await session.scalar(
-        _visible_housing(viewer, day).where(HousingUnit.id == housing_unit_id)
+        policy.housing_visible_to(viewer, day).where(HousingUnit.id == housing_unit_id)
     )
     if unit is None:
         raise NotFound(f"no housing unit {housing_unit_id}")
@@ -222,6 +195,7 @@ def _check_date(effective: date, *recorded: date | None) -> None:
 async def move_in(
     *, session: AsyncSession, housing_unit_id: str, data: MoveInBody, actor: Principal
 ) -> HousingMoveRead:
+    ensure_role(actor, policy.WRITERS)
     unit = await session.get(HousingUnit, housing_unit_id)
     if unit is None:
         raise NotFound(f"no housing unit {housing_unit_id}")
@@ -235,7 +209,7 @@ async def move_in(
             rule="one-household-per-unit",
         )
     # 一户一套: a household lives in one unit of staff housing at a time.
-    residents = _residents_as_of(None)
+    residents = residents_as_of(None)
     home = await session.scalar(
         select(residents.c.housing_unit_id).where(residents.c.occupant_id == occupant.id)
     )
@@ -254,6 +228,7 @@ async def move_in(
 async def move_out(
     *, session: AsyncSession, housing_unit_id: str, data: MoveOutBody, actor: Principal
 ) -> HousingMoveRead:
+    ensure_role(actor, policy.WRITERS)
     unit = await session.get(HousingUnit, housing_unit_id)
     if unit is None:
         raise NotFound(f"no housing unit {housing_unit_id}")
@@ -298,7 +273,7 @@ async def _record_move(
         "effective_date": move.effective_date.isoformat(),
         "actor": actor.id,
     }
-    event_type = "asset.housing.moved_in" if kind is MoveKind.move_in else "asset.housing.moved_out"
+    event_type = events.HOUSING_MOVED_IN if kind is MoveKind.move_in else events.HOUSING_MOVED_OUT
     await record_event(session, event_type, subject=unit.id, data=event)
     await session.commit()
     return _move_read(move, occupant, actor)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from asset_svc.housing import service
+from asset_svc.housing import policy, service
 from asset_svc.housing.models import (
     HousingHistory,
     HousingMoveRead,
@@ -15,8 +15,7 @@ from asset_svc.housing.models import (
     OccupantCreate,
     OccupantRead,
 )
-from asset_svc.scope import PERSONAL_DATA_VIEWERS
-from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.auth import Principal, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
@@ -24,31 +23,30 @@ from guanjia_shared.pagination import Page, PageQuery
 router = APIRouter(
     prefix="/api/v1/asset/housing", tags=["housing"], dependencies=[Depends(current_user)]
 )
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+Writer = Annotated[Principal, Depends(require_roles(*policy.WRITERS))]
 # The list of households is a list of people: only those who may see names read it.
-PersonalDataReader = Annotated[Principal, Depends(require_roles(*PERSONAL_DATA_VIEWERS))]
-Reader = Annotated[
-    Principal,
-    Depends(require_roles(Role.admin, Role.leader, Role.auditor, Role.unit_staff)),
-]
+HouseholdReader = Annotated[Principal, Depends(require_roles(*policy.HOUSEHOLD_READERS))]
+Reader = Annotated[Principal, Depends(require_roles(*policy.READERS))]
 
 
 @router.post("/occupants", status_code=status.HTTP_201_CREATED, response_model=OccupantRead)
-async def create_occupant(data: OccupantCreate, session: SessionDep, _: AdminOnly):
-    return await service.create_occupant(session=session, data=data)
+async def create_occupant(data: OccupantCreate, session: SessionDep, actor: Writer):
+    return await service.create_occupant(session=session, data=data, actor=actor)
 
 
 @router.get("/occupants", response_model=Page[OccupantRead])
 async def list_occupants(
-    session: SessionDep, _: PersonalDataReader, page: PageQuery, unit_id: str | None = None
+    session: SessionDep, viewer: HouseholdReader, page: PageQuery, unit_id: str | None = None
 ):
-    items, total = await service.list_occupants(session=session, page=page, unit_id=unit_id)
+    items, total = await service.list_occupants(
+        session=session, viewer=viewer, page=page, unit_id=unit_id
+    )
     return {"items": items, "total": total}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=HousingUnitRead)
-async def create_housing_unit(data: HousingUnitCreate, session: SessionDep, _: AdminOnly):
-    return await service.create_housing_unit(session=session, data=data)
+async def create_housing_unit(data: HousingUnitCreate, session: SessionDep, actor: Writer):
+    return await service.create_housing_unit(session=session, data=data, actor=actor)
 
 
 @router.get("", response_model=Page[HousingUnitRead])
@@ -84,7 +82,7 @@ async def housing_history(housing_unit_id: str, session: SessionDep, viewer: Rea
     status_code=status.HTTP_201_CREATED,
     response_model=HousingMoveRead,
 )
-async def move_in(housing_unit_id: str, data: MoveInBody, session: SessionDep, actor: AdminOnly):
+async def move_in(housing_unit_id: str, data: MoveInBody, session: SessionDep, actor: Writer):
     return await service.move_in(
         session=session, housing_unit_id=housing_unit_id, data=data, actor=actor
     )
@@ -95,7 +93,7 @@ async def move_in(housing_unit_id: str, data: MoveInBody, session: SessionDep, a
     status_code=status.HTTP_201_CREATED,
     response_model=HousingMoveRead,
 )
-async def move_out(housing_unit_id: str, data: MoveOutBody, session: SessionDep, actor: AdminOnly):
+async def move_out(housing_unit_id: str, data: MoveOutBody, session: SessionDep, actor: Writer):
     return await service.move_out(
         session=session, housing_unit_id=housing_unit_id, data=data, actor=actor
     )

@@ -22,6 +22,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
+from asset_svc.imports import policy
 from asset_svc.imports.models import (
     BUILDING_COLUMNS,
     BUILDINGS_SHEET,
@@ -39,11 +41,12 @@ from asset_svc.register.models import (
     Room,
     RoomCreate,
     RoomKind,
-    new_id,
 )
 from asset_svc.units.models import Unit
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import InvalidInput, PayloadTooLarge
+from guanjia_shared.ids import new_id
 from guanjia_shared.outbox import record_event
 from guanjia_shared.spreadsheets import Sheet, sheets_workbook_bytes
 
@@ -76,14 +79,14 @@ def template_workbook() -> bytes:
                         12000,
                         9000,
                         1998,
-                        "office",
+                        BuildingUse.office.value,
                     ]
                 ],
             ),
             Sheet(
                 ROOMS_SHEET,
                 [column.label for column in ROOM_COLUMNS],
-                [["B1", 3, "301", 18.5, "office"]],
+                [["B1", 3, "301", 18.5, RoomKind.office.value]],
             ),
             Sheet(
                 "说明 notes",
@@ -319,8 +322,11 @@ def _read_rooms(
             inventory.rooms.append({"id": new_id(), **room.model_dump(mode="json")})
 
 
-async def import_workbook(*, session: AsyncSession, content: bytes, max_rows: int) -> ImportResult:
+async def import_workbook(
+    *, session: AsyncSession, content: bytes, max_rows: int, actor: Principal
+) -> ImportResult:
     """`max_rows`: the rows a sheet may hold."""
+    ensure_role(actor, policy.IMPORTERS)
     unit_ids = dict((await session.execute(select(Unit.code, Unit.id))).all())
     inventory = await asyncio.to_thread(_read_inventory, content, unit_ids, max_rows)
     errors = inventory.errors
@@ -401,6 +407,6 @@ async def _write(
         await session.execute(insert(Room), room_rows[start : start + INSERT_BATCH])
     for row in building_rows:
         data = BuildingRead.model_validate(row).model_dump(mode="json")
-        await record_event(session, "asset.building.created", subject=row["id"], data=data)
+        await record_event(session, events.BUILDING_CREATED, subject=row["id"], data=data)
     await session.commit()
     return ImportResult(buildings_created=len(building_rows), rooms_created=len(room_rows))

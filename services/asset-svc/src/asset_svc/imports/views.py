@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from asset_svc.config import ServiceSettings
-from asset_svc.imports import service
+from asset_svc.imports import policy, service
 from asset_svc.imports.models import ImportResult
 from guanjia_shared.app import BODY_LIMIT_KEY
-from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.auth import Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.errors import InvalidInput
 from guanjia_shared.spreadsheets import XLSX_MEDIA_TYPE, xlsx_response
@@ -19,7 +19,7 @@ MAX_WORKBOOK_BYTES = 64 * 1024 * 1024
 router = APIRouter(
     prefix="/api/v1/asset/imports", tags=["imports"], dependencies=[Depends(current_user)]
 )
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+Importer = Annotated[Principal, Depends(require_roles(*policy.IMPORTERS))]
 
 
 @router.get(
@@ -41,7 +41,7 @@ async def download_template() -> Response:
     },
 )
 async def import_workbook(
-    request: Request, session: SessionDep, settings: ServiceSettings, _: AdminOnly
+    request: Request, session: SessionDep, settings: ServiceSettings, actor: Importer
 ):
     """Upload the filled-in workbook as the request body (Content-Type: the xlsx type) or
     as the `file` field of a multipart form. All rows are imported, or none."""
@@ -57,5 +57,5 @@ async def import_workbook(
     else:
         content = await request.body()
     return await service.import_workbook(
-        session=session, content=content, max_rows=settings.import_max_rows
+        session=session, content=content, max_rows=settings.import_max_rows, actor=actor
     )

@@ -7,7 +7,6 @@ written beside it in the same transaction.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 
@@ -18,11 +17,9 @@ from sqlmodel import Field as TableField
 from asset_svc.database import AssetTable
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 class BuildingUse(StrEnum):
@@ -146,9 +143,7 @@ class Room(AssetTable, table=True):
     )
 
 
-class LandParcelCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class LandParcelCreate(StrictInput):
     certificate_no: SingleLineText | None = Field(default=None, max_length=100)
     location: SingleLineText = Field(min_length=1, max_length=300)
     area: float = Field(gt=0)
@@ -168,9 +163,7 @@ class LandParcelRead(BaseModel):
     created_at: datetime
 
 
-class BuildingCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class BuildingCreate(StrictInput):
     name: SingleLineText = Field(min_length=1, max_length=200)
     address: SingleLineText = Field(min_length=1, max_length=300)
     land_parcel_id: SingleLineText | None = None
@@ -182,11 +175,9 @@ class BuildingCreate(BaseModel):
     use: BuildingUse
 
 
-class BuildingUpdate(BaseModel):
+class BuildingUpdate(StrictInput):
     """What may be corrected on a building in place; title and ownership change only
     through the change register (transfer_title)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
     address: SingleLineText | None = Field(default=None, min_length=1, max_length=300)
@@ -215,9 +206,7 @@ class BuildingRead(BaseModel):
     updated_at: datetime
 
 
-class RoomCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class RoomCreate(StrictInput):
     building_id: SingleLineText
     floor: int = Field(ge=-10, le=200)
     number: SingleLineText = Field(min_length=1, max_length=32)

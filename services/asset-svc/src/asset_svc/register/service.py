@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
+from asset_svc.register import policy
 from asset_svc.register.models import (
     Building,
     BuildingCreate,
@@ -17,9 +19,9 @@ from asset_svc.register.models import (
     RoomCreate,
     RoomKind,
 )
-from asset_svc.scope import sees_leader_offices, visible_unit_id
+from asset_svc.register.policy import buildings_visible_to, rooms_visible_to
 from asset_svc.units.models import Unit
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from guanjia_shared.outbox import record_event
@@ -38,7 +40,10 @@ async def _ensure_exists(session: AsyncSession, model: type, key: str, field: st
 # Land parcels
 
 
-async def create_land_parcel(*, session: AsyncSession, data: LandParcelCreate) -> LandParcel:
+async def create_land_parcel(
+    *, session: AsyncSession, data: LandParcelCreate, actor: Principal
+) -> LandParcel:
+    ensure_role(actor, policy.WRITERS)
     await _ensure_exists(session, Unit, data.owner_unit_id, "owner_unit_id")
     parcel = LandParcel(**data.model_dump())
     session.add(parcel)
@@ -49,9 +54,10 @@ async def create_land_parcel(*, session: AsyncSession, data: LandParcelCreate) -
 async def get_land_parcel(
     *, session: AsyncSession, parcel_id: str, viewer: Principal
 ) -> LandParcel:
-    parcel = await session.get(LandParcel, parcel_id)
-    own = visible_unit_id(viewer)
-    if parcel is None or (own is not None and parcel.owner_unit_id != own):
+    parcel = await session.scalar(
+        policy.land_parcels_visible_to(viewer).where(LandParcel.id == parcel_id)
+    )
+    if parcel is None:
         raise NotFound(f"no land parcel {parcel_id}")
     return parcel
 
@@ -59,10 +65,7 @@ async def get_land_parcel(
 async def list_land_parcels(
     *, session: AsyncSession, viewer: Principal, page: PageParams, owner_unit_id: str | None
 ) -> tuple[list[LandParcel], int]:
-    query = select(LandParcel).order_by(LandParcel.location, LandParcel.id)
-    own = visible_unit_id(viewer)
-    if own is not None:
-        query = query.where(LandParcel.owner_unit_id == own)
+    query = policy.land_parcels_visible_to(viewer).order_by(LandParcel.location, LandParcel.id)
     if owner_unit_id is not None:
         query = query.where(LandParcel.owner_unit_id == owner_unit_id)
     return await fetch_page(session, query, page)
@@ -71,14 +74,15 @@ async def list_land_parcels(
 # Buildings
 
 
-async def _record_building_event(
-    session: AsyncSession, event_type: str, building: Building
-) -> None:
+async def record_building_event(session: AsyncSession, event_type: str, building: Building) -> None:
     data = BuildingRead.model_validate(building).model_dump(mode="json")
     await record_event(session, event_type, subject=building.id, data=data)
 
 
-async def create_building(*, session: AsyncSession, data: BuildingCreate) -> Building:
+async def create_building(
+    *, session: AsyncSession, data: BuildingCreate, actor: Principal
+) -> Building:
+    ensure_role(actor, policy.WRITERS)
     await _ensure_exists(session, Unit, data.owner_unit_id, "owner_unit_id")
     if data.land_parcel_id is not None:
         await _ensure_exists(session, LandParcel, data.land_parcel_id, "land_parcel_id")
@@ -90,24 +94,13 @@ async def create_building(*, session: AsyncSession, data: BuildingCreate) -> Bui
     building = Building(**{**data.model_dump(), "use": data.use.value})
     session.add(building)
     await session.flush()
-    await _record_building_event(session, "asset.building.created", building)
+    await record_building_event(session, events.BUILDING_CREATED, building)
     await session.commit()
     return building
 
 
-def _buildings_visible_to(viewer: Principal):
-    query = select(Building)
-    own = visible_unit_id(viewer)
-    if own is not None:
-        holds_a_room = select(Room.id).where(
-            Room.building_id == Building.id, Room.occupant_unit_id == own
-        )
-        query = query.where(or_(Building.owner_unit_id == own, holds_a_room.exists()))
-    return query
-
-
 async def get_building(*, session: AsyncSession, building_id: str, viewer: Principal) -> Building:
-    building = await session.scalar(_buildings_visible_to(viewer).where(Building.id == building_id))
+    building = await session.scalar(buildings_visible_to(viewer).where(Building.id == building_id))
     if building is None:
         raise NotFound(f"no building {building_id}")
     return building
@@ -121,7 +114,7 @@ async def list_buildings(
     owner_unit_id: str | None = None,
     use: BuildingUse | None = None,
 ) -> tuple[list[Building], int]:
-    query = _buildings_visible_to(viewer).order_by(Building.name, Building.id)
+    query = buildings_visible_to(viewer).order_by(Building.name, Building.id)
     if owner_unit_id is not None:
         query = query.where(Building.owner_unit_id == owner_unit_id)
     if use is not None:
@@ -135,7 +128,9 @@ async def update_building(
     building_id: str,
     data: BuildingUpdate,
     expected_version: int | None,
+    actor: Principal,
 ) -> Building:
+    ensure_role(actor, policy.WRITERS)
     building = await session.get(Building, building_id)
     if building is None:
         raise NotFound(f"no building {building_id}")
@@ -155,7 +150,7 @@ async def update_building(
     building.version += 1
     building.updated_at = now()
     await session.flush()
-    await _record_building_event(session, "asset.building.updated", building)
+    await record_building_event(session, events.BUILDING_UPDATED, building)
     await session.commit()
     return building
 
@@ -163,18 +158,8 @@ async def update_building(
 # Rooms
 
 
-def rooms_visible_to(viewer: Principal):
-    """Rooms a caller may see: a unit's staff their unit's; leader offices only to a few."""
-    query = select(Room)
-    own = visible_unit_id(viewer)
-    if own is not None:
-        query = query.where(Room.occupant_unit_id == own)
-    if not sees_leader_offices(viewer):
-        query = query.where(Room.leader_office.is_(False))
-    return query
-
-
-async def create_room(*, session: AsyncSession, data: RoomCreate) -> Room:
+async def create_room(*, session: AsyncSession, data: RoomCreate, actor: Principal) -> Room:
+    ensure_role(actor, policy.WRITERS)
     building = await session.get(Building, data.building_id)
     if building is None:
         raise InvalidInput(

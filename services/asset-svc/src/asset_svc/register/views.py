@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Response, status
 
-from asset_svc.register import service
+from asset_svc.register import policy, service
 from asset_svc.register.models import (
     BuildingCreate,
     BuildingRead,
@@ -16,14 +16,14 @@ from asset_svc.register.models import (
     RoomKind,
     RoomRead,
 )
-from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
 from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 
 router = APIRouter(prefix="/api/v1/asset", dependencies=[Depends(current_user)])
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+Writer = Annotated[Principal, Depends(require_roles(*policy.WRITERS))]
 
 
 @router.post(
@@ -32,8 +32,8 @@ AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
     response_model=LandParcelRead,
     tags=["land parcels"],
 )
-async def create_land_parcel(data: LandParcelCreate, session: SessionDep, _: AdminOnly):
-    return await service.create_land_parcel(session=session, data=data)
+async def create_land_parcel(data: LandParcelCreate, session: SessionDep, actor: Writer):
+    return await service.create_land_parcel(session=session, data=data, actor=actor)
 
 
 @router.get("/land-parcels", response_model=Page[LandParcelRead], tags=["land parcels"])
@@ -58,9 +58,9 @@ async def get_land_parcel(parcel_id: str, session: SessionDep, viewer: CurrentUs
     tags=["buildings"],
 )
 async def create_building(
-    data: BuildingCreate, session: SessionDep, _: AdminOnly, response: Response
+    data: BuildingCreate, session: SessionDep, actor: Writer, response: Response
 ):
-    building = await service.create_building(session=session, data=data)
+    building = await service.create_building(session=session, data=data, actor=actor)
     response.headers["ETag"] = etag_of(building.version)
     return building
 
@@ -93,7 +93,7 @@ async def update_building(
     building_id: str,
     data: BuildingUpdate,
     session: SessionDep,
-    _: AdminOnly,
+    actor: Writer,
     response: Response,
     expected_version: IfMatchVersion,
 ):
@@ -102,14 +102,15 @@ async def update_building(
         building_id=building_id,
         data=data,
         expected_version=expected_version,
+        actor=actor,
     )
     response.headers["ETag"] = etag_of(building.version)
     return building
 
 
 @router.post("/rooms", status_code=status.HTTP_201_CREATED, response_model=RoomRead, tags=["rooms"])
-async def create_room(data: RoomCreate, session: SessionDep, _: AdminOnly):
-    return await service.create_room(session=session, data=data)
+async def create_room(data: RoomCreate, session: SessionDep, actor: Writer):
+    return await service.create_room(session=session, data=data, actor=actor)
 
 
 @router.get("/rooms", response_model=Page[RoomRead], tags=["rooms"], responses=XLSX_RESPONSE)

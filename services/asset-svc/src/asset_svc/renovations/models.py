@@ -16,9 +16,10 @@ from sqlalchemy import Column, Date, Numeric, UniqueConstraint
 from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
-from asset_svc.register.models import new_id
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 # Yuan: a decimal string in the API, never a float, so a cent is never lost.
@@ -105,12 +106,12 @@ class RenovationMove(AssetTable, table=True):
     at: datetime = TableField(default_factory=now, sa_column=Column(UtcDateTime, nullable=False))
 
 
-class RenovationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class RenovationCreate(StrictInput):
     building_id: SingleLineText | None = None
     room_ids: list[SingleLineText] | None = Field(default=None, min_length=1, max_length=1000)
     title: SingleLineText = Field(min_length=1, max_length=300)
+    # The area the request declares (the requester's own figure, kept on the record); the
+    # cost cap is reckoned on the rooms' usable area in the register instead.
     area: float = Field(gt=0, le=10_000_000)
     estimated_cost: Money
     document_no: SingleLineText | None = Field(default=None, max_length=100)
@@ -125,21 +126,15 @@ class RenovationCreate(BaseModel):
         return self
 
 
-class ApproveBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ApproveBody(StrictInput):
     reason: MultiLineText | None = Field(default=None, max_length=1000)
 
 
-class RejectBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class RejectBody(StrictInput):
     reason: MultiLineText = Field(min_length=1, max_length=1000)
 
 
-class AcceptBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AcceptBody(StrictInput):
     final_cost: Money
 
 

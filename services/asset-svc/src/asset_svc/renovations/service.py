@@ -1,9 +1,7 @@
-"""The rules of renovations: who may approve what, the state machine, and the register.
-
-A request is made by the bureau's asset office (admin), which enters what a unit asks for
-on paper under its document number; served units read their own requests. An admin
-approves a request within the rules of the 修缮管理办法; beyond them (too dear per m², or
-the same room renovated again too soon) only a leader approves, and gives a reason.
+"""The rules of renovations: the state machine (requested → approved | rejected;
+approved → in_progress → accepted), the rules of the 修缮管理办法 beyond which only a
+leader approves (renovations.policy says who does what), and the change register, where an
+accepted renovation is recorded the day it is accepted.
 """
 
 from __future__ import annotations
@@ -14,10 +12,12 @@ from decimal import Decimal
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.changes.models import ChangeCreate, ChangeRoom, ChangeType, PropertyChange
 from asset_svc.changes.service import write_change
 from asset_svc.register.links import room_ids_by
 from asset_svc.register.models import Building, Room
+from asset_svc.renovations import policy
 from asset_svc.renovations.models import (
     Renovation,
     RenovationCreate,
@@ -27,8 +27,7 @@ from asset_svc.renovations.models import (
     RenovationRoom,
     RenovationStatus,
 )
-from asset_svc.scope import visible_unit_id
-from guanjia_shared.auth import Principal, Role
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
@@ -40,10 +39,10 @@ STATE_RULE = "renovation-state-machine"
 
 # Each move: the one state it leaves, the state it reaches, and the event it publishes.
 MOVES: dict[str, tuple[RenovationStatus, RenovationStatus, str]] = {
-    "approve": (RenovationStatus.requested, RenovationStatus.approved, "approved"),
-    "reject": (RenovationStatus.requested, RenovationStatus.rejected, "rejected"),
-    "start": (RenovationStatus.approved, RenovationStatus.in_progress, "started"),
-    "accept": (RenovationStatus.in_progress, RenovationStatus.accepted, "accepted"),
+    "approve": (RenovationStatus.requested, RenovationStatus.approved, events.RENOVATION_APPROVED),
+    "reject": (RenovationStatus.requested, RenovationStatus.rejected, events.RENOVATION_REJECTED),
+    "start": (RenovationStatus.approved, RenovationStatus.in_progress, events.RENOVATION_STARTED),
+    "accept": (RenovationStatus.in_progress, RenovationStatus.accepted, events.RENOVATION_ACCEPTED),
 }
 
 
@@ -93,6 +92,12 @@ async def _rooms_renovated(session: AsyncSession, renovation: Renovation) -> lis
     return list((await session.execute(query)).scalars())
 
 
+def _usable_area(rooms: list[Room]) -> Decimal:
+    """The rooms' usable area in m², added up as the register records each (to the
+    hundredth), with no float error at the cap's edge."""
+    return sum((Decimal(str(room.usable_area)) for room in rooms), Decimal(0))
+
+
 async def _load_rooms(session: AsyncSession, room_ids: list[str]) -> list[Room]:
     rooms = list((await session.execute(select(Room).where(Room.id.in_(room_ids)))).scalars())
     missing = sorted(set(room_ids) - {room.id for room in rooms})
@@ -104,6 +109,7 @@ async def _load_rooms(session: AsyncSession, room_ids: list[str]) -> list[Room]:
 async def request_renovation(
     *, session: AsyncSession, data: RenovationCreate, actor: Principal
 ) -> RenovationRead:
+    ensure_role(actor, policy.REQUESTERS)
     rooms = await _load_rooms(session, data.room_ids) if data.room_ids else []
     buildings = {room.building_id for room in rooms} | (
         {data.building_id} if data.building_id else set()
@@ -143,7 +149,7 @@ async def request_renovation(
     session.add(move)
     await session.flush()
     read = _read(renovation, sorted(room.id for room in rooms), [move])
-    await _record_renovation_event(session, "asset.renovation.requested", read, actor)
+    await _record_renovation_event(session, events.RENOVATION_REQUESTED, read, actor)
     await session.commit()
     return read
 
@@ -190,7 +196,7 @@ async def _make_move(
     await session.flush()
     room_ids = (await _room_ids_of(session, [renovation.id]))[renovation.id]
     read = _read(renovation, room_ids, await _moves_of(session, renovation.id))
-    await _record_renovation_event(session, f"asset.renovation.{event}", read, actor)
+    await _record_renovation_event(session, event, read, actor)
     await session.commit()
     return read
 
@@ -204,11 +210,14 @@ async def rules_needing_a_leader(
 ) -> list[str]:
     """The rules of the 修缮管理办法 this request goes beyond, which only a leader sets aside."""
     beyond = []
-    if renovation.estimated_cost > cost_cap_per_m2 * Decimal(str(renovation.area)):
+    rooms = await _rooms_renovated(session, renovation)
+    # The cap is per m² of the rooms renovated, as the register measures them: the area the
+    # request declares is the requester's own figure, and would raise the cap at will.
+    if renovation.estimated_cost > cost_cap_per_m2 * _usable_area(rooms):
         beyond.append(COST_CAP_RULE)
     # The change register is the record of past renovations, those before Guanjia included.
     since = _years_before(bureau_today(), min_years_between)
-    touched = [room.id for room in await _rooms_renovated(session, renovation)]
+    touched = [room.id for room in rooms]
     names_a_room = exists().where(
         ChangeRoom.change_id == PropertyChange.id, ChangeRoom.room_id.in_(touched)
     )
@@ -239,6 +248,7 @@ async def approve_renovation(
     cost_cap_per_m2: Decimal,
     min_years_between: int,
 ) -> RenovationRead:
+    ensure_role(actor, policy.APPROVERS)
     renovation = await _in_state_for(session, renovation_id, "approve")
     beyond = await rules_needing_a_leader(
         session=session,
@@ -246,7 +256,7 @@ async def approve_renovation(
         cost_cap_per_m2=cost_cap_per_m2,
         min_years_between=min_years_between,
     )
-    if beyond and not actor.has_any(Role.leader):
+    if beyond and not actor.has_any(*policy.APPROVERS_BEYOND_RULES):
         raise Forbidden(
             f"the request goes beyond {', '.join(beyond)}: only a leader may approve it",
             rule=beyond[0],
@@ -267,6 +277,7 @@ async def approve_renovation(
 async def reject_renovation(
     *, session: AsyncSession, renovation_id: str, actor: Principal, reason: str
 ) -> RenovationRead:
+    ensure_role(actor, policy.APPROVERS)
     renovation = await _in_state_for(session, renovation_id, "reject")
     return await _make_move(session, renovation, "reject", actor, reason=reason)
 
@@ -274,6 +285,7 @@ async def reject_renovation(
 async def start_renovation(
     *, session: AsyncSession, renovation_id: str, actor: Principal
 ) -> RenovationRead:
+    ensure_role(actor, policy.WORKS_RECORDERS)
     renovation = await _in_state_for(session, renovation_id, "start")
     return await _make_move(session, renovation, "start", actor)
 
@@ -282,6 +294,7 @@ async def accept_renovation(
     *, session: AsyncSession, renovation_id: str, actor: Principal, final_cost: Decimal
 ) -> RenovationRead:
     """Accept the works, and record them in the change register the same day."""
+    ensure_role(actor, policy.WORKS_RECORDERS)
     renovation = await _in_state_for(session, renovation_id, "accept")
     renovation.final_cost = final_cost
     renovation.accepted_on = bureau_today()
@@ -312,18 +325,13 @@ async def _moves_of(session: AsyncSession, renovation_id: str) -> list[Renovatio
     return list((await session.execute(query)).scalars())
 
 
-def _visible_to(viewer: Principal):
-    query = select(Renovation)
-    own = visible_unit_id(viewer)
-    if own is not None:
-        query = query.where(Renovation.unit_id == own)
-    return query
-
-
 async def get_renovation(
     *, session: AsyncSession, renovation_id: str, viewer: Principal
 ) -> RenovationRead:
-    renovation = await session.scalar(_visible_to(viewer).where(Renovation.id == renovation_id))
+    ensure_role(viewer, policy.READERS)
+    renovation = await session.scalar(
+        policy.renovations_visible_to(viewer).where(Renovation.id == renovation_id)
+    )
     if renovation is None:
         raise NotFound(f"no renovation {renovation_id}")
     room_ids = (await _room_ids_of(session, [renovation.id]))[renovation.id]
@@ -338,7 +346,8 @@ async def list_renovations(
     status: RenovationStatus | None = None,
     building_id: str | None = None,
 ) -> tuple[list[RenovationRead], int]:
-    query = _visible_to(viewer)
+    ensure_role(viewer, policy.READERS)
+    query = policy.renovations_visible_to(viewer)
     if status is not None:
         query = query.where(Renovation.status == status.value)
     if building_id is not None:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 
 from asset_svc.config import ServiceSettings
-from asset_svc.renovations import service
+from asset_svc.renovations import policy, service
 from asset_svc.renovations.models import (
     AcceptBody,
     ApproveBody,
@@ -14,7 +14,7 @@ from asset_svc.renovations.models import (
     RenovationRead,
     RenovationStatus,
 )
-from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.auth import Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
@@ -23,17 +23,15 @@ router = APIRouter(
     tags=["renovations"],
     dependencies=[Depends(current_user)],
 )
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+Requester = Annotated[Principal, Depends(require_roles(*policy.REQUESTERS))]
 # Whether an admin's approval suffices is the rule's to say (service.approve_renovation).
-Approver = Annotated[Principal, Depends(require_roles(Role.admin, Role.leader))]
-Reader = Annotated[
-    Principal,
-    Depends(require_roles(Role.admin, Role.leader, Role.auditor, Role.unit_staff)),
-]
+Approver = Annotated[Principal, Depends(require_roles(*policy.APPROVERS))]
+WorksRecorder = Annotated[Principal, Depends(require_roles(*policy.WORKS_RECORDERS))]
+Reader = Annotated[Principal, Depends(require_roles(*policy.READERS))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RenovationRead)
-async def request_renovation(data: RenovationCreate, session: SessionDep, actor: AdminOnly):
+async def request_renovation(data: RenovationCreate, session: SessionDep, actor: Requester):
     return await service.request_renovation(session=session, data=data, actor=actor)
 
 
@@ -84,13 +82,13 @@ async def reject_renovation(
 
 
 @router.post("/{renovation_id}/start", response_model=RenovationRead)
-async def start_renovation(renovation_id: str, session: SessionDep, actor: AdminOnly):
+async def start_renovation(renovation_id: str, session: SessionDep, actor: WorksRecorder):
     return await service.start_renovation(session=session, renovation_id=renovation_id, actor=actor)
 
 
 @router.post("/{renovation_id}/accept", response_model=RenovationRead)
 async def accept_renovation(
-    renovation_id: str, body: AcceptBody, session: SessionDep, actor: AdminOnly
+    renovation_id: str, body: AcceptBody, session: SessionDep, actor: WorksRecorder
 ):
     return await service.accept_renovation(
         session=session, renovation_id=renovation_id, actor=actor, final_cost=body.final_cost

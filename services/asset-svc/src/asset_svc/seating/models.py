@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import Column, Date, ForeignKey, String
 from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
-from asset_svc.register.models import new_id
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
 
 
@@ -56,9 +57,7 @@ class SeatVacation(AssetTable, table=True):
     actor_id: str = TableField(max_length=36)
 
 
-class SeatCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class SeatCreate(StrictInput):
     name: SingleLineText = Field(min_length=1, max_length=100)
     # A rank code of the level of the room's unit (see standards.models.RANKS).
     rank: SingleLineText = Field(min_length=1, max_length=64)
@@ -66,9 +65,7 @@ class SeatCreate(BaseModel):
     effective_date: IsoDate
 
 
-class SeatVacate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SeatVacate(StrictInput):
     effective_date: IsoDate
 
 

@@ -1,6 +1,6 @@
 """The rules of seating: people sit only in allocated office space of their unit, seats are
 taken and vacated once each and only once they have happened, a room's unit is not changed
-under seated people, and names are shown to few."""
+under seated people, and names are shown to few (seating.policy)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from datetime import date
 from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.changes.models import ChangeRoom, PropertyChange
 from asset_svc.changes.queries import occupants_as_of
 from asset_svc.register.locks import lock_register
 from asset_svc.register.models import Room, RoomKind
-from asset_svc.register.service import rooms_visible_to
-from asset_svc.scope import PERSONAL_DATA_VIEWERS, ensure_may_see_unit, sees_leader_offices
+from asset_svc.register.policy import rooms_visible_to, sees_leader_offices
+from asset_svc.seating import policy
 from asset_svc.seating.models import (
     Seat,
     SeatCreate,
@@ -25,17 +26,11 @@ from asset_svc.seating.models import (
 )
 from asset_svc.standards.service import check_rank
 from asset_svc.units.models import Unit
-from guanjia_shared.auth import Principal, Role
+from asset_svc.units.policy import ensure_may_see_unit
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
-
-
-def _shows_name(viewer: Principal, seat: Seat) -> bool:
-    """Names are personal data: housing's few see them, and so does the unit's own staff."""
-    if viewer.has_any(*PERSONAL_DATA_VIEWERS):
-        return True
-    return viewer.has_any(Role.unit_staff) and viewer.unit_id == seat.unit_id
 
 
 def _seat_read(seat: Seat, vacated_on: date | None, viewer: Principal) -> SeatRead:
@@ -43,7 +38,7 @@ def _seat_read(seat: Seat, vacated_on: date | None, viewer: Principal) -> SeatRe
         id=seat.id,
         room_id=seat.room_id,
         unit_id=seat.unit_id,
-        name=seat.name if _shows_name(viewer, seat) else None,
+        name=seat.name if policy.sees_name(viewer, seat) else None,
         rank=seat.rank,
         position_title=seat.position_title,
         taken_on=seat.effective_date,
@@ -77,6 +72,7 @@ def _check_not_future(day: date) -> None:
 async def take_seat(
     *, session: AsyncSession, room_id: str, data: SeatCreate, actor: Principal
 ) -> SeatRead:
+    ensure_role(actor, policy.WRITERS)
     await lock_register(session)
     room = await session.get(Room, room_id)
     if room is None:
@@ -108,7 +104,7 @@ async def take_seat(
     )
     session.add(seat)
     await session.flush()
-    await _record_seat_event(session, "asset.seat.taken", seat)
+    await _record_seat_event(session, events.SEAT_TAKEN, seat)
     await session.commit()
     return _seat_read(seat, None, actor)
 
@@ -130,6 +126,7 @@ async def _held_since(session: AsyncSession, room: Room, day: date) -> bool:
 async def vacate_seat(
     *, session: AsyncSession, seat_id: str, data: SeatVacate, actor: Principal
 ) -> SeatRead:
+    ensure_role(actor, policy.WRITERS)
     seat = await session.get(Seat, seat_id)
     if seat is None:
         raise NotFound(f"no seat {seat_id}")
@@ -145,7 +142,7 @@ async def vacate_seat(
         SeatVacation(seat_id=seat.id, effective_date=data.effective_date, actor_id=actor.id)
     )
     await session.flush()
-    await _record_seat_event(session, "asset.seat.vacated", seat)
+    await _record_seat_event(session, events.SEAT_VACATED, seat)
     await session.commit()
     return _seat_read(seat, data.effective_date, actor)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String
 from sqlmodel import Field as TableField
 
@@ -13,6 +13,7 @@ from asset_svc.database import AssetTable
 from asset_svc.units.models import UnitLevel
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
 
 RECORD_ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -44,9 +45,7 @@ class StaffingHeadcount(AssetTable, table=True):
     headcount: int
 
 
-class StaffingLine(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class StaffingLine(StrictInput):
     rank: SingleLineText = Field(min_length=1, max_length=64)
     headcount: int = Field(ge=0, le=100_000)
 

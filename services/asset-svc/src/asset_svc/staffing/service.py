@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asset_svc.compliance.service import publish_if_over_standard
+from asset_svc.staffing import policy
 from asset_svc.staffing.models import (
     RankHeadcountRead,
     StaffingHeadcount,
@@ -18,7 +19,7 @@ from asset_svc.standards.models import ranks_of
 from asset_svc.standards.service import check_rank
 from asset_svc.units.models import Unit, UnitLevel
 from asset_svc.units.service import get_unit
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.errors import InvalidInput
 
 
@@ -62,6 +63,7 @@ async def replace_staffing(
     *, session: AsyncSession, unit_id: str, lines: list[StaffingLine], actor: Principal
 ) -> StaffingRead:
     """Record `lines` as the unit's whole staffing (ranks left out have none)."""
+    ensure_role(actor, policy.WRITERS)
     unit = await get_unit(session=session, unit_id=unit_id)
     _check_lines(unit.level, lines)
     record = StaffingRecord(unit_id=unit.id, actor_id=actor.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import Column, Date, String
 from sqlmodel import Field as TableField
 
@@ -15,6 +15,7 @@ from asset_svc.units.models import UnitLevel
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
 
 
@@ -96,9 +97,7 @@ class SpaceStandard(AssetTable, table=True):
     actor_id: str | None = TableField(default=None, max_length=36)
 
 
-class SpaceStandardCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class SpaceStandardCreate(StrictInput):
     level: UnitLevel
     rank: SingleLineText = Field(min_length=1, max_length=64)
     # Defaults to the rank's label.

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from asset_svc.standards import policy
 from asset_svc.standards.models import (
     Rank,
     SpaceStandard,
@@ -18,7 +19,7 @@ from asset_svc.standards.models import (
     ranks_of,
 )
 from asset_svc.units.models import UnitLevel
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.errors import Conflict, InvalidInput
 from guanjia_shared.pagination import PageParams
@@ -81,6 +82,7 @@ async def list_standards(
 async def add_standard_version(
     *, session: AsyncSession, data: SpaceStandardCreate, actor: Principal
 ) -> SpaceStandardRead:
+    ensure_role(actor, policy.WRITERS)
     rank = check_rank(data.level, data.rank, pointer="#/rank")
     key = (data.level.value, data.rank, data.effective_from)
     if await session.get(SpaceStandard, key) is not None:

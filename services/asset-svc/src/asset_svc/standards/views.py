@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from asset_svc.standards import service
+from asset_svc.standards import policy, service
 from asset_svc.standards.models import SpaceStandardCreate, SpaceStandardRead
 from asset_svc.units.models import UnitLevel
-from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.auth import Principal, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
@@ -17,7 +17,7 @@ router = APIRouter(
     tags=["space standards"],
     dependencies=[Depends(current_user)],
 )
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+Writer = Annotated[Principal, Depends(require_roles(*policy.WRITERS))]
 
 
 @router.get("", response_model=Page[SpaceStandardRead])
@@ -35,5 +35,5 @@ async def list_standards(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SpaceStandardRead)
-async def add_standard_version(data: SpaceStandardCreate, session: SessionDep, actor: AdminOnly):
+async def add_standard_version(data: SpaceStandardCreate, session: SessionDep, actor: Writer):
     return await service.add_standard_version(session=session, data=data, actor=actor)

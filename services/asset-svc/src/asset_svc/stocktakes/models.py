@@ -12,9 +12,11 @@ from sqlalchemy import Column, String, UniqueConstraint
 from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
-from asset_svc.register.models import RoomKind, new_id
+from asset_svc.register.models import RoomKind
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 
@@ -106,9 +108,7 @@ class ReportLine(AssetTable, table=True):
     note: str | None = TableField(default=None, max_length=1000)
 
 
-class StocktakeCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class StocktakeCreate(StrictInput):
     unit_id: SingleLineText | None = None
     building_id: SingleLineText | None = None
     title: SingleLineText = Field(min_length=1, max_length=300)
@@ -120,9 +120,7 @@ class StocktakeCreate(BaseModel):
         return self
 
 
-class FindingCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class FindingCreate(StrictInput):
     building_id: SingleLineText
     room_number: SingleLineText = Field(min_length=1, max_length=32)
     found_area: float = Field(gt=0, le=100_000)

@@ -1,14 +1,15 @@
 """The rules of stocktakes: findings only while open, and a report, fixed at closing, that
-sorts every room into match, discrepancy, surplus (盘盈) or shortfall (盘亏)."""
+sorts every room into match, discrepancy, surplus (盘盈) or shortfall (盘亏). Who may do
+and read what is stocktakes.policy's."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asset_svc import events
 from asset_svc.register.models import Building, Room, RoomKind
-from asset_svc.register.service import rooms_visible_to
-from asset_svc.scope import visible_unit_id
+from asset_svc.stocktakes import policy
 from asset_svc.stocktakes.models import (
     Finding,
     FindingCreate,
@@ -22,7 +23,7 @@ from asset_svc.stocktakes.models import (
     StocktakeStatus,
 )
 from asset_svc.units.models import Unit
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
@@ -58,6 +59,7 @@ async def _read(session: AsyncSession, stocktake: Stocktake) -> StocktakeRead:
 async def open_stocktake(
     *, session: AsyncSession, data: StocktakeCreate, actor: Principal
 ) -> StocktakeRead:
+    ensure_role(actor, policy.WRITERS)
     if data.unit_id is not None and await session.get(Unit, data.unit_id) is None:
         raise invalid_field(f"unknown unit {data.unit_id}", "#/unit_id")
     if data.building_id is not None and await session.get(Building, data.building_id) is None:
@@ -72,19 +74,9 @@ async def open_stocktake(
     session.add(stocktake)
     await session.flush()
     read = await _read(session, stocktake)
-    await _record_stocktake_event(session, "asset.stocktake.opened", read, actor)
+    await _record_stocktake_event(session, events.STOCKTAKE_OPENED, read, actor)
     await session.commit()
     return read
-
-
-def _visible_to(viewer: Principal):
-    """A unit's staff see the stocktakes of their unit and of the buildings it owns."""
-    query = select(Stocktake)
-    own = visible_unit_id(viewer)
-    if own is not None:
-        owned = select(Building.id).where(Building.owner_unit_id == own)
-        query = query.where(or_(Stocktake.unit_id == own, Stocktake.building_id.in_(owned)))
-    return query
 
 
 async def get_stocktake(
@@ -96,7 +88,10 @@ async def get_stocktake(
 async def _visible_stocktake(
     session: AsyncSession, stocktake_id: str, viewer: Principal
 ) -> Stocktake:
-    stocktake = await session.scalar(_visible_to(viewer).where(Stocktake.id == stocktake_id))
+    ensure_role(viewer, policy.READERS)
+    stocktake = await session.scalar(
+        policy.stocktakes_visible_to(viewer).where(Stocktake.id == stocktake_id)
+    )
     if stocktake is None:
         raise NotFound(f"no stocktake {stocktake_id}")
     return stocktake
@@ -109,7 +104,8 @@ async def list_stocktakes(
     page: PageParams,
     status: StocktakeStatus | None = None,
 ) -> tuple[list[StocktakeRead], int]:
-    query = _visible_to(viewer).order_by(Stocktake.opened_at.desc(), Stocktake.id)
+    ensure_role(viewer, policy.READERS)
+    query = policy.stocktakes_visible_to(viewer).order_by(Stocktake.opened_at.desc(), Stocktake.id)
     if status is not None:
         query = query.where(Stocktake.status == status.value)
     stocktakes, total = await fetch_page(session, query, page)
@@ -135,6 +131,7 @@ async def record_findings(
     findings: list[FindingCreate],
     actor: Principal,
 ) -> StocktakeRead:
+    ensure_role(actor, policy.WRITERS)
     stocktake = await _open_for_writing(session, stocktake_id)
     await _check_findings(session, stocktake, findings)
     keys = {(finding.building_id, finding.room_number) for finding in findings}
@@ -194,6 +191,7 @@ async def close_stocktake(
     *, session: AsyncSession, stocktake_id: str, actor: Principal
 ) -> StocktakeReport:
     """Hold the findings against the books as they stand now, and keep the outcome."""
+    ensure_role(actor, policy.WRITERS)
     stocktake = await _open_for_writing(session, stocktake_id)
     findings = list(
         (
@@ -233,7 +231,7 @@ async def close_stocktake(
     report = await _report(session, stocktake, actor)
     await _record_stocktake_event(
         session,
-        "asset.stocktake.closed",
+        events.STOCKTAKE_CLOSED,
         report.stocktake,
         actor,
         counts={
@@ -291,25 +289,12 @@ def _shortfall(stocktake: Stocktake, room: Room) -> ReportLine:
     )
 
 
-def _lines_visible_to(viewer: Principal):
-    """The lines of rooms the register shows the viewer (a unit's staff: their unit's
-    rooms, leaders' offices not among them), whatever the stocktake covered: a building's
-    stocktake holds every room of the building, other units' too. A room found that the
-    books lack is shown to the unit found using it."""
-    own = visible_unit_id(viewer)
-    found_unregistered = ReportLine.room_id.is_(None)
-    if own is not None:
-        found_unregistered &= ReportLine.found_occupant_unit_id == own
-    registered = ReportLine.room_id.in_(rooms_visible_to(viewer).with_only_columns(Room.id))
-    return select(ReportLine).where(or_(registered, found_unregistered))
-
-
 async def _report(
     session: AsyncSession, stocktake: Stocktake, viewer: Principal
 ) -> StocktakeReport:
     lines = (
         await session.execute(
-            _lines_visible_to(viewer)
+            policy.report_lines_visible_to(viewer)
             .where(ReportLine.stocktake_id == stocktake.id)
             .order_by(ReportLine.building_id, ReportLine.room_number)
         )

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, status
 
-from asset_svc.stocktakes import service
+from asset_svc.stocktakes import policy, service
 from asset_svc.stocktakes.models import (
     FindingCreate,
     StocktakeCreate,
@@ -12,7 +12,7 @@ from asset_svc.stocktakes.models import (
     StocktakeReport,
     StocktakeStatus,
 )
-from guanjia_shared.auth import Principal, Role, current_user, require_roles
+from guanjia_shared.auth import Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 from guanjia_shared.problem_docs import problem_response_doc
@@ -21,15 +21,12 @@ from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 router = APIRouter(
     prefix="/api/v1/asset/stocktakes", tags=["stocktakes"], dependencies=[Depends(current_user)]
 )
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
-Reader = Annotated[
-    Principal,
-    Depends(require_roles(Role.admin, Role.leader, Role.auditor, Role.unit_staff)),
-]
+Writer = Annotated[Principal, Depends(require_roles(*policy.WRITERS))]
+Reader = Annotated[Principal, Depends(require_roles(*policy.READERS))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=StocktakeRead)
-async def open_stocktake(data: StocktakeCreate, session: SessionDep, actor: AdminOnly):
+async def open_stocktake(data: StocktakeCreate, session: SessionDep, actor: Writer):
     return await service.open_stocktake(session=session, data=data, actor=actor)
 
 
@@ -53,7 +50,7 @@ async def record_findings(
     stocktake_id: str,
     findings: Annotated[list[FindingCreate], Body(min_length=1, max_length=5000)],
     session: SessionDep,
-    actor: AdminOnly,
+    actor: Writer,
 ):
     return await service.record_findings(
         session=session, stocktake_id=stocktake_id, findings=findings, actor=actor
@@ -61,7 +58,7 @@ async def record_findings(
 
 
 @router.post("/{stocktake_id}/close", response_model=StocktakeReport)
-async def close_stocktake(stocktake_id: str, session: SessionDep, actor: AdminOnly):
+async def close_stocktake(stocktake_id: str, session: SessionDep, actor: Writer):
     return await service.close_stocktake(session=session, stocktake_id=stocktake_id, actor=actor)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 
@@ -13,6 +12,8 @@ from sqlmodel import Field as TableField
 from asset_svc.database import AssetTable
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
 
 
@@ -39,7 +40,7 @@ class UnitLevel(StrEnum):
 class Unit(AssetTable, table=True):
     __tablename__ = "units"
 
-    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     code: str = TableField(sa_column=Column(String(64), unique=True, nullable=False))
     name: str = TableField(max_length=200)
     parent_id: str | None = TableField(default=None, foreign_key="units.id", index=True)
@@ -53,18 +54,14 @@ class Unit(AssetTable, table=True):
     )
 
 
-class UnitCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class UnitCreate(StrictInput):
     code: SingleLineText = Field(min_length=1, max_length=64)
     name: SingleLineText = Field(min_length=1, max_length=200)
     parent_id: SingleLineText | None = None
     level: UnitLevel
 
 
-class UnitUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class UnitUpdate(StrictInput):
     code: SingleLineText | None = Field(default=None, min_length=1, max_length=64)
     name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
     parent_id: SingleLineText | None = None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from asset_svc.scope import ensure_may_see_unit, visible_unit_id
+from asset_svc import events
+from asset_svc.units import policy
 from asset_svc.units.models import Unit, UnitCreate, UnitLevel, UnitRead, UnitUpdate
-from guanjia_shared.auth import Principal
+from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from guanjia_shared.outbox import record_event
@@ -17,7 +18,7 @@ from guanjia_shared.pagination import PageParams, containing, fetch_page
 async def get_unit(*, session: AsyncSession, unit_id: str, viewer: Principal | None = None) -> Unit:
     """The unit; `viewer`, when given, must be allowed to see it."""
     if viewer is not None:
-        ensure_may_see_unit(viewer, unit_id)
+        policy.ensure_may_see_unit(viewer, unit_id)
     unit = await session.get(Unit, unit_id)
     if unit is None:
         raise NotFound(f"no unit {unit_id}")
@@ -33,10 +34,7 @@ async def list_units(
     level: UnitLevel | None = None,
     q: str | None = None,
 ) -> tuple[list[Unit], int]:
-    query = select(Unit).order_by(Unit.code)
-    own = visible_unit_id(viewer)
-    if own is not None:
-        query = query.where(Unit.id == own)
+    query = policy.units_visible_to(viewer).order_by(Unit.code)
     if parent_id is not None:
         query = query.where(Unit.parent_id == parent_id)
     if level is not None:
@@ -63,13 +61,14 @@ async def _ensure_parent_exists(session: AsyncSession, parent_id: str) -> None:
 
 
 async def create_unit(*, session: AsyncSession, data: UnitCreate, actor: Principal) -> Unit:
+    ensure_role(actor, policy.WRITERS)
     await _ensure_code_free(session, data.code)
     if data.parent_id is not None:
         await _ensure_parent_exists(session, data.parent_id)
     unit = Unit(code=data.code, name=data.name, parent_id=data.parent_id, level=data.level.value)
     session.add(unit)
     await session.flush()
-    await _record_unit_event(session, "asset.unit.created", unit, actor)
+    await _record_unit_event(session, events.UNIT_CREATED, unit, actor)
     await session.commit()
     return unit
 
@@ -82,6 +81,7 @@ async def update_unit(
     actor: Principal,
     expected_version: int | None = None,
 ) -> Unit:
+    ensure_role(actor, policy.WRITERS)
     unit = await get_unit(session=session, unit_id=unit_id)
     if expected_version is not None and expected_version != unit.version:
         raise PreconditionFailed(
@@ -101,7 +101,7 @@ async def update_unit(
     unit.updated_at = now()
     session.add(unit)
     await session.flush()
-    await _record_unit_event(session, "asset.unit.updated", unit, actor)
+    await _record_unit_event(session, events.UNIT_UPDATED, unit, actor)
     await session.commit()
     return unit
 

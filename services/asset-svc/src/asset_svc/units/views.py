@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
-from asset_svc.units import service
+from asset_svc.units import policy, service
 from asset_svc.units.models import UnitCreate, UnitLevel, UnitRead, UnitUpdate
-from guanjia_shared.auth import CurrentUser, Principal, Role, current_user, require_roles
+from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery, SearchQuery
@@ -14,11 +14,11 @@ from guanjia_shared.pagination import Page, PageQuery, SearchQuery
 router = APIRouter(
     prefix="/api/v1/asset/units", tags=["units"], dependencies=[Depends(current_user)]
 )
-AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+Writer = Annotated[Principal, Depends(require_roles(*policy.WRITERS))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=UnitRead)
-async def create_unit(data: UnitCreate, session: SessionDep, actor: AdminOnly, response: Response):
+async def create_unit(data: UnitCreate, session: SessionDep, actor: Writer, response: Response):
     unit = await service.create_unit(session=session, data=data, actor=actor)
     response.headers["ETag"] = etag_of(unit.version)
     response.headers["Location"] = f"{router.prefix}/{unit.id}"
@@ -52,7 +52,7 @@ async def update_unit(
     unit_id: str,
     data: UnitUpdate,
     session: SessionDep,
-    actor: AdminOnly,
+    actor: Writer,
     response: Response,
     expected_version: IfMatchVersion,
 ):

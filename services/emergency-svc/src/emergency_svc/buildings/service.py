@@ -1,7 +1,6 @@
-"""The building replica's rules: how asset-svc's events are applied, and how a building id
-named here is checked against the replica without being refused for the replica's lag.
-
-Design of the check (the issue: "a building created a moment ago must be accepted"):
+"""Checking a building id named here (an incident's place, a supply location) against the
+replica of asset-svc's buildings (fed by consumers.py) without refusing it for the replica's
+lag: a building created in asset-svc a moment ago may not have reached us yet.
 
 - `ensure_known_building` never refuses a well-formed id. An id already in the replica is
   confirmed; an id not (yet) there is accepted and written to `pending_building_checks`
@@ -17,9 +16,7 @@ Design of the check (the issue: "a building created a moment ago must be accepte
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emergency_svc.buildings.models import (
@@ -28,62 +25,9 @@ from emergency_svc.buildings.models import (
     ReplicatedBuilding,
 )
 from guanjia_shared.clock import now
-from guanjia_shared.consumer import PoisonEvent, Subscription
 from guanjia_shared.db import dialect_insert
 from guanjia_shared.errors import NotFound, invalid_field
-from guanjia_shared.events import CloudEvent
 from guanjia_shared.pagination import PageParams, fetch_page
-
-BUILDING_EVENTS = ("asset.building.created", "asset.building.updated")
-REPLICATED_FIELDS = ("name", "address", "owner_unit_id", "use", "disposed", "version")
-
-
-def _building_values(event: CloudEvent) -> dict[str, Any]:
-    data: dict[str, Any] = event.data
-    try:
-        building_id = str(data["id"])
-        name = str(data["name"])
-        version = int(data["version"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PoisonEvent(f"building event without id, name or version: {exc!r}") from exc
-    if not building_id or len(building_id) > BUILDING_ID_MAX:
-        raise PoisonEvent(f"building event with an unusable id: {building_id!r}")
-    return {
-        "id": building_id,
-        "name": name[:200],
-        "address": str(data.get("address") or "")[:300],
-        "owner_unit_id": data.get("owner_unit_id"),
-        "use": data.get("use"),
-        "disposed": bool(data.get("disposed", False)),
-        "version": version,
-        "replicated_at": now(),
-    }
-
-
-async def apply_building_event(session: AsyncSession, event: CloudEvent) -> None:
-    """Upsert the building an event carries unless a newer version is already here (one
-    building's events can arrive out of order after a redelivery), and confirm any pending
-    check of its id."""
-    values = _building_values(event)
-    table = ReplicatedBuilding.__table__
-    statement = dialect_insert(session, table).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.id],
-        set_={field: statement.excluded[field] for field in (*REPLICATED_FIELDS, "replicated_at")},
-        where=table.c.version < statement.excluded.version,
-    )
-    await session.execute(statement)
-    await session.execute(
-        delete(PendingBuildingCheck).where(PendingBuildingCheck.building_id == values["id"])
-    )
-
-
-def building_replica_subscription() -> Subscription:
-    return Subscription(
-        name="building-replica",
-        filter="asset.building.>",
-        handlers={event_type: apply_building_event for event_type in BUILDING_EVENTS},
-    )
 
 
 async def ensure_known_building(
@@ -119,10 +63,6 @@ async def ensure_known_building(
         },
     )
     await session.execute(statement)
-
-
-async def is_confirmed_building(session: AsyncSession, building_id: str) -> bool:
-    return await session.get(ReplicatedBuilding, building_id) is not None
 
 
 async def get_building(*, session: AsyncSession, building_id: str) -> ReplicatedBuilding:

@@ -4,18 +4,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from emergency_svc.buildings import service
+from emergency_svc.buildings import policy, service
 from emergency_svc.buildings.models import BuildingRead, UnconfirmedBuildingRead
-from guanjia_shared.auth import BUREAU_ROLES, require_roles
+from guanjia_shared.auth import require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
-# The bureau's own people read the replica (not served agencies' staff, not machine clients).
-
+# Who reads the replica: buildings/policy.py.
 router = APIRouter(
     prefix="/api/v1/emergency/buildings",
     tags=["buildings (replica)"],
-    dependencies=[Depends(require_roles(*BUREAU_ROLES))],
+    dependencies=[Depends(require_roles(*policy.READERS))],
 )
 
 

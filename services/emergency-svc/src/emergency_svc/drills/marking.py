@@ -1,8 +1,8 @@
 """The mark every drill-generated text carries, so nobody mistakes a drill for the real thing.
 
-The issue: "Every drill-generated task and event is marked as a drill (the 【演练】 prefix on
-anything a person would read)". Injects, follow-up titles, and — through `drill_text` — the
-tasks and timeline entries of an incident opened for a drill all start with it.
+Anything a person would read of a drill starts with 【演练】: its injects, its follow-up
+titles, and — through `drill_text` — the title, tasks and timeline entries of an incident
+opened for a drill (whose events also carry `is_drill: true`).
 """
 
 from __future__ import annotations

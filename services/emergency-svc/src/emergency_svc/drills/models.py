@@ -13,7 +13,6 @@ said), and recorded once with its participants; one not recorded by its due day 
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -45,12 +44,9 @@ from emergency_svc.database import EmergencyTable
 from guanjia_shared.bureau_time import AwareIsoDateTime, IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
 
 Text = Annotated[
     MultiLineText, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
@@ -202,11 +198,7 @@ class Training(EmergencyTable, table=True):
 # --- API shapes -----------------------------------------------------------------------
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class InjectIn(_In):
+class InjectIn(StrictInput):
     at_minute: StrictInt = Field(ge=0, le=INJECT_MINUTES_MAX, description="minutes into the drill")
     message: Text
 
@@ -217,7 +209,7 @@ class InjectRead(BaseModel):
     due_at: datetime = Field(description="when it is handed out: scheduled_at + at_minute")
 
 
-class ParticipantIn(_In):
+class ParticipantIn(StrictInput):
     department: Department
     people: StrictInt = Field(ge=0, le=100_000)
 
@@ -227,14 +219,14 @@ class ParticipantRead(BaseModel):
     people: int
 
 
-class DrillCreate(_In):
+class DrillCreate(StrictInput):
     plan_id: SingleLineText = Field(min_length=1, max_length=36)
     scheduled_at: AwareIsoDateTime
     scenario: Text
     injects: list[InjectIn] = Field(default_factory=list, max_length=500)
 
 
-class FindingCreate(_In):
+class FindingCreate(StrictInput):
     finding: Text
     evaluator: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     severity: FindingSeverity | None = None
@@ -257,7 +249,7 @@ class FindingRead(BaseModel):
     recorded_by: str
 
 
-class DrillRecord(_In):
+class DrillRecord(StrictInput):
     participants: list[ParticipantIn] = Field(min_length=1, max_length=500)
     findings: list[Text] = Field(default_factory=list, max_length=500)
     score: Score | None = None
@@ -307,7 +299,7 @@ class DrillSummary(BaseModel):
     year: int | None
 
 
-class TrainingCreate(_In):
+class TrainingCreate(StrictInput):
     title: SingleLineText = Field(min_length=1, max_length=200)
     plan_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
     scheduled_at: AwareIsoDateTime
@@ -317,7 +309,7 @@ class TrainingCreate(_In):
     audience_departments: list[Department] = Field(default_factory=list, max_length=500)
 
 
-class TrainingRecord(_In):
+class TrainingRecord(StrictInput):
     participants: list[ParticipantIn] = Field(min_length=1, max_length=500)
     held_at: AwareIsoDateTime | None = None
 

@@ -27,6 +27,7 @@ from sqlalchemy import column, func, table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from emergency_svc.drills import policy
 from emergency_svc.drills.marking import drill_text
 from emergency_svc.drills.models import (
     Drill,
@@ -43,14 +44,13 @@ from emergency_svc.drills.models import (
     InjectRead,
     ParticipantIn,
 )
+from emergency_svc.events import EmergencyEvent
 from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import bureau_year
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
-
-DRILL_RECORDED = "emergency.drill.recorded"
 
 # The plans table, read for existence only (the plans folder owns its model).
 _plans = table("plans", column("id"))
@@ -95,6 +95,7 @@ def _injects_of(injects: list[InjectIn]) -> list[dict[str, Any]]:
 
 
 async def schedule_drill(*, session: AsyncSession, data: DrillCreate, actor: Principal) -> Drill:
+    policy.ensure_may_write(actor)
     await ensure_plan(session, data.plan_id)
     drill = Drill(
         plan_id=data.plan_id,
@@ -207,6 +208,7 @@ async def list_drills(
 async def replace_injects(
     *, session: AsyncSession, drill_id: str, injects: list[InjectIn], actor: Principal
 ) -> DrillRead:
+    policy.ensure_may_write(actor)
     drill = await _locked_drill(session, drill_id)
     _ensure_scheduled(drill)
     drill.injects = _injects_of(injects)
@@ -218,6 +220,7 @@ async def replace_injects(
 async def add_finding(
     *, session: AsyncSession, drill_id: str, data: FindingCreate, actor: Principal
 ) -> DrillFinding:
+    policy.ensure_may_write(actor)
     drill = await _locked_drill(session, drill_id)
     _ensure_scheduled(drill)
     count = await session.scalar(
@@ -242,6 +245,7 @@ async def add_finding(
 async def record_drill(
     *, session: AsyncSession, drill_id: str, data: DrillRecord, actor: Principal
 ) -> DrillRead:
+    policy.ensure_may_write(actor)
     drill = await _locked_drill(session, drill_id)
     if drill.status != DrillStatus.scheduled:
         raise Conflict("the drill is recorded already", rule="record-once")
@@ -275,7 +279,7 @@ async def record_drill(
     await session.flush()
     await record_event(
         session,
-        DRILL_RECORDED,
+        EmergencyEvent.drill_recorded,
         subject=drill.id,
         data={
             "id": drill.id,

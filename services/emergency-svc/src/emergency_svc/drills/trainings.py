@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from emergency_svc.drills import policy
 from emergency_svc.drills.models import (
     Training,
     TrainingCreate,
@@ -50,6 +51,7 @@ def training_read(training: Training, today: date | None = None) -> TrainingRead
 async def schedule_training(
     *, session: AsyncSession, data: TrainingCreate, actor: Principal
 ) -> Training:
+    policy.ensure_may_write(actor)
     await ensure_plan(session, data.plan_id)
     scheduled_day = bureau_date(data.scheduled_at)
     due_by = data.due_by or scheduled_day
@@ -109,6 +111,7 @@ async def overdue_trainings(session: AsyncSession, today: date) -> list[Training
 async def record_training(
     *, session: AsyncSession, training_id: str, data: TrainingRecord, actor: Principal
 ) -> Training:
+    policy.ensure_may_write(actor)
     training = (
         await session.execute(
             select(Training)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from emergency_svc.drills import service, trainings
+from emergency_svc.drills import policy, service, trainings
 from emergency_svc.drills.models import (
     DrillCreate,
     DrillRead,
@@ -19,25 +19,24 @@ from emergency_svc.drills.models import (
     TrainingRecord,
     TrainingStatus,
 )
-from guanjia_shared.auth import BUREAU_ROLES, Principal, Role, require_roles
+from guanjia_shared.auth import Principal, require_roles
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
-# The bureau's own people read drills and trainings; admins, the leadership and the
-# emergency commanders schedule and record them.
-Writer = Annotated[Principal, Depends(require_roles(Role.admin, Role.leader, Role.commander))]
+# Who reads drills and trainings and who writes them: drills/policy.py (the service checks it).
+Writer = Annotated[Principal, Depends(require_roles(*policy.WRITERS))]
 InjectList = Annotated[list[InjectIn], Body(max_length=500)]
 
 router = APIRouter(
     prefix="/api/v1/emergency/drills",
     tags=["drills"],
-    dependencies=[Depends(require_roles(*BUREAU_ROLES))],
+    dependencies=[Depends(require_roles(*policy.READERS))],
 )
 trainings_router = APIRouter(
     prefix="/api/v1/emergency/trainings",
     tags=["trainings"],
-    dependencies=[Depends(require_roles(*BUREAU_ROLES))],
+    dependencies=[Depends(require_roles(*policy.READERS))],
 )
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Field as TableField
 from emergency_svc.database import EmergencyTable
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
 
 # Lower-case words joined by underscores (`gas_leak`): codes travel in URLs, events and
@@ -30,8 +31,8 @@ class IncidentType(EmergencyTable, table=True):
     created_by: str | None = TableField(default=None, max_length=64)
 
 
-class IncidentTypeCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+class IncidentTypeCreate(StrictInput):
+    model_config = ConfigDict(strict=True)
 
     code: str = Field(min_length=2, max_length=64, pattern=CODE_PATTERN)
     name: SingleLineText = Field(min_length=1, max_length=100)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from emergency_svc.incident_types import policy
 from emergency_svc.incident_types.models import IncidentType, IncidentTypeCreate
 from guanjia_shared.auth import Principal
 from guanjia_shared.errors import Conflict, InvalidInput, invalid_field
@@ -24,6 +25,7 @@ async def list_incident_types(
 async def create_incident_type(
     *, session: AsyncSession, data: IncidentTypeCreate, actor: Principal
 ) -> IncidentType:
+    policy.ensure_may_add(actor)
     if await session.get(IncidentType, data.code) is not None:
         raise _code_taken(data.code)
     incident_type = IncidentType(code=data.code, name=data.name, created_by=actor.id)

@@ -1,6 +1,6 @@
 """Incidents (突发事件), their reports upward (初报 / 续报) and their timeline.
 
-Three scales are kept apart, as the issue asks: the warning colour (`warning_colour`,
+Three scales are kept apart, each answering its own question: the warning colour (`warning_colour`,
 blue → red, given before an event), the event grade (`level`, IV → I) and the mode
 (`mode`: `lead` for the bureau's own compounds, `assist` when supporting the city's
 headquarters — an assist incident carries the city incident's `external_ref`).
@@ -17,7 +17,6 @@ deletes one), and `seq` orders them.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -31,11 +30,9 @@ from emergency_svc.plans.document import Level, Mode, WarningColour
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
 
 
 class IncidentStatus(StrEnum):
@@ -51,7 +48,7 @@ class ReportKind(StrEnum):
 
 class TimelineKind(StrEnum):
     """What the timeline records: every report, activation, level change, task change,
-    reservation and close (the issue's list), each a kind of its own."""
+    reservation and close, each a kind of its own."""
 
     reported = "reported"
     plan_matched = "plan_matched"
@@ -82,7 +79,7 @@ class Incident(EmergencyTable, table=True):
         Index("ix_incidents_type", "type"),
     )
 
-    id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     type: str = TableField(max_length=64)
     level: str = TableField(max_length=4)
     mode: str = TableField(default=Mode.lead.value, max_length=16)
@@ -124,7 +121,7 @@ class IncidentReport(EmergencyTable, table=True):
     __tablename__ = "incident_reports"
     __table_args__ = (Index("ix_incident_reports_next_check_at", "next_check_at"),)
 
-    id: str = TableField(default_factory=_uuid, primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     incident_id: str = TableField(
         sa_column=Column(String(36), ForeignKey("incidents.id"), nullable=False)
     )
@@ -161,11 +158,7 @@ class TimelineEntry(EmergencyTable, table=True):
 # --- what callers send -------------------------------------------------------------------
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class IncidentCreate(_Body):
+class IncidentCreate(StrictInput):
     type: SingleLineText = Field(min_length=1, max_length=64, description="an incident-type code")
     level: Level
     title: SingleLineText = Field(min_length=1, max_length=200)
@@ -186,14 +179,14 @@ class IncidentCreate(_Body):
     )
 
 
-class ActivateIn(_Body):
+class ActivateIn(StrictInput):
     commander_id: SingleLineText | None = Field(
         default=None, min_length=1, max_length=36, description="by default the caller"
     )
     commander_department: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
 
 
-class LevelChangeIn(_Body):
+class LevelChangeIn(StrictInput):
     level: Level
     reason: MultiLineText = Field(min_length=1, max_length=1000)
 
@@ -202,7 +195,7 @@ class LevelChangeIn(_Body):
 FOLLOW_UP_LENGTH = 4000
 
 
-class FollowUpIn(_Body):
+class FollowUpIn(StrictInput):
     title: MultiLineText = Field(min_length=1, max_length=FOLLOW_UP_LENGTH)
     department: SingleLineText | None = Field(default=None, min_length=1, max_length=100)
     deadline: IsoDate | None = None
@@ -215,7 +208,7 @@ FollowUpTitle = Annotated[
 ]
 
 
-class CloseIn(_Body):
+class CloseIn(StrictInput):
     summary: MultiLineText = Field(min_length=1, max_length=20_000)
     follow_ups: list[FollowUpIn | FollowUpTitle] = Field(
         default_factory=list,
@@ -224,7 +217,7 @@ class CloseIn(_Body):
     )
 
 
-class ReportIn(_Body):
+class ReportIn(StrictInput):
     kind: ReportKind
     content: MultiLineText = Field(min_length=1, max_length=20_000)
 

@@ -1,10 +1,7 @@
-"""Reports upward (信息报送): an initial report and follow-up reports, due by grade.
+"""Reports upward (信息报送) to the city: an initial report (初报) and follow-up reports
+(续报), each due within a time set per grade (time_limits.py, from the settings), and told
+once when overdue, by the response timers (tasks/jobs.py).
 
-The issue: "Reporting deadlines as timers: an initial report and follow-up reports due by
-level (configurable; e.g. grades I–II to the city within a set number of hours); overdue
-tasks and reports publish `emergency.task.overdue` / `emergency.report.overdue` once each."
-
-As built:
 - The initial report falls due when the incident is activated — the moment the bureau
   confirms the event and responds; a report nobody has acted on yet owes the city nothing —
   `initial_report_minutes[grade]` later.
@@ -26,7 +23,7 @@ from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from emergency_svc.incidents.events import publish_report_overdue
+from emergency_svc.incidents.event_data import publish_report_overdue
 from emergency_svc.incidents.models import (
     Incident,
     IncidentReport,
@@ -34,7 +31,7 @@ from emergency_svc.incidents.models import (
     ReportKind,
     TimelineKind,
 )
-from emergency_svc.incidents.policy import ResponsePolicy
+from emergency_svc.incidents.time_limits import ResponseTimeLimits
 from emergency_svc.incidents.timeline import append_to_timeline
 from emergency_svc.plans.document import Level
 from guanjia_shared.auth import Principal
@@ -77,11 +74,11 @@ async def open_report(
     *,
     at: dt.datetime,
     actor: Principal | None,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> IncidentReport | None:
     """Make report `number` due from `at`, if the incident's grade asks for it."""
     kind = _kind_of(number)
-    window = policy.report_window(kind, Level(incident.level))
+    window = limits.report_window(kind, Level(incident.level))
     if window is None:
         return None
     report = IncidentReport(
@@ -105,7 +102,7 @@ async def submit_report(
     *,
     at: dt.datetime,
     actor: Principal,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> IncidentReport:
     """Submit the report owed (or one unasked, when the grade sets no deadline); the next
     follow-up falls due. The caller holds the incident's row and commits."""
@@ -141,7 +138,7 @@ async def submit_report(
             "late": report.due_at is not None and at > report.due_at,
         },
     )
-    await open_report(session, incident, report.number + 1, at=at, actor=actor, policy=policy)
+    await open_report(session, incident, report.number + 1, at=at, actor=actor, limits=limits)
     return report
 
 
@@ -155,7 +152,7 @@ async def bring_deadline_forward(
     *,
     at: dt.datetime,
     actor: Principal,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> None:
     """After a level change: the pending report is due no later than the new grade allows
     from now; with none pending and no initial report yet, the initial one falls due."""
@@ -170,9 +167,9 @@ async def bring_deadline_forward(
             )
         )
         if not has_initial:
-            await open_report(session, incident, INITIAL_NUMBER, at=at, actor=actor, policy=policy)
+            await open_report(session, incident, INITIAL_NUMBER, at=at, actor=actor, limits=limits)
         return
-    window = policy.report_window(ReportKind(report.kind), Level(incident.level))
+    window = limits.report_window(ReportKind(report.kind), Level(incident.level))
     if window is None or report.overdue_at is not None:
         return
     if report.due_at is None or at + window < report.due_at:

@@ -1,15 +1,11 @@
 """The rules of incidents: reported by anyone signed in, activated and steered by a
-commander or the leadership, closed with a summary and follow-ups.
+commander or the leadership (who may read and steer what: policy.py), closed with a summary
+and follow-ups (closing.py).
 
-The issue: "matching picks the active special plan for the type (the master plan when
-none); `commander` or `leader` activates. Activation copies the plan's procedures for the
-level into tasks […] with a due time; raising the level adds the tasks of the new level;
-supplies the plan requires are reserved from stock. The timeline is append-only and
-records every report, activation, level change, task change, reservation and close.
-Closing takes a summary and follow-ups; `emergency.incident.closed` carries them (the
-ledger turns them into items)."
-
-Decisions where the issue is silent:
+- An incident runs under the active special plan for its type, else the master plan.
+  Activation makes the tasks of the plan's procedures at the incident's grade, each with
+  its due time, and reserves the supplies the plan requires; raising the grade adds the
+  tasks of the grades passed. Every step is a line on the append-only timeline.
 - The plan is matched when the incident is reported and kept by id and version; if none
   matched then, activation tries again (a plan may have been activated meanwhile). An
   incident with no plan at all can still be activated — the response still needs its
@@ -18,12 +14,6 @@ Decisions where the issue is silent:
   one (409 `incident-closed`) is refused.
 - The level may change before activation (no tasks yet) and while active; raising adds
   the tasks of every grade passed on the way up not already held, lowering adds none.
-- Closing is allowed from reported (a false alarm still gets its summary) as from active.
-  The commander of record is who activated (or was named at activation); an incident
-  closed without activation has its closer as commander, as ledger-svc needs an owner for
-  the follow-ups.
-- A follow-up's deadline may not fall before the day the incident closes (422): ledger-svc
-  refuses such a closing as malformed, so it is stopped here, where it can be corrected.
 - A drill incident (`is_drill`, or `drill_id` given) carries the drill mark on its title,
   its tasks' actions and its follow-ups, and `is_drill: true` on every event.
 
@@ -40,19 +30,12 @@ from sqlmodel import select
 
 from emergency_svc.buildings.service import ensure_known_building
 from emergency_svc.drills.marking import drill_text
+from emergency_svc.events import EmergencyEvent
 from emergency_svc.incident_types.service import ensure_known_type
-from emergency_svc.incidents import access, reports
-from emergency_svc.incidents.events import (
-    INCIDENT_ACTIVATED,
-    INCIDENT_CLOSED,
-    INCIDENT_LEVEL_CHANGED,
-    INCIDENT_REPORTED,
-    publish_incident_event,
-)
+from emergency_svc.incidents import policy, reports
+from emergency_svc.incidents.event_data import publish_incident_event
 from emergency_svc.incidents.models import (
     ActivateIn,
-    CloseIn,
-    FollowUpIn,
     Incident,
     IncidentCreate,
     IncidentRead,
@@ -63,24 +46,22 @@ from emergency_svc.incidents.models import (
     TimelineEntryRead,
     TimelineKind,
 )
-from emergency_svc.incidents.policy import ResponsePolicy
+from emergency_svc.incidents.time_limits import ResponseTimeLimits
 from emergency_svc.incidents.timeline import append_to_timeline, timeline_of
 from emergency_svc.plans.document import Level, Mode
 from emergency_svc.plans.models import MatchedPlan
 from emergency_svc.plans.service import matching_plan, plan_version
 from emergency_svc.supplies.models import Reservation
 from emergency_svc.supplies.service import (
-    release_for_incident,
     reserve_for_incident,
     shortfalls,
 )
 from emergency_svc.tasks.assignment import levels_passed
 from emergency_svc.tasks.models import Task
-from emergency_svc.tasks.service import assign_new_tasks, cancel_open_tasks, plan_new_tasks
+from emergency_svc.tasks.service import assign_new_tasks, plan_new_tasks
 from guanjia_shared.auth import Principal
-from guanjia_shared.bureau_time import bureau_date
 from guanjia_shared.clock import now
-from guanjia_shared.errors import Conflict, InvalidInput, NotFound, invalid_field
+from guanjia_shared.errors import Conflict, NotFound, invalid_field
 from guanjia_shared.pagination import PageParams, fetch_page
 
 # --- reading ------------------------------------------------------------------------------
@@ -97,9 +78,10 @@ async def list_incidents(
     mode: Mode | None = None,
     is_drill: bool | None = None,
 ) -> tuple[list[IncidentRead], int]:
+    policy.ensure_may_read(viewer)
     query = (
         select(Incident)
-        .where(access.visible_incidents(viewer))
+        .where(policy.visible_incidents(viewer))
         .order_by(Incident.reported_at.desc(), Incident.id)
     )
     filters = {
@@ -113,21 +95,22 @@ async def list_incidents(
         if value is not None:
             query = query.where(column == value)
     incidents, total = await fetch_page(session, query, page)
-    return [access.incident_as_seen_by(viewer, incident) for incident in incidents], total
+    return [policy.incident_as_seen_by(viewer, incident) for incident in incidents], total
 
 
 async def read_incident(
     *, session: AsyncSession, viewer: Principal, incident_id: str
 ) -> IncidentRead:
     incident = await _visible_incident(session, viewer, incident_id)
-    return access.incident_as_seen_by(viewer, incident)
+    return policy.incident_as_seen_by(viewer, incident)
 
 
 async def _visible_incident(session: AsyncSession, viewer: Principal, incident_id: str) -> Incident:
     """The incident, if the viewer may see it; one out of sight is not found, as if it did
     not exist."""
+    policy.ensure_may_read(viewer)
     incident = await session.scalar(
-        select(Incident).where(Incident.id == incident_id, access.visible_incidents(viewer))
+        select(Incident).where(Incident.id == incident_id, policy.visible_incidents(viewer))
     )
     if incident is None:
         raise NotFound(f"no incident {incident_id}")
@@ -162,16 +145,19 @@ async def list_timeline(
     await _visible_incident(session, viewer, incident_id)
     entries, total = await timeline_of(session, incident_id, page, kind=kind, task_id=task_id)
     own_tasks: set[str] = set()
-    if not access.reads_in_full(viewer):
+    if not policy.reads_in_full(viewer):
         own_tasks = set(
             await session.scalars(
-                select(Task.id).where(Task.incident_id == incident_id, access.own_tasks(viewer))
+                select(Task.id).where(Task.incident_id == incident_id, policy.own_tasks(viewer))
             )
         )
-    return access.timeline_as_seen_by(viewer, entries, own_tasks), total
+    return policy.timeline_as_seen_by(viewer, entries, own_tasks), total
 
 
-async def list_reports(*, session: AsyncSession, incident_id: str) -> list[IncidentReport]:
+async def list_reports(
+    *, session: AsyncSession, viewer: Principal, incident_id: str
+) -> list[IncidentReport]:
+    policy.ensure_may_read_reports(viewer)
     await get_incident(session, incident_id)
     return await reports.reports_of(session, incident_id)
 
@@ -238,7 +224,7 @@ async def report_incident(
         },
     )
     _timeline_plan(session, incident, matched, at=at, actor=actor, when="reported")
-    await publish_incident_event(session, INCIDENT_REPORTED, incident)
+    await publish_incident_event(session, EmergencyEvent.incident_reported, incident)
     await session.commit()
     return incident
 
@@ -295,8 +281,9 @@ async def activate(
     incident_id: str,
     data: ActivateIn,
     actor: Principal,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> Incident:
+    policy.ensure_may_steer(actor)
     incident = await get_incident(session, incident_id, for_update=True)
     if incident.status == IncidentStatus.closed:
         raise Conflict("a closed incident cannot be activated", rule="incident-closed")
@@ -312,7 +299,7 @@ async def activate(
     )
     tasks = (
         await plan_new_tasks(
-            session, incident, matched.document, [Level(incident.level)], at=at, policy=policy
+            session, incident, matched.document, [Level(incident.level)], at=at, limits=limits
         )
         if matched is not None
         else []
@@ -336,9 +323,11 @@ async def activate(
     if matched is not None:
         await _reserve_supplies(session, incident, matched, at=at, actor=actor)
     await reports.open_report(
-        session, incident, reports.INITIAL_NUMBER, at=at, actor=actor, policy=policy
+        session, incident, reports.INITIAL_NUMBER, at=at, actor=actor, limits=limits
     )
-    await publish_incident_event(session, INCIDENT_ACTIVATED, incident, tasks=len(tasks))
+    await publish_incident_event(
+        session, EmergencyEvent.incident_activated, incident, tasks=len(tasks)
+    )
     await session.commit()
     return incident
 
@@ -404,8 +393,9 @@ async def change_level(
     incident_id: str,
     data: LevelChangeIn,
     actor: Principal,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> Incident:
+    policy.ensure_may_steer(actor)
     incident = await get_incident(session, incident_id, for_update=True)
     if incident.status == IncidentStatus.closed:
         raise Conflict("a closed incident keeps its level", rule="incident-closed")
@@ -419,7 +409,7 @@ async def change_level(
         assert incident.plan_version is not None
         matched = await plan_version(session, incident.plan_id, incident.plan_version)
         tasks = await plan_new_tasks(
-            session, incident, matched.document, levels_passed(old, new), at=at, policy=policy
+            session, incident, matched.document, levels_passed(old, new), at=at, limits=limits
         )
     append_to_timeline(
         session,
@@ -437,10 +427,10 @@ async def change_level(
     )
     await assign_new_tasks(session, incident, tasks, at=at, actor=actor)
     if incident.status == IncidentStatus.active:
-        await reports.bring_deadline_forward(session, incident, at=at, actor=actor, policy=policy)
+        await reports.bring_deadline_forward(session, incident, at=at, actor=actor, limits=limits)
     await publish_incident_event(
         session,
-        INCIDENT_LEVEL_CHANGED,
+        EmergencyEvent.incident_level_changed,
         incident,
         from_level=old.value,
         to_level=new.value,
@@ -460,8 +450,9 @@ async def submit_report(
     incident_id: str,
     data: ReportIn,
     actor: Principal,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> IncidentReport:
+    policy.ensure_may_steer(actor)
     incident = await get_incident(session, incident_id, for_update=True)
     if incident.status != IncidentStatus.active:
         raise Conflict(
@@ -469,88 +460,7 @@ async def submit_report(
             rule="incident-not-active",
         )
     report = await reports.submit_report(
-        session, incident, data, at=now(), actor=actor, policy=policy
+        session, incident, data, at=now(), actor=actor, limits=limits
     )
     await session.commit()
     return report
-
-
-# --- closing ------------------------------------------------------------------------------
-
-
-async def close(
-    *, session: AsyncSession, incident_id: str, data: CloseIn, actor: Principal
-) -> Incident:
-    incident = await get_incident(session, incident_id, for_update=True)
-    if incident.status == IncidentStatus.closed:
-        raise Conflict("the incident is closed already", rule="incident-closed")
-    at = now()
-    check_follow_up_deadlines(data.follow_ups, bureau_date(at))
-    follow_ups = [_follow_up_of(entry, incident.is_drill) for entry in data.follow_ups]
-    cancelled = await cancel_open_tasks(session, incident, at=at, actor=actor)
-    released = await release_for_incident(session, incident.id, actor_id=actor.id)
-    if released:
-        append_to_timeline(
-            session,
-            incident.id,
-            TimelineKind.supplies_released,
-            at=at,
-            actor=actor,
-            data={"reservations_released": released},
-        )
-    await reports.cancel_pending_reports(session, incident, at=at)
-    if incident.commander_id is None:
-        incident.commander_id = actor.id
-        incident.commander_department = actor.department
-    incident.status = IncidentStatus.closed.value
-    incident.closed_at = at
-    incident.closed_by = actor.id
-    incident.summary = data.summary
-    incident.follow_ups = follow_ups
-    append_to_timeline(
-        session,
-        incident.id,
-        TimelineKind.closed,
-        at=at,
-        actor=actor,
-        data={
-            "summary": data.summary,
-            "follow_ups": follow_ups,
-            "tasks_cancelled": [task.id for task in cancelled],
-        },
-    )
-    await publish_incident_event(
-        session,
-        INCIDENT_CLOSED,
-        incident,
-        closed_at=at.isoformat(),
-        closed_by=actor.id,
-        summary=data.summary,
-        follow_ups=follow_ups,
-    )
-    await session.commit()
-    return incident
-
-
-def check_follow_up_deadlines(follow_ups: list[FollowUpIn | str], closed_on: dt.date) -> None:
-    errors = [
-        {
-            "detail": f"the deadline {entry.deadline} is before the incident closes ({closed_on})",
-            "pointer": f"#/follow_ups/{index}/deadline",
-        }
-        for index, entry in enumerate(follow_ups)
-        if isinstance(entry, FollowUpIn) and entry.deadline and entry.deadline < closed_on
-    ]
-    if errors:
-        raise InvalidInput("; ".join(error["detail"] for error in errors), errors=errors)
-
-
-def _follow_up_of(entry: FollowUpIn | str, is_drill: bool) -> str | dict[str, Any]:
-    """A follow-up as ledger-svc reads it: the title alone, or the title with what was
-    given of department, deadline and quality requirement."""
-    if isinstance(entry, str):
-        return drill_text(entry) if is_drill else entry
-    follow_up = entry.model_dump(mode="json", exclude_none=True)
-    if is_drill:
-        follow_up["title"] = drill_text(follow_up["title"])
-    return follow_up

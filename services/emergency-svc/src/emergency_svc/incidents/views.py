@@ -4,8 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from emergency_svc.incidents import access, service
-from emergency_svc.incidents.access import BureauReader, Commander, IncidentReader
+from emergency_svc.incidents import closing, policy, service
 from emergency_svc.incidents.models import (
     ActivateIn,
     CloseIn,
@@ -18,7 +17,8 @@ from emergency_svc.incidents.models import (
     TimelineEntryRead,
     TimelineKind,
 )
-from emergency_svc.incidents.policy import PolicyDep
+from emergency_svc.incidents.policy import Commander, IncidentReader, ReportReader
+from emergency_svc.incidents.time_limits import TimeLimits
 from emergency_svc.plans.document import Level, Mode
 from guanjia_shared.auth import CurrentUser, current_user
 from guanjia_shared.deps import SessionDep
@@ -27,7 +27,7 @@ from guanjia_shared.pagination import Page, PageQuery
 router = APIRouter(
     prefix="/api/v1/emergency/incidents", tags=["incidents"], dependencies=[Depends(current_user)]
 )
-# Who may read or steer what, and what each reader is shown: incidents/access.py.
+# Who may read or steer what, and what each reader is shown: incidents/policy.py.
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=IncidentRead)
@@ -37,7 +37,7 @@ async def report_incident(
     """Anyone signed in may report an incident; the matching plan is found at once."""
     incident = await service.report_incident(session=session, data=data, actor=actor)
     response.headers["Location"] = f"{router.prefix}/{incident.id}"
-    return access.incident_as_seen_by(actor, incident)
+    return policy.incident_as_seen_by(actor, incident)
 
 
 @router.get("", response_model=Page[IncidentRead])
@@ -74,7 +74,7 @@ async def activate(
     incident_id: str,
     session: SessionDep,
     actor: Commander,
-    policy: PolicyDep,
+    limits: TimeLimits,
     data: Annotated[ActivateIn | None, Body()] = None,
 ):
     return await service.activate(
@@ -82,22 +82,22 @@ async def activate(
         incident_id=incident_id,
         data=data or ActivateIn(),
         actor=actor,
-        policy=policy,
+        limits=limits,
     )
 
 
 @router.post("/{incident_id}/level", response_model=IncidentRead)
 async def change_level(
-    incident_id: str, data: LevelChangeIn, session: SessionDep, actor: Commander, policy: PolicyDep
+    incident_id: str, data: LevelChangeIn, session: SessionDep, actor: Commander, limits: TimeLimits
 ):
     return await service.change_level(
-        session=session, incident_id=incident_id, data=data, actor=actor, policy=policy
+        session=session, incident_id=incident_id, data=data, actor=actor, limits=limits
     )
 
 
 @router.post("/{incident_id}/close", response_model=IncidentRead)
 async def close(incident_id: str, data: CloseIn, session: SessionDep, actor: Commander):
-    return await service.close(session=session, incident_id=incident_id, data=data, actor=actor)
+    return await closing.close(session=session, incident_id=incident_id, data=data, actor=actor)
 
 
 @router.get("/{incident_id}/timeline", response_model=Page[TimelineEntryRead])
@@ -121,17 +121,17 @@ async def list_timeline(
 
 
 @router.get("/{incident_id}/reports", response_model=list[IncidentReportRead])
-async def list_reports(incident_id: str, session: SessionDep, _: BureauReader):
-    return await service.list_reports(session=session, incident_id=incident_id)
+async def list_reports(incident_id: str, session: SessionDep, viewer: ReportReader):
+    return await service.list_reports(session=session, viewer=viewer, incident_id=incident_id)
 
 
 @router.post(
     "/{incident_id}/reports", status_code=status.HTTP_201_CREATED, response_model=IncidentReportRead
 )
 async def submit_report(
-    incident_id: str, data: ReportIn, session: SessionDep, actor: Commander, policy: PolicyDep
+    incident_id: str, data: ReportIn, session: SessionDep, actor: Commander, limits: TimeLimits
 ):
     """Submit the report owed upward (初报, then 续报); the next follow-up falls due."""
     return await service.submit_report(
-        session=session, incident_id=incident_id, data=data, actor=actor, policy=policy
+        session=session, incident_id=incident_id, data=data, actor=actor, limits=limits
     )

@@ -15,8 +15,6 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StrictInt,
     StringConstraints,
@@ -24,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from guanjia_shared.inputs import StrictInput
 
 
 class Level(StrEnum):
@@ -73,28 +73,24 @@ def _problem(
     return InitErrorDetails(type=PydanticCustomError(kind, message, context), loc=loc, input=None)
 
 
-class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class RoleIn(_Part):
+class RoleIn(StrictInput):
     role: str = Field(min_length=1, max_length=64, description="a code, e.g. commander")
     title: str = Field(min_length=1, max_length=100)
     holders: list[str] = Field(default_factory=list, description="gateway user ids")
     deputy: str | None = Field(default=None, max_length=36, description="a gateway user id")
 
 
-class ResponsibilityIn(_Part):
+class ResponsibilityIn(StrictInput):
     role: str = Field(min_length=1, max_length=64)
     duties: str = Field(min_length=1, max_length=5000)
 
 
-class ActivationCriterionIn(_Part):
+class ActivationCriterionIn(StrictInput):
     level: Level
     criteria: str = Field(min_length=1, max_length=5000)
 
 
-class ProcedureStepIn(_Part):
+class ProcedureStepIn(StrictInput):
     level: Level
     step: StrictInt = Field(ge=1, le=1000)
     role: str = Field(min_length=1, max_length=64)
@@ -102,18 +98,18 @@ class ProcedureStepIn(_Part):
     within_minutes: StrictInt = Field(ge=1, le=60 * 24 * 30)
 
 
-class SupplyRequirementIn(_Part):
+class SupplyRequirementIn(StrictInput):
     item_code: str = Field(min_length=1, max_length=64)
     quantity: StrictInt = Field(ge=1)
 
 
-class SafeguardsIn(_Part):
+class SafeguardsIn(StrictInput):
     supplies: list[SupplyRequirementIn] = Field(default_factory=list)
     teams: list[str] = Field(default_factory=list, description="teams the plan relies on")
     notes: str = Field(default="", max_length=5000)
 
 
-class PlanDocument(_Part):
+class PlanDocument(StrictInput):
     """The body of one plan version."""
 
     title: str = Field(min_length=1, max_length=200)

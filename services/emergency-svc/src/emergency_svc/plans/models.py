@@ -9,7 +9,6 @@ title, kind and incident types); the service writes it and its version in one tr
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -33,6 +32,8 @@ from emergency_svc.plans.document import (
 )
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 __all__ = ["PlanKind", "PlanStatus"]  # PlanKind is document.py's; re-exported for callers
@@ -60,7 +61,7 @@ class EmergencyPlan(EmergencyTable, table=True):
         ),
     )
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     code: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     # A copy of the current version's heading, so lists need no join into the versions.
     title: str = Field(max_length=200)
@@ -136,11 +137,9 @@ class PlanCreate(PlanDocument):
     principles: list[MultiLineText] = ApiField(default_factory=list)
 
 
-class PlanEdit(BaseModel):
+class PlanEdit(StrictInput):
     """Parts of the document to replace. Each part given replaces that part whole (the
     whole organisation, the whole list of procedures); parts left out are kept."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     title: SingleLineText | None = ApiField(default=None, min_length=1, max_length=200)
     kind: PlanKind | None = None

@@ -9,6 +9,9 @@ one organisation and one procedure template per level, and differ where the even
 its activation criteria, the first response on site, the specialist work, the supplies and
 teams. Holders are left empty on purpose: the bureau names its own people (readiness flags
 roles without holders). Changing this module changes only databases made afterwards.
+
+It is long because it is data — the wording of the thirteen seeded plans, one after the other — with
+only the few functions that assemble them; splitting it would scatter one document set.
 """
 
 from __future__ import annotations

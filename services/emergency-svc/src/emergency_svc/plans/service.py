@@ -1,10 +1,8 @@
 """The rules of emergency plans: documents kept in versions, draft → active → retired, one
 plan in force per incident type, and matching an incident to the plan it runs under.
 
-Issue: "Plans as structured, versioned documents … draft → active → retired; editing an
-active plan makes a new version; an incident records the version it ran under."
-
-Versioning, as built: every edit that changes the document writes a new version, whatever
+Versioning: an incident records the plan version it ran under, so a version, once written,
+never changes. Every edit that changes the document writes a new version, whatever
 the plan's status, and the plan's status carries over to it: editing a draft makes a newer
 draft, editing an active plan makes version n+1 the active one at once. A version is never
 rewritten in place, so the version number is also the ETag a stale edit is caught by, and
@@ -24,7 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from emergency_svc.events import EmergencyEvent
 from emergency_svc.incident_types.service import ensure_known_types
+from emergency_svc.plans import policy
 from emergency_svc.plans.document import PlanDocument, PlanKind
 from emergency_svc.plans.models import (
     EmergencyPlan,
@@ -156,6 +156,7 @@ async def get_version(*, session: AsyncSession, plan_id: str, version: int) -> P
 
 async def create_plan(*, session: AsyncSession, data: PlanCreate, actor: Principal) -> PlanRead:
     """A new plan is a draft at version 1."""
+    policy.ensure_may_keep(actor)
     document = PlanDocument.model_validate(data.model_dump(exclude={"code"}))
     await ensure_known_types(session, document.incident_types, "#/incident_types")
     await _ensure_code_free(session, data.code)
@@ -178,7 +179,7 @@ async def create_plan(*, session: AsyncSession, data: PlanCreate, actor: Princip
     session.add(written)
     await _record_coverage(session, plan)
     await session.flush()
-    await _record_plan_event(session, "emergency.plan.created", plan, actor)
+    await _record_plan_event(session, EmergencyEvent.plan_created, plan, actor)
     await session.commit()
     return _plan_read(plan, written)
 
@@ -193,6 +194,7 @@ async def edit_plan(
 ) -> PlanRead:
     """The parts given replace those of the current version, as a new version (see the
     module's docstring); an edit that changes nothing writes nothing."""
+    policy.ensure_may_keep(actor)
     plan = await get_plan(session=session, plan_id=plan_id)
     _ensure_at_version(plan, expected_version)
     if plan.status == PlanStatus.retired:
@@ -232,7 +234,7 @@ async def edit_plan(
     session.add(written)
     await session.flush()
     await _record_plan_event(
-        session, "emergency.plan.updated", plan, actor, previous_version=previous
+        session, EmergencyEvent.plan_updated, plan, actor, previous_version=previous
     )
     await session.commit()
     return _plan_read(plan, written)
@@ -248,6 +250,7 @@ async def activate_plan(
     """draft → active: incidents of its types (any type, for the master plan) now run
     under its current version. At most one special plan is in force per incident type,
     and one master plan."""
+    policy.ensure_may_keep(actor)
     plan = await get_plan(session=session, plan_id=plan_id)
     _ensure_at_version(plan, expected_version)
     if plan.status != PlanStatus.draft:
@@ -261,7 +264,7 @@ async def activate_plan(
     async with _refusing_a_second_plan_in_force(session, plan.id, document):
         await _move(session, plan, PlanStatus.draft, PlanStatus.active)
         await _record_coverage(session, plan)
-    await _record_plan_event(session, "emergency.plan.activated", plan, actor)
+    await _record_plan_event(session, EmergencyEvent.plan_activated, plan, actor)
     await session.commit()
     return _plan_read(plan, current)
 
@@ -275,6 +278,7 @@ async def retire_plan(
 ) -> PlanRead:
     """active → retired: no incident is matched to it any more; its versions stay readable
     for the incidents that ran under them."""
+    policy.ensure_may_keep(actor)
     plan = await get_plan(session=session, plan_id=plan_id)
     _ensure_at_version(plan, expected_version)
     if plan.status != PlanStatus.active:
@@ -284,7 +288,7 @@ async def retire_plan(
         )
     await _move(session, plan, PlanStatus.active, PlanStatus.retired)
     await _record_coverage(session, plan)
-    await _record_plan_event(session, "emergency.plan.retired", plan, actor)
+    await _record_plan_event(session, EmergencyEvent.plan_retired, plan, actor)
     await session.commit()
     return _plan_read(plan, await _version_row(session, plan.id, plan.version))
 
@@ -463,7 +467,7 @@ async def _ensure_code_free(session: AsyncSession, code: str) -> None:
 
 async def _record_plan_event(
     session: AsyncSession,
-    event_type: str,
+    event_type: EmergencyEvent,
     plan: EmergencyPlan,
     actor: Principal,
     **extra: Any,

@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from emergency_svc.plans import service
-from emergency_svc.plans.access import PLAN_READERS, PlanKeeper
 from emergency_svc.plans.models import (
     PlanCreate,
     PlanEdit,
@@ -16,12 +15,13 @@ from emergency_svc.plans.models import (
     PlanVersionRead,
     PlanVersionSummary,
 )
+from emergency_svc.plans.policy import PLAN_READERS, PlanKeeper
 from guanjia_shared.auth import require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
 
-# Who reads plans and who keeps them: plans/access.py.
+# Who reads plans and who keeps them: plans/policy.py.
 router = APIRouter(
     prefix="/api/v1/emergency/plans",
     tags=["plans"],

@@ -3,14 +3,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from emergency_svc.readiness.models import ReadinessReport
+from emergency_svc.readiness.policy import READERS
 from emergency_svc.readiness.service import readiness_report
-from guanjia_shared.auth import BUREAU_ROLES, require_roles
+from guanjia_shared.auth import require_roles
 from guanjia_shared.deps import SessionDep
 
 router = APIRouter(
     prefix="/api/v1/emergency/reports",
     tags=["readiness"],
-    dependencies=[Depends(require_roles(*BUREAU_ROLES))],
+    dependencies=[Depends(require_roles(*READERS))],
 )
 
 

@@ -14,7 +14,6 @@ reservations incidents hold on it.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -35,12 +34,9 @@ from sqlmodel import Field as TableField
 from emergency_svc.database import EmergencyTable
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
 
 ItemCode = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 Location = Annotated[SingleLineText, Field(min_length=1, max_length=200)]
@@ -202,11 +198,7 @@ Reservation = SupplyReservation
 # --- API shapes -----------------------------------------------------------------------
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class SupplyItemCreate(_In):
+class SupplyItemCreate(StrictInput):
     code: ItemCode
     name: SingleLineText = Field(min_length=1, max_length=100)
     unit: SingleLineText = Field(min_length=1, max_length=16)
@@ -220,7 +212,7 @@ class SupplyItemRead(BaseModel):
     unit: str
 
 
-class StockCreate(_In):
+class StockCreate(StrictInput):
     location: Location
     item_code: ItemCode
     quantity: StrictInt = Field(default=0, ge=0, le=10_000_000)
@@ -228,7 +220,7 @@ class StockCreate(_In):
     building_id: SingleLineText | None = Field(default=None, min_length=1, max_length=64)
 
 
-class StockUpdate(_In):
+class StockUpdate(StrictInput):
     """The minimum level kept at the location; the quantity moves only by movements."""
 
     minimum: StrictInt = Field(ge=0, le=10_000_000)
@@ -250,7 +242,7 @@ class StockRead(BaseModel):
     updated_at: datetime
 
 
-class MovementCreate(_In):
+class MovementCreate(StrictInput):
     kind: MovementKind = Field(description="receipt, issue or count (opening is automatic)")
     quantity: StrictInt = Field(
         ge=0, le=10_000_000, description="units received or issued; for a count, units counted"

@@ -1,6 +1,7 @@
 """The rules of emergency supplies.
 
-Reservations (the issue: "reservations and releases"; API.md: "reserved on activation"):
+Reservations: what a plan requires is reserved from stock when an incident is activated,
+and released when it closes.
 
 - `reserve_for_incident` holds, for each required item, units from the locations with the
   most available stock first (fewest places to fetch from). Available = quantity on hand
@@ -34,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from emergency_svc.buildings.service import ensure_known_building
+from emergency_svc.supplies import policy
 from emergency_svc.supplies.models import (
     MovementCreate,
     MovementKind,
@@ -190,6 +192,7 @@ async def release_for_incident(
 async def release_reservation(
     *, session: AsyncSession, reservation_id: str, actor: Principal
 ) -> SupplyReservation:
+    policy.ensure_may_keep(actor)
     reservation = (
         await session.execute(
             select(SupplyReservation)
@@ -245,7 +248,10 @@ async def list_items(*, session: AsyncSession, page: PageParams) -> tuple[list[S
     return await fetch_page(session, select(SupplyItem).order_by(SupplyItem.code), page)
 
 
-async def create_item(*, session: AsyncSession, data: SupplyItemCreate) -> SupplyItem:
+async def create_item(
+    *, session: AsyncSession, data: SupplyItemCreate, actor: Principal
+) -> SupplyItem:
+    policy.ensure_may_keep(actor)
     if await session.get(SupplyItem, data.code) is not None:
         raise Conflict(f"supply item {data.code} exists already", rule="unique-item-code")
     item = SupplyItem(**data.model_dump())
@@ -345,6 +351,7 @@ async def get_stock(*, session: AsyncSession, stock_id: str) -> StockRead:
 
 
 async def create_stock(*, session: AsyncSession, data: StockCreate, actor: Principal) -> StockRead:
+    policy.ensure_may_keep(actor)
     if await session.get(SupplyItem, data.item_code) is None:
         raise invalid_field(f"no supply item {data.item_code}", "#/item_code")
     taken = await session.scalar(
@@ -389,6 +396,7 @@ async def _locked_stock(session: AsyncSession, stock_id: str) -> SupplyStock:
 async def update_stock(
     *, session: AsyncSession, stock_id: str, data: StockUpdate, actor: Principal
 ) -> StockRead:
+    policy.ensure_may_keep(actor)
     stock = await _locked_stock(session, stock_id)
     stock.minimum = data.minimum
     stock.version += 1
@@ -401,6 +409,7 @@ async def record_movement(
     *, session: AsyncSession, stock_id: str, data: MovementCreate, actor: Principal
 ) -> SupplyMovement:
     """A receipt, issue or count, with its reason; the stock row is locked meanwhile."""
+    policy.ensure_may_keep(actor)
     if data.kind == MovementKind.opening:
         raise invalid_field("an opening quantity is given when the stock row is made", "#/kind")
     if data.kind in (MovementKind.receipt, MovementKind.issue) and data.quantity < 1:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from emergency_svc.supplies import service
+from emergency_svc.supplies import policy, service
 from emergency_svc.supplies.models import (
     MovementCreate,
     MovementRead,
@@ -16,18 +16,17 @@ from emergency_svc.supplies.models import (
     SupplyItemCreate,
     SupplyItemRead,
 )
-from guanjia_shared.auth import BUREAU_ROLES, Principal, Role, require_roles
+from guanjia_shared.auth import Principal, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 
-# The bureau's own people read the supplies; the emergency commanders and admins keep them.
-
+# Who reads the supplies and who keeps them: supplies/policy.py (the service checks it).
 router = APIRouter(
     prefix="/api/v1/emergency/supplies",
     tags=["supplies"],
-    dependencies=[Depends(require_roles(*BUREAU_ROLES))],
+    dependencies=[Depends(require_roles(*policy.READERS))],
 )
-Keeper = Annotated[Principal, Depends(require_roles(Role.admin, Role.commander))]
+Keeper = Annotated[Principal, Depends(require_roles(*policy.KEEPERS))]
 
 
 @router.get("/items", response_model=Page[SupplyItemRead])
@@ -37,8 +36,8 @@ async def list_items(session: SessionDep, page: PageQuery):
 
 
 @router.post("/items", status_code=status.HTTP_201_CREATED, response_model=SupplyItemRead)
-async def create_item(data: SupplyItemCreate, session: SessionDep, _: Keeper):
-    return await service.create_item(session=session, data=data)
+async def create_item(data: SupplyItemCreate, session: SessionDep, actor: Keeper):
+    return await service.create_item(session=session, data=data, actor=actor)
 
 
 @router.get("/reservations", response_model=Page[ReservationRead])

@@ -1,9 +1,8 @@
 """Which tasks a plan asks of an incident at a grade, and who gets each: pure rules, no
 database (the service reads who is unavailable and writes what this answers).
 
-API.md: activation "creates the tasks of that plan's procedures for the level, each for
-its role holders"; the issue: "each to the role's holder (the deputy when the holder is
-marked unavailable)". So:
+Activation makes the tasks of the plan's procedures at the incident's grade, each for the
+holders of the step's role; whoever is out of reach is stood in for by the role's deputy:
 
 - one task per holder of the step's role: a role held by several people (成员单位负责人)
   asks the step of each of them;

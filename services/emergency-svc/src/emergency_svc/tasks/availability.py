@@ -1,8 +1,8 @@
-"""Who is out of reach (on leave, away, ill): their tasks go to the role's deputy.
+"""Who is out of reach (on leave, away, ill): the tasks that would be theirs go to the
+role's deputy instead (assignment.py), and an escalation skips a deputy out of reach.
 
-The issue: activation assigns each task "to the role's holder (the deputy when the holder
-is marked unavailable)". A person is marked by the commanders, the leadership, an admin,
-or themself (who may mark and read whose mark: tasks/access.py); until a moment
+A person is marked by the commanders, the leadership, an admin,
+or themself (who may mark and read whose mark: tasks/policy.py); until a moment
 (`unavailable_until`) or until the mark is cleared. One row per person: the mark as it
 stands, not its history.
 """
@@ -19,12 +19,13 @@ from sqlmodel import Field as TableField
 from sqlmodel import select
 
 from emergency_svc.database import EmergencyTable
-from emergency_svc.tasks import access
+from emergency_svc.tasks import policy
 from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import AwareIsoDateTime
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
 from guanjia_shared.errors import NotFound, invalid_field
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.pagination import PageParams, fetch_page
 from guanjia_shared.text import MultiLineText, SingleLineText
 
@@ -40,9 +41,7 @@ class Unavailability(EmergencyTable, table=True):
     marked_at: datetime = TableField(sa_column=Column(UtcDateTime, nullable=False))
 
 
-class UnavailabilityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class UnavailabilityIn(StrictInput):
     user_id: SingleLineText = Field(min_length=1, max_length=36, description="a gateway user id")
     unavailable_until: AwareIsoDateTime | None = Field(
         default=None, description="absent: until the mark is cleared"
@@ -63,7 +62,7 @@ class UnavailabilityRead(BaseModel):
 async def mark_unavailable(
     *, session: AsyncSession, data: UnavailabilityIn, actor: Principal
 ) -> Unavailability:
-    access.ensure_may_mark(actor, data.user_id)
+    policy.ensure_may_mark(actor, data.user_id)
     at = now()
     if data.unavailable_until is not None and data.unavailable_until <= at:
         raise invalid_field("unavailable_until must be in the future", "#/unavailable_until")
@@ -80,7 +79,7 @@ async def mark_unavailable(
 
 
 async def clear_unavailability(*, session: AsyncSession, user_id: str, actor: Principal) -> None:
-    access.ensure_may_mark(actor, user_id)
+    policy.ensure_may_mark(actor, user_id)
     mark = await session.get(Unavailability, user_id)
     if mark is None:
         raise NotFound(f"{user_id} is not marked unavailable")
@@ -93,12 +92,13 @@ async def list_unavailable(
 ) -> tuple[list[Unavailability], int]:
     """The people out of reach now (marks that have run out are left out), as many of them
     as the viewer may see."""
+    policy.ensure_may_read(viewer)
     query = (
         select(Unavailability)
         .where(_in_force(now()))
         .order_by(Unavailability.marked_at.desc(), Unavailability.user_id)
     )
-    if (only := access.marks_in_sight(viewer)) is not None:
+    if (only := policy.marks_in_sight(viewer)) is not None:
         query = query.where(Unavailability.user_id == only)
     return await fetch_page(session, query, page)
 

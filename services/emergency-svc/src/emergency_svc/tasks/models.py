@@ -14,7 +14,6 @@ none is left.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 
@@ -26,6 +25,8 @@ from emergency_svc.database import EmergencyTable
 from emergency_svc.plans.document import Level
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 
 
@@ -58,7 +59,7 @@ class Task(EmergencyTable, table=True):
         Index("ix_tasks_assignee_status", "assignee", "status"),
     )
 
-    id: str = TableField(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     incident_id: str = TableField(
         sa_column=Column(String(36), ForeignKey("incidents.id"), nullable=False)
     )
@@ -95,15 +96,11 @@ class Task(EmergencyTable, table=True):
 # --- what callers send -------------------------------------------------------------------
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class TaskCompleteIn(_Body):
+class TaskCompleteIn(StrictInput):
     note: MultiLineText | None = Field(default=None, max_length=2000)
 
 
-class TaskReassignIn(_Body):
+class TaskReassignIn(StrictInput):
     assignee: SingleLineText = Field(min_length=1, max_length=36, description="a gateway user id")
     reason: MultiLineText = Field(min_length=1, max_length=1000)
 

@@ -21,11 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from emergency_svc.drills.marking import drill_text
+from emergency_svc.events import EmergencyEvent
+from emergency_svc.incidents import policy as incident_policy
 from emergency_svc.incidents.models import Incident, TimelineKind
-from emergency_svc.incidents.policy import ResponsePolicy
+from emergency_svc.incidents.time_limits import ResponseTimeLimits
 from emergency_svc.incidents.timeline import append_to_timeline
 from emergency_svc.plans.document import Level, PlanDocument
-from emergency_svc.tasks import access
+from emergency_svc.tasks import policy
 from emergency_svc.tasks.assignment import PlannedTask, people_of, plan_tasks
 from emergency_svc.tasks.availability import unavailable_among
 from emergency_svc.tasks.models import (
@@ -40,10 +42,6 @@ from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
-
-TASK_ASSIGNED = "emergency.task.assigned"
-TASK_COMPLETED = "emergency.task.completed"
-TASK_OVERDUE = "emergency.task.overdue"
 
 OPEN = [status.value for status in OPEN_STATUSES]
 
@@ -60,9 +58,10 @@ async def list_tasks(
     assignee: str | None = None,
     status: TaskStatus | None = None,
 ) -> tuple[list[Task], int]:
+    policy.ensure_may_read(viewer)
     query = (
         select(Task)
-        .where(access.visible_tasks(viewer))
+        .where(policy.visible_tasks(viewer))
         .order_by(Task.due_at, Task.level, Task.step, Task.id)
     )
     if incident_id is not None:
@@ -74,11 +73,16 @@ async def list_tasks(
     return await fetch_page(session, query, page)
 
 
+async def read_task(*, session: AsyncSession, task_id: str, viewer: Principal) -> Task:
+    policy.ensure_may_read(viewer)
+    return await get_task(session, task_id, viewer=viewer)
+
+
 async def get_task(
     session: AsyncSession, task_id: str, *, viewer: Principal, for_update: bool = False
 ) -> Task:
     """The task, if the viewer may see it; one out of sight is not found."""
-    query = select(Task).where(Task.id == task_id, access.visible_tasks(viewer))
+    query = select(Task).where(Task.id == task_id, policy.visible_tasks(viewer))
     if for_update:
         # Changes to one task take turns (PostgreSQL row lock; SQLite writes are serial).
         query = query.with_for_update()
@@ -110,7 +114,7 @@ async def plan_new_tasks(
     levels: list[Level],
     *,
     at: dt.datetime,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> list[Task]:
     """The tasks the plan asks at `levels` that the incident does not hold yet, placed with
     whoever is unavailable at `at`; not yet added (see `assign_new_tasks`)."""
@@ -123,10 +127,10 @@ async def plan_new_tasks(
         already={(level, step) for level, step in held.all()},
         unavailable=await unavailable_among(session, people_of(document), at),
     )
-    return [_task_of(incident, entry, at, policy) for entry in planned]
+    return [_task_of(incident, entry, at, limits) for entry in planned]
 
 
-def _task_of(incident: Incident, planned: PlannedTask, at: dt.datetime, policy: ResponsePolicy):
+def _task_of(incident: Incident, planned: PlannedTask, at: dt.datetime, limits: ResponseTimeLimits):
     placement = planned.placement
     assigned = placement.assignee is not None
     task = Task(
@@ -144,7 +148,7 @@ def _task_of(incident: Incident, planned: PlannedTask, at: dt.datetime, policy: 
         created_at=at,
         due_at=at + dt.timedelta(minutes=planned.within_minutes),
         assigned_at=at if assigned else None,
-        ack_due_at=at + policy.ack_window if assigned else None,
+        ack_due_at=at + limits.ack_window if assigned else None,
         status=(TaskStatus.assigned if assigned else TaskStatus.unassigned).value,
         is_drill=incident.is_drill,
     )
@@ -170,7 +174,7 @@ async def assign_new_tasks(
             session, incident.id, kind, at=at, actor=actor, task_id=task.id, data=_line(task)
         )
         if task.assignee:
-            await publish_task_event(session, TASK_ASSIGNED, task, incident)
+            await publish_task_event(session, EmergencyEvent.task_assigned, task, incident)
 
 
 def _line(task: Task, **extra: Any) -> dict[str, Any]:
@@ -239,7 +243,12 @@ async def complete(
     )
     incident = await session.get(Incident, task.incident_id)
     await publish_task_event(
-        session, TASK_COMPLETED, task, incident, completed_at=at.isoformat(), note=data.note
+        session,
+        EmergencyEvent.task_completed,
+        task,
+        incident,
+        completed_at=at.isoformat(),
+        note=data.note,
     )
     await session.commit()
     return task
@@ -251,10 +260,11 @@ async def reassign(
     task_id: str,
     data: TaskReassignIn,
     actor: Principal,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
 ) -> Task:
     """The commander hands a task to someone: an unassigned one, or one whose assignee
     cannot do it. The new assignee has the full acknowledgement window."""
+    incident_policy.ensure_may_steer(actor)
     task = await get_task(session, task_id, viewer=actor, for_update=True)
     if task.status not in OPEN:
         raise _wrong_state(task, "reassign")
@@ -268,7 +278,7 @@ async def reassign(
     task.status = TaskStatus.assigned.value
     task.assigned_at = at
     task.acknowledged_at = None
-    task.ack_due_at = at + policy.ack_window
+    task.ack_due_at = at + limits.ack_window
     task.next_check_at = next_task_check(task)
     append_to_timeline(
         session,
@@ -281,7 +291,12 @@ async def reassign(
     )
     incident = await session.get(Incident, task.incident_id)
     await publish_task_event(
-        session, TASK_ASSIGNED, task, incident, previous_assignee=previous, reassigned=True
+        session,
+        EmergencyEvent.task_assigned,
+        task,
+        incident,
+        previous_assignee=previous,
+        reassigned=True,
     )
     await session.commit()
     return task
@@ -316,7 +331,7 @@ async def cancel_open_tasks(
 
 async def _assignees(session: AsyncSession, task_id: str, actor: Principal, what: str) -> Task:
     task = await get_task(session, task_id, viewer=actor, for_update=True)
-    access.ensure_assignee(actor, task, what)
+    policy.ensure_assignee(actor, task, what)
     return task
 
 
@@ -328,12 +343,12 @@ def _wrong_state(task: Task, what: str) -> Conflict:
 
 
 async def escalate_missed_acknowledgement(
-    session: AsyncSession, task: Task, at: dt.datetime, policy: ResponsePolicy
+    session: AsyncSession, task: Task, at: dt.datetime, limits: ResponseTimeLimits
 ) -> bool:
-    """An assigned task not acknowledged by its deadline goes to the role's deputy, once
-    (issue: "or it goes to the role's deputy and the timeline says so"); the deputy gets a
-    fresh acknowledgement window. With no deputy to go to (none, the assignee is the deputy,
-    already escalated, or the deputy is out of reach) the timeline says that instead.
+    """An assigned task not acknowledged by its deadline goes to the role's deputy, once,
+    with a timeline line saying so; the deputy gets a fresh acknowledgement window. With
+    no deputy to go to (none, the assignee is the deputy, already escalated, or the deputy
+    is out of reach) the timeline says that instead.
 
     The update is a compare-and-set on the deadline that was missed: a second tick that
     got hold of the same task finds it changed and writes nothing."""
@@ -354,7 +369,7 @@ async def escalate_missed_acknowledgement(
             "escalated": True,
             "escalated_at": at,
             "assigned_at": at,
-            "ack_due_at": at + policy.ack_window,
+            "ack_due_at": at + limits.ack_window,
         }
         if reachable
         else {"ack_due_at": None}
@@ -385,7 +400,9 @@ async def escalate_missed_acknowledgement(
             task_id=task.id,
             data={"from": previous, "to": deputy, "ack_due_at": missed_at.isoformat()},
         )
-        await publish_task_event(session, TASK_ASSIGNED, task, incident, previous_assignee=previous)
+        await publish_task_event(
+            session, EmergencyEvent.task_assigned, task, incident, previous_assignee=previous
+        )
     else:
         append_to_timeline(
             session,
@@ -438,7 +455,9 @@ async def tell_task_overdue(session: AsyncSession, task: Task, at: dt.datetime) 
         task_id=task.id,
         data={"assignee": task.assignee, "due_at": task.due_at.isoformat()},
     )
-    await publish_task_event(session, TASK_OVERDUE, task, incident, overdue_at=at.isoformat())
+    await publish_task_event(
+        session, EmergencyEvent.task_overdue, task, incident, overdue_at=at.isoformat()
+    )
     return True
 
 
@@ -446,7 +465,11 @@ async def tell_task_overdue(session: AsyncSession, task: Task, at: dt.datetime) 
 
 
 async def publish_task_event(
-    session: AsyncSession, event_type: str, task: Task, incident: Incident | None, **extra: Any
+    session: AsyncSession,
+    event_type: EmergencyEvent,
+    task: Task,
+    incident: Incident | None,
+    **extra: Any,
 ) -> None:
     data = {
         "id": task.id,

@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from emergency_svc.incidents.access import Commander
-from emergency_svc.incidents.policy import PolicyDep
+from emergency_svc.incidents.policy import Commander
+from emergency_svc.incidents.time_limits import TimeLimits
 from emergency_svc.tasks import availability, service
-from emergency_svc.tasks.access import TaskReader
 from emergency_svc.tasks.availability import UnavailabilityIn, UnavailabilityRead
 from emergency_svc.tasks.models import TaskCompleteIn, TaskRead, TaskReassignIn, TaskStatus
+from emergency_svc.tasks.policy import TaskReader
 from guanjia_shared.auth import CurrentUser, current_user
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
@@ -22,7 +22,7 @@ availability_router = APIRouter(
     tags=["availability"],
     dependencies=[Depends(current_user)],
 )
-# Who may read or act on what: tasks/access.py (and incidents/access.py for commanders).
+# Who may read or act on what: tasks/policy.py (and incidents/policy.py for commanders).
 
 
 @router.get("", response_model=Page[TaskRead])
@@ -47,7 +47,7 @@ async def list_tasks(
 
 @router.get("/{task_id}", response_model=TaskRead)
 async def get_task(task_id: str, session: SessionDep, viewer: TaskReader):
-    return await service.get_task(session, task_id, viewer=viewer)
+    return await service.read_task(session=session, task_id=task_id, viewer=viewer)
 
 
 @router.post("/{task_id}/acknowledge", response_model=TaskRead)
@@ -75,12 +75,12 @@ async def reassign(
     data: TaskReassignIn,
     session: SessionDep,
     actor: Commander,
-    policy: PolicyDep,
+    limits: TimeLimits,
 ):
     """The commander hands a task to someone (one left unassigned, or whose assignee
     cannot do it)."""
     return await service.reassign(
-        session=session, task_id=task_id, data=data, actor=actor, policy=policy
+        session=session, task_id=task_id, data=data, actor=actor, limits=limits
     )
 
 

@@ -12,7 +12,6 @@ it cannot drift from them.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -41,6 +40,8 @@ from sqlmodel import Field as TableField
 from guanjia_shared.bureau_time import IsoDate, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 from ledger_svc.database import LedgerTable
 
@@ -52,10 +53,6 @@ Score = Annotated[
     Field(ge=0, max_digits=7, decimal_places=2, strict=False),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 class CampaignStatus(StrEnum):
@@ -188,8 +185,10 @@ class CampaignResult(LedgerTable, table=True):
     recorded_by: str = TableField(max_length=64)
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+class _Body(StrictInput):
+    """A campaign body takes values as typed (strict): `"3"` is not a rank."""
+
+    model_config = ConfigDict(strict=True)
 
 
 class CampaignCreate(_Body):

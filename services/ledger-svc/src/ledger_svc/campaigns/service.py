@@ -4,10 +4,9 @@
   is the bureau's custom ("用三个月左右时间组织活动"), not a rule: any length up to one year
   is accepted.
 - Activities are held within the campaign's dates; results go to departments that took part.
-- Closing records the campaign's outcome (its summary). After its last day an `admin` or a
-  `leader` closes it; before, only a `leader` may cut it short — ending the year's campaign
-  early is the leadership's decision. A closed campaign is the record: nothing under it
-  changes any more (409 `campaign-closed`).
+- Closing records the campaign's outcome (its summary); who may close it, before and after
+  its last day, and who writes campaigns at all: policy.py. A closed campaign is the
+  record: nothing under it changes any more (409 `campaign-closed`).
 
 Every write under a campaign first locks the campaign's row (FOR UPDATE on PostgreSQL;
 SQLite has one writer at a time), so a close and a late result cannot pass each other.
@@ -21,12 +20,13 @@ from sqlalchemy import delete, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import Principal, Role
+from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.clock import now
-from guanjia_shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, invalid_field
+from guanjia_shared.errors import Conflict, NotFound, PreconditionFailed, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from ledger_svc.campaigns import policy
 from ledger_svc.campaigns.models import (
     ActivityCreate,
     ActivityRead,
@@ -44,6 +44,7 @@ from ledger_svc.campaigns.models import (
     ResultCreate,
     ResultRead,
 )
+from ledger_svc.events import LedgerEvent
 
 
 async def get_campaign(*, session: AsyncSession, campaign_id: str) -> Campaign:
@@ -82,13 +83,14 @@ async def read_campaign(*, session: AsyncSession, campaign_id: str) -> CampaignD
 async def create_campaign(
     *, session: AsyncSession, data: CampaignCreate, actor: Principal
 ) -> Campaign:
+    policy.ensure_may_write(actor)
     _check_dates(data.year, data.starts_on, data.ends_on, sent=set(data.model_fields_set))
     campaign = Campaign(**data.model_dump(), created_by=actor.id, version=1)
     session.add(campaign)
     await session.flush()
     await record_event(
         session,
-        "ledger.campaign.created",
+        LedgerEvent.campaign_created,
         subject=campaign.id,
         data={**_campaign_facts(campaign), "actor": actor.id},
     )
@@ -104,6 +106,7 @@ async def update_campaign(
     actor: Principal,
     expected_version: int | None = None,
 ) -> Campaign:
+    policy.ensure_may_write(actor)
     campaign = await _campaign_for_writing(session, campaign_id)
     if expected_version is not None and expected_version != campaign.version:
         raise PreconditionFailed(
@@ -133,15 +136,11 @@ async def update_campaign(
 async def close_campaign(
     *, session: AsyncSession, campaign_id: str, data: CampaignClose, actor: Principal
 ) -> Campaign:
+    policy.ensure_may_write(actor)
     campaign = await _campaign_for_writing(session, campaign_id)
     today = bureau_today()
+    policy.ensure_may_close(actor, campaign, today)
     early = today <= campaign.ends_on
-    if early and not actor.has_any(Role.leader):
-        raise Forbidden(
-            f"campaign {campaign_id} runs until {campaign.ends_on}: before then only a leader "
-            "closes it",
-            rule="campaign-not-over",
-        )
     campaign.summary = data.summary
     campaign.closed_at = now()
     campaign.closed_by = actor.id
@@ -161,7 +160,7 @@ async def close_campaign(
     )
     await record_event(
         session,
-        "ledger.campaign.closed",
+        LedgerEvent.campaign_closed,
         subject=campaign.id,
         data={
             **_campaign_facts(campaign),
@@ -178,6 +177,7 @@ async def close_campaign(
 async def add_activity(
     *, session: AsyncSession, campaign_id: str, data: ActivityCreate, actor: Principal
 ) -> ActivityRead:
+    policy.ensure_may_write(actor)
     campaign = await _campaign_for_writing(session, campaign_id)
     if not campaign.starts_on <= data.held_on <= campaign.ends_on:
         raise invalid_field(
@@ -231,6 +231,7 @@ async def replace_participants(
     """The departments that took part become exactly `participants`. A department that
     already has results cannot be taken off the list (its results would name a department
     that did not take part)."""
+    policy.ensure_may_write(actor)
     await _campaign_for_writing(session, campaign_id)
     activity = await _activity_of(session, campaign_id, activity_id)
     wanted: dict[str, int] = {}
@@ -297,6 +298,7 @@ async def record_result(
     data: ResultCreate,
     actor: Principal,
 ) -> CampaignResult:
+    policy.ensure_may_write(actor)
     campaign = await _campaign_for_writing(session, campaign_id)
     activity = await _activity_of(session, campaign_id, activity_id)
     took_part = await session.get(CampaignParticipant, (activity_id, data.department))
@@ -311,7 +313,7 @@ async def record_result(
     read = ResultRead.model_validate(result).model_dump(mode="json")
     await record_event(
         session,
-        "ledger.campaign.result_recorded",
+        LedgerEvent.campaign_result_recorded,
         subject=campaign.id,
         data={
             "campaign_id": campaign.id,

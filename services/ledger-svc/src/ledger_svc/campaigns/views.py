@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from guanjia_shared.auth import BUREAU_ROLES, Principal, Role, require_roles
+from guanjia_shared.auth import Principal, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
-from ledger_svc.campaigns import service
+from ledger_svc.campaigns import policy, service
 from ledger_svc.campaigns.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -24,14 +24,13 @@ from ledger_svc.campaigns.models import (
     ResultRead,
 )
 
-# Campaigns are the bureau's own: its people read them (not the served agencies' staff,
-# not machine clients); the leadership and admins write them.
+# Who reads and who writes campaigns: campaigns/policy.py (the service checks it).
 router = APIRouter(
     prefix="/api/v1/ledger/campaigns",
     tags=["campaigns"],
-    dependencies=[Depends(require_roles(*BUREAU_ROLES))],
+    dependencies=[Depends(require_roles(*policy.READERS))],
 )
-Writer = Annotated[Principal, Depends(require_roles(Role.admin, Role.leader))]
+Writer = Annotated[Principal, Depends(require_roles(*policy.WRITERS))]
 # The departments of one activity: the whole list, replacing the one before.
 ParticipantList = Annotated[list[ParticipantIn], Body(max_length=500)]
 

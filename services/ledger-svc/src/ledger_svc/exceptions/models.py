@@ -20,10 +20,10 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
 from ledger_svc.database import LedgerTable
 from ledger_svc.exceptions.rules import Reason
 from ledger_svc.interventions.models import InterventionRead
-from ledger_svc.plans.models import new_id
 
 OPEN_EXCEPTION = "cleared_at IS NULL"
 

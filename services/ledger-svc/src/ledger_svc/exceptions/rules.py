@@ -58,12 +58,12 @@ class Reason(StrEnum):
 
 
 @dataclass(frozen=True)
-class ExceptionPolicy:
-    """The thresholds the bureau sets (settings `stalled_after_days`,
-    `behind_tolerance_points`)."""
+class ExceptionThresholds:
+    """The thresholds the bureau sets: the settings `stalled_after_days` and
+    `behind_tolerance_points` (their defaults are in config.py)."""
 
-    stalled_after_days: int = 14
-    behind_tolerance_points: float = 20.0
+    stalled_after_days: int
+    behind_tolerance_points: float
 
 
 @dataclass(frozen=True)
@@ -80,13 +80,13 @@ class ItemFacts:
 
 
 def find_exceptions(
-    facts: ItemFacts, today: dt.date, policy: ExceptionPolicy
+    facts: ItemFacts, today: dt.date, thresholds: ExceptionThresholds
 ) -> dict[Reason, dt.date]:
     """The exceptions that hold for the item on `today`, each with the day it began."""
     found = {
         Reason.overdue: overdue_since(facts, today),
-        Reason.behind: behind_since(facts, today, policy),
-        Reason.stalled: stalled_since(facts, today, policy),
+        Reason.behind: behind_since(facts, today, thresholds),
+        Reason.stalled: stalled_since(facts, today, thresholds),
     }
     return {reason: since for reason, since in found.items() if since is not None}
 
@@ -104,10 +104,12 @@ def silence_counted_from(facts: ItemFacts) -> dt.date:
     return max(facts.last_reported_on, facts.starts_on)
 
 
-def stalled_since(facts: ItemFacts, today: dt.date, policy: ExceptionPolicy) -> dt.date | None:
+def stalled_since(
+    facts: ItemFacts, today: dt.date, thresholds: ExceptionThresholds
+) -> dt.date | None:
     if facts.done or facts.has_children:
         return None
-    since = silence_counted_from(facts) + dt.timedelta(days=policy.stalled_after_days + 1)
+    since = silence_counted_from(facts) + dt.timedelta(days=thresholds.stalled_after_days + 1)
     return since if today >= since else None
 
 
@@ -123,22 +125,24 @@ def expected_progress(facts: ItemFacts, day: dt.date) -> float:
     return 100.0 * elapsed_share(facts.starts_on, facts.deadline, day)
 
 
-def is_behind_on(facts: ItemFacts, day: dt.date, policy: ExceptionPolicy) -> bool:
+def is_behind_on(facts: ItemFacts, day: dt.date, thresholds: ExceptionThresholds) -> bool:
     """The behind test itself, on `day`, for the item's current progress."""
     if facts.done or not facts.starts_on <= day <= facts.deadline:
         return False
-    return facts.progress < expected_progress(facts, day) - policy.behind_tolerance_points
+    return facts.progress < expected_progress(facts, day) - thresholds.behind_tolerance_points
 
 
-def behind_since(facts: ItemFacts, today: dt.date, policy: ExceptionPolicy) -> dt.date | None:
-    if not is_behind_on(facts, today, policy):
+def behind_since(
+    facts: ItemFacts, today: dt.date, thresholds: ExceptionThresholds
+) -> dt.date | None:
+    if not is_behind_on(facts, today, thresholds):
         return None
     # The share only grows, so the days behind are a run ending today: find its start by
     # halving [starts_on, today] with the same test (no second, rounded formula).
     earliest, latest = facts.starts_on, today
     while earliest < latest:
         middle = earliest + dt.timedelta(days=(latest - earliest).days // 2)
-        if is_behind_on(facts, middle, policy):
+        if is_behind_on(facts, middle, thresholds):
             latest = middle
         else:
             earliest = middle + ONE_DAY
@@ -148,7 +152,7 @@ def behind_since(facts: ItemFacts, today: dt.date, policy: ExceptionPolicy) -> d
 
 
 def describe(
-    reason: Reason, facts: ItemFacts, today: dt.date, policy: ExceptionPolicy
+    reason: Reason, facts: ItemFacts, today: dt.date, thresholds: ExceptionThresholds
 ) -> dict[str, Any]:
     """The figures behind an exception on `today`, for the people reading it."""
     if reason is Reason.overdue:
@@ -163,7 +167,7 @@ def describe(
             "progress": facts.progress,
             "expected_progress": round(expected, 1),
             "elapsed_share": round(expected / 100.0, 4),
-            "tolerance_points": policy.behind_tolerance_points,
+            "tolerance_points": thresholds.behind_tolerance_points,
             "gap_points": round(expected - facts.progress, 1),
         }
     counted_from = silence_counted_from(facts)
@@ -171,5 +175,5 @@ def describe(
         "last_reported_on": facts.last_reported_on.isoformat() if facts.last_reported_on else None,
         "counted_from": counted_from.isoformat(),
         "days_without_report": max((today - counted_from).days, 0),
-        "stalled_after_days": policy.stalled_after_days,
+        "stalled_after_days": thresholds.stalled_after_days,
     }

@@ -1,8 +1,8 @@
-"""Keeping the exceptions table true to the rules, and reading it.
+"""Keeping the exceptions table true to the rules (rules.py), and reading it.
 
-Issue: "A new exception publishes `ledger.item.exception_raised` once; its clearing
-publishes `…exception_cleared`. `GET exceptions` is the leadership's daily view: only what
-needs attention, worst first, filterable by department."
+An exception is raised once, with `ledger.item.exception_raised`, and cleared once, with
+`ledger.item.exception_cleared`, however often the items are evaluated. `GET exceptions` is
+the leadership's daily view: only what needs attention, worst first, by department if asked.
 
 How exactly-once holds:
 - An evaluation (`reconcile_exceptions`) compares what the rules find for an item today
@@ -20,15 +20,16 @@ How exactly-once holds:
   it, so an evaluation never judges an item as it was before another one's change.
 
 When items are evaluated: right after they change (`refresh_item_exceptions`, called by
-the items' rules in their transaction), and once a bureau day by the sweep (scanner.py)
+the items' rules in their transaction), and once a bureau day by the sweep (jobs.py)
 for what days passing change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends
 from sqlalchemy import case, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,46 +41,38 @@ from guanjia_shared.clock import now
 from guanjia_shared.errors import NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams
-from ledger_svc.config import Settings, get_settings
+from ledger_svc.config import ServiceSettings, Settings
+from ledger_svc.events import LedgerEvent
 from ledger_svc.exceptions.models import ClearedBecause, ItemException
+from ledger_svc.exceptions.policy import department_in_view, ensure_may_follow
 from ledger_svc.exceptions.rules import (
-    ExceptionPolicy,
+    ExceptionThresholds,
     ItemFacts,
     Reason,
     describe,
     find_exceptions,
 )
 from ledger_svc.interventions.models import InterventionRead
-from ledger_svc.interventions.service import (
-    department_in_view,
-    ensure_may_follow,
-    open_interventions_of,
-)
+from ledger_svc.interventions.service import open_interventions_of
 from ledger_svc.items.models import Item, ItemStatus
 from ledger_svc.plans.models import Plan
 
-RAISED = "ledger.item.exception_raised"
-CLEARED = "ledger.item.exception_cleared"
 
-
-def exception_policy(settings: Settings | None = None) -> ExceptionPolicy:
-    """The thresholds of `settings`; by default the process's own (what `create_app`
-    runs with when it is given none)."""
-    settings = settings or get_settings()
-    return _policy_of(settings)
-
-
-def session_exception_policy(session: AsyncSession) -> ExceptionPolicy:
-    """The thresholds of the app the session belongs to (see create_session_factory),
-    else the process's own."""
-    return exception_policy(session.info.get("settings"))
-
-
-def _policy_of(settings: Settings) -> ExceptionPolicy:
-    return ExceptionPolicy(
+def exception_thresholds(settings: Settings) -> ExceptionThresholds:
+    """The thresholds of `settings`: the app passes its own to the routes (`Thresholds`),
+    the sweep and the consumers, so every evaluation judges by the same figures."""
+    return ExceptionThresholds(
         stalled_after_days=settings.stalled_after_days,
         behind_tolerance_points=settings.behind_tolerance_points,
     )
+
+
+async def _app_thresholds(settings: ServiceSettings) -> ExceptionThresholds:
+    return exception_thresholds(settings)
+
+
+# The routes' dependency: the thresholds of the running app's settings.
+Thresholds = Annotated[ExceptionThresholds, Depends(_app_thresholds)]
 
 
 def facts_of(item: Item, has_children: bool) -> ItemFacts:
@@ -100,9 +93,8 @@ async def refresh_item_exceptions(
     session: AsyncSession,
     item: Item,
     *,
+    thresholds: ExceptionThresholds,
     previous_parent_id: str | None = None,
-    today: dt.date | None = None,
-    policy: ExceptionPolicy | None = None,
 ) -> int:
     """Evaluate `item` and every item above it again (their progress rolls up from it, and
     whether they have parts may have changed), and the items above its previous parent
@@ -119,8 +111,8 @@ async def refresh_item_exceptions(
         session,
         unique,
         {plan_id: plan for plan_id, plan in plans.items() if plan is not None},
-        today or bureau_today(),
-        policy or session_exception_policy(session),
+        bureau_today(),
+        thresholds,
     )
 
 
@@ -140,7 +132,7 @@ async def reconcile_exceptions(
     items: list[Item],
     plans: dict[str, Plan],
     today: dt.date,
-    policy: ExceptionPolicy,
+    thresholds: ExceptionThresholds,
 ) -> int:
     """Raise what the rules find and is not open, clear what is open and no longer found;
     two reads for all of `items`, then one write (and its event) per change."""
@@ -151,7 +143,7 @@ async def reconcile_exceptions(
     acted = 0
     for item in items:
         facts = facts_of(item, item.id in with_children)
-        found = find_exceptions(facts, today, policy)
+        found = find_exceptions(facts, today, thresholds)
         plan = plans[item.plan_id]
         # Clear first, so that "behind cleared" comes out before "overdue raised".
         for reason, row in standing.get(item.id, {}).items():
@@ -160,7 +152,7 @@ async def reconcile_exceptions(
                 acted += await _clear(session, row, item, plan, why, moment)
         for reason, since in found.items():
             if reason not in standing.get(item.id, {}):
-                detail = describe(reason, facts, today, policy)
+                detail = describe(reason, facts, today, thresholds)
                 acted += await _raise(session, item, plan, reason, since, detail, moment)
     return acted
 
@@ -214,7 +206,10 @@ async def _raise(
             return 0  # another evaluation raised it first, and published it
         raise  # not the one-open-row index: a mistake to see, not to swallow
     await record_event(
-        session, RAISED, subject=item.id, data=_event_data(row, item, plan, detail=detail)
+        session,
+        LedgerEvent.item_exception_raised,
+        subject=item.id,
+        data=_event_data(row, item, plan, detail=detail),
     )
     return 1
 
@@ -244,7 +239,12 @@ async def _clear(
     )
     if cleared.rowcount != 1:
         return 0  # another evaluation cleared it first, and published it
-    await record_event(session, CLEARED, subject=item.id, data=_event_data(row, item, plan))
+    await record_event(
+        session,
+        LedgerEvent.item_exception_cleared,
+        subject=item.id,
+        data=_event_data(row, item, plan),
+    )
     return 1
 
 
@@ -286,7 +286,7 @@ async def list_open_exceptions(
     session: AsyncSession,
     actor: Principal,
     page: PageParams,
-    policy: ExceptionPolicy,
+    thresholds: ExceptionThresholds,
     department: str | None = None,
     reason: Reason | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
@@ -309,7 +309,7 @@ async def list_open_exceptions(
     interventions = await open_interventions_of(session, list({item.id for _, item in rows}))
     today = bureau_today()
     return [
-        exception_view(row, item, today, policy, interventions.get(item.id, []))
+        exception_view(row, item, today, thresholds, interventions.get(item.id, []))
         for row, item in rows
     ], int(total or 0)
 
@@ -318,7 +318,7 @@ def exception_view(
     row: ItemException,
     item: Item,
     today: dt.date,
-    policy: ExceptionPolicy,
+    thresholds: ExceptionThresholds,
     interventions: list[Any],
 ) -> dict[str, Any]:
     reason = Reason(row.reason)
@@ -343,7 +343,7 @@ def exception_view(
         "reason_label": reason.label,
         "since": row.since,
         "raised_at": row.raised_at,
-        "detail": describe(reason, facts, today, policy),
+        "detail": describe(reason, facts, today, thresholds),
         "open_interventions": [InterventionRead.model_validate(each) for each in interventions],
     }
 

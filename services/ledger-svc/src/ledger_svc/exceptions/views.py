@@ -2,34 +2,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
-from guanjia_shared.auth import CurrentUser, Role, require_roles
+from guanjia_shared.auth import CurrentUser, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 from ledger_svc.exceptions import service
 from ledger_svc.exceptions.models import ExceptionRead, ExceptionRecordRead
-from ledger_svc.exceptions.rules import ExceptionPolicy, Reason
-from ledger_svc.items.service import READERS
+from ledger_svc.exceptions.policy import VIEWERS
+from ledger_svc.exceptions.rules import Reason
+from ledger_svc.exceptions.service import Thresholds
+from ledger_svc.plans.policy import READERS
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["exceptions"])
-
-
-def _policy(request: Request) -> ExceptionPolicy:
-    return service.exception_policy(request.app.state.settings)
 
 
 @router.get(
     "/exceptions",
     response_model=Page[ExceptionRead],
     # Department heads see their own department's (the filter is theirs, forced).
-    dependencies=[Depends(require_roles(Role.leader, Role.admin, Role.auditor, Role.dept_head))],
+    dependencies=[Depends(require_roles(*VIEWERS))],
 )
 async def list_exceptions(
     session: SessionDep,
     actor: CurrentUser,
     page: PageQuery,
-    policy: Annotated[ExceptionPolicy, Depends(_policy)],
+    thresholds: Thresholds,
     department: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     reason: Reason | None = None,
 ):
@@ -37,7 +35,7 @@ async def list_exceptions(
         session=session,
         actor=actor,
         page=page,
-        policy=policy,
+        thresholds=thresholds,
         department=department,
         reason=reason,
     )

@@ -7,7 +7,7 @@ from guanjia_shared.auth import require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.spreadsheets import XLSX_MEDIA_TYPE, xlsx_response
 from ledger_svc.exports import service
-from ledger_svc.items.service import READERS
+from ledger_svc.plans.policy import READERS
 
 router = APIRouter(
     prefix="/api/v1/ledger",

@@ -1,5 +1,5 @@
 """From a closed incident, or a recorded drill's findings, to the ledger items of their
-follow-ups (整改事项): the pure mapping, with no database. `handlers.py` has the event
+follow-ups (整改事项): the pure mapping, with no database. `consumers.py` has the event
 contracts and applies what this answers.
 
 The defaults, where the incident leaves a field out:
@@ -29,7 +29,7 @@ DEFAULT_DAYS_TO_FOLLOW_UP = 30
 TITLE_LENGTH = 200  # an item's title; the whole follow-up text is kept as its target
 TEXT_LENGTH = 5000
 
-# API.md, Emergency response: I 特别重大, II 重大, III 较大, IV 一般.
+# The event grades (事件分级) as emergency-svc names them, I the gravest.
 LEVEL_LABELS = {"I": "特别重大", "II": "重大", "III": "较大", "IV": "一般"}
 
 Text = Annotated[

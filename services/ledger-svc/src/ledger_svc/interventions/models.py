@@ -14,9 +14,10 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText
 from ledger_svc.database import LedgerTable
-from ledger_svc.plans.models import new_id
 
 
 class InterventionStatus(StrEnum):
@@ -80,19 +81,15 @@ class Intervention(LedgerTable, table=True):
 # --- what callers send -------------------------------------------------------------------
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class InterventionIn(_Body):
+class InterventionIn(StrictInput):
     instruction: MultiLineText = Field(min_length=1, max_length=5000)
 
 
-class AnswerIn(_Body):
+class AnswerIn(StrictInput):
     answer: MultiLineText = Field(min_length=1, max_length=5000)
 
 
-class CloseIn(_Body):
+class CloseIn(StrictInput):
     note: MultiLineText | None = Field(default=None, min_length=1, max_length=5000)
 
 

@@ -11,8 +11,7 @@
 - Open means not closed: an answered intervention still waits on a leader. Open ones are
   shown on the item and beside its exceptions in the leadership's view.
 - Moves from the wrong state are refused (409) with the rule they break.
-- Who follows interventions: the leadership (leader, admin, auditor) all of them, a
-  department head their department's, an owner those on their own items.
+- Who may do each of these, and who follows interventions: policy.py.
 """
 
 from __future__ import annotations
@@ -24,11 +23,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import Principal, Role
+from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
-from guanjia_shared.errors import Conflict, Forbidden, NotFound
+from guanjia_shared.errors import Conflict, NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from ledger_svc.events import LedgerEvent
+from ledger_svc.exceptions.policy import ensure_may_follow
+from ledger_svc.interventions import policy
 from ledger_svc.interventions.models import (
     OPEN_STATUSES,
     AnswerIn,
@@ -39,35 +41,6 @@ from ledger_svc.interventions.models import (
 )
 from ledger_svc.items.models import Item
 from ledger_svc.plans.models import Plan
-
-# Who sees every department's exceptions and interventions.
-LEADERSHIP = (Role.leader, Role.admin, Role.auditor)
-
-
-# --- who sees what -------------------------------------------------------------------------
-
-
-def department_in_view(actor: Principal, asked: str | None) -> str | None:
-    """The department a leadership view is narrowed to: as asked for the leadership, the
-    head's own for a department head (asking for another is refused)."""
-    if actor.has_any(*LEADERSHIP):
-        return asked
-    if actor.has_any(Role.dept_head) and actor.department:
-        if asked is not None and asked != actor.department:
-            raise Forbidden("a department head sees their own department only")
-        return actor.department
-    raise Forbidden("only the leadership and department heads see this")
-
-
-def ensure_may_follow(actor: Principal, item: Item) -> None:
-    """The leadership, the item's department head and its owner follow an item's
-    exceptions and interventions."""
-    if actor.has_any(*LEADERSHIP) or actor.id == item.owner_id:
-        return
-    if actor.has_any(Role.dept_head) and actor.department == item.department:
-        return
-    raise Forbidden("only the leadership, the department's head and the owner see this")
-
 
 # --- reading -------------------------------------------------------------------------------
 
@@ -121,13 +94,11 @@ async def list_interventions(
 ) -> tuple[list[Intervention], int]:
     """Newest first. Someone neither leadership nor a department head sees those on the
     items they own (their to-do list)."""
-    query = select(Intervention).join(Item, Item.id == Intervention.item_id)
-    if actor.has_any(*LEADERSHIP, Role.dept_head):
-        department = department_in_view(actor, department)
-    else:
-        query = query.where(Item.owner_id == actor.id)
-    if department is not None:
-        query = query.where(Item.department == department)
+    query = (
+        select(Intervention)
+        .join(Item, Item.id == Intervention.item_id)
+        .where(policy.interventions_in_view(actor, department))
+    )
     query = _filtered(query, status, open_only)
     query = query.order_by(Intervention.issued_at.desc(), Intervention.id)
     return await fetch_page(session, query, page)
@@ -164,15 +135,14 @@ async def open_interventions_of(
 async def issue_intervention(
     *, session: AsyncSession, item_id: str, data: InterventionIn, actor: Principal
 ) -> Intervention:
-    if not actor.has_any(Role.leader):
-        raise Forbidden("only a leader intervenes in an item")
+    policy.ensure_may_issue(actor)
     item = await _get_item(session, item_id)
     intervention = Intervention(
         item_id=item.id, instruction=data.instruction, issued_by=actor.id, issued_at=now()
     )
     session.add(intervention)
     await session.flush()
-    await _publish(session, "ledger.intervention.issued", intervention, item)
+    await _publish(session, LedgerEvent.intervention_issued, intervention, item)
     await session.commit()
     return intervention
 
@@ -181,14 +151,14 @@ async def acknowledge_intervention(
     *, session: AsyncSession, intervention_id: str, actor: Principal
 ) -> Intervention:
     intervention, item = await _held(session, intervention_id)
-    _ensure_owner(actor, item)
+    policy.ensure_owner(actor, item)
     if intervention.status != InterventionStatus.issued:
         raise Conflict(
             f"the intervention is {intervention.status}: only an issued one is acknowledged",
             rule="acknowledge-an-issued-intervention",
         )
     _acknowledge(intervention, actor)
-    await _save(session, "ledger.intervention.acknowledged", intervention, item)
+    await _save(session, LedgerEvent.intervention_acknowledged, intervention, item)
     return intervention
 
 
@@ -196,7 +166,7 @@ async def answer_intervention(
     *, session: AsyncSession, intervention_id: str, data: AnswerIn, actor: Principal
 ) -> Intervention:
     intervention, item = await _held(session, intervention_id)
-    _ensure_owner(actor, item)
+    policy.ensure_owner(actor, item)
     if intervention.status not in (InterventionStatus.issued, InterventionStatus.acknowledged):
         raise Conflict(
             f"the intervention is {intervention.status}: it is answered once, before closing",
@@ -209,15 +179,14 @@ async def answer_intervention(
     intervention.answered_by = actor.id
     intervention.answered_at = moment
     intervention.status = InterventionStatus.answered.value
-    await _save(session, "ledger.intervention.answered", intervention, item)
+    await _save(session, LedgerEvent.intervention_answered, intervention, item)
     return intervention
 
 
 async def close_intervention(
     *, session: AsyncSession, intervention_id: str, data: CloseIn, actor: Principal
 ) -> Intervention:
-    if not actor.has_any(Role.leader):
-        raise Forbidden("only a leader closes an intervention")
+    policy.ensure_may_close(actor)
     intervention, item = await _held(session, intervention_id)
     if intervention.status == InterventionStatus.closed:
         raise Conflict("the intervention is closed already", rule="close-an-open-intervention")
@@ -225,7 +194,7 @@ async def close_intervention(
     intervention.closed_at = now()
     intervention.close_note = data.note
     intervention.status = InterventionStatus.closed.value
-    await _save(session, "ledger.intervention.closed", intervention, item)
+    await _save(session, LedgerEvent.intervention_closed, intervention, item)
     return intervention
 
 
@@ -244,11 +213,6 @@ async def _held(session: AsyncSession, intervention_id: str) -> tuple[Interventi
     return intervention, await _get_item(session, intervention.item_id)
 
 
-def _ensure_owner(actor: Principal, item: Item) -> None:
-    if actor.id != item.owner_id:
-        raise Forbidden("only the item's owner acknowledges and answers an intervention")
-
-
 def _acknowledge(
     intervention: Intervention, actor: Principal, moment: dt.datetime | None = None
 ) -> None:
@@ -258,7 +222,7 @@ def _acknowledge(
 
 
 async def _save(
-    session: AsyncSession, event_type: str, intervention: Intervention, item: Item
+    session: AsyncSession, event_type: LedgerEvent, intervention: Intervention, item: Item
 ) -> None:
     intervention.version += 1
     await session.flush()
@@ -267,7 +231,7 @@ async def _save(
 
 
 async def _publish(
-    session: AsyncSession, event_type: str, intervention: Intervention, item: Item
+    session: AsyncSession, event_type: LedgerEvent, intervention: Intervention, item: Item
 ) -> None:
     plan = await session.get(Plan, item.plan_id)
     data = {

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from guanjia_shared.auth import CurrentUser, Role, require_roles
+from guanjia_shared.auth import CurrentUser, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
-from ledger_svc.interventions import service
+from ledger_svc.interventions import policy, service
 from ledger_svc.interventions.models import (
     AnswerIn,
     CloseIn,
@@ -15,14 +15,16 @@ from ledger_svc.interventions.models import (
     InterventionRead,
     InterventionStatus,
 )
-from ledger_svc.items.service import READERS
+from ledger_svc.plans.policy import READERS
 
 router = APIRouter(
     prefix="/api/v1/ledger",
     tags=["interventions"],
     dependencies=[Depends(require_roles(*READERS))],
 )
-LEADERS_ONLY = [Depends(require_roles(Role.leader))]
+# Who may do what: interventions/policy.py (the service checks it).
+ISSUERS_ONLY = [Depends(require_roles(*policy.ISSUERS))]
+CLOSERS_ONLY = [Depends(require_roles(*policy.CLOSERS))]
 OpenOnly = Annotated[bool, Query(alias="open", description="only those not closed")]
 
 
@@ -30,7 +32,7 @@ OpenOnly = Annotated[bool, Query(alias="open", description="only those not close
     "/items/{item_id}/interventions",
     status_code=status.HTTP_201_CREATED,
     response_model=InterventionRead,
-    dependencies=LEADERS_ONLY,
+    dependencies=ISSUERS_ONLY,
 )
 async def issue_intervention(
     item_id: str, data: InterventionIn, session: SessionDep, actor: CurrentUser, response: Response
@@ -101,7 +103,7 @@ async def answer_intervention(
 @router.post(
     "/interventions/{intervention_id}/close",
     response_model=InterventionRead,
-    dependencies=LEADERS_ONLY,
+    dependencies=CLOSERS_ONLY,
 )
 async def close_intervention(
     intervention_id: str, session: SessionDep, actor: CurrentUser, data: CloseIn | None = None

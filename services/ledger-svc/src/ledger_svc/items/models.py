@@ -17,9 +17,10 @@ from sqlmodel import Field as TableField
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import MultiLineText, SingleLineText
 from ledger_svc.database import LedgerTable
-from ledger_svc.plans.models import new_id
 
 
 class ItemStatus(StrEnum):
@@ -104,11 +105,7 @@ class DeadlineChange(LedgerTable, table=True):
 # --- what callers send -------------------------------------------------------------------
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class SourceIn(_Body):
+class SourceIn(StrictInput):
     service: SingleLineText = Field(min_length=1, max_length=32)
     ref: SingleLineText = Field(min_length=1, max_length=64)
 
@@ -116,7 +113,7 @@ class SourceIn(_Body):
 MAX_WEIGHT = 1000.0
 
 
-class ItemCreate(_Body):
+class ItemCreate(StrictInput):
     parent_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
     title: SingleLineText = Field(min_length=1, max_length=200)
     target: MultiLineText = Field(default="", max_length=5000)
@@ -130,7 +127,7 @@ class ItemCreate(_Body):
     source: SourceIn | None = None
 
 
-class ItemUpdate(_Body):
+class ItemUpdate(StrictInput):
     """What can change without a leader: never the deadline (see `DeadlineMove`)."""
 
     parent_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
@@ -159,12 +156,12 @@ class ItemUpdate(_Body):
         return value
 
 
-class ProgressIn(_Body):
+class ProgressIn(StrictInput):
     percent: StrictFloat | StrictInt = Field(ge=0, le=100)
     note: MultiLineText = Field(min_length=1, max_length=5000)
 
 
-class DeadlineMove(_Body):
+class DeadlineMove(StrictInput):
     deadline: IsoDate
     reason: MultiLineText = Field(min_length=1, max_length=2000)
 

@@ -2,14 +2,14 @@
 
 - Items nest to any depth inside one plan: a parent from another plan, or a move that
   would put an item under itself, is refused.
-- Only the owner (or an `admin`) reports progress, on an item without children, with a
-  note; every report is kept. A parent's progress is the weighted mean of its children's,
-  worked out again up the tree whenever a child changes, in the same transaction.
+- Progress is reported on an item without children, with a note; every report is kept. A
+  parent's progress is the weighted mean of its children's, worked out again up the tree
+  whenever a child changes, in the same transaction.
 - An item is done when its progress reaches 100 (`ledger.item.completed`, on time when
   done by the deadline in force); falling back below 100 reopens it (`ledger.item.reopened`).
-- Only a `leader` moves a deadline, with a reason; the first deadline stays as the baseline
-  and every move is kept.
-- Items are made by an admin or a leader, or by a department head for their department.
+- A deadline is moved with a reason; the first deadline stays as the baseline and every
+  move is kept.
+- Who makes items, reports on them and moves their deadlines: policy.py.
 - Writes inside one plan take turns (a row lock on the plan on PostgreSQL; SQLite writes
   are serial), so two reports on sibling items cannot both roll up from a stale parent.
 - Every change judges the exceptions of the item and of those above it again, in its
@@ -25,19 +25,21 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from guanjia_shared.auth import BUREAU_ROLES, Principal, Role
+from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import bureau_date, bureau_today
 from guanjia_shared.clock import now
 from guanjia_shared.errors import (
     Conflict,
-    Forbidden,
     NotFound,
     PreconditionFailed,
     invalid_field,
 )
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from ledger_svc.events import LedgerEvent
+from ledger_svc.exceptions.rules import ExceptionThresholds
 from ledger_svc.exceptions.service import refresh_item_exceptions
+from ledger_svc.items import policy
 from ledger_svc.items.models import (
     DeadlineChange,
     DeadlineMove,
@@ -52,8 +54,6 @@ from ledger_svc.plans.models import Plan
 from ledger_svc.plans.service import get_plan
 
 COMPLETE = 100.0
-# Who reads the ledger: the bureau's own people (it is the bureau's internal work).
-READERS = BUREAU_ROLES
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -169,15 +169,6 @@ async def list_deadline_changes(*, session: AsyncSession, item_id: str) -> list[
 # --- writing -------------------------------------------------------------------------------
 
 
-def _ensure_may_shape(actor: Principal, department: str) -> None:
-    """Admins and leaders shape the whole ledger; a department head their department's."""
-    if actor.has_any(Role.admin, Role.leader):
-        return
-    if actor.has_any(Role.dept_head) and actor.department == department:
-        return
-    raise Forbidden("only an admin, a leader or the department's head shapes its ledger items")
-
-
 async def _lock_plan(session: AsyncSession, plan_id: str) -> Plan:
     query = select(Plan).where(Plan.id == plan_id).with_for_update()
     plan = await session.scalar(query)
@@ -187,17 +178,27 @@ async def _lock_plan(session: AsyncSession, plan_id: str) -> Plan:
 
 
 async def create_item(
-    *, session: AsyncSession, plan_id: str, data: ItemCreate, actor: Principal
+    *,
+    session: AsyncSession,
+    plan_id: str,
+    data: ItemCreate,
+    actor: Principal,
+    thresholds: ExceptionThresholds,
 ) -> Item:
-    _ensure_may_shape(actor, data.department)
+    policy.ensure_may_shape(actor, data.department)
     plan = await _lock_plan(session, plan_id)
-    item = await add_item(session, plan, data, actor_id=actor.id)
+    item = await add_item(session, plan, data, actor_id=actor.id, thresholds=thresholds)
     await session.commit()
     return item
 
 
 async def add_item(
-    session: AsyncSession, plan: Plan, data: ItemCreate, *, actor_id: str | None
+    session: AsyncSession,
+    plan: Plan,
+    data: ItemCreate,
+    *,
+    actor_id: str | None,
+    thresholds: ExceptionThresholds,
 ) -> Item:
     """Add an item to `plan` (held by the caller) with its event; the caller commits."""
     starts_on = data.starts_on or bureau_today()
@@ -224,10 +225,10 @@ async def add_item(
     )
     session.add(item)
     await session.flush()
-    await _publish(session, "ledger.item.created", item, plan)
+    await _publish(session, LedgerEvent.item_created, item, plan)
     # A leaf that gets its first child becomes a roll-up of its children.
     await roll_up_from(session, item.parent_id, plan)
-    await refresh_item_exceptions(session, item)
+    await refresh_item_exceptions(session, item, thresholds=thresholds)
     return item
 
 
@@ -246,18 +247,19 @@ async def update_item(
     item_id: str,
     data: ItemUpdate,
     actor: Principal,
+    thresholds: ExceptionThresholds,
     expected_version: int | None = None,
 ) -> Item:
     """Edit an item; with `expected_version` (If-Match), only the version the caller read."""
     item = await get_item(session, item_id)
-    _ensure_may_shape(actor, item.department)
+    policy.ensure_may_shape(actor, item.department)
     plan = await _lock_plan(session, item.plan_id)
     await session.refresh(item)
     if expected_version is not None and expected_version != item.version:
         raise PreconditionFailed(f"item {item_id} is at version {item.version}; read it again")
     changes = data.model_dump(exclude_unset=True)
     if "department" in changes:
-        _ensure_may_shape(actor, changes["department"])
+        policy.ensure_may_shape(actor, changes["department"])
     old_parent = item.parent_id
     if "parent_id" in changes and changes["parent_id"] != old_parent:
         await _ensure_no_cycle(session, item, changes["parent_id"], plan.id)
@@ -268,8 +270,10 @@ async def update_item(
     await roll_up_from(session, item.parent_id, plan)
     if old_parent != item.parent_id:
         await roll_up_from(session, old_parent, plan)
-    await refresh_item_exceptions(session, item, previous_parent_id=old_parent)
-    await _publish(session, "ledger.item.updated", item, plan)
+    await refresh_item_exceptions(
+        session, item, thresholds=thresholds, previous_parent_id=old_parent
+    )
+    await _publish(session, LedgerEvent.item_updated, item, plan)
     await session.commit()
     return item
 
@@ -290,11 +294,15 @@ async def _ensure_no_cycle(
 
 
 async def report_progress(
-    *, session: AsyncSession, item_id: str, data: ProgressIn, actor: Principal
+    *,
+    session: AsyncSession,
+    item_id: str,
+    data: ProgressIn,
+    actor: Principal,
+    thresholds: ExceptionThresholds,
 ) -> ProgressReport:
     item = await get_item(session, item_id)
-    if actor.id != item.owner_id and not actor.has_any(Role.admin):
-        raise Forbidden("only the item's owner reports its progress")
+    policy.ensure_may_report(actor, item)
     plan = await _lock_plan(session, item.plan_id)
     await session.refresh(item)
     if await _has_children(session, item.id):
@@ -314,10 +322,10 @@ async def report_progress(
     item.last_reported_at = moment
     await _set_progress(session, item, float(data.percent), plan, moment)
     await roll_up_from(session, item.parent_id, plan, moment)
-    await refresh_item_exceptions(session, item)
+    await refresh_item_exceptions(session, item, thresholds=thresholds)
     await record_event(
         session,
-        "ledger.item.progress_reported",
+        LedgerEvent.item_progress_reported,
         subject=item.id,
         data={
             "id": item.id,
@@ -333,10 +341,14 @@ async def report_progress(
 
 
 async def move_deadline(
-    *, session: AsyncSession, item_id: str, data: DeadlineMove, actor: Principal
+    *,
+    session: AsyncSession,
+    item_id: str,
+    data: DeadlineMove,
+    actor: Principal,
+    thresholds: ExceptionThresholds,
 ) -> Item:
-    if not actor.has_any(Role.leader):
-        raise Forbidden("only a leader moves a deadline")
+    policy.ensure_may_move_deadline(actor)
     item = await get_item(session, item_id)
     plan = await _lock_plan(session, item.plan_id)
     await session.refresh(item)
@@ -358,13 +370,13 @@ async def move_deadline(
     item.version += 1
     await _publish(
         session,
-        "ledger.item.deadline_moved",
+        LedgerEvent.item_deadline_moved,
         item,
         plan,
         previous_deadline=previous.isoformat(),
         reason=data.reason,
     )
-    await refresh_item_exceptions(session, item)
+    await refresh_item_exceptions(session, item, thresholds=thresholds)
     await session.commit()
     return item
 
@@ -406,7 +418,7 @@ async def _set_progress(
         item.completed_at = moment
         await _publish(
             session,
-            "ledger.item.completed",
+            LedgerEvent.item_completed,
             item,
             plan,
             completed_at=moment.isoformat(),
@@ -415,12 +427,12 @@ async def _set_progress(
     elif not done and item.status == ItemStatus.done:
         item.status = ItemStatus.open.value
         item.completed_at = None
-        await _publish(session, "ledger.item.reopened", item, plan)
+        await _publish(session, LedgerEvent.item_reopened, item, plan)
     await session.flush()
 
 
 async def _publish(
-    session: AsyncSession, event_type: str, item: Item, plan: Plan, **extra: Any
+    session: AsyncSession, event_type: LedgerEvent, item: Item, plan: Plan, **extra: Any
 ) -> None:
     data = {
         "id": item.id,

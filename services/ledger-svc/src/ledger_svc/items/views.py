@@ -8,6 +8,7 @@ from guanjia_shared.auth import CurrentUser, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
+from ledger_svc.exceptions.service import Thresholds
 from ledger_svc.items import service
 from ledger_svc.items.models import (
     DeadlineChangeRead,
@@ -19,19 +20,29 @@ from ledger_svc.items.models import (
     ProgressIn,
     ProgressReportRead,
 )
+from ledger_svc.plans.policy import READERS
 
 router = APIRouter(
     prefix="/api/v1/ledger",
     tags=["items"],
-    dependencies=[Depends(require_roles(*service.READERS))],
+    dependencies=[Depends(require_roles(*READERS))],
 )
+# Who may shape items, report on them and move their deadlines: items/policy.py (the
+# service checks it: shaping depends on the item's department).
 
 
 @router.post("/plans/{plan_id}/items", status_code=status.HTTP_201_CREATED, response_model=ItemRead)
 async def create_item(
-    plan_id: str, data: ItemCreate, session: SessionDep, actor: CurrentUser, response: Response
+    plan_id: str,
+    data: ItemCreate,
+    session: SessionDep,
+    actor: CurrentUser,
+    thresholds: Thresholds,
+    response: Response,
 ):
-    item = await service.create_item(session=session, plan_id=plan_id, data=data, actor=actor)
+    item = await service.create_item(
+        session=session, plan_id=plan_id, data=data, actor=actor, thresholds=thresholds
+    )
     response.headers["Location"] = f"{router.prefix}/items/{item.id}"
     return (await service.views_of(session, [item]))[0]
 
@@ -84,6 +95,7 @@ async def update_item(
     data: ItemUpdate,
     session: SessionDep,
     actor: CurrentUser,
+    thresholds: Thresholds,
     response: Response,
     expected_version: IfMatchVersion,
 ):
@@ -92,6 +104,7 @@ async def update_item(
         item_id=item_id,
         data=data,
         actor=actor,
+        thresholds=thresholds,
         expected_version=expected_version,
     )
     response.headers["ETag"] = etag_of(item.version)
@@ -103,8 +116,12 @@ async def update_item(
     status_code=status.HTTP_201_CREATED,
     response_model=ProgressReportRead,
 )
-async def report_progress(item_id: str, data: ProgressIn, session: SessionDep, actor: CurrentUser):
-    return await service.report_progress(session=session, item_id=item_id, data=data, actor=actor)
+async def report_progress(
+    item_id: str, data: ProgressIn, session: SessionDep, actor: CurrentUser, thresholds: Thresholds
+):
+    return await service.report_progress(
+        session=session, item_id=item_id, data=data, actor=actor, thresholds=thresholds
+    )
 
 
 @router.get("/items/{item_id}/progress", response_model=Page[ProgressReportRead])
@@ -114,8 +131,16 @@ async def list_progress(item_id: str, session: SessionDep, page: PageQuery):
 
 
 @router.post("/items/{item_id}/deadline", response_model=ItemRead)
-async def move_deadline(item_id: str, data: DeadlineMove, session: SessionDep, actor: CurrentUser):
-    item = await service.move_deadline(session=session, item_id=item_id, data=data, actor=actor)
+async def move_deadline(
+    item_id: str,
+    data: DeadlineMove,
+    session: SessionDep,
+    actor: CurrentUser,
+    thresholds: Thresholds,
+):
+    item = await service.move_deadline(
+        session=session, item_id=item_id, data=data, actor=actor, thresholds=thresholds
+    )
     return (await service.views_of(session, [item]))[0]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -12,12 +11,10 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
 from ledger_svc.database import LedgerTable
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 class PlanKind(StrEnum):
@@ -47,9 +44,7 @@ class Plan(LedgerTable, table=True):
     created_by: str | None = TableField(default=None, max_length=36)
 
 
-class PlanCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class PlanCreate(StrictInput):
     year: StrictInt = Field(ge=2000, le=2100)
     title: SingleLineText = Field(min_length=1, max_length=200)
 

@@ -10,6 +10,8 @@ from guanjia_shared.auth import Principal
 from guanjia_shared.errors import NotFound
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
+from ledger_svc.events import LedgerEvent
+from ledger_svc.plans import policy
 from ledger_svc.plans.models import Plan, PlanCreate, PlanKind, PlanRead
 
 
@@ -30,6 +32,7 @@ async def get_plan(*, session: AsyncSession, plan_id: str) -> Plan:
 
 
 async def create_plan(*, session: AsyncSession, data: PlanCreate, actor: Principal) -> Plan:
+    policy.ensure_may_make(actor)
     plan = Plan(year=data.year, title=data.title, kind=PlanKind.work.value, created_by=actor.id)
     session.add(plan)
     await session.flush()
@@ -56,4 +59,4 @@ async def follow_up_plan(session: AsyncSession, year: int) -> Plan:
 
 async def _publish_created(session: AsyncSession, plan: Plan) -> None:
     data = PlanRead.model_validate(plan).model_dump(mode="json")
-    await record_event(session, "ledger.plan.created", subject=plan.id, data=data)
+    await record_event(session, LedgerEvent.plan_created, subject=plan.id, data=data)

@@ -4,17 +4,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from guanjia_shared.auth import Principal, Role, require_roles
+from guanjia_shared.auth import Principal, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
-from ledger_svc.items.service import READERS
-from ledger_svc.plans import service
+from ledger_svc.plans import policy, service
 from ledger_svc.plans.models import PlanCreate, PlanRead
 
 router = APIRouter(
-    prefix="/api/v1/ledger/plans", tags=["plans"], dependencies=[Depends(require_roles(*READERS))]
+    prefix="/api/v1/ledger/plans",
+    tags=["plans"],
+    dependencies=[Depends(require_roles(*policy.READERS))],
 )
-PlanMaker = Annotated[Principal, Depends(require_roles(Role.admin, Role.leader))]
+# Who may do what: plans/policy.py.
+PlanMaker = Annotated[Principal, Depends(require_roles(*policy.MAKERS))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PlanRead)

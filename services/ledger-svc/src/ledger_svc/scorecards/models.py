@@ -13,8 +13,8 @@ from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
 from ledger_svc.database import LedgerTable
-from ledger_svc.plans.models import new_id
 
 
 class ScorecardMeasure(StrEnum):

@@ -1,11 +1,9 @@
-"""The rules of the department scorecards (年度考核).
+"""The rules of the department scorecards (年度考核): per department and year, a read model
+fed by the events of the ledger (items completed, and on time), ticket-svc (tickets closed,
+SLA compliance, breaches, ratings, accountability records) and emergency-svc (drills taken
+part in). Every figure can be traced to the events behind it.
 
-Issue: "Scorecards per department and year, a read model fed by events: ledger items
-completed and on time; from ticket-svc, tickets closed, SLA compliance, breaches, mean
-rating and accountability records; from emergency-svc, drills taken part in. Every figure
-can be traced to the events behind it."
-
-**Facts.** Each event the handlers take (`handlers.py`) is written as facts, one per
+**Facts.** Each event the consumers take (`consumers.py`) is written as facts, one per
 (event, department, measure), and nothing else: no figure is stored. A fact names the
 event id and type it came from and its subject (the ticket, ledger item, accountability
 record or drill), so `GET scorecards/{department}?year=` lists the events behind every
@@ -44,9 +42,7 @@ items (their plan's year) and drills (the bureau year of `held_at` when it carri
 **Rows.** A department has a row in a year when it has at least one fact in it; rows sort
 by department name. A department's own scorecard with no facts is a row of zeros.
 
-**Who.** leader, admin and auditor read every department. A dept_head reads only their own
-department (another's is 403; the list holds their row alone); a dept_head without a
-department reads nothing (403). Anyone else: 403.
+**Who** reads which department: policy.py.
 """
 
 from __future__ import annotations
@@ -58,14 +54,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from guanjia_shared.auth import Principal, Role
+from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
 from guanjia_shared.db import dialect_insert
-from guanjia_shared.errors import Forbidden
 from guanjia_shared.events import CloudEvent
+from guanjia_shared.ids import new_id
 from guanjia_shared.pagination import PageParams
-from ledger_svc.plans.models import new_id
-from ledger_svc.scorecards import queries
+from ledger_svc.scorecards import policy, queries
 from ledger_svc.scorecards.export import scorecards_workbook
 from ledger_svc.scorecards.models import (
     AccountabilityFigures,
@@ -77,10 +72,6 @@ from ledger_svc.scorecards.models import (
     ScorecardList,
     ScorecardMeasure,
 )
-
-READERS = (Role.leader, Role.admin, Role.auditor, Role.dept_head)
-SEE_ALL = (Role.leader, Role.admin, Role.auditor)
-
 
 # --- writing: facts from events ----------------------------------------------------------
 
@@ -168,15 +159,6 @@ def scorecard_of(department: str, year: int, totals: Mapping[str, Any] | None) -
     )
 
 
-def department_in_view(viewer: Principal) -> str | None:
-    """The one department the viewer may read, or None for every department."""
-    if viewer.has_any(*SEE_ALL):
-        return None
-    if viewer.has_any(Role.dept_head) and viewer.department:
-        return viewer.department
-    raise Forbidden("scorecards are for the leadership, auditors and department heads")
-
-
 async def compute_scorecards(
     *, session: AsyncSession, year: int, department: str | None = None
 ) -> list[Scorecard]:
@@ -189,7 +171,7 @@ async def list_scorecards(
     *, session: AsyncSession, viewer: Principal, year: int, page: PageParams
 ) -> ScorecardList:
     rows = await compute_scorecards(
-        session=session, year=year, department=department_in_view(viewer)
+        session=session, year=year, department=policy.department_in_view(viewer)
     )
     return ScorecardList(
         year=year, items=rows[page.offset : page.offset + page.limit], total=len(rows)
@@ -201,7 +183,7 @@ async def scorecards_spreadsheet(
 ) -> tuple[str, bytes]:
     """Every scorecard the viewer may read, as an .xlsx file: its name and content."""
     rows = await compute_scorecards(
-        session=session, year=year, department=department_in_view(viewer)
+        session=session, year=year, department=policy.department_in_view(viewer)
     )
     return f"scorecards-{year}.xlsx", scorecards_workbook(rows, year=year)
 
@@ -217,9 +199,7 @@ async def department_scorecard(
 ) -> ScorecardDetail:
     """One department's row and a page of the facts behind it (of `measure` only, if
     given). The figures are always the whole row's, whatever the filter."""
-    allowed = department_in_view(viewer)
-    if allowed is not None and allowed != department:
-        raise Forbidden("a department head reads their own department's scorecard only")
+    policy.ensure_may_read(viewer, department)
     sums = await queries.totals_by_department(session, year=year, department=department)
     facts, total = await queries.facts_behind(
         session, department=department, year=year, measure=measure, page=page

@@ -1,5 +1,5 @@
 """The department scorecards over HTTP, as JSON or (`format=xlsx`) a spreadsheet of every
-row. What each figure counts, and who reads which department, is in service.py."""
+row. What each figure counts: service.py; who reads which department: policy.py."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from guanjia_shared.auth import Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import PageQuery
 from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
-from ledger_svc.scorecards import service
+from ledger_svc.scorecards import policy, service
 from ledger_svc.scorecards.models import ScorecardDetail, ScorecardList, ScorecardMeasure
 
 router = APIRouter(
     prefix="/api/v1/ledger/scorecards", tags=["scorecards"], dependencies=[Depends(current_user)]
 )
 # The leadership, admins and auditors read every department; a department head their own.
-ScorecardReader = Annotated[Principal, Depends(require_roles(*service.READERS))]
+ScorecardReader = Annotated[Principal, Depends(require_roles(*policy.READERS))]
 Year = Annotated[int, Query(ge=1900, le=9999, description="the bureau's year (Asia/Shanghai)")]
 
 

@@ -1,8 +1,7 @@
-"""The response timers: each tick acts on the deadlines that have passed.
-
-The issue: "an assigned task must be acknowledged within a set time, or it goes to the
-role's deputy and the timeline says so"; "overdue tasks and reports publish
-`emergency.task.overdue` / `emergency.report.overdue` once each".
+"""The response timers: each tick acts on the deadlines that have passed. An assigned task
+not acknowledged in time goes to the role's deputy (with its timeline line); a task or a
+report upward past its due time is told overdue (`emergency.task.overdue` /
+`emergency.report.overdue`), once each.
 
 How a tick goes (the shape of ticket-svc's escalation scheduler):
 - Tasks, then reports, each found by one indexed query: `next_check_at <= now`, earliest
@@ -29,8 +28,8 @@ from sqlmodel import select
 
 from emergency_svc.config import Settings
 from emergency_svc.incidents.models import IncidentReport
-from emergency_svc.incidents.policy import ResponsePolicy
 from emergency_svc.incidents.reports import next_report_check, tell_report_overdue
+from emergency_svc.incidents.time_limits import ResponseTimeLimits
 from emergency_svc.tasks.models import Task, TaskStatus
 from emergency_svc.tasks.service import (
     escalate_missed_acknowledgement,
@@ -38,7 +37,7 @@ from emergency_svc.tasks.service import (
     tell_task_overdue,
 )
 from guanjia_shared.clock import now
-from guanjia_shared.db import SessionFactory
+from guanjia_shared.db import SessionFactory, claim_rows
 from guanjia_shared.logging import get_logger
 from guanjia_shared.periodic import PeriodicJob
 
@@ -55,11 +54,11 @@ Row = TypeVar("Row", Task, IncidentReport)
 
 def response_timers_job(settings: Settings) -> PeriodicJob:
     """The timers as the service runs them, every `timer_interval_seconds`."""
-    policy = ResponsePolicy.from_settings(settings)
+    limits = ResponseTimeLimits.from_settings(settings)
 
     async def tick(session_factory: SessionFactory) -> int:
         return await run_response_timers(
-            session_factory, policy, batch_size=settings.timer_batch_size
+            session_factory, limits, batch_size=settings.timer_batch_size
         )
 
     return PeriodicJob(name=TIMERS_JOB, interval_seconds=settings.timer_interval_seconds, run=tick)
@@ -67,7 +66,7 @@ def response_timers_job(settings: Settings) -> PeriodicJob:
 
 async def run_response_timers(
     session_factory: SessionFactory,
-    policy: ResponsePolicy,
+    limits: ResponseTimeLimits,
     *,
     batch_size: int,
     at: dt.datetime | None = None,
@@ -78,7 +77,7 @@ async def run_response_timers(
     acted = 0
     async with session_factory() as session:
         for task in await claim_due(session, Task, at, batch_size):
-            acted += await _on_its_own(session, task, at, check_task(session, task, at, policy))
+            acted += await _on_its_own(session, task, at, check_task(session, task, at, limits))
         await session.commit()
     async with session_factory() as session:
         for report in await claim_due(session, IncidentReport, at, batch_size):
@@ -94,10 +93,8 @@ async def claim_due(
     query = (
         select(table).where(table.next_check_at <= at).order_by(table.next_check_at).limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
-        # Another replica's tick skips what this one holds, and takes the next ones.
-        query = query.with_for_update(skip_locked=True)
-    return list((await session.execute(query)).scalars().all())
+    # Another replica's tick skips what this one holds, and takes the next ones.
+    return list((await session.execute(claim_rows(session, query))).scalars().all())
 
 
 async def _on_its_own(
@@ -116,7 +113,7 @@ async def _on_its_own(
 
 
 async def check_task(
-    session: AsyncSession, task: Task, at: dt.datetime, policy: ResponsePolicy
+    session: AsyncSession, task: Task, at: dt.datetime, limits: ResponseTimeLimits
 ) -> int:
     """Act on what `task` has reached by `at`, then settle when to look at it next."""
     acted = 0
@@ -124,7 +121,7 @@ async def check_task(
         task.status == TaskStatus.assigned
         and task.ack_due_at is not None
         and task.ack_due_at <= at
-        and await escalate_missed_acknowledgement(session, task, at, policy)
+        and await escalate_missed_acknowledgement(session, task, at, limits)
     ):
         acted += 1
     if task.overdue_at is None and task.due_at <= at and await tell_task_overdue(session, task, at):

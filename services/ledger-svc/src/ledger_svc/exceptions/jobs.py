@@ -29,12 +29,12 @@ from sqlmodel import select
 
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.clock import now
-from guanjia_shared.db import SessionFactory, dialect_insert
+from guanjia_shared.db import SessionFactory, claim_rows, dialect_insert
 from guanjia_shared.periodic import PeriodicJob
 from ledger_svc.config import Settings
 from ledger_svc.exceptions.models import ExceptionSweep, ItemException
-from ledger_svc.exceptions.rules import ExceptionPolicy
-from ledger_svc.exceptions.service import exception_policy, reconcile_exceptions
+from ledger_svc.exceptions.rules import ExceptionThresholds
+from ledger_svc.exceptions.service import exception_thresholds, reconcile_exceptions
 from ledger_svc.items.models import Item, ItemStatus
 from ledger_svc.plans.models import Plan
 
@@ -51,10 +51,10 @@ class SweepResult:
 
 def exception_sweep_job(settings: Settings) -> PeriodicJob:
     """The sweep as the service runs it, every `exception_scan_interval_seconds`."""
-    policy = exception_policy(settings)
+    thresholds = exception_thresholds(settings)
 
     async def tick(session_factory: SessionFactory) -> int:
-        return (await sweep_exceptions(session_factory, policy)).acted
+        return (await sweep_exceptions(session_factory, thresholds)).acted
 
     return PeriodicJob(
         name=EXCEPTION_SWEEP_JOB,
@@ -65,7 +65,7 @@ def exception_sweep_job(settings: Settings) -> PeriodicJob:
 
 async def sweep_exceptions(
     session_factory: SessionFactory,
-    policy: ExceptionPolicy,
+    thresholds: ExceptionThresholds,
     *,
     batch_size: int = PLANS_PER_TICK,
 ) -> SweepResult:
@@ -77,7 +77,7 @@ async def sweep_exceptions(
             return SweepResult()
         items = await items_to_judge(session, [plan.id for plan in plans])
         acted = await reconcile_exceptions(
-            session, items, {plan.id: plan for plan in plans}, today, policy
+            session, items, {plan.id: plan for plan in plans}, today, thresholds
         )
         await mark_swept(session, [plan.id for plan in plans], today)
         await session.commit()
@@ -105,9 +105,8 @@ async def claim_unswept_plans(session: AsyncSession, today: dt.date, limit: int)
         .order_by(Plan.id)
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
-        # Another replica's tick skips the plans this one holds, and takes the next ones.
-        query = query.with_for_update(skip_locked=True, of=Plan)
+    # Another replica's tick skips the plans this one holds, and takes the next ones.
+    query = claim_rows(session, query, of=Plan)
     return list((await session.execute(query)).scalars().all())
 
 

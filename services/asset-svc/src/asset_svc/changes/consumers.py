@@ -1,5 +1,6 @@
-"""Repairs reach a room's history from ticket-svc: a closed ticket that names a room or a
-building becomes a repair record there (the event is the only link between the two)."""
+"""The events asset-svc consumes: ticket-svc's closed tickets. One that names a room or a
+building becomes a repair record in its history. The event is the only link
+between the two services; the record is keyed by the ticket, so a redelivery adds nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asset_svc.changes.models import RepairRecord
+from asset_svc.events import TICKET_CLOSED
 from guanjia_shared.consumer import PoisonEvent, Subscription
 from guanjia_shared.events import CloudEvent
 
@@ -36,6 +38,6 @@ async def record_repair(session: AsyncSession, event: CloudEvent) -> None:
 def repair_subscription() -> Subscription:
     return Subscription(
         name="repairs",
-        filter="ticket.ticket.closed",
-        handlers={"ticket.ticket.closed": record_repair},
+        filter=TICKET_CLOSED,
+        handlers={TICKET_CLOSED: record_repair},
     )

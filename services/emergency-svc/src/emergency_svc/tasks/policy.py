@@ -1,12 +1,13 @@
 """Who reads tasks and the availability list, and who acts on them.
 
-- Tasks and marks are read by those who read incidents (incidents/access.py): the
+- Tasks and marks are read by those who read incidents (incidents/policy.py): the
   bureau's own people every one; a served unit's staff only the tasks assigned to them and
   their own mark (why others are away — ill, on leave — is theirs); anyone else none (403).
 - A task out of the caller's sight answers 404, whatever is asked of it; one in sight,
   403 to all but its assignee, who alone acknowledges and completes it.
-- Commanders and the leadership hand tasks on (`Commander`, incidents/access.py);
-  commanders, the leadership and admins mark anyone out of reach, everyone themself.
+- Commanders and the leadership hand tasks on, as they steer the response
+  (`ensure_may_steer`, incidents/policy.py); commanders, the leadership and admins mark
+  anyone out of reach, everyone themself.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy import ColumnElement, true
 
-from emergency_svc.incidents.access import INCIDENT_READERS, own_tasks, reads_in_full
+from emergency_svc.incidents.policy import INCIDENT_READERS, own_tasks, reads_in_full
 from emergency_svc.tasks.models import Task
 from guanjia_shared.auth import Principal, Role, require_roles
 from guanjia_shared.errors import Forbidden
@@ -27,6 +28,11 @@ MARKERS = frozenset({Role.commander, Role.leader, Role.admin})
 
 # The routes' dependency for reading tasks and marks.
 TaskReader = Annotated[Principal, Depends(require_roles(*TASK_READERS))]
+
+
+def ensure_may_read(viewer: Principal) -> None:
+    if not viewer.has_any(*TASK_READERS):
+        raise Forbidden("only the bureau's people and the served units' staff read tasks")
 
 
 def visible_tasks(viewer: Principal) -> ColumnElement[bool]:

@@ -39,6 +39,7 @@ incident take turns.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -48,6 +49,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from guanjia_shared.consumer import PoisonEvent, Subscription
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.logging import get_logger
+from ledger_svc.config import Settings
+from ledger_svc.events import ConsumedEvent
+from ledger_svc.exceptions.rules import ExceptionThresholds
+from ledger_svc.exceptions.service import exception_thresholds
 from ledger_svc.followups.rules import (
     SOURCE_SERVICE,
     DrillRecorded,
@@ -56,7 +61,7 @@ from ledger_svc.followups.rules import (
     drill_follow_up_items,
     follow_up_items,
 )
-from ledger_svc.items.models import Item
+from ledger_svc.items.models import Item, ItemCreate
 from ledger_svc.items.service import add_item
 from ledger_svc.plans.models import Plan
 from ledger_svc.plans.service import follow_up_plan
@@ -64,30 +69,27 @@ from ledger_svc.plans.service import follow_up_plan
 log = get_logger("ledger.followups")
 Contract = TypeVar("Contract", IncidentClosed, DrillRecorded)
 
-INCIDENT_CLOSED = "emergency.incident.closed"
-DRILL_RECORDED = "emergency.drill.recorded"
 
-
-def incident_of(event: CloudEvent) -> IncidentClosed:
-    return _contract_of(event, IncidentClosed)
-
-
-async def add_follow_up_items(session: AsyncSession, event: CloudEvent) -> None:
-    incident = incident_of(event)
+async def add_follow_up_items(
+    session: AsyncSession, event: CloudEvent, *, thresholds: ExceptionThresholds
+) -> None:
+    incident = _contract_of(event, IncidentClosed)
     try:
         drafts = follow_up_items(incident)
     except (NotFollowable, ValidationError) as exc:
         raise PoisonEvent(f"incident {incident.id}: {exc}") from exc
-    await _add_once(session, event, incident.id, incident.plan_year, drafts)
+    await _add_once(session, event, incident.id, incident.plan_year, drafts, thresholds)
 
 
-async def add_drill_follow_up_items(session: AsyncSession, event: CloudEvent) -> None:
+async def add_drill_follow_up_items(
+    session: AsyncSession, event: CloudEvent, *, thresholds: ExceptionThresholds
+) -> None:
     drill = _contract_of(event, DrillRecorded)
     try:
         drafts = drill_follow_up_items(drill)
     except (NotFollowable, ValidationError) as exc:
         raise PoisonEvent(f"drill {drill.id}: {exc}") from exc
-    await _add_once(session, event, drill.id, drill.plan_year, drafts)
+    await _add_once(session, event, drill.id, drill.plan_year, drafts, thresholds)
 
 
 def _contract_of(event: CloudEvent, contract: type[Contract]) -> Contract:
@@ -101,7 +103,12 @@ def _contract_of(event: CloudEvent, contract: type[Contract]) -> Contract:
 
 
 async def _add_once(
-    session: AsyncSession, event: CloudEvent, source_id: str, year: int, drafts: list
+    session: AsyncSession,
+    event: CloudEvent,
+    source_id: str,
+    year: int,
+    drafts: list[ItemCreate],
+    thresholds: ExceptionThresholds,
 ) -> None:
     """The follow-ups of one incident or drill, unless the ledger has them already."""
     if not drafts:
@@ -113,7 +120,7 @@ async def _add_once(
         log.info("follow_ups_already_in_ledger", source_id=source_id, event_id=event.id)
         return
     for draft in drafts:
-        await add_item(session, plan, draft, actor_id=None)
+        await add_item(session, plan, draft, actor_id=None, thresholds=thresholds)
 
 
 async def _followed_up_already(session: AsyncSession, incident_id: str) -> bool:
@@ -125,12 +132,15 @@ async def _followed_up_already(session: AsyncSession, incident_id: str) -> bool:
     return found is not None
 
 
-def follow_up_subscription() -> Subscription:
+def follow_up_subscription(settings: Settings) -> Subscription:
+    """The consumer of emergency-svc's follow-ups; the items it adds are judged at once by
+    the exception thresholds of `settings`, as an item made over HTTP is."""
+    thresholds = exception_thresholds(settings)
     return Subscription(
         name="emergency-follow-ups",
         filter="emergency.>",
         handlers={
-            INCIDENT_CLOSED: add_follow_up_items,
-            DRILL_RECORDED: add_drill_follow_up_items,
+            ConsumedEvent.incident_closed: partial(add_follow_up_items, thresholds=thresholds),
+            ConsumedEvent.drill_recorded: partial(add_drill_follow_up_items, thresholds=thresholds),
         },
     )

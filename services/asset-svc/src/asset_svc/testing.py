@@ -1,4 +1,8 @@
-"""Building up holdings through the API, for the register's and the changes' tests."""
+"""Helpers the asset-svc tests share: units, buildings, rooms and changes made through the
+API, as an admin would make them.
+
+Kept in the package (as guanjia_shared.testing is) so that tests import them by name from
+any folder, the repository root's `pytest -n auto` included, with no path of their own."""
 
 from __future__ import annotations
 

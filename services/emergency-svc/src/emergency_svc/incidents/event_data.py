@@ -1,9 +1,9 @@
-"""The incident events emergency-svc publishes, each written to the outbox in the
-transaction of its change (subject: the incident's id).
+"""The data of the incident events (their types: emergency_svc/events.py), each written to
+the outbox in the transaction of its change (subject: the incident's id).
 
 - `emergency.incident.reported` / `.activated` / `.level_changed` / `.closed`: the incident
   as below; `.level_changed` adds `from_level`, `to_level`, `reason`, `tasks_added`;
-  `.closed` follows ledger-svc's contract for follow-ups (followups/handlers.py there):
+  `.closed` follows ledger-svc's contract for follow-ups (followups/consumers.py there):
   `commander_id` always set, `closed_at`, `summary`, `follow_ups` as
   `[str | {title, department?, deadline?, quality_requirement?}]`.
 - `emergency.report.overdue`: a report upward not submitted by its deadline, once.
@@ -17,14 +17,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emergency_svc.events import EmergencyEvent
 from emergency_svc.incidents.models import Incident, IncidentReport
 from guanjia_shared.outbox import record_event
-
-INCIDENT_REPORTED = "emergency.incident.reported"
-INCIDENT_ACTIVATED = "emergency.incident.activated"
-INCIDENT_LEVEL_CHANGED = "emergency.incident.level_changed"
-INCIDENT_CLOSED = "emergency.incident.closed"
-REPORT_OVERDUE = "emergency.report.overdue"
 
 
 def _moment(value: Any) -> str | None:
@@ -57,7 +52,7 @@ def incident_facts(incident: Incident) -> dict[str, Any]:
 
 
 async def publish_incident_event(
-    session: AsyncSession, event_type: str, incident: Incident, **extra: Any
+    session: AsyncSession, event_type: EmergencyEvent, incident: Incident, **extra: Any
 ) -> None:
     await record_event(
         session, event_type, subject=incident.id, data={**incident_facts(incident), **extra}
@@ -69,7 +64,7 @@ async def publish_report_overdue(
 ) -> None:
     await record_event(
         session,
-        REPORT_OVERDUE,
+        EmergencyEvent.report_overdue,
         subject=incident.id,
         data={
             "incident_id": incident.id,

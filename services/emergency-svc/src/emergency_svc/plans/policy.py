@@ -14,10 +14,16 @@ from typing import Annotated
 from fastapi import Depends
 
 from guanjia_shared.auth import BUREAU_ROLES, Principal, Role, require_roles
+from guanjia_shared.errors import Forbidden
 
 PLAN_READERS = frozenset({*BUREAU_ROLES, Role.unit_staff})
 PLAN_KEEPERS = frozenset({Role.admin, Role.leader})
 
-# The routes' dependencies.
-PlanReader = Annotated[Principal, Depends(require_roles(*PLAN_READERS))]
+# The routes' dependency for writing (the service checks it too); the plans' router
+# requires PLAN_READERS of every route.
 PlanKeeper = Annotated[Principal, Depends(require_roles(*PLAN_KEEPERS))]
+
+
+def ensure_may_keep(actor: Principal) -> None:
+    if not actor.has_any(*PLAN_KEEPERS):
+        raise Forbidden("only an admin or a leader writes plans and puts them in force")

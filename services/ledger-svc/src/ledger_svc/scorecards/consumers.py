@@ -37,7 +37,8 @@ The contracts, the data fields read (others are ignored; a ticket's `owner` and
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Literal, TypeVar
+from enum import StrEnum
+from typing import Annotated, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from guanjia_shared.bureau_time import bureau_year
 from guanjia_shared.consumer import PoisonEvent, Subscription
 from guanjia_shared.events import CloudEvent
+from ledger_svc.events import ConsumedEvent, LedgerEvent
 from ledger_svc.scorecards.models import ScorecardMeasure as M
 from ledger_svc.scorecards.service import FactDraft, record_facts
 
@@ -68,17 +70,30 @@ class TicketClosed(_Contract):
     rating: Annotated[int, Field(ge=1, le=5)] | None = None
 
 
+class SlaClock(StrEnum):
+    """The ticket clocks ticket-svc judges (its `clock` of a breach)."""
+
+    response = "response"
+    resolve = "resolve"
+    coordination = "coordination"
+
+
+class AccountabilityKind(StrEnum):
+    reward = "reward"
+    penalty = "penalty"
+
+
 class TicketSlaBreached(_Contract):
     id: Id
     department: Department
-    clock: Literal["response", "resolve", "coordination"]
+    clock: SlaClock
     reached_at: AwareDatetime
     coordinating_department: Department | None = None
 
 
 class AccountabilityRecorded(_Contract):
     id: Id
-    kind: Literal["reward", "penalty"]
+    kind: AccountabilityKind
     department: Department
     points: Points | None = None
     occurred_at: AwareDatetime
@@ -156,7 +171,7 @@ def facts_of_sla_breach(event: CloudEvent) -> list[FactDraft]:
     breach = _contract(TicketSlaBreached, event)
     # ticket-svc: "A breach caused by a late coordinating department is charged to that
     # department"; the ticket's own clocks are its department's.
-    if breach.clock == "coordination":
+    if breach.clock is SlaClock.coordination:
         if breach.coordinating_department is None:
             raise PoisonEvent("a coordination breach without its coordinating_department")
         charged = breach.coordinating_department
@@ -176,7 +191,11 @@ def facts_of_sla_breach(event: CloudEvent) -> list[FactDraft]:
 
 def facts_of_accountability_record(event: CloudEvent) -> list[FactDraft]:
     record = _contract(AccountabilityRecorded, event)
-    measure = M.accountability_reward if record.kind == "reward" else M.accountability_penalty
+    measure = (
+        M.accountability_reward
+        if record.kind is AccountabilityKind.reward
+        else M.accountability_penalty
+    )
     return [
         FactDraft(
             department=record.department,
@@ -280,23 +299,23 @@ def scorecard_subscriptions() -> list[Subscription]:
             name="scorecards-ticket",
             filter="ticket.>",
             handlers={
-                "ticket.ticket.closed": recording(facts_of_ticket_closed),
-                "ticket.ticket.sla_breached": recording(facts_of_sla_breach),
-                "ticket.accountability.recorded": recording(facts_of_accountability_record),
-                "ticket.accountability.exempted": recording(facts_of_exemption),
+                ConsumedEvent.ticket_closed: recording(facts_of_ticket_closed),
+                ConsumedEvent.ticket_sla_breached: recording(facts_of_sla_breach),
+                ConsumedEvent.accountability_recorded: recording(facts_of_accountability_record),
+                ConsumedEvent.accountability_exempted: recording(facts_of_exemption),
             },
         ),
         Subscription(
             name="scorecards-emergency",
             filter="emergency.drill.>",
-            handlers={"emergency.drill.recorded": recording(facts_of_drill)},
+            handlers={ConsumedEvent.drill_recorded: recording(facts_of_drill)},
         ),
         Subscription(
             name="scorecards-ledger",
             filter="ledger.item.>",
             handlers={
-                "ledger.item.completed": recording(facts_of_item_completed),
-                "ledger.item.reopened": recording(facts_of_item_reopened),
+                LedgerEvent.item_completed: recording(facts_of_item_completed),
+                LedgerEvent.item_reopened: recording(facts_of_item_reopened),
             },
         ),
     ]
