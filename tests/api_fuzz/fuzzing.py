@@ -78,11 +78,12 @@ CONFIG = schemathesis.Config.from_dict(
             # written in a JSON schema; refusing such schema-valid input with a 4xx
             # problem is right, and every other check still holds for those answers.
             "positive_data_acceptance": {"enabled": False},
-            # Schemathesis's refusals, and 412: a malformed If-Match is refused with it
-            # (RFC 9110 §13.1.1), before the body is read.
+            # Schemathesis's refusals, 412: a malformed If-Match is refused with it
+            # (RFC 9110 §13.1.1), before the body is read, and 413: a body past the size
+            # limit (too many items, drawn long) is refused before it is read.
             "negative_data_rejection": {
                 "expected-statuses": [
-                    *("400", "401", "403", "404", "405", "406", "409", "412", "415"),
+                    *("400", "401", "403", "404", "405", "406", "409", "412", "413", "415"),
                     *("422", "428", "429", "5xx"),
                 ]
             },
