@@ -1,6 +1,6 @@
 """As-of answers across a sequence of allocations, reallocations and reclaims."""
 
-from asset_svc.testing import API, change, make_building, make_rooms, make_unit
+from ..asset_helpers import API, change, make_building, make_rooms, make_unit
 
 
 async def test_occupancy_and_history_answer_any_past_date(client, admin):

@@ -2,9 +2,10 @@
 
 import pytest
 
-from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
+
+from ..asset_helpers import API, change, make_building, make_rooms, make_unit
 
 
 @pytest.fixture

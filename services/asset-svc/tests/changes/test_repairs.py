@@ -3,11 +3,12 @@ through the real broker."""
 
 import uuid
 
-from asset_svc.testing import API, make_building, make_rooms, make_unit
 from guanjia_shared.clock import now
 from guanjia_shared.events import build_event
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import publish_event
+
+from ..asset_helpers import API, make_building, make_rooms, make_unit
 
 
 def ticket_closed(ticket_id, **place):

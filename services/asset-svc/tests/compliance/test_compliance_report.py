@@ -6,7 +6,7 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
-from asset_svc.testing import API, change, make_building, make_rooms, make_unit
+from ..asset_helpers import API, change, make_building, make_rooms, make_unit
 
 REPORT = f"{API}/reports/space-compliance"
 

@@ -5,9 +5,10 @@ import uuid
 
 import pytest
 
-from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
+
+from ..asset_helpers import API, change, make_building, make_rooms, make_unit
 
 
 async def staff(client, admin, unit, **headcounts):

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.clock import frozen_at
+
+from ..asset_helpers import API, change, make_building, make_rooms, make_unit
 
 
 async def give_rooms(client, admin, unit, areas, *, kind="office", on="2024-01-10"):

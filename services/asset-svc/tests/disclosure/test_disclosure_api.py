@@ -2,7 +2,7 @@
 
 import pytest
 
-from asset_svc.testing import API, change, make_building, make_rooms, make_unit
+from ..asset_helpers import API, change, make_building, make_rooms, make_unit
 
 SUMMARY = "/public/v1/asset/units/{}/summary"
 

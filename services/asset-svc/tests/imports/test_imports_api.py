@@ -14,7 +14,8 @@ from asset_svc.database import MIGRATIONS
 from asset_svc.imports.models import BUILDING_COLUMNS, BUILDINGS_SHEET, ROOM_COLUMNS, ROOMS_SHEET
 from asset_svc.imports.service import UNPACKED_BYTES_PER_ROW
 from asset_svc.main import create_app
-from asset_svc.testing import API, make_building, make_unit
+
+from ..asset_helpers import API, make_building, make_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

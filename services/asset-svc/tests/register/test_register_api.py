@@ -1,8 +1,9 @@
 """The register: parcels, buildings and rooms, what each must name, and who sees what."""
 
-from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
+
+from ..asset_helpers import API, change, make_building, make_rooms, make_unit
 
 
 async def test_a_building_with_its_rooms_is_registered_and_published(

@@ -2,8 +2,9 @@
 a name typed as `=HYPERLINK(…)` must reach the reader's workbook as those characters, not
 as a live link (as a ledger item's title once did)."""
 
-from asset_svc.testing import API, change, make_building, make_rooms, make_unit
 from guanjia_shared.testing.spreadsheets import FORMULA_TEXTS, assert_text_only
+
+from ..asset_helpers import API, change, make_building, make_rooms, make_unit
 
 LINK, DDE, MINUS, AT = FORMULA_TEXTS
 

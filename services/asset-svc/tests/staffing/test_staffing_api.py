@@ -1,6 +1,6 @@
 """Staffing: an admin replaces a unit's headcount by rank; ranks are those of its level."""
 
-from asset_svc.testing import API, make_unit
+from ..asset_helpers import API, make_unit
 
 
 def staffing_url(unit_id):

@@ -1,8 +1,5 @@
 """Helpers the asset-svc tests share: units, buildings, rooms and changes made through the
-API, as an admin would make them.
-
-Kept in the package (as guanjia_shared.testing is) so that tests import them by name from
-any folder, the repository root's `pytest -n auto` included, with no path of their own."""
+API, as an admin would make them (imported relatively, as every service's test helpers are)."""
 
 from __future__ import annotations
 
