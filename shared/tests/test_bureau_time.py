@@ -1,5 +1,5 @@
 """Days and moments a client names are ISO 8601 text (found by the property-based tests in
-tests/faults/api: `?as_of=0` was read as 1970-01-01, and so was `{"deadline": 0}`)."""
+tests/api_fuzz: `?as_of=0` was read as 1970-01-01, and so was `{"deadline": 0}`)."""
 
 from datetime import date, datetime, timedelta, timezone
 

@@ -1,12 +1,12 @@
 """The consumer promise: every event applies exactly once, whatever is redelivered."""
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
 
 import nats
+from nats.js.errors import NotFoundError
 from sqlalchemy import func, select
 
 from guanjia_shared.broker import Broker
@@ -86,13 +86,27 @@ async def test_every_event_applies_once_and_a_replay_applies_nothing_again(
         durable = consumer.durable
 
     # Forget the consumer's position: JetStream delivers all 30 again.
+    stream = stream_name(event_namespace, "asset")
     connection = await nats.connect(nats_server_url)
-    await connection.jetstream().delete_consumer(stream_name(event_namespace, "asset"), durable)
-    await connection.close()
-    async with RunningConsumer(
-        session_factory, nats_server_url, event_namespace, effect_subscription()
-    ) as consumer:
-        await asyncio.sleep(1.5)
+    try:
+        js = connection.jetstream()
+        await js.delete_consumer(stream, durable)
+        last = (await js.stream_info(stream)).state.last_seq
+        async with RunningConsumer(
+            session_factory, nats_server_url, event_namespace, effect_subscription()
+        ):
+
+            async def all_delivered_again_and_settled():
+                try:
+                    info = await js.consumer_info(stream, durable)
+                except NotFoundError as exc:  # not made again yet
+                    raise AssertionError(durable) from exc
+                assert info.delivered.stream_seq >= last, info.delivered
+                assert info.num_ack_pending == 0 and info.num_pending == 0, info
+
+            await eventually(all_delivered_again_and_settled)
+    finally:
+        await connection.close()
     await all_applied()
 
 

@@ -1,6 +1,6 @@
 """The OpenAPI document says which problem+json answers each route gives, in the shape they
 have; a 405 names every method of its path; a page offset the database cannot take is
-refused, not a 500. (Each found by the property-based tests in tests/faults/api.)"""
+refused, not a 500. (Each found by the property-based tests in tests/api_fuzz.)"""
 
 from typing import Annotated
 

@@ -1,5 +1,5 @@
 """The one xlsx writer: control characters never make an export fail (found by the
-property-based tests in tests/faults/api, where such a title made an export a 500), and
+property-based tests in tests/api_fuzz, where such a title made an export a 500), and
 text is never written as a formula (issue 14: a ledger item's title reached a leader's
 workbook as a live HYPERLINK)."""
 

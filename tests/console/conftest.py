@@ -1,16 +1,10 @@
 import os
 import shutil
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-# The console's stack (it builds on gateway.testing.harness).
-ROOT = Path(__file__).parents[2]
-sys.path.insert(0, str(Path(__file__).parent / "support"))
-
-from console_stack import SCREENSHOTS, RunningConsole, running_console  # noqa: E402
+from tests.console.support.console_stack import SCREENSHOTS, RunningConsole, running_console
 
 CHROMIUM = os.environ.get("GUANJIA_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER_ENV = "GUANJIA_TEST_REQUIRE_BROWSER"

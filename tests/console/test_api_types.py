@@ -5,9 +5,9 @@ import subprocess
 import time
 
 import httpx
-from console_stack import WEB, npx
 
 from gateway.proxy.routing import SERVICES
+from tests.console.support.console_stack import WEB, npx
 
 SCHEMA = WEB / "src" / "api" / "schema.d.ts"
 # A service busy starting may miss the gateway's first fetch of its schema; the gateway

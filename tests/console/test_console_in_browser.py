@@ -4,7 +4,8 @@ Chromium against the whole platform. Screenshots land in test-results/console-sc
 import subprocess
 
 import pytest
-from console_stack import WEB, console_environment, npx
+
+from tests.console.support.console_stack import WEB, console_environment, npx
 
 SPECS = sorted((WEB / "tests" / "e2e").glob("*.spec.ts"))
 

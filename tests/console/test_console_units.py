@@ -2,7 +2,7 @@
 
 import subprocess
 
-from console_stack import WEB, console_environment, npx
+from tests.console.support.console_stack import WEB, console_environment, npx
 
 
 def test_the_consoles_unit_tests_pass(console):

@@ -1,7 +1,11 @@
 """A consumer killed mid-stream and started again: asset-svc (a real process on
 PostgreSQL) turns ticket-svc's `ticket.ticket.closed` events into repair records; SIGKILLed
 while working through a backlog, then restarted, it applies every event exactly once —
-one repair record and one inbox row per event, none missing, no dead letter."""
+one repair record and one inbox row per event, none missing, no dead letter.
+
+The kill lands at a known point: the test holds, uncommitted, the inbox row of one event
+in the middle of the backlog, so that the consumer applies the events before it and then
+waits on that row's lock, mid-batch; it is killed there, and the row let go."""
 
 import asyncio
 import uuid
@@ -9,17 +13,21 @@ from collections import Counter
 
 import nats
 import pytest
-from fault_harness import READY_TIMEOUT_SECONDS, kill, service_process
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from asset_svc.database import MIGRATIONS
 from guanjia_shared.clock import now
 from guanjia_shared.events import build_event, ensure_stream, nats_subject
+from guanjia_shared.platform_tables import inbox
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import publish_with_retries
+from tests.faults.support.fault_harness import READY_TIMEOUT_SECONDS, kill, service_process
 
 EVENTS = 300
+# The event whose inbox row the test holds: the consumer applies those before it (in
+# batches of 50) and stops at it.
+HELD = 120
 REPAIRS_DURABLE = "asset-repairs"
 
 
@@ -71,6 +79,7 @@ async def test_a_consumer_killed_mid_stream_applies_every_event_exactly_once_aft
 ):
     database_url = await fresh_database(MIGRATIONS)
     tickets_by_event = await publish_closed_tickets(nats_server_url, event_namespace, EVENTS)
+    held_event = list(tickets_by_event)[HELD]
     asset = service_process(
         "asset",
         directory=tmp_path,
@@ -82,15 +91,38 @@ async def test_a_consumer_killed_mid_stream_applies_every_event_exactly_once_aft
     engine = create_async_engine(database_url)
     repairs = "SELECT ticket_id FROM repair_records"
     try:
-        asset.launch()
+        async with engine.connect() as holder:
+            await holder.execute(
+                insert(inbox).values(
+                    consumer=REPAIRS_DURABLE,
+                    event_id=held_event,
+                    event_type="ticket.ticket.closed",
+                    processed_at=now(),
+                )
+            )
+            asset.launch()
 
-        async def some_applied():
-            assert len(await counts(engine, repairs)) >= 30
+            async def stuck_on_the_held_row():
+                waiting = await engine.connect()
+                try:
+                    found = await waiting.scalar(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND wait_event_type = 'Lock' "
+                            "AND query LIKE 'INSERT INTO inbox%'"
+                        )
+                    )
+                finally:
+                    await waiting.close()
+                assert found == 1, "the consumer is not waiting on the held inbox row"
 
-        await eventually(some_applied, timeout=30)
-        await asyncio.to_thread(kill, asset)
-        applied_before_kill = len(await counts(engine, repairs))
-        assert applied_before_kill < EVENTS, "the kill came too late to land mid-stream"
+            await eventually(stuck_on_the_held_row, timeout=30, interval=0.1)
+            await asyncio.to_thread(kill, asset)
+            applied_before_kill = await counts(engine, repairs)
+            await holder.rollback()
+        # The batches before the held event's applied; the held one's batch did not.
+        assert 0 < len(applied_before_kill) <= HELD
+        assert tickets_by_event[held_event] not in applied_before_kill
 
         await asyncio.to_thread(asset.start, READY_TIMEOUT_SECONDS)
 
@@ -99,12 +131,12 @@ async def test_a_consumer_killed_mid_stream_applies_every_event_exactly_once_aft
 
         # Whatever the killed process held unacknowledged comes back after the ack wait.
         await eventually(all_applied, timeout=60, interval=0.5)
-        inbox = await counts(
+        inbox_rows = await counts(
             engine, f"SELECT event_id FROM inbox WHERE consumer = '{REPAIRS_DURABLE}'"
         )
         dead = await counts(engine, "SELECT event_id FROM dead_letter")
     finally:
         await asyncio.to_thread(asset.stop)
         await engine.dispose()
-    assert inbox == dict.fromkeys(tickets_by_event, 1)
+    assert inbox_rows == dict.fromkeys(tickets_by_event, 1)
     assert dead == {}

@@ -88,6 +88,8 @@ async def test_services_work_under_their_own_users_and_no_one_forges_their_event
             # Each subscription reads a stream its service may read, and got its consumer.
             async def every_consumer_made():
                 for service, started in running.items():
+                    # Every service consumes another's events (or its own): none is idle.
+                    assert started.app.state.consumers, f"{service} runs no consumer"
                     for consumer in started.app.state.consumers:
                         source = service_of(consumer.subscription.filter)
                         assert source in EVENT_SOURCES[service], consumer.durable

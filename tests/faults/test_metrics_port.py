@@ -7,11 +7,11 @@ import sys
 
 import httpx
 import pytest
-from fault_harness import READY_TIMEOUT_SECONDS, service_process
 
 from asset_svc.database import MIGRATIONS
 from gateway.testing.harness import ServiceProcess
 from guanjia_shared.nats_server import free_port
+from tests.faults.support.fault_harness import READY_TIMEOUT_SECONDS, service_process
 
 pytestmark = [
     pytest.mark.timeout(90),

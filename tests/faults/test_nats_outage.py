@@ -7,17 +7,17 @@ import uuid
 
 import httpx
 import pytest
-from fault_harness import (
+
+from asset_svc.database import MIGRATIONS
+from guanjia_shared.nats_server import NatsServerProcess
+from guanjia_shared.testing.apps import eventually
+from tests.faults.support.fault_harness import (
     READY_TIMEOUT_SECONDS,
     copies_by_id,
     outbox_event_ids,
     service_process,
     stream_of,
 )
-
-from asset_svc.database import MIGRATIONS
-from guanjia_shared.nats_server import NatsServerProcess
-from guanjia_shared.testing.apps import eventually
 
 UNITS = "/api/v1/asset/units"
 NAMESPACE = "faults"  # the NATS server is this test's own

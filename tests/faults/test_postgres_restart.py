@@ -9,12 +9,16 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from fault_harness import READY_TIMEOUT_SECONDS, PostgresCluster, service_process
 
 from asset_svc.database import MIGRATIONS
 from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
 from guanjia_shared.migrations import upgrade_database_async
 from guanjia_shared.testing.apps import eventually
+from tests.faults.support.fault_harness import (
+    READY_TIMEOUT_SECONDS,
+    PostgresCluster,
+    service_process,
+)
 
 UNITS = "/api/v1/asset/units"
 # No request may take longer than this, outage or not: a client gives up here.

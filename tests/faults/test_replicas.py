@@ -14,16 +14,6 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
-from fault_harness import (
-    copies_by_id,
-    move_time_on,
-    outbox_event_ids,
-    running,
-    service_process,
-    stream_of,
-    tally,
-    unpublished,
-)
 from prometheus_client.parser import text_string_to_metric_families
 
 from asset_svc.config import Settings as AssetSettings
@@ -39,6 +29,16 @@ from guanjia_shared.testing.apps import eventually
 from ledger_svc.config import Settings as LedgerSettings
 from ledger_svc.database import MIGRATIONS as LEDGER_MIGRATIONS
 from ledger_svc.main import create_app as create_ledger_app
+from tests.faults.support.fault_harness import (
+    copies_by_id,
+    move_time_on,
+    outbox_event_ids,
+    running,
+    service_process,
+    stream_of,
+    tally,
+    unpublished,
+)
 from ticket_svc.config import Settings as TicketSettings
 from ticket_svc.database import MIGRATIONS as TICKET_MIGRATIONS
 from ticket_svc.main import create_app as create_ticket_app

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 
 from gateway.testing.harness import ADMIN_PASSWORD, running_gateway
+from guanjia_shared.testing.clocks import HandClock
 
 TOKEN = "/api/v1/auth/token"
 STRICT = {
@@ -24,18 +25,26 @@ async def log_in(gateway, username: str, password: str, **options):
 
 
 async def test_repeated_failures_lock_the_username_out_with_retry_after(start_gateway):
-    async with start_gateway(**STRICT) as gateway:
-        admin = await gateway.headers()
-        user = await gateway.create_user(admin, "agent")
-        failures = [await log_in(gateway, user["username"], "wrong-guess") for _ in range(3)]
-        assert [answer.status_code for answer in failures] == [401, 401, 401]
-        locked = await log_in(gateway, user["username"], user["password"])
-        assert locked.status_code == 429
-        assert locked.headers["content-type"] == "application/problem+json"
-        assert locked.json()["type"] == "urn:guanjia:problem:rate-limited"
-        assert 590 <= int(locked.headers["retry-after"]) <= 600
-        other = await gateway.create_user(admin, "agent")
-        assert (await log_in(gateway, other["username"], other["password"])).status_code == 200
+    # The gateway's clock stands still, and moves only when the test moves it.
+    with HandClock().as_now() as clock:
+        async with start_gateway(**STRICT) as gateway:
+            admin = await gateway.headers()
+            user = await gateway.create_user(admin, "agent")
+            failures = [await log_in(gateway, user["username"], "wrong-guess") for _ in range(3)]
+            assert [answer.status_code for answer in failures] == [401, 401, 401]
+            locked = await log_in(gateway, user["username"], user["password"])
+            assert locked.status_code == 429
+            assert locked.headers["content-type"] == "application/problem+json"
+            assert locked.json()["type"] == "urn:guanjia:problem:rate-limited"
+            assert int(locked.headers["retry-after"]) == 600
+            other = await gateway.create_user(admin, "agent")
+            assert (await log_in(gateway, other["username"], other["password"])).status_code == 200
+
+            clock.advance(599)
+            still = await log_in(gateway, user["username"], user["password"])
+            assert still.status_code == 429 and int(still.headers["retry-after"]) == 1
+            clock.advance(1)
+            assert (await log_in(gateway, user["username"], user["password"])).status_code == 200
 
 
 async def test_an_unknown_username_is_locked_out_alike(start_gateway):

@@ -1,5 +1,5 @@
 """The token endpoint's own refusals are in the gateway's OpenAPI document, as schemathesis
-found they were not (tests/faults/api/test_gateway_api.py)."""
+found they were not (tests/api_fuzz/test_gateway_api.py)."""
 
 TOKEN = "/api/v1/auth/token"
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}

@@ -1,6 +1,5 @@
-"""The proxy's local token check, called directly."""
-
-import time
+"""The proxy's local token check, called directly (the remembered tokens' clock moved by
+hand)."""
 
 import pytest
 
@@ -9,6 +8,7 @@ from gateway.testing.harness import sign
 from gateway.tokens.keys import key_id
 from gateway.tokens.verification import TokenVerifier
 from guanjia_shared.errors import Unauthorized
+from guanjia_shared.testing.clocks import HandClock
 
 
 def verifier_for(key, **options) -> TokenVerifier:
@@ -23,12 +23,15 @@ def verifier_for(key, **options) -> TokenVerifier:
 
 
 def test_a_verified_token_is_remembered_until_it_expires(signing_key):
-    verifier = verifier_for(signing_key)
-    token = sign(signing_key, sub="user-1", roles=["agent"], exp=int(time.time()) + 2)
+    clock = HandClock()
+    verifier = verifier_for(signing_key, clock=clock.seconds)
+    expires_at = int(clock.seconds()) + 300
+    token = sign(signing_key, sub="user-1", roles=["agent"], exp=expires_at)
     assert verifier.verify_now(token).id == "user-1"
     verifier.keys.clear()  # a second signature check could not succeed now
+    clock.advance(expires_at - 1 - clock.seconds())
     assert verifier.verify_now(token).roles == frozenset({"agent"})
-    time.sleep(2.1)
+    clock.advance(1)
     with pytest.raises(Unauthorized):
         verifier.verify_now(token)
 

@@ -82,8 +82,10 @@ class VerifiedTokens:
     so that a caller's next requests cost one dictionary look-up instead of a signature
     check (about 0.4 ms for EdDSA). Bounded: expired entries go first, then all."""
 
-    def __init__(self, size: int = 10_000) -> None:
+    def __init__(self, size: int = 10_000, *, clock: Callable[[], float] = time.time) -> None:
         self.size = size
+        # The wall clock in seconds, as a token's `exp`: injectable for tests.
+        self.clock = clock
         # token → (who, when it expires, the kid of the key that signed it)
         self._entries: dict[str, tuple[Principal, float, str]] = {}
 
@@ -92,13 +94,13 @@ class VerifiedTokens:
 
     def get(self, token: str) -> Principal | None:
         entry = self._entries.get(token)
-        if entry is None or entry[1] <= time.time():
+        if entry is None or entry[1] <= self.clock():
             return None
         return entry[0]
 
     def remember(self, token: str, principal: Principal, expires_at: float, kid: str = "") -> None:
         if len(self._entries) >= self.size:
-            moment = time.time()
+            moment = self.clock()
             self._entries = {
                 cached: entry for cached, entry in self._entries.items() if entry[1] > moment
             }
@@ -121,13 +123,18 @@ class JwksVerifier:
         audience: str,
         refetch_interval: float = 10.0,
         key_max_age: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.jwks_url = jwks_url
         self.issuer = issuer
         self.audience = audience
         self.refetch_interval = refetch_interval
         self.key_max_age = key_max_age
-        self.verified = VerifiedTokens()
+        # Seconds for the keys' age (`clock`) and the remembered tokens' expiry
+        # (`wall_clock`): injectable for tests.
+        self.clock = clock
+        self.verified = VerifiedTokens(clock=wall_clock)
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
@@ -144,7 +151,7 @@ class JwksVerifier:
     async def _load_keys(self) -> None:
         """Fetch the key set; forget tokens verified with keys it no longer holds."""
         document = await self._fetch_jwks()
-        self._fetched_at = time.monotonic()
+        self._fetched_at = self.clock()
         self._keys = {entry["kid"]: jwt.PyJWK(entry) for entry in document.get("keys", [])}
         self.verified.keep_signed_by(self._keys)
 
@@ -154,7 +161,7 @@ class JwksVerifier:
         async with self._lock:
             # An unknown kid refetches, but not more often than refetch_interval, so
             # forged kids cannot turn every request into a fetch.
-            if kid not in self._keys and time.monotonic() - self._fetched_at > (
+            if kid not in self._keys and self.clock() - self._fetched_at > (
                 self.refetch_interval if self._keys else 0
             ):
                 try:
@@ -169,18 +176,18 @@ class JwksVerifier:
 
     async def _refresh_stale_keys(self) -> None:
         async with self._lock:
-            if time.monotonic() - self._fetched_at <= self.key_max_age:
+            if self.clock() - self._fetched_at <= self.key_max_age:
                 return  # another request refreshed them meanwhile
             try:
                 await self._load_keys()
             except (httpx.HTTPError, OSError, ValueError) as exc:
                 # The gateway unreachable for a moment must not lock everyone out: keep the
                 # keys held, and try again after refetch_interval.
-                self._fetched_at = time.monotonic() - self.key_max_age + self.refetch_interval
+                self._fetched_at = self.clock() - self.key_max_age + self.refetch_interval
                 log.warning("jwks_refresh_failed", url=self.jwks_url, error=str(exc))
 
     async def verify(self, token: str) -> Principal:
-        stale = self._keys and time.monotonic() - self._fetched_at > self.key_max_age
+        stale = self._keys and self.clock() - self._fetched_at > self.key_max_age
         if stale and not self._lock.locked():  # one request refreshes, the others go on
             await self._refresh_stale_keys()
         if (known := self.verified.get(token)) is not None:

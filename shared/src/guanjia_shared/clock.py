@@ -18,6 +18,17 @@ def now() -> datetime:
 
 
 @contextlib.contextmanager
+def read_from(source: Callable[[], datetime]) -> Iterator[None]:
+    """Make `now()` answer `source()` inside the block, apps and tasks started there
+    included (for a test clock the test moves by hand)."""
+    token = _clock.set(source)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
+
+
+@contextlib.contextmanager
 def frozen_at(moment: datetime) -> Iterator[None]:
     """Make `now()` answer `moment` inside the block (for rule tests with fixed times)."""
     if moment.tzinfo is None:

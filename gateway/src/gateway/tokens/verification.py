@@ -3,7 +3,8 @@ of the gateway's own routes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -31,12 +32,14 @@ class TokenVerifier:
         audience: str,
         revoked: RevokedSubjects,
         cache_size: int = 10_000,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.keys = dict(keys)
         self.revoked = revoked
         self.issuer = issuer
         self.audience = audience
-        self._verified = VerifiedTokens(cache_size)
+        # `clock`: the wall clock in seconds, as a token's `exp` (injectable for tests).
+        self._verified = VerifiedTokens(cache_size, clock=clock)
 
     def verify_now(self, token: str) -> Principal:
         principal = self._verified.get(token) or self._verify_signed(token)

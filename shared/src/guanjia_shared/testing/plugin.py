@@ -103,13 +103,23 @@ def _postgres_url() -> str | None:
     return os.environ.get(POSTGRES_URL_ENV) or None
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_backend(request: pytest.FixtureRequest) -> str:
-    if request.param == "postgres" and _postgres_url() is None:
+# The databases every test that takes `database_backend` runs on, as pytest parameters.
+DATABASE_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def usable_backend(backend: str) -> str:
+    """`backend`, unless it is PostgreSQL and no server is configured: then the test is
+    skipped (failed, where GUANJIA_TEST_REQUIRE_POSTGRES says PostgreSQL must run)."""
+    if backend == "postgres" and _postgres_url() is None:
         if os.environ.get(REQUIRE_POSTGRES_ENV):
             pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but {POSTGRES_URL_ENV} is not")
         pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_ENV} or a Docker engine")
-    return request.param
+    return backend
+
+
+@pytest.fixture(params=DATABASE_BACKENDS)
+def database_backend(request: pytest.FixtureRequest) -> str:
+    return usable_backend(request.param)
 
 
 class _DatabaseCache:

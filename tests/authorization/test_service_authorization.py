@@ -1,6 +1,7 @@
 """Every route of every service × every role (and no token): who may, who may not.
 
-One test per (service, caller): the service runs in-process on its own SQLite database, an
+One test per (service, caller, database): the service runs in-process on a database of its
+own (SQLite, and PostgreSQL where its integer widths, text lengths and NUL bytes differ), an
 admin lays down a small world (the caller's own unit and department, and another's), and
 the caller makes every call of the service's table in order; every answer against the
 table is collected into one failure. A second test per service fails when the service
@@ -11,12 +12,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-import authz_asset
-import authz_emergency
-import authz_ledger
-import authz_ticket
 import pytest
-from authz_matrix import CALLERS, DatabaseSnapshot, caller_for, classification_gaps, mismatches
 
 from asset_svc.config import Settings as AssetSettings
 from asset_svc.database import MIGRATIONS as ASSET_MIGRATIONS
@@ -27,15 +23,23 @@ from emergency_svc.main import create_app as create_emergency_app
 from ledger_svc.config import Settings as LedgerSettings
 from ledger_svc.database import MIGRATIONS as LEDGER_MIGRATIONS
 from ledger_svc.main import create_app as create_ledger_app
+from tests.authorization.matrix import (
+    CALLERS,
+    DatabaseSnapshot,
+    caller_for,
+    classification_gaps,
+    mismatches,
+)
+from tests.authorization.tables import asset, emergency, ledger, ticket
 from ticket_svc.config import Settings as TicketSettings
 from ticket_svc.database import MIGRATIONS as TICKET_MIGRATIONS
 from ticket_svc.main import create_app as create_ticket_app
 
 SERVICES: dict[str, tuple[ModuleType, tuple]] = {
-    "asset": (authz_asset, (create_asset_app, AssetSettings, ASSET_MIGRATIONS)),
-    "ticket": (authz_ticket, (create_ticket_app, TicketSettings, TICKET_MIGRATIONS)),
-    "ledger": (authz_ledger, (create_ledger_app, LedgerSettings, LEDGER_MIGRATIONS)),
-    "emergency": (authz_emergency, (create_emergency_app, EmergencySettings, EMERGENCY_MIGRATIONS)),
+    "asset": (asset, (create_asset_app, AssetSettings, ASSET_MIGRATIONS)),
+    "ticket": (ticket, (create_ticket_app, TicketSettings, TICKET_MIGRATIONS)),
+    "ledger": (ledger, (create_ledger_app, LedgerSettings, LEDGER_MIGRATIONS)),
+    "emergency": (emergency, (create_emergency_app, EmergencySettings, EMERGENCY_MIGRATIONS)),
 }
 
 
@@ -52,14 +56,13 @@ async def test_each_route_answers_each_role_as_the_table_says(
     async with service_factory(*app) as running:
         world = await table.build_world(running.client, token_mint, caller_for(caller_role, None))
         caller = caller_for(caller_role, world["own_unit"])
-        found = await mismatches(
-            running.client,
-            table.TABLE,
-            caller,
-            caller.headers(token_mint),
-            world,
-            DatabaseSnapshot(running.settings.database_url),
-        )
+        snapshot = DatabaseSnapshot(running.settings.database_url)
+        try:
+            found = await mismatches(
+                running.client, table.TABLE, caller, caller.headers(token_mint), world, snapshot
+            )
+        finally:
+            await snapshot.close()
     assert not found, f"{service} as {caller_role}:\n" + "\n".join(found)
 
 

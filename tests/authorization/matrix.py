@@ -4,20 +4,23 @@ the callers are, and how one role's calls are made and judged.
 A row names a route (method and OpenAPI path template) and who may call it. Everyone else
 is refused: 403 problem+json (404 for the roles in `hidden_from`, where the service hides
 what a caller may not see rather than admit it exists), and 401 without a token unless the
-route is public. "May" means the answer is neither 401 nor 403 (a 404, 409 or 422 from the
-request itself is fine). A refused write must leave the database exactly as it was.
+route is public. "May" means the call succeeds: a 2xx, or the one status the row names in
+`expect` (a made-up id's 404, a refused upload's 422), never a 401, a 403 or a 500. A list
+row names, in `sees`, the things of the world each caller's answer holds: exactly those, and
+a `total` that counts them. A refused write must leave the database exactly as it was.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from guanjia_shared.auth import BUREAU_ROLES, Role
 from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
@@ -74,8 +77,13 @@ def caller_for(role: str, own_unit_id: str | None) -> Caller:
     )
 
 
+# What the world holds, by key: an id (or any value a row's path names), a list of ids (the
+# migrations' reference data), or None for what this caller could not make.
 World = dict[str, Any]
 Body = Callable[[World], Any] | dict | list | None
+# Who sees what in a list: groups of callers, each with the keys of the world's things its
+# members' answer holds.
+Sees = Mapping[frozenset[str], Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,18 @@ class Row:
     headers: dict[str, str] = field(default_factory=dict)
     # Refused with 404 (hidden) instead of 403.
     hidden_from: frozenset[str] = NOBODY
+    # What an allowed caller gets, when not a 2xx (the request's own fault, alike for all).
+    expect: int | None = None
+    # The world key under which an allowed write's answer's `keep_field` (the new thing's
+    # id) is kept, to be named in the lists that follow (None when the write was refused).
+    keep_as: str | None = None
+    keep_field: str = "id"
+    # A list: what each allowed caller's answer holds (see `Sees`), each thing known by its
+    # `id_field` (or the fields of a tuple, joined by "/"); the things are the answer itself,
+    # its page's `items` or, for a list inside an object, its field `list_field`.
+    sees: Sees | None = None
+    id_field: str | tuple[str, ...] = "id"
+    list_field: str = "items"
     note: str = ""
 
     @property
@@ -109,6 +129,12 @@ class Row:
         if caller == ANONYMOUS:
             return "401"
         return "404" if caller in self.hidden_from else "403"
+
+    def seen_by(self, caller: str) -> Sequence[str]:
+        for group, keys in (self.sees or {}).items():
+            if caller in group:
+                return keys
+        raise LookupError(f"{self.method} {self.path}: the table says not what {caller} sees")
 
     def url(self, world: World) -> str:
         values = {}
@@ -153,29 +179,25 @@ def classification_gaps(table: list[Row], schema: dict) -> list[str]:
 
 
 class DatabaseSnapshot:
-    """Every row of a SQLite database, to show that a refused write changed nothing. The
-    outbox counts by event id only: the relay marks rows published in the background."""
+    """Every row of a service's database (SQLite or PostgreSQL), to show that a refused
+    write changed nothing. The outbox counts by event id only: the relay marks rows
+    published in the background."""
 
     def __init__(self, database_url: str) -> None:
-        self.path = make_url(database_url).database
+        self.engine = create_async_engine(database_url, poolclass=NullPool)
 
-    def take(self) -> dict[str, list[tuple]]:
-        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        try:
-            tables = [
-                name
-                for (name,) in connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'"
-                )
-            ]
+    async def take(self) -> dict[str, list[tuple]]:
+        async with self.engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
             snapshot = {}
             for table in tables:
                 columns = "event_id" if table == "outbox" else "*"
-                rows = connection.execute(f'SELECT {columns} FROM "{table}"').fetchall()
-                snapshot[table] = sorted(rows, key=repr)
+                rows = (await connection.execute(text(f'SELECT {columns} FROM "{table}"'))).all()
+                snapshot[table] = sorted((tuple(row) for row in rows), key=repr)
             return snapshot
-        finally:
-            connection.close()
+
+    async def close(self) -> None:
+        await self.engine.dispose()
 
 
 def changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
@@ -197,7 +219,7 @@ async def mismatches(
     for entry in table:
         expected = entry.expectation(caller.role)
         refused = expected != "may"
-        before = snapshot.take() if refused and entry.writes and snapshot else None
+        before = await snapshot.take() if refused and entry.writes and snapshot else None
         body = entry.body(world) if callable(entry.body) else entry.body
         content = entry.content(world) if callable(entry.content) else entry.content
         answer = await client.request(
@@ -210,9 +232,17 @@ async def mismatches(
         )
         status = answer.status_code
         label = f"{entry.method} {entry.path}"
+        if entry.keep_as is not None:
+            world[entry.keep_as] = answer.json()[entry.keep_field] if 200 <= status < 300 else None
         if not refused:
-            if status in (401, 403):
-                found.append(f"{label}: may, was refused {status}: {answer.text[:200]}")
+            succeeded = status == entry.expect if entry.expect else 200 <= status < 300
+            if not succeeded:
+                wanted = entry.expect or "a 2xx"
+                found.append(f"{label}: may, expected {wanted}, got {status}: {answer.text[:200]}")
+            elif entry.sees is not None:
+                found += listing_mismatches(label, entry, caller.role, answer.json(), world)
+            elif entry.method == "GET" and is_json(answer) and is_list(answer.json()):
+                found.append(f"{label}: a list, and the row says not what each caller sees")
             continue
         if status != int(expected):
             found.append(f"{label}: expected {expected}, got {status}: {answer.text[:200]}")
@@ -220,7 +250,50 @@ async def mismatches(
         if answer.headers.get("content-type", "").split(";")[0] != PROBLEM_MEDIA_TYPE:
             found.append(f"{label}: refused without problem+json")
         if before is not None:
-            changed = changed_tables(before, snapshot.take())
+            changed = changed_tables(before, await snapshot.take())
             if changed:
                 found.append(f"{label}: refused ({status}) but changed {changed}")
     return found
+
+
+def is_json(answer: httpx.Response) -> bool:
+    return answer.headers.get("content-type", "").split(";")[0] == "application/json"
+
+
+def identity(thing: dict, id_field: str | tuple[str, ...]) -> str:
+    fields = id_field if isinstance(id_field, tuple) else (id_field,)
+    return "/".join(str(thing.get(name, f"<no {name}>")) for name in fields)
+
+
+def is_list(body: Any) -> bool:
+    """A page (`{items, total}`) or a bare array: what a list route answers."""
+    return isinstance(body, list) or (isinstance(body, dict) and {"items", "total"} <= body.keys())
+
+
+def listing_mismatches(label: str, entry: Row, caller: str, body: Any, world: World) -> list[str]:
+    """What a list answered against what the row says `caller` sees: the same things, each
+    once, and (for a page) a total that counts them."""
+    expected = things_of(world, entry.seen_by(caller))
+    items = body[entry.list_field] if isinstance(body, dict) else body
+    listed = [identity(item, entry.id_field) for item in items]
+    found = []
+    if sorted(listed) != sorted(expected):
+        # Named by their keys in the world where it has them, to read what leaked.
+        names = things_of(world, [key for key in world if key not in expected.values()])
+        names.update(expected)
+        shown = sorted(names.get(thing, f"unknown {thing}") for thing in listed)
+        found.append(f"{label}: lists {shown}, expected {sorted(expected.values())}")
+    if isinstance(body, dict) and "total" in body and body["total"] != len(expected):
+        found.append(f"{label}: total {body['total']}, expected {len(expected)}")
+    return found
+
+
+def things_of(world: World, keys: Iterable[str]) -> dict[str, str]:
+    """The ids the world holds under `keys` (none for a key that is None), each with its key."""
+    things = {}
+    for key in keys:
+        value = world[key]
+        for thing in value if isinstance(value, list) else [value]:
+            if isinstance(thing, str | int):
+                things[str(thing)] = key
+    return things

@@ -22,10 +22,20 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from authz_matrix import ANONYMOUS, BUREAU, HEALTH, SIGNED_IN, UNIT_BOUND, Caller, World, roles, row
 
 from guanjia_shared.auth import Role
 from guanjia_shared.testing.tokens import TokenMint
+from tests.authorization.matrix import (
+    ANONYMOUS,
+    BUREAU,
+    HEALTH,
+    SIGNED_IN,
+    UNIT_BOUND,
+    Caller,
+    World,
+    roles,
+    row,
+)
 
 API = "/api/v1/emergency"
 ADMIN = roles(Role.admin)
@@ -52,6 +62,17 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
         assert answer.status_code in (200, 201), f"{path}: {answer.status_code} {answer.text}"
         return answer.json()
 
+    async def listed(path: str, field: str = "id", **params: object) -> list:
+        answer = await client.get(f"{API}{path}", params={"limit": 500, **params}, headers=admin)
+        assert answer.status_code == 200, f"{path}: {answer.status_code} {answer.text}"
+        body = answer.json()
+        items = body["items"] if isinstance(body, dict) else body
+        return [item[field] for item in items]
+
+    # The migrations' reference data: the master and sample plans, the incident types.
+    seeded_plans = await listed("/plans")
+    incident_types = await listed("/incident-types", "code")
+
     def step(number: int, role: str) -> dict:
         return {"level": "IV", "step": number, "role": role, "action": "act", "within_minutes": 5}
 
@@ -71,6 +92,16 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
         },
     )
     await send("POST", f"/plans/{plan['id']}/activate")
+    draft = await send(
+        "POST",
+        "/plans",
+        {
+            "code": "P-DRAFT",
+            "title": "防汛预案",
+            "kind": "special",
+            "incident_types": ["rainstorm_flood"],
+        },
+    )
     fire = {"type": "fire", "level": "IV", "title": "配电室冒烟"}
     activated = await send("POST", "/incidents", fire)
     await send("POST", f"/incidents/{activated['id']}/activate", None, leader)
@@ -94,9 +125,19 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
     )
     await send("POST", "/supplies/items", {"code": "extinguisher", "name": "灭火器", "unit": "个"})
     stock = await send("POST", "/supplies", {"location": "一号楼", "item_code": "extinguisher"})
+    absent = str(uuid.uuid4())
+    await send("POST", "/availability", {"user_id": absent, "reason": "leave"})
     return {
         "own_unit": str(uuid.uuid4()),
+        "seeded_plans": seeded_plans,
+        "incident_types": incident_types,
         "plan": plan["id"],
+        "draft_plan": draft["id"],
+        "activated_timeline": await listed(f"/incidents/{activated['id']}/timeline", "seq"),
+        "reported_timeline": await listed(f"/incidents/{reported['id']}/timeline", "seq"),
+        "activated_reports": await listed(f"/incidents/{activated['id']}/reports"),
+        "supply_items": await listed("/supplies/items", "code"),
+        "absent_colleague": absent,
         "first_version": "1",
         "activated_incident": activated["id"],
         "reported_incident": reported["id"],
@@ -129,10 +170,24 @@ TABLE = [
         f"{API}/plans",
         PLAN_KEEPERS,
         body={"code": "P-NEW", "title": "t", "kind": "special", "incident_types": ["gas_leak"]},
+        keep_as="new_plan",
     ),
-    row("GET", f"{API}/plans", READERS),
+    row(
+        "GET",
+        f"{API}/plans",
+        READERS,
+        query={"limit": "500"},
+        sees={READERS: ["seeded_plans", "plan", "draft_plan", "new_plan"]},
+    ),
     row("GET", PLAN, READERS, at=AT_PLAN),
-    row("GET", f"{PLAN}/versions", READERS, at=AT_PLAN),
+    row(
+        "GET",
+        f"{PLAN}/versions",
+        READERS,
+        at=AT_PLAN,
+        sees={READERS: ["first_version"]},
+        id_field="version",
+    ),
     row(
         "GET",
         f"{PLAN}/versions/{{version}}",
@@ -140,9 +195,16 @@ TABLE = [
         at={"plan_id": "plan", "version": "first_version"},
     ),
     row("PATCH", PLAN, PLAN_KEEPERS, at=AT_PLAN, body={"scope": "机关大院"}),
-    row("POST", f"{PLAN}/activate", PLAN_KEEPERS, at=AT_PLAN),
+    row("POST", f"{PLAN}/activate", PLAN_KEEPERS, at={"plan_id": "draft_plan"}),
     # incident types (API.md: admin adds more)
-    row("GET", f"{API}/incident-types", SIGNED_IN),
+    row(
+        "GET",
+        f"{API}/incident-types",
+        SIGNED_IN,
+        query={"limit": "500"},
+        sees={SIGNED_IN: ["incident_types"]},
+        id_field="code",
+    ),
     row("POST", f"{API}/incident-types", ADMIN, body={"code": "hail", "name": "冰雹"}),
     # incidents
     row(
@@ -150,9 +212,26 @@ TABLE = [
         f"{API}/incidents",
         SIGNED_IN,
         body={"type": "fire", "level": "IV", "title": "烟雾报警"},
+        keep_as="new_incident",
         note="anyone signed in may report (issue 6)",
     ),
-    row("GET", f"{API}/incidents", READERS, note="unit staff: the ones that concern them"),
+    row(
+        "GET",
+        f"{API}/incidents",
+        READERS,
+        sees={
+            BUREAU: ["activated_incident", "reported_incident", "own_report", "new_incident"],
+            UNIT_STAFF: ["activated_incident", "own_report", "new_incident"],
+        },
+        note="unit staff: the ones that concern them",
+    ),
+    row(
+        "GET",
+        f"{API}/tasks",
+        READERS,
+        sees={BUREAU: ["my_task", "others_task"], UNIT_STAFF: ["my_task"]},
+        note="unit staff: their own; read before the rows below activate another incident",
+    ),
     row("GET", INCIDENT, READERS, at=ACTIVATED, note="unit staff: they hold a task in it"),
     row("GET", INCIDENT, READERS, at={"incident_id": "own_report"}, note="reported by them"),
     row(
@@ -163,9 +242,31 @@ TABLE = [
         hidden_from=UNIT_STAFF,
         note="someone else's, at no building of theirs, no task of theirs",
     ),
-    row("GET", f"{INCIDENT}/timeline", READERS, at=ACTIVATED),
-    row("GET", f"{INCIDENT}/timeline", BUREAU, at=REPORTED, hidden_from=UNIT_STAFF),
-    row("GET", f"{INCIDENT}/reports", BUREAU, at=ACTIVATED, note="the bureau's account upward"),
+    row(
+        "GET",
+        f"{INCIDENT}/timeline",
+        READERS,
+        at=ACTIVATED,
+        sees={READERS: ["activated_timeline"]},
+        id_field="seq",
+    ),
+    row(
+        "GET",
+        f"{INCIDENT}/timeline",
+        BUREAU,
+        at=REPORTED,
+        hidden_from=UNIT_STAFF,
+        sees={BUREAU: ["reported_timeline"]},
+        id_field="seq",
+    ),
+    row(
+        "GET",
+        f"{INCIDENT}/reports",
+        BUREAU,
+        at=ACTIVATED,
+        sees={BUREAU: ["activated_reports"]},
+        note="the bureau's account upward",
+    ),
     row(
         "POST",
         f"{INCIDENT}/reports",
@@ -182,7 +283,6 @@ TABLE = [
         body={"level": "III", "reason": "spreading"},
     ),
     # tasks
-    row("GET", f"{API}/tasks", READERS, note="unit staff: their own"),
     row("GET", TASK, READERS, at={"task_id": "my_task"}),
     row("GET", TASK, BUREAU, at={"task_id": "others_task"}, hidden_from=UNIT_STAFF),
     row("POST", f"{TASK}/acknowledge", SIGNED_IN, at={"task_id": "my_task"}, note="own task"),
@@ -217,6 +317,8 @@ TABLE = [
         f"{API}/availability",
         SIGNED_IN,
         body=lambda w: {"user_id": w["caller"], "reason": "sick"},
+        keep_as="own_mark",
+        keep_field="user_id",
         note="oneself",
     ),
     row(
@@ -224,9 +326,21 @@ TABLE = [
         f"{API}/availability",
         MARKERS,
         body=lambda w: {"user_id": w["someone_else"], "reason": "abroad"},
+        keep_as="someone_elses_mark",
+        keep_field="user_id",
         note="someone else",
     ),
-    row("GET", f"{API}/availability", READERS, note="unit staff: their own mark"),
+    row(
+        "GET",
+        f"{API}/availability",
+        READERS,
+        sees={
+            BUREAU: ["absent_colleague", "own_mark", "someone_elses_mark"],
+            UNIT_STAFF: ["own_mark"],
+        },
+        id_field="user_id",
+        note="unit staff: their own mark",
+    ),
     row("DELETE", f"{API}/availability/{{user_id}}", SIGNED_IN, at={"user_id": "caller"}),
     row("DELETE", f"{API}/availability/{{user_id}}", MARKERS, at={"user_id": "someone_else"}),
     row(
@@ -237,14 +351,21 @@ TABLE = [
         body={"summary": "out", "follow_ups": ["replace wiring"]},
     ),
     # supplies
-    row("GET", f"{API}/supplies/items", BUREAU),
+    row(
+        "GET",
+        f"{API}/supplies/items",
+        BUREAU,
+        query={"limit": "500"},
+        sees={BUREAU: ["supply_items"]},
+        id_field="code",
+    ),
     row(
         "POST",
         f"{API}/supplies/items",
         SUPPLY_KEEPERS,
-        body={"code": "sandbag", "name": "沙袋", "unit": "袋"},
+        body={"code": "tarpaulin_authz", "name": "篷布", "unit": "块"},
     ),
-    row("GET", f"{API}/supplies", BUREAU),
+    row("GET", f"{API}/supplies", BUREAU, sees={BUREAU: ["stock"]}),
     row(
         "POST",
         f"{API}/supplies",
@@ -259,10 +380,29 @@ TABLE = [
         SUPPLY_KEEPERS,
         at={"stock_id": "stock"},
         body={"kind": "receipt", "quantity": 10, "reason": "bought"},
+        keep_as="new_movement",
     ),
-    row("GET", f"{STOCK}/movements", BUREAU, at={"stock_id": "stock"}),
-    row("GET", f"{API}/supplies/reservations", BUREAU),
-    row("POST", f"{API}/supplies/reservations/{{reservation_id}}/release", SUPPLY_KEEPERS),
+    row(
+        "GET",
+        f"{STOCK}/movements",
+        BUREAU,
+        at={"stock_id": "stock"},
+        sees={BUREAU: ["new_movement"]},
+    ),
+    row(
+        "GET",
+        f"{API}/supplies/reservations",
+        BUREAU,
+        sees={BUREAU: []},
+        note="none made: the world's plan reserves no supplies",
+    ),
+    row(
+        "POST",
+        f"{API}/supplies/reservations/{{reservation_id}}/release",
+        SUPPLY_KEEPERS,
+        expect=404,
+        note="a made-up reservation: 404 to whoever may release",
+    ),
     # drills and trainings
     row(
         "POST",
@@ -273,8 +413,9 @@ TABLE = [
             "scheduled_at": "2026-06-01T09:00:00+08:00",
             "scenario": "s",
         },
+        keep_as="new_drill",
     ),
-    row("GET", f"{API}/drills", BUREAU),
+    row("GET", f"{API}/drills", BUREAU, sees={BUREAU: ["drill", "new_drill"]}),
     row("GET", DRILL, BUREAU, at={"drill_id": "drill"}),
     row(
         "PUT",
@@ -302,8 +443,9 @@ TABLE = [
         f"{API}/trainings",
         DRILL_KEEPERS,
         body={"title": "t", "scheduled_at": "2026-06-02T09:00:00+08:00"},
+        keep_as="new_training",
     ),
-    row("GET", f"{API}/trainings", BUREAU),
+    row("GET", f"{API}/trainings", BUREAU, sees={BUREAU: ["training", "new_training"]}),
     row("GET", TRAINING, BUREAU, at={"training_id": "training"}),
     row(
         "POST",
@@ -313,13 +455,27 @@ TABLE = [
         body={"participants": [{"department": "办公室", "people": 3}]},
     ),
     # the buildings replica and readiness
-    row("GET", f"{API}/buildings", BUREAU),
-    row("GET", f"{API}/buildings/unconfirmed", BUREAU),
-    row("GET", f"{API}/buildings/{{building_id}}", BUREAU),
+    # (no building has reached the replica here: asset-svc does not run)
+    row("GET", f"{API}/buildings", BUREAU, sees={BUREAU: []}),
+    row("GET", f"{API}/buildings/unconfirmed", BUREAU, sees={BUREAU: []}),
+    row(
+        "GET",
+        f"{API}/buildings/{{building_id}}",
+        BUREAU,
+        expect=404,
+        note="a building the replica has not: 404 to whoever may ask",
+    ),
     row("GET", f"{API}/reports/readiness", BUREAU),
-    # the unit replica: names of the served units
-    row("GET", f"{API}/units", SIGNED_IN),
-    row("GET", f"{API}/units/{{unit_id}}", SIGNED_IN, at={"unit_id": "own_unit"}),
+    # the unit replica: names of the served units (none has reached it here)
+    row("GET", f"{API}/units", SIGNED_IN, sees={SIGNED_IN: []}),
+    row(
+        "GET",
+        f"{API}/units/{{unit_id}}",
+        SIGNED_IN,
+        at={"unit_id": "own_unit"},
+        expect=404,
+        note="no unit has reached the replica: 404 to whoever may ask",
+    ),
     # last: retiring the plan ends what the rows above ran under
     row("POST", f"{PLAN}/retire", PLAN_KEEPERS, at=AT_PLAN),
 ]

@@ -3,10 +3,10 @@ type, body) as documented, for schema-valid and schema-violating cases alike."""
 
 import pytest
 from hypothesis import settings
-from openapi_fuzzing import FUZZ_SETTINGS, FuzzedService, Seeder
 
 from ledger_svc.config import Settings
 from ledger_svc.main import create_app
+from tests.api_fuzz.fuzzing import FUZZ_SETTINGS, ON_POSTGRES, ON_SQLITE, FuzzedService, Seeder
 
 API = "/api/v1/ledger"
 DEPARTMENT = "综合处"
@@ -51,17 +51,33 @@ schema = LEDGER.schema()
 
 
 @pytest.fixture
-def ledger(live_services):
-    return live_services.get(LEDGER)
+def ledger(live_services, database_backend):
+    return live_services.get(LEDGER, database_backend)
 
 
 @schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=25)
+@ON_SQLITE
 def test_ledger_api_as_bureau_lead(case, ledger):
     ledger.call_and_validate(case, ledger.bureau_lead)
 
 
 @schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=10)
+@ON_POSTGRES
+def test_ledger_api_as_bureau_lead_on_postgres(case, ledger):
+    ledger.call_and_validate(case, ledger.bureau_lead)
+
+
+@schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=5)
+@ON_SQLITE
 def test_ledger_api_as_unit_staff(case, ledger):
+    ledger.call_and_validate(case, ledger.unit_staff)
+
+
+@schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=3)
+@ON_POSTGRES
+def test_ledger_api_as_unit_staff_on_postgres(case, ledger):
     ledger.call_and_validate(case, ledger.unit_staff)

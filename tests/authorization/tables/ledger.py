@@ -14,7 +14,11 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from authz_matrix import (
+
+from guanjia_shared.auth import Role
+from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.tokens import TokenMint
+from tests.authorization.matrix import (
     BUREAU,
     HEALTH,
     OTHER_DEPARTMENT,
@@ -26,14 +30,20 @@ from authz_matrix import (
     row,
 )
 
-from guanjia_shared.auth import Role
-from guanjia_shared.testing.tokens import TokenMint
-
 API = "/api/v1/ledger"
 SHAPERS = roles(Role.admin, Role.leader)
 LEADER = roles(Role.leader)
 LEADERSHIP = roles(Role.admin, Role.leader, Role.auditor)
 FOLLOWERS = LEADERSHIP | roles(Role.dept_head)
+ITEMS = [
+    "others_item",
+    "my_item",
+    "own_done_item",
+    "other_done_item",
+    "new_own_item",
+    "new_other_item",
+]
+NO_EXCEPTIONS = "none raised: the ledger's jobs find them, and they do not run here"
 
 
 async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller) -> World:
@@ -63,6 +73,27 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
     for key, item_id in (("others", others), ("mine", mine)):
         issued = await post(f"/items/{item_id}/interventions", {"instruction": "加快"}, leader)
         interventions[key] = issued["id"]
+    # An item of each department done: the scorecards count them, once the ledger's own
+    # `ledger.item.completed` events have come back to it through NATS.
+    done_items = {}
+    for side, department in (("own", OWN_DEPARTMENT), ("other", OTHER_DEPARTMENT)):
+        done = await post(
+            f"/plans/{plan['id']}/items",
+            {
+                "title": "档案整理",
+                "owner_id": str(uuid.uuid4()),
+                "department": department,
+                "deadline": "2026-12-31",
+            },
+        )
+        await post(f"/items/{done['id']}/progress", {"percent": 100, "note": "完成"})
+        done_items[f"{side}_done_item"] = done["id"]
+
+    async def both_scored() -> None:
+        answer = await client.get(f"{API}/scorecards", params={"year": 2026}, headers=admin)
+        assert answer.json()["total"] == 2, answer.text
+
+    await eventually(both_scored)
     campaign = await post(
         "/campaigns",
         {"year": 2026, "theme": "服务提升", "starts_on": "2026-03-01", "ends_on": "2026-05-31"},
@@ -81,6 +112,8 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
         "campaign": campaign["id"],
         "activity": activity["id"],
         "own_department": OWN_DEPARTMENT,
+        "other_department": OTHER_DEPARTMENT,
+        **done_items,
     }
 
 
@@ -95,8 +128,8 @@ INTERVENTION = f"{API}/interventions/{{intervention_id}}"
 TABLE = [
     *HEALTH,
     # plans and items
-    row("POST", f"{API}/plans", SHAPERS, body={"year": 2027, "title": "t"}),
-    row("GET", f"{API}/plans", BUREAU),
+    row("POST", f"{API}/plans", SHAPERS, body={"year": 2027, "title": "t"}, keep_as="new_plan"),
+    row("GET", f"{API}/plans", BUREAU, sees={BUREAU: ["plan", "new_plan"]}),
     row("GET", f"{API}/plans/{{plan_id}}", BUREAU, at={"plan_id": "plan"}),
     row(
         "POST",
@@ -109,6 +142,7 @@ TABLE = [
             "department": OWN_DEPARTMENT,
             "deadline": "2026-11-30",
         },
+        keep_as="new_own_item",
         note="a department head: their own department's items",
     ),
     row(
@@ -122,11 +156,18 @@ TABLE = [
             "department": OTHER_DEPARTMENT,
             "deadline": "2026-11-30",
         },
+        keep_as="new_other_item",
         note="another department's item",
     ),
-    row("GET", f"{API}/plans/{{plan_id}}/items", BUREAU, at={"plan_id": "plan"}),
+    row(
+        "GET",
+        f"{API}/plans/{{plan_id}}/items",
+        BUREAU,
+        at={"plan_id": "plan"},
+        sees={BUREAU: ITEMS},
+    ),
     row("GET", f"{API}/plans/{{plan_id}}/ledger.xlsx", BUREAU, at={"plan_id": "plan"}),
-    row("GET", f"{API}/items", BUREAU),
+    row("GET", f"{API}/items", BUREAU, sees={BUREAU: ITEMS}),
     row("GET", ITEM, BUREAU, at=OTHERS),
     row(
         "PATCH",
@@ -141,6 +182,7 @@ TABLE = [
         roles(Role.admin),
         at=OTHERS,
         body={"percent": 10, "note": "n"},
+        keep_as="new_progress",
         note="someone else's item: only an admin besides its owner (API.md)",
     ),
     row(
@@ -151,30 +193,62 @@ TABLE = [
         body={"percent": 20, "note": "n"},
         note="the caller's own item",
     ),
-    row("GET", f"{ITEM}/progress", BUREAU, at=OTHERS),
+    row("GET", f"{ITEM}/progress", BUREAU, at=OTHERS, sees={BUREAU: ["new_progress"]}),
     row(
         "POST",
         f"{ITEM}/deadline",
         LEADER,
         at=OTHERS,
         body={"deadline": "2027-01-31", "reason": "scope grew"},
+        keep_as="new_deadline",
+        keep_field="deadline",
         note="only a leader, with a reason (issue 5)",
     ),
-    row("GET", f"{ITEM}/deadline-changes", BUREAU, at=OTHERS),
+    row(
+        "GET",
+        f"{ITEM}/deadline-changes",
+        BUREAU,
+        at=OTHERS,
+        sees={BUREAU: ["new_deadline"]},
+        id_field="new_deadline",
+    ),
     # exceptions and interventions
-    row("GET", f"{API}/exceptions", FOLLOWERS),
-    row("GET", f"{ITEM}/exceptions", FOLLOWERS, at=OTHERS),
-    row("GET", f"{ITEM}/exceptions", BUREAU, at=MINE, note="the owner follows their item"),
+    row("GET", f"{API}/exceptions", FOLLOWERS, sees={FOLLOWERS: []}, note=NO_EXCEPTIONS),
+    row("GET", f"{ITEM}/exceptions", FOLLOWERS, at=OTHERS, sees={FOLLOWERS: []}),
+    row(
+        "GET",
+        f"{ITEM}/exceptions",
+        BUREAU,
+        at=MINE,
+        sees={BUREAU: []},
+        note="the owner follows their item",
+    ),
     row(
         "POST",
         f"{ITEM}/interventions",
         LEADER,
         at=OTHERS,
         body={"instruction": "report weekly"},
+        keep_as="new_intervention",
         note="by a leader (API.md)",
     ),
-    row("GET", f"{ITEM}/interventions", FOLLOWERS, at=OTHERS),
-    row("GET", f"{API}/interventions", BUREAU, note="the owner's own to-do list at least"),
+    row(
+        "GET",
+        f"{ITEM}/interventions",
+        FOLLOWERS,
+        at=OTHERS,
+        sees={FOLLOWERS: ["others_intervention", "new_intervention"]},
+    ),
+    row(
+        "GET",
+        f"{API}/interventions",
+        BUREAU,
+        sees={
+            FOLLOWERS: ["others_intervention", "my_intervention", "new_intervention"],
+            BUREAU - FOLLOWERS: ["my_intervention"],
+        },
+        note="the owner's own to-do list at least",
+    ),
     row(
         "GET",
         INTERVENTION,
@@ -221,8 +295,9 @@ TABLE = [
         f"{API}/campaigns",
         SHAPERS,
         body={"year": 2026, "theme": "t", "starts_on": "2026-06-01", "ends_on": "2026-08-31"},
+        keep_as="new_campaign",
     ),
-    row("GET", f"{API}/campaigns", BUREAU),
+    row("GET", f"{API}/campaigns", BUREAU, sees={BUREAU: ["campaign", "new_campaign"]}),
     row("GET", CAMPAIGN, BUREAU, at={"campaign_id": "campaign"}),
     row("PATCH", CAMPAIGN, SHAPERS, at={"campaign_id": "campaign"}, body={"theme": "renamed"}),
     row(
@@ -231,8 +306,15 @@ TABLE = [
         SHAPERS,
         at={"campaign_id": "campaign"},
         body={"kind": "competition", "title": "t", "held_on": "2026-04-01"},
+        keep_as="new_activity",
     ),
-    row("GET", f"{CAMPAIGN}/activities", BUREAU, at={"campaign_id": "campaign"}),
+    row(
+        "GET",
+        f"{CAMPAIGN}/activities",
+        BUREAU,
+        at={"campaign_id": "campaign"},
+        sees={BUREAU: ["activity", "new_activity"]},
+    ),
     row("GET", ACTIVITY, BUREAU, at=AT_ACTIVITY),
     row(
         "PUT",
@@ -256,14 +338,33 @@ TABLE = [
         body={"summary": "done"},
     ),
     # scorecards
-    row("GET", f"{API}/scorecards", FOLLOWERS, note="department heads: their own"),
+    row(
+        "GET",
+        f"{API}/scorecards",
+        FOLLOWERS,
+        query={"year": "2026"},
+        sees={
+            LEADERSHIP: ["own_department", "other_department"],
+            roles(Role.dept_head): ["own_department"],
+        },
+        id_field="department",
+        note="department heads: their own",
+    ),
     row(
         "GET",
         f"{API}/scorecards/{{department}}",
         FOLLOWERS,
         at={"department": "own_department"},
+        query={"year": "2026"},
     ),
-    # the unit replica: names of the served units
-    row("GET", f"{API}/units", SIGNED_IN),
-    row("GET", f"{API}/units/{{unit_id}}", SIGNED_IN, at={"unit_id": "own_unit"}),
+    # the unit replica: names of the served units (none has reached it here)
+    row("GET", f"{API}/units", SIGNED_IN, sees={SIGNED_IN: []}),
+    row(
+        "GET",
+        f"{API}/units/{{unit_id}}",
+        SIGNED_IN,
+        at={"unit_id": "own_unit"},
+        expect=404,
+        note="no unit has reached the replica: 404 to whoever may ask",
+    ),
 ]

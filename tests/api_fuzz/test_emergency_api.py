@@ -3,10 +3,10 @@ content type, body) as documented, for schema-valid and schema-violating cases a
 
 import pytest
 from hypothesis import settings
-from openapi_fuzzing import FUZZ_SETTINGS, FuzzedService, Seeder
 
 from emergency_svc.config import Settings
 from emergency_svc.main import create_app
+from tests.api_fuzz.fuzzing import FUZZ_SETTINGS, ON_POSTGRES, ON_SQLITE, FuzzedService, Seeder
 
 API = "/api/v1/emergency"
 
@@ -83,17 +83,33 @@ schema = EMERGENCY.schema()
 
 
 @pytest.fixture
-def emergency(live_services):
-    return live_services.get(EMERGENCY)
+def emergency(live_services, database_backend):
+    return live_services.get(EMERGENCY, database_backend)
 
 
 @schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=25)
+@ON_SQLITE
 def test_emergency_api_as_bureau_lead(case, emergency):
     emergency.call_and_validate(case, emergency.bureau_lead)
 
 
 @schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=10)
+@ON_POSTGRES
+def test_emergency_api_as_bureau_lead_on_postgres(case, emergency):
+    emergency.call_and_validate(case, emergency.bureau_lead)
+
+
+@schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=5)
+@ON_SQLITE
 def test_emergency_api_as_unit_staff(case, emergency):
+    emergency.call_and_validate(case, emergency.unit_staff)
+
+
+@schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=3)
+@ON_POSTGRES
+def test_emergency_api_as_unit_staff_on_postgres(case, emergency):
     emergency.call_and_validate(case, emergency.unit_staff)

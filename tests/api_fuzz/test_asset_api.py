@@ -3,10 +3,10 @@ type, body) as documented, for schema-valid and schema-violating cases alike."""
 
 import pytest
 from hypothesis import settings
-from openapi_fuzzing import FUZZ_SETTINGS, FuzzedService, Seeder
 
 from asset_svc.config import Settings
 from asset_svc.main import create_app
+from tests.api_fuzz.fuzzing import FUZZ_SETTINGS, ON_POSTGRES, ON_SQLITE, FuzzedService, Seeder
 
 API = "/api/v1/asset"
 
@@ -97,17 +97,33 @@ schema = ASSET.schema()
 
 
 @pytest.fixture
-def asset(live_services):
-    return live_services.get(ASSET)
+def asset(live_services, database_backend):
+    return live_services.get(ASSET, database_backend)
 
 
 @schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=25)
+@ON_SQLITE
 def test_asset_api_as_bureau_lead(case, asset):
     asset.call_and_validate(case, asset.bureau_lead)
 
 
 @schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=10)
+@ON_POSTGRES
+def test_asset_api_as_bureau_lead_on_postgres(case, asset):
+    asset.call_and_validate(case, asset.bureau_lead)
+
+
+@schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=5)
+@ON_SQLITE
 def test_asset_api_as_unit_staff(case, asset):
+    asset.call_and_validate(case, asset.unit_staff)
+
+
+@schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=3)
+@ON_POSTGRES
+def test_asset_api_as_unit_staff_on_postgres(case, asset):
     asset.call_and_validate(case, asset.unit_staff)

@@ -14,15 +14,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from hypothesis import settings
 from hypothesis import strategies as st
-from openapi_fuzzing import (
-    FUZZ_SETTINGS,
-    TOKEN_LIFETIME,
-    LiveService,
-    Seeder,
-    drawing_known_ids,
-    load_schema,
-    serving,
-)
 
 from gateway.config import Settings
 from gateway.main import create_app
@@ -30,6 +21,18 @@ from gateway.openapi.merge import merge_documents
 from gateway.proxy.routing import SERVICES, destination_of
 from gateway.testing import fake_service
 from gateway.testing.harness import ADMIN_PASSWORD, bearer, write_signing_key
+from tests.api_fuzz.fuzzing import (
+    FUZZ_SETTINGS,
+    ON_POSTGRES,
+    ON_SQLITE,
+    TOKEN_LIFETIME,
+    LiveService,
+    Seeder,
+    drawing_known_ids,
+    empty_database,
+    load_schema,
+    serving,
+)
 
 AUTH = "/api/v1/auth"
 TOKEN = f"{AUTH}/token"
@@ -147,10 +150,13 @@ def seed(api: Seeder) -> tuple[dict[str, str], dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGateway]:
-    """The gateway serving real HTTP on a fresh migrated SQLite file, in the middle of a key
-    rotation (its JWKS holds the previous key too), with a stand-in that answers as every
-    service behind it (so that it is ready, and its schema holds proxied routes)."""
+def gateway(
+    tmp_path_factory: pytest.TempPathFactory, database_backend: str
+) -> Iterator[LiveGateway]:
+    """The gateway serving real HTTP on a fresh database of the test's backend, in the
+    middle of a key rotation (its JWKS holds the previous key too), with a stand-in that
+    answers as every service behind it (so that it is ready, and its schema holds proxied
+    routes)."""
     directory = tmp_path_factory.mktemp("gateway-fuzzing")
     write_signing_key(directory / "signing-key.pem")
     previous = write_signing_key(directory / "previous-key.pem").public_key()
@@ -159,10 +165,13 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGateway]:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
     )
-    with serving(fake_service.app) as service_url:
+    with (
+        empty_database(database_backend, "gateway", directory) as database_url,
+        serving(fake_service.app) as service_url,
+    ):
         settings_ = Settings(
             environment="test",
-            database_url=f"sqlite+aiosqlite:///{directory / 'gateway.db'}",
+            database_url=database_url,
             migrate_on_start=True,
             data_dir=directory,
             signing_key_file=directory / "signing-key.pem",
@@ -219,17 +228,41 @@ def test_the_fuzzed_operations_are_those_the_gateway_serves_as_its_own(gateway):
 
 @schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=25)
+@ON_SQLITE
 def test_gateway_api_as_admin(case, gateway):
     gateway.call_and_validate(case, gateway.bureau_lead)
 
 
 @schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=10)
+@ON_POSTGRES
+def test_gateway_api_as_admin_on_postgres(case, gateway):
+    gateway.call_and_validate(case, gateway.bureau_lead)
+
+
+@schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=5)
+@ON_SQLITE
 def test_gateway_api_as_unit_staff(case, gateway):
     gateway.call_and_validate(case, gateway.unit_staff)
 
 
 @schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=3)
+@ON_POSTGRES
+def test_gateway_api_as_unit_staff_on_postgres(case, gateway):
+    gateway.call_and_validate(case, gateway.unit_staff)
+
+
+@schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=5)
+@ON_SQLITE
 def test_gateway_api_as_api_client(case, gateway):
+    gateway.call_and_validate(case, gateway.api_client)
+
+
+@schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=3)
+@ON_POSTGRES
+def test_gateway_api_as_api_client_on_postgres(case, gateway):
     gateway.call_and_validate(case, gateway.api_client)

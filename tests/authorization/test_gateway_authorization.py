@@ -9,9 +9,15 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from authz_matrix import (
+
+from gateway.config import Settings
+from gateway.database import MIGRATIONS
+from gateway.main import create_app
+from guanjia_shared.auth import Role
+from guanjia_shared.nats_server import free_port
+from guanjia_shared.testing.apps import running_app
+from tests.authorization.matrix import (
     CALLERS,
-    HEALTH,
     PUBLIC,
     SIGNED_IN,
     Caller,
@@ -22,19 +28,19 @@ from authz_matrix import (
     row,
 )
 
-from gateway.config import Settings
-from gateway.database import MIGRATIONS
-from gateway.main import create_app
-from guanjia_shared.auth import Role
-from guanjia_shared.nats_server import free_port
-from guanjia_shared.testing.apps import running_app
-
 ADMIN = roles(Role.admin)
 USERS = "/api/v1/auth/users"
 CLIENTS = "/api/v1/auth/clients"
 
 TABLE = [
-    *HEALTH,
+    row("GET", "/healthz", PUBLIC),
+    row(
+        "GET",
+        "/readyz",
+        PUBLIC,
+        expect=503,
+        note="no service answers behind this gateway: not ready, to whoever asks",
+    ),
     row(
         "POST",
         "/api/v1/auth/token",
@@ -50,8 +56,14 @@ TABLE = [
         USERS,
         ADMIN,
         body={"username": "newcomer", "password": "a-long-password", "display_name": "新人"},
+        keep_as="newcomer",
     ),
-    row("GET", USERS, ADMIN),
+    row(
+        "GET",
+        USERS,
+        ADMIN,
+        sees={ADMIN: ["first_admin", "caller", "someone", "colleague", "newcomer"]},
+    ),
     row("GET", f"{USERS}/{{user_id}}", ADMIN, at={"user_id": "caller"}),
     row(
         "PATCH",
@@ -65,11 +77,18 @@ TABLE = [
         "/api/v1/auth/colleagues",
         roles(Role.admin, Role.leader, Role.auditor),
         query={"department": "物业管理处"},
+        sees={roles(Role.admin, Role.leader, Role.auditor): ["colleague"]},
         note="a department not the caller's: the leadership, admin and auditors only; "
         "a department's own staff read their own (gateway/tests/users/test_colleagues_api.py)",
     ),
-    row("POST", CLIENTS, ADMIN, body={"name": "12345 hotline", "roles": ["integration"]}),
-    row("GET", CLIENTS, ADMIN),
+    row(
+        "POST",
+        CLIENTS,
+        ADMIN,
+        body={"name": "12345 hotline", "roles": ["integration"]},
+        keep_as="new_client",
+    ),
+    row("GET", CLIENTS, ADMIN, sees={ADMIN: ["client", "new_client"]}),
     row("DELETE", f"{CLIENTS}/{{client_pk}}", ADMIN, at={"client_pk": "client"}),
 ]
 # Outside the schema: the merged schema and its docs, for anyone.
@@ -119,37 +138,44 @@ async def test_each_gateway_route_answers_each_role_as_the_table_says(
             return {"Authorization": f"Bearer {token}"}
 
         keeper = headers("admin", str(uuid.uuid4()))
+        first_admin = await client.get(USERS, headers=keeper)
         own_roles = [] if caller_role == "anonymous" else [caller_role]
         caller_user = await _create_user(client, keeper, own_roles)
         world = {
+            "first_admin": [user["id"] for user in first_admin.json()["items"]],
             "caller": caller_user["id"],
             "login": caller_user["username"],
             "someone": (await _create_user(client, keeper, []))["id"],
+            "colleague": (await _create_user(client, keeper, ["agent"], department="物业管理处"))[
+                "id"
+            ],
         }
         answer = await client.post(CLIENTS, json={"name": "old", "roles": []}, headers=keeper)
         world["client"] = answer.json()["id"]
 
         caller = Caller(caller_role, world["caller"], None, None)
         caller_headers = {} if caller_role == "anonymous" else headers(caller_role, caller.id)
-        found = await mismatches(
-            client,
-            TABLE + UNLISTED,
-            caller,
-            caller_headers,
-            world,
-            DatabaseSnapshot(settings.database_url),
-        )
+        snapshot = DatabaseSnapshot(settings.database_url)
+        try:
+            found = await mismatches(
+                client, TABLE + UNLISTED, caller, caller_headers, world, snapshot
+            )
+        finally:
+            await snapshot.close()
         if caller_role == "anonymous":
             found += await _proxy_mismatches(client)
     assert not found, f"gateway as {caller_role}:\n" + "\n".join(found)
 
 
-async def _create_user(client, admin: dict[str, str], own_roles: list[str]) -> dict:
+async def _create_user(
+    client, admin: dict[str, str], own_roles: list[str], department: str | None = None
+) -> dict:
     body = {
         "username": f"u{uuid.uuid4().hex[:10]}",
         "password": "a-long-password",
         "display_name": "用户",
         "roles": own_roles,
+        "department": department,
     }
     answer = await client.post(USERS, json=body, headers=admin)
     assert answer.status_code == 201, answer.text

@@ -3,8 +3,8 @@ type, body) as documented, for schema-valid and schema-violating cases alike."""
 
 import pytest
 from hypothesis import settings
-from openapi_fuzzing import FUZZ_SETTINGS, FuzzedService, Seeder
 
+from tests.api_fuzz.fuzzing import FUZZ_SETTINGS, ON_POSTGRES, ON_SQLITE, FuzzedService, Seeder
 from ticket_svc.config import Settings
 from ticket_svc.main import create_app
 
@@ -60,17 +60,33 @@ schema = TICKET.schema()
 
 
 @pytest.fixture
-def ticket(live_services):
-    return live_services.get(TICKET)
+def ticket(live_services, database_backend):
+    return live_services.get(TICKET, database_backend)
 
 
 @schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=25)
+@ON_SQLITE
 def test_ticket_api_as_bureau_lead(case, ticket):
     ticket.call_and_validate(case, ticket.bureau_lead)
 
 
 @schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=10)
+@ON_POSTGRES
+def test_ticket_api_as_bureau_lead_on_postgres(case, ticket):
+    ticket.call_and_validate(case, ticket.bureau_lead)
+
+
+@schema.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=5)
+@ON_SQLITE
 def test_ticket_api_as_unit_staff(case, ticket):
+    ticket.call_and_validate(case, ticket.unit_staff)
+
+
+@schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=3)
+@ON_POSTGRES
+def test_ticket_api_as_unit_staff_on_postgres(case, ticket):
     ticket.call_and_validate(case, ticket.unit_staff)

@@ -1,0 +1,1 @@
+"""Property-based tests of every service's OpenAPI document, with schemathesis."""

@@ -1,0 +1,1 @@
+"""Infrastructure faults: processes killed, brokers and databases lost, replicas."""
