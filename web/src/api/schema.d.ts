@@ -7173,7 +7173,7 @@ export interface components {
         /**
          * TimelineKind
          * @description What the timeline records: every report, activation, level change, task change,
-         *     reservation and close (the issue's list), each a kind of its own.
+         *     reservation and close, each a kind of its own.
          * @enum {string}
          */
         TimelineKind: "reported" | "plan_matched" | "no_plan_matched" | "activated" | "task_assigned" | "task_unassigned" | "task_acknowledged" | "task_ack_missed" | "task_escalated" | "task_reassigned" | "task_completed" | "task_overdue" | "task_cancelled" | "level_changed" | "supplies_reserved" | "supplies_released" | "report_due" | "report_overdue" | "report_submitted" | "closed";
