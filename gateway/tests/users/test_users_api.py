@@ -214,3 +214,24 @@ async def test_a_restart_keeps_the_first_admin_as_it_was(start_gateway, gateway_
         assert await gateway.token("admin", ADMIN_PASSWORD)
         total = (await gateway.client.get(USERS, headers=await gateway.headers())).json()["total"]
         assert total == 1
+
+
+async def test_a_password_is_kept_as_typed_spaces_included(gateway, admin):
+    # The login form takes the password as typed: trimming it when it is set would lock
+    # its user out.
+    user = await gateway.create_user(admin, "agent")
+    spaced = "  spaced password  "
+    patched = await gateway.client.patch(
+        f"{USERS}/{user['id']}", json={"password": spaced}, headers=admin
+    )
+    assert patched.status_code == 200, patched.text
+    assert await gateway.token(user["username"], spaced)
+    trimmed = await gateway.client.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "password", "username": user["username"], "password": spaced.strip()},
+    )
+    assert trimmed.status_code == 401
+    too_long = await gateway.client.patch(
+        f"{USERS}/{user['id']}", json={"password": " " * 250 + "abcdefgh"}, headers=admin
+    )
+    assert too_long.status_code == 422

@@ -44,7 +44,9 @@ Username = Annotated[
         }
     ),
 ]
-Password = Annotated[str, Field(min_length=8, max_length=256)]
+# Kept exactly as typed: the login form does not trim it either, so a password trimmed
+# here would never log in again.
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=256)]
 
 
 def unique_roles(roles: list[Role]) -> list[str]:
