@@ -364,7 +364,7 @@ async def tick_figures(bench: Bench, url: str, meta: Meta) -> list[Figure]:
     settings = TicketSettings()
     policy = SlaPolicy.from_settings(settings)
     engine = create_engine(url)
-    factory = create_session_factory(engine, service="ticket", settings=settings)
+    factory = create_session_factory(engine, service="ticket")
     log = StatementLog(engine)
     batch = settings.scheduler_batch_size
     acted: list[int] = []

@@ -2,9 +2,10 @@
 the username (or the address) out with 429 — alike for users that exist and that do not."""
 
 import asyncio
-import time
 from collections import Counter
+from datetime import timedelta
 
+from gateway.logins import service as logins_service
 from gateway.testing.harness import ADMIN_PASSWORD, running_gateway
 from guanjia_shared.testing.clocks import HandClock
 
@@ -98,18 +99,25 @@ async def test_repeated_client_secret_failures_lock_the_client_out(start_gateway
         assert right.status_code == 429
 
 
-async def test_failures_are_answered_more_and_more_slowly(start_gateway):
+async def test_failures_are_answered_more_and_more_slowly(start_gateway, monkeypatch):
+    waits: list[tuple[int, timedelta]] = []
+
+    async def record_wait(delay: timedelta) -> None:
+        waits.append((attempt, delay))
+
+    monkeypatch.setattr(logins_service, "wait_before_check", record_wait)
     async with start_gateway(
-        login_slowdown_after=1, login_slowdown_step_seconds=0.4, login_slowdown_max_seconds=5
+        login_slowdown_after=1, login_slowdown_step_seconds=0.4, login_slowdown_max_seconds=1
     ) as gateway:
-        elapsed = []
-        for _ in range(3):
-            started = time.monotonic()
+        for attempt in range(1, 5):
             assert (await log_in(gateway, "someone", "wrong-guess")).status_code == 401
-            elapsed.append(time.monotonic() - started)
-        # No wait before the first; 0.4 s once one failure is on record; 0.8 s after two.
-        assert elapsed[1] >= 0.4 and elapsed[2] >= 0.8
-        assert elapsed[0] < elapsed[1] < elapsed[2]
+    # No wait before the first; 0.4 s once one failure is on record, 0.8 s after two, then
+    # the 1 s ceiling.
+    assert waits == [
+        (2, timedelta(seconds=0.4)),
+        (3, timedelta(seconds=0.8)),
+        (4, timedelta(seconds=1)),
+    ]
 
 
 async def test_every_gateway_replica_sees_the_same_counts(start_gateway, gateway_settings):

@@ -101,7 +101,6 @@ def create_service_app(
             engine,
             service=service,
             on_outbox_commit=lambda: relay_holder[0].wake(),
-            settings=settings,
         )
         relay = OutboxRelay(
             session_factory=session_factory,

@@ -123,16 +123,14 @@ def create_session_factory(
     *,
     service: str,
     on_outbox_commit: Callable[[], None] | None = None,
-    settings: Any = None,
 ) -> SessionFactory:
-    """Sessions that know their service (for event sources), whom to wake on commit, and
-    the settings the service runs with (`session.info["settings"]`), so a rule reached
-    from a request, a consumer or a periodic job reads the same thresholds."""
+    """Sessions that know their service (the source of the events they record) and whom to
+    wake when a commit has recorded some."""
     return async_sessionmaker(
         engine,
         class_=AsyncSession,
         expire_on_commit=False,
-        info={"service": service, "on_outbox_commit": on_outbox_commit, "settings": settings},
+        info={"service": service, "on_outbox_commit": on_outbox_commit},
     )
 
 

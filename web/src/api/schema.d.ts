@@ -3171,20 +3171,22 @@ export interface components {
         /**
          * BuildingUpdate
          * @description What may be corrected on a building in place; title and ownership change only
-         *     through the change register (transfer_title).
+         *     through the change register (transfer_title). A field left out stays as it is; null
+         *     clears the two that may be unknown (usable area, year built) and is refused for the
+         *     rest, which a building always has.
          */
         BuildingUpdate: {
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Address */
-            address?: string | null;
+            address?: string;
             /** Gross Area */
-            gross_area?: number | null;
+            gross_area?: number;
             /** Usable Area */
             usable_area?: number | null;
             /** Built Year */
             built_year?: number | null;
-            use?: components["schemas"]["BuildingUse"] | null;
+            use?: components["schemas"]["BuildingUse"];
         };
         /**
          * BuildingUse

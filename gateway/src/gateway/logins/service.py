@@ -91,6 +91,12 @@ def _spend_allowance(allowance: TokenBuckets, address: str) -> None:
         )
 
 
+async def wait_before_check(delay: timedelta) -> None:
+    """The slowdown's pause, named so that a test can see the delays asked for instead of
+    timing them on a clock that a busy machine stretches."""
+    await asyncio.sleep(delay.total_seconds())
+
+
 async def _reserve_attempt(
     *, session: AsyncSession, policy: LoginPolicy, account: str, address: str
 ) -> LoginAttempt:
@@ -114,7 +120,7 @@ async def _reserve_attempt(
     await session.commit()  # no transaction stays open through the wait and the hash
     delay = slowdown_for(policy, max(account_count, address_count) - 1)
     if delay:
-        await asyncio.sleep(delay.total_seconds())
+        await wait_before_check(delay)
     return LoginAttempt(account_key, address_key, account_count, address_count)
 
 

@@ -1,5 +1,7 @@
 """The register: parcels, buildings and rooms, what each must name, and who sees what."""
 
+import pytest
+
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
 
@@ -174,6 +176,39 @@ async def test_a_building_update_needs_the_current_version(client, admin):
     assert stale.status_code == 412
     title = await client.patch(url, json={"owner_unit_id": owner}, headers=admin)
     assert title.status_code == 422  # ownership moves only by transfer_title
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"gross_area": None},
+        {"name": None},
+        {"use": None},
+        {"usable_area": True},
+        {"gross_area": "900"},
+        {"built_year": 1990.5},
+    ],
+)
+async def test_a_building_update_refuses_nulls_and_values_of_the_wrong_type(client, admin, body):
+    owner = await make_unit(client, admin)
+    building = await make_building(client, admin, owner)
+    url = f"{API}/buildings/{building['id']}"
+    refused = await client.patch(url, json=body, headers=admin)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url, headers=admin)).json() == building
+
+
+async def test_null_clears_what_a_building_may_not_know(client, admin):
+    owner = await make_unit(client, admin)
+    building = await make_building(client, admin, owner)
+    url = f"{API}/buildings/{building['id']}"
+    known = await client.patch(url, json={"usable_area": 80, "built_year": 2001}, headers=admin)
+    assert known.json()["usable_area"] == 80 and known.json()["built_year"] == 2001
+    cleared = await client.patch(url, json={"usable_area": None, "built_year": None}, headers=admin)
+    assert cleared.status_code == 200
+    assert cleared.json()["usable_area"] is None and cleared.json()["built_year"] is None
+    assert cleared.json()["gross_area"] == building["gross_area"]
 
 
 async def test_the_rooms_export_holds_every_room_the_caller_may_see(client, admin, token_mint):

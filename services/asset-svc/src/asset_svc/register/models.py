@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Column, Index, String, UniqueConstraint, text
@@ -143,10 +144,15 @@ class Room(AssetTable, table=True):
     )
 
 
+# Areas and years are numbers as sent: `true` or "120" is a mistake, not 1.0 or 120.
+Area = Annotated[float, Field(gt=0, strict=True)]
+BuiltYear = Annotated[int, Field(ge=1800, le=2100, strict=True)]
+
+
 class LandParcelCreate(StrictInput):
     certificate_no: SingleLineText | None = Field(default=None, max_length=100)
     location: SingleLineText = Field(min_length=1, max_length=300)
-    area: float = Field(gt=0)
+    area: Area
     use: SingleLineText = Field(min_length=1, max_length=100)
     owner_unit_id: SingleLineText
 
@@ -169,22 +175,24 @@ class BuildingCreate(StrictInput):
     land_parcel_id: SingleLineText | None = None
     owner_unit_id: SingleLineText
     title_certificate_no: SingleLineText | None = Field(default=None, max_length=100)
-    gross_area: float = Field(gt=0)
-    usable_area: float | None = Field(default=None, gt=0)
-    built_year: int | None = Field(default=None, ge=1800, le=2100)
+    gross_area: Area
+    usable_area: Area | None = None
+    built_year: BuiltYear | None = None
     use: BuildingUse
 
 
 class BuildingUpdate(StrictInput):
     """What may be corrected on a building in place; title and ownership change only
-    through the change register (transfer_title)."""
+    through the change register (transfer_title). A field left out stays as it is; null
+    clears the two that may be unknown (usable area, year built) and is refused for the
+    rest, which a building always has."""
 
-    name: SingleLineText | None = Field(default=None, min_length=1, max_length=200)
-    address: SingleLineText | None = Field(default=None, min_length=1, max_length=300)
-    gross_area: float | None = Field(default=None, gt=0)
-    usable_area: float | None = Field(default=None, gt=0)
-    built_year: int | None = Field(default=None, ge=1800, le=2100)
-    use: BuildingUse | None = None
+    name: SingleLineText = Field(default=None, min_length=1, max_length=200)
+    address: SingleLineText = Field(default=None, min_length=1, max_length=300)
+    gross_area: Area = None
+    usable_area: Area | None = None
+    built_year: BuiltYear | None = None
+    use: BuildingUse = None
 
 
 class BuildingRead(BaseModel):
@@ -210,7 +218,7 @@ class RoomCreate(StrictInput):
     building_id: SingleLineText
     floor: int = Field(ge=-10, le=200)
     number: SingleLineText = Field(min_length=1, max_length=32)
-    usable_area: float = Field(gt=0)
+    usable_area: Area
     kind: RoomKind
     leader_office: bool = False
 

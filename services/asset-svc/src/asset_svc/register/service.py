@@ -140,7 +140,7 @@ async def update_building(
         raise PreconditionFailed(
             f"building {building_id} is at version {building.version}, not {expected_version}"
         )
-    for field, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+    for field, value in data.model_dump(exclude_unset=True).items():
         setattr(building, field, value.value if isinstance(value, BuildingUse) else value)
     if building.usable_area is not None and building.usable_area > building.gross_area:
         raise InvalidInput(
