@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import Response
+from fastapi.routing import iter_route_contexts
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.types import ASGIApp, Scope
@@ -44,25 +45,26 @@ class GuanjiaApp(FastAPI):
 
 
 def _route_body_limits(app: FastAPI) -> Callable[[Scope], int | None]:
-    """The larger body limits routes declare, found through the app's OpenAPI document
-    (its public view of every route, whatever the router nesting)."""
-    limits: list[tuple[str, re.Pattern[str], int]] | None = None
+    """The larger body limits routes declare, read from the app's routes with their full
+    paths however routers nest (not from the OpenAPI document, which takes half a second
+    to build: a cost every test's app paid on its first request)."""
+    limits: list[tuple[set[str], re.Pattern[str], int]] | None = None
 
-    def declared_limits() -> list[tuple[str, re.Pattern[str], int]]:
+    def declared_limits() -> list[tuple[set[str], re.Pattern[str], int]]:
         found = []
-        for path, operations in app.openapi().get("paths", {}).items():
-            pattern = re.compile("^" + re.sub(r"\{[^/}]+\}", "[^/]+", path) + "$")
-            for method, operation in operations.items():
-                if isinstance(operation, dict) and BODY_LIMIT_KEY in operation:
-                    found.append((method.upper(), pattern, int(operation[BODY_LIMIT_KEY])))
+        for route in iter_route_contexts(app.routes):
+            extra = getattr(route, "openapi_extra", None) or {}
+            if BODY_LIMIT_KEY in extra and route.path and route.methods:
+                pattern = re.compile("^" + re.sub(r"\{[^/}]+\}", "[^/]+", route.path) + "$")
+                found.append((route.methods, pattern, int(extra[BODY_LIMIT_KEY])))
         return found
 
     def limit_for(scope: Scope) -> int | None:
         nonlocal limits
         if limits is None:
             limits = declared_limits()
-        for method, pattern, limit in limits:
-            if scope["method"] == method and pattern.match(scope["path"]):
+        for methods, pattern, limit in limits:
+            if scope["method"] in methods and pattern.match(scope["path"]):
                 return limit
         return None
 
