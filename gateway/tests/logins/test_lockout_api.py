@@ -109,7 +109,7 @@ async def test_failures_are_answered_more_and_more_slowly(start_gateway, monkeyp
     async with start_gateway(
         login_slowdown_after=1, login_slowdown_step_seconds=0.4, login_slowdown_max_seconds=1
     ) as gateway:
-        for attempt in range(1, 5):
+        for attempt in range(1, 5):  # noqa: B007 - record_wait reads it
             assert (await log_in(gateway, "someone", "wrong-guess")).status_code == 401
     # No wait before the first; 0.4 s once one failure is on record, 0.8 s after two, then
     # the 1 s ceiling.
