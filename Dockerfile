@@ -1,12 +1,12 @@
 # syntax=docker/dockerfile:1
-# The image of each Guanjia app, the gateway and the four services, chosen by build arguments:
+# The image of each Guanjia app, the gateway and the five services, chosen by build arguments:
 #   APP              the app's package, which is also its command (`asset-svc`, `guanjia-gateway`)
 #   APP_DIR          its folder in the uv workspace (`services/asset-svc`, `gateway`)
 #   PORT             the port it serves on (its settings' default)
 #   SETTINGS_PREFIX  the prefix of its settings' environment variables (`GUANJIA_ASSET_`)
 # and the target: `service` for a service, `gateway` for the gateway (which also serves the
 # web console built from web/ at /). docker-compose.yml gives each app's arguments, so
-# `docker compose build` builds all five; by hand, from the repository root:
+# `docker compose build` builds all six; by hand, from the repository root:
 #   docker build --target service --build-arg APP=asset-svc --build-arg APP_DIR=services/asset-svc \
 #     --build-arg PORT=8001 --build-arg SETTINGS_PREFIX=GUANJIA_ASSET_ -t guanjia/asset-svc:local .
 # The image runs `<APP> serve`, the command `make run` starts the app with; `<APP> migrate`

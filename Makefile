@@ -10,7 +10,7 @@ VENV := .venv
 SYNCED := $(VENV)/.synced
 PACKAGE_FILES := pyproject.toml uv.lock shared/pyproject.toml gateway/pyproject.toml \
 	$(wildcard services/*/pyproject.toml)
-SERVICES := asset ticket ledger emergency
+SERVICES := asset ticket ledger emergency notify
 PYTEST_ARGS ?=
 PYTEST_CONSOLE_ARGS ?=
 # The console's tests share one running platform and one browser: they run after the rest, in

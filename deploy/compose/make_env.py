@@ -20,7 +20,7 @@ from guanjia_shared.nats_auth import SERVICE_USERS
 from guanjia_shared.nats_auth import new_password as new_nats_password
 
 ROOT = Path(__file__).resolve().parents[2]
-PROCESSES = ("gateway", "asset", "ticket", "ledger", "emergency")
+PROCESSES = ("gateway", "asset", "ticket", "ledger", "emergency", "notify")
 
 
 def environment() -> dict[str, str]:

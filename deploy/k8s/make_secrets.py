@@ -34,6 +34,7 @@ PROCESSES = {
     "ticket-svc": "ticket",
     "ledger-svc": "ledger",
     "emergency-svc": "emergency",
+    "notify-svc": "notify",
 }
 NAMESPACES = {"dev": "guanjia-dev", "prod": "guanjia"}
 # Where each overlay's PostgreSQL answers: the dev StatefulSet's Service, or CloudNativePG's

@@ -45,6 +45,7 @@ APPS = {
     "ticket-svc": (ROOT / "services" / "ticket-svc", "ticket-svc"),
     "ledger-svc": (ROOT / "services" / "ledger-svc", "ledger-svc"),
     "emergency-svc": (ROOT / "services" / "emergency-svc", "emergency-svc"),
+    "notify-svc": (ROOT / "services" / "notify-svc", "notify-svc"),
     "gateway": (ROOT / "gateway", "guanjia-gateway"),
 }
 SERVICES = [name for name in APPS if name != "gateway"]

@@ -17,6 +17,7 @@ SERVICES = {
     "ticket-svc": "TICKET",
     "ledger-svc": "LEDGER",
     "emergency-svc": "EMERGENCY",
+    "notify-svc": "NOTIFY",
 }
 
 

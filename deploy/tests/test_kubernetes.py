@@ -95,7 +95,16 @@ APPS: dict[str, dict[str, Any]] = {
         "settings": "emergency_svc.config",
         "tier": "service",
     },
+    "notify-svc": {
+        "member": ROOT / "services" / "notify-svc",
+        "prefix": "NOTIFY",
+        "port": 8006,
+        "settings": "notify_svc.config",
+        "tier": "service",
+    },
 }
+# The one process that calls out of the cluster: notify-svc's webhooks to callback URLs.
+CALLS_OUT = {"notify-svc"}
 SERVICES = [name for name, app in APPS.items() if app["tier"] == "service"]
 
 
@@ -900,6 +909,13 @@ PROMETHEUS = _outsider("prometheus", "monitoring", {"app.kubernetes.io/name": "p
 CNPG_OPERATOR = _outsider("cnpg", "cnpg-system", {"app.kubernetes.io/name": "cloudnative-pg"})
 STRANGER_ELSEWHERE = _outsider("stranger", "elsewhere")
 INTERNET = netpol.External("203.0.113.7")
+# Addresses a webhook must never reach: the API server and a node (private in most clusters),
+# an address on the cluster's or the site's private network, the cloud's metadata endpoint.
+KUBERNETES_API = netpol.External("10.96.0.1")
+NODE = netpol.External("172.18.0.2")
+PRIVATE_HOST = netpol.External("192.168.1.20")
+SHARED_ADDRESS = netpol.External("100.64.0.10")
+METADATA = netpol.External("169.254.169.254")
 
 
 def test_network_policies_deny_by_default_and_allow_exactly_the_paths_guanjia_uses(
@@ -953,8 +969,18 @@ def test_network_policies_deny_by_default_and_allow_exactly_the_paths_guanjia_us
             assert allowed(app, database, 5432)
         assert allowed(app, KUBE_DNS, 53, "UDP")
         assert allowed(app, KUBE_DNS, 53, "TCP")
-        assert not allowed(app, INTERNET, 443)
         assert not allowed(app, STRANGER_ELSEWHERE, 8080)
+        # Out of the cluster: only notify-svc, to webhook endpoints on HTTP(S) ports at
+        # public addresses; never to the cluster's, the site's or the cloud's own.
+        calls_out = app.name in CALLS_OUT
+        assert allowed(app, INTERNET, 443) is calls_out, app.name
+        assert allowed(app, INTERNET, 80) is calls_out, app.name
+        assert not allowed(app, INTERNET, 22)
+        assert not allowed(app, INTERNET, 443, "UDP")
+        for internal in (KUBERNETES_API, NODE, PRIVATE_HOST, SHARED_ADDRESS, METADATA):
+            for port in (80, 443, 6443):
+                assert not allowed(app, internal, port), (app.name, internal.ip, port)
+    assert CALLS_OUT.issubset(app.name for app in apps)
     # NATS routes between its servers; the database and NATS reach no app.
     assert allowed(nats[0], nats[1], "cluster")
     for source in [*nats, *databases]:

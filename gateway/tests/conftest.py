@@ -67,7 +67,10 @@ def gateway_settings(
             "public_rate_limit_burst": 1000,
             "login_rate_limit_per_second": 1000,
             "login_rate_limit_burst": 1000,
-            **{f"{name}_url": dead_url() for name in ("asset", "ticket", "ledger", "emergency")},
+            **{
+                f"{name}_url": dead_url()
+                for name in ("asset", "ticket", "ledger", "emergency", "notify")
+            },
         }
         values.update(overrides)
         return Settings(**values)

@@ -11,12 +11,18 @@ import subprocess
 
 import nats
 import pytest
-from nats.js.api import ConsumerConfig, StreamConfig
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
 
 from guanjia_shared.broker import Broker
 from guanjia_shared.clock import now
 from guanjia_shared.devstack import planned_processes
-from guanjia_shared.events import build_event, ensure_stream, nats_subject, stream_name
+from guanjia_shared.events import (
+    build_event,
+    ensure_stream,
+    nats_subject,
+    stream_name,
+    wait_for_stream,
+)
 from guanjia_shared.nats_auth import SERVICE_USERS, inbox_prefix
 from guanjia_shared.nats_server import free_port, wait_until_reachable
 from guanjia_shared.processes import stop_process
@@ -222,6 +228,103 @@ async def test_a_service_reads_and_acknowledges_what_it_consumes_and_nothing_els
         assert info.ack_floor.stream_seq == 1 and info.num_ack_pending == 0
         repairs = await tooling.jetstream().consumer_info(ticket_stream, "asset-repairs")
         assert repairs.delivered.stream_seq == 0
+
+
+async def test_notify_reads_ticket_events_publishes_its_own_and_touches_nothing_else(secured):
+    """notify-svc consumes ticket-svc's ticket events (its webhooks' source) and publishes
+    `notify.subscription.paused` on its own stream; it may not forge another service's
+    event, read another stream, or change the ticket stream; no other service may forge
+    its events."""
+    ticket_stream = stream_name(NAMESPACE, "ticket")
+    notify_stream = stream_name(NAMESPACE, "notify")
+    async with Connection(secured, "asset") as asset:
+        await ensure_stream(asset.js, NAMESPACE, "asset")
+        await publish(asset.js, "asset.unit.created", id="u1", name="市财政局")
+    async with Connection(secured, "emergency") as emergency:
+        await ensure_stream(emergency.js, NAMESPACE, "emergency")
+        await publish(emergency.js, "emergency.incident.activated", id="i1")
+    async with Connection(secured, "ticket") as ticket:
+        await ensure_stream(ticket.js, NAMESPACE, "ticket")
+        await publish(ticket.js, "ticket.ticket.created", id="t1")
+
+    # Its webhook consumer, as guanjia_shared.consumer makes it: the ticket stream is
+    # ticket-svc's to make, so it waits for it, then pulls and acknowledges.
+    async with Connection(secured, "notify") as notify:
+        await asyncio.wait_for(wait_for_stream(notify.js, NAMESPACE, "ticket"), 5)
+        pull = await notify.js.pull_subscribe(
+            f"{NAMESPACE}.ticket.ticket.>",
+            durable="notify-notify-webhooks-tickets",
+            stream=ticket_stream,
+            config=ConsumerConfig(
+                durable_name="notify-notify-webhooks-tickets",
+                ack_policy=AckPolicy.EXPLICIT,
+                deliver_policy=DeliverPolicy.ALL,
+                filter_subject=f"{NAMESPACE}.ticket.ticket.>",
+            ),
+        )
+        [message] = await pull.fetch(1, timeout=5)
+        await message.ack_sync(timeout=5)
+        # Its own stream and events: a subscription paused after its endpoint failed.
+        await ensure_stream(notify.js, NAMESPACE, "notify")
+        ack = await publish(notify.js, "notify.subscription.paused", id="s1")
+        assert ack.stream == notify_stream
+        assert notify.errors == []
+
+    async with Connection(secured, "notify") as notify:
+        # No other service's event: a closed ticket asset-svc would record as a repair.
+        with pytest.raises(nats.errors.TimeoutError):
+            await publish(notify.js, "ticket.ticket.closed", id="forged")
+        await notify.client.publish(nats_subject(NAMESPACE, "asset.unit.created"), b"{}")
+        assert await notify.refused(f'"{NAMESPACE}.ticket.ticket.closed"')
+        assert await notify.refused(f'"{NAMESPACE}.asset.unit.created"')
+        # No stream it does not consume: no consumer on it, no fetch from one.
+        for source in ("asset", "emergency", "ledger"):
+            other = stream_name(NAMESPACE, source)
+            with pytest.raises(nats.errors.TimeoutError):
+                await notify.js_refused.add_consumer(
+                    other, ConsumerConfig(durable_name=f"notify-{source}")
+                )
+            assert await notify.refused(f"CREATE.{other}")
+        await notify.client.publish(
+            f"$JS.API.CONSUMER.MSG.NEXT.{stream_name(NAMESPACE, 'asset')}.anything",
+            b'{"batch": 1}',
+            reply=f"{inbox_prefix('notify')}.steal",
+        )
+        assert await notify.refused(f"CONSUMER.MSG.NEXT.{stream_name(NAMESPACE, 'asset')}")
+        # The ticket stream it reads stays ticket-svc's: no change, purge or deletion.
+        info = await notify.js.stream_info(ticket_stream)
+        with pytest.raises(nats.errors.TimeoutError):
+            await notify.js_refused.update_stream(
+                StreamConfig(name=ticket_stream, subjects=info.config.subjects, max_age=1)
+            )
+        with pytest.raises(nats.errors.TimeoutError):
+            await notify.js_refused.purge_stream(ticket_stream)
+        with pytest.raises(nats.errors.TimeoutError):
+            await notify.js_refused.delete_stream(ticket_stream)
+        assert await notify.refused(f"STREAM.UPDATE.{ticket_stream}")
+        assert await notify.refused(f"STREAM.PURGE.{ticket_stream}")
+        assert await notify.refused(f"STREAM.DELETE.{ticket_stream}")
+
+    # Nor may another service forge notify-svc's event, or change its stream.
+    async with Connection(secured, "ticket") as ticket:
+        with pytest.raises(nats.errors.TimeoutError):
+            await publish(ticket.js, "notify.subscription.paused", id="forged")
+        assert await ticket.refused(f'"{NAMESPACE}.notify.subscription.paused"')
+        with pytest.raises(nats.errors.TimeoutError):
+            await ticket.js_refused.delete_stream(notify_stream)
+        assert await ticket.refused(f"STREAM.DELETE.{notify_stream}")
+
+    async with await nats.connect(secured.tooling_url) as tooling:
+        consumer = await tooling.jetstream().consumer_info(
+            ticket_stream, "notify-notify-webhooks-tickets"
+        )
+        assert consumer.ack_floor.stream_seq == 1 and consumer.num_ack_pending == 0
+    [paused] = await published_events(secured.tooling_url, NAMESPACE, "notify")
+    assert paused.short_type == "notify.subscription.paused"
+    assert paused.data["id"] == "s1"
+    [created] = await published_events(secured.tooling_url, NAMESPACE, "ticket")
+    assert created.short_type == "ticket.ticket.created"
+    assert len(await published_events(secured.tooling_url, NAMESPACE, "asset")) == 1
 
 
 async def test_a_service_cannot_listen_to_events_or_to_another_services_replies(secured):

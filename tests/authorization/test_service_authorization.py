@@ -23,6 +23,9 @@ from emergency_svc.main import create_app as create_emergency_app
 from ledger_svc.config import Settings as LedgerSettings
 from ledger_svc.database import MIGRATIONS as LEDGER_MIGRATIONS
 from ledger_svc.main import create_app as create_ledger_app
+from notify_svc.config import Settings as NotifySettings
+from notify_svc.database import MIGRATIONS as NOTIFY_MIGRATIONS
+from notify_svc.main import create_app as create_notify_app
 from tests.authorization.matrix import (
     CALLERS,
     DatabaseSnapshot,
@@ -30,7 +33,7 @@ from tests.authorization.matrix import (
     classification_gaps,
     mismatches,
 )
-from tests.authorization.tables import asset, emergency, ledger, ticket
+from tests.authorization.tables import asset, emergency, ledger, notify, ticket
 from ticket_svc.config import Settings as TicketSettings
 from ticket_svc.database import MIGRATIONS as TICKET_MIGRATIONS
 from ticket_svc.main import create_app as create_ticket_app
@@ -40,6 +43,7 @@ SERVICES: dict[str, tuple[ModuleType, tuple]] = {
     "ticket": (ticket, (create_ticket_app, TicketSettings, TICKET_MIGRATIONS)),
     "ledger": (ledger, (create_ledger_app, LedgerSettings, LEDGER_MIGRATIONS)),
     "emergency": (emergency, (create_emergency_app, EmergencySettings, EMERGENCY_MIGRATIONS)),
+    "notify": (notify, (create_notify_app, NotifySettings, NOTIFY_MIGRATIONS)),
 }
 
 

@@ -59,6 +59,7 @@ class Settings(BaseServiceSettings):
     ticket_url: str = "http://127.0.0.1:8002"
     ledger_url: str = "http://127.0.0.1:8003"
     emergency_url: str = "http://127.0.0.1:8004"
+    notify_url: str = "http://127.0.0.1:8006"
     upstream_connect_timeout_seconds: float = 2.0
     upstream_read_timeout_seconds: float = 30.0
     upstream_pool_size: int = 100
@@ -95,6 +96,7 @@ class Settings(BaseServiceSettings):
             "ticket": self.ticket_url,
             "ledger": self.ledger_url,
             "emergency": self.emergency_url,
+            "notify": self.notify_url,
         }
 
     @property

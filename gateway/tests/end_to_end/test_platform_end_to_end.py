@@ -1,4 +1,4 @@
-"""The whole platform as a front-end app meets it: the gateway in front of all four real
+"""The whole platform as a front-end app meets it: the gateway in front of all five real
 services, each in its own process with its own database, events over real NATS."""
 
 import asyncio
@@ -11,19 +11,19 @@ from pathlib import Path
 
 import pytest
 
+from gateway.proxy.routing import SERVICES
 from gateway.testing.harness import ServiceProcess, write_signing_key
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import delete_namespace_streams
 
-SERVICES = ("asset", "ticket", "ledger", "emergency")
 # Each test's unit has a code of its own: the services (and what they replicated) are shared.
 UNIT_NUMBERS = itertools.count(1)
 
 
 @dataclass
 class Platform:
-    """The four services, started once for this module's tests (per xdist worker): each
+    """The five services, started once for this module's tests (per xdist worker): each
     test puts a gateway of its own (its own database) in front of them, on the port and with
     the signing key whose JWKS the services were pointed at."""
 
@@ -150,6 +150,7 @@ async def test_the_gateway_is_ready_when_every_service_is(gateway_in_front):
         "/api/v1/ticket/tickets",
         "/api/v1/ledger/plans",
         "/api/v1/emergency/plans",
+        "/api/v1/notify/subscriptions",
         "/public/v1/commitments",
         "/api/v1/auth/token",
     ):

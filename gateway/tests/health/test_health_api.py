@@ -11,7 +11,10 @@ async def test_healthz_answers_even_while_the_services_are_down(gateway):
 
 
 async def test_readyz_is_ready_when_the_database_and_every_service_are(start_gateway, fake_ticket):
-    urls = {f"{name}_url": fake_ticket.url for name in ("asset", "ticket", "ledger", "emergency")}
+    urls = {
+        f"{name}_url": fake_ticket.url
+        for name in ("asset", "ticket", "ledger", "emergency", "notify")
+    }
     async with start_gateway(**urls) as gateway:
         answer = await gateway.client.get("/readyz")
     assert answer.status_code == 200
@@ -21,11 +24,12 @@ async def test_readyz_is_ready_when_the_database_and_every_service_are(start_gat
         "ticket": "ok",
         "ledger": "ok",
         "emergency": "ok",
+        "notify": "ok",
     }
 
 
 async def test_readyz_names_what_is_not_ready(start_gateway, fake_ticket):
-    urls = {f"{name}_url": fake_ticket.url for name in ("asset", "ticket", "ledger")}
+    urls = {f"{name}_url": fake_ticket.url for name in ("asset", "ticket", "ledger", "notify")}
     async with start_gateway(**urls, emergency_url=dead_url()) as gateway:
         answer = await gateway.client.get("/readyz")
     assert answer.status_code == 503

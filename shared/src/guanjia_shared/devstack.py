@@ -76,7 +76,7 @@ def planned_processes(nats_url: str, start_nats: bool, data_dir: Path) -> list[P
                 password_environment(passwords),
             )
         )
-    for service in ("asset", "ticket", "ledger", "emergency"):
+    for service in ("asset", "ticket", "ledger", "emergency", "notify"):
         prefix = f"GUANJIA_{service.upper()}_"
         environment = {f"{prefix}NATS_URL": nats_url, f"{prefix}LOG_JSON": "false"}
         if service in passwords:

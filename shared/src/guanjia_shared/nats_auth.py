@@ -29,6 +29,7 @@ EVENT_SOURCES: dict[str, tuple[str, ...]] = {
     "ticket": ("asset",),
     "ledger": ("asset", "ticket", "emergency", "ledger"),
     "emergency": ("asset",),
+    "notify": ("ticket",),
 }
 SERVICE_USERS = tuple(EVENT_SOURCES)
 TOOLING_USER = "tooling"

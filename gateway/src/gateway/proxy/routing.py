@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 API_PREFIX = "/api/v1/"
 PUBLIC_PREFIX = "/public/v1/"
-SERVICES = ("asset", "ticket", "ledger", "emergency")
+SERVICES = ("asset", "ticket", "ledger", "emergency", "notify")
 # The public, unauthenticated paths (信息公开), by their first segment.
 PUBLIC_OWNERS = {
     "asset": "asset",

@@ -1,0 +1,42 @@
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from guanjia_shared.deps import app_settings
+from guanjia_shared.settings import BaseServiceSettings
+
+
+class Settings(BaseServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GUANJIA_NOTIFY_", extra="ignore")
+
+    service_name: str = "notify"
+    port: int = 8006
+
+    # Webhook deliveries (webhooks/sending.py): how often the sender looks for due deliveries
+    # and how many it sends at once, and how long an endpoint has to answer.
+    delivery_interval_seconds: float = Field(default=2.0, gt=0)
+    delivery_batch_size: int = Field(default=50, gt=0, le=1_000)
+    delivery_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # A failed delivery is tried again after `delivery_first_retry_seconds`, the wait doubling
+    # each time up to `delivery_max_retry_seconds`; after `delivery_give_up_hours` of failures
+    # it is dead-lettered and its subscription paused.
+    delivery_first_retry_seconds: float = Field(default=10.0, gt=0)
+    delivery_max_retry_seconds: float = Field(default=3600.0, gt=0)
+    delivery_give_up_hours: float = Field(default=24.0, gt=0)
+    # After a secret is rotated, the previous one still signs for this long, so a receiver
+    # can switch without losing a delivery.
+    previous_secret_hours: float = Field(default=24.0, ge=0)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings of the environment, for the process that starts the app (main, the CLI);
+    code below the app reads the settings it was made with."""
+    return Settings()
+
+
+# The routes' dependency: the settings of the running app.
+ServiceSettings = Annotated[Settings, Depends(app_settings)]

@@ -1,0 +1,5 @@
+from guanjia_shared.migrations import run_migrations_in_env
+from notify_svc.database import NotifyTable
+from notify_svc.webhooks import models as webhook_models  # noqa: F401 - registers tables
+
+run_migrations_in_env([NotifyTable.metadata])

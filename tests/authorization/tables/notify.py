@@ -1,0 +1,108 @@
+"""notify-svc: who may call what, and the world the calls are made in.
+
+From issue 17: webhooks are for other systems; an admin subscribes for any of them, an API
+client (integration) bound to a unit for itself. Each keeps its own subscriptions and reads
+its own deliveries, an admin all of them; another's answer 404. People's notifications
+(the inbox) come later. Deliveries need events over NATS, which the matrix's worlds do not
+publish: their lists are empty here, and who reads which delivery is proven in
+services/notify-svc/tests/webhooks/test_deliveries.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import httpx
+
+from guanjia_shared.auth import Role
+from guanjia_shared.testing.tokens import TokenMint
+from notify_svc.events import ConsumedEvent
+from tests.authorization.matrix import HEALTH, UNIT_BOUND, Caller, World, roles, row
+
+API = "/api/v1/notify"
+SUBSCRIBERS = roles(Role.admin, Role.integration)
+ADMIN = roles(Role.admin)
+CLIENT = roles(Role.integration)
+OWN_UNIT = "unit-own"
+HOTLINE = {
+    "name": "12345 热线平台",
+    "callback_url": "https://hotline.example.gov.cn/guanjia/callback",
+    "event_types": ["ticket.ticket.created", "ticket.ticket.closed"],
+    "filter": {"channel": "hotline"},
+}
+
+
+async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller) -> World:
+    """A subscription of another unit's client, and one of the caller's own when the caller
+    may subscribe."""
+
+    async def subscribe(headers: dict[str, str]) -> str:
+        answer = await client.post(f"{API}/subscriptions", json=HOTLINE, headers=headers)
+        assert answer.status_code == 201, answer.text
+        return answer.json()["id"]
+
+    others = await subscribe(mint.headers("integration", sub="other-client", unit_id="unit-x"))
+    # The caller as the matrix will call: a unit-bound caller bound to the world's own unit.
+    me = replace(caller, unit_id=OWN_UNIT) if caller.role in UNIT_BOUND else caller
+    mine = await subscribe(me.headers(mint)) if caller.role in SUBSCRIBERS else None
+    return {
+        "own_unit": OWN_UNIT,
+        "others_subscription": others,
+        "my_subscription": mine,
+        "event_types": [event_type.value for event_type in ConsumedEvent],
+    }
+
+
+SUBSCRIPTION = f"{API}/subscriptions/{{subscription_id}}"
+OTHERS = {"subscription_id": "others_subscription"}
+MINE = {"subscription_id": "my_subscription"}
+
+TABLE = [
+    *HEALTH,
+    row(
+        "GET",
+        f"{API}/event-types",
+        SUBSCRIBERS,
+        sees={SUBSCRIBERS: ["event_types"]},
+        id_field="type",
+    ),
+    row(
+        "POST",
+        f"{API}/subscriptions",
+        SUBSCRIBERS,
+        body=HOTLINE,
+        keep_as="new_subscription",
+    ),
+    row(
+        "GET",
+        f"{API}/subscriptions",
+        SUBSCRIBERS,
+        sees={
+            ADMIN: ["others_subscription", "my_subscription", "new_subscription"],
+            CLIENT: ["my_subscription", "new_subscription"],
+        },
+    ),
+    row("GET", SUBSCRIPTION, ADMIN, at=OTHERS, hidden_from=CLIENT),
+    row("GET", SUBSCRIPTION, SUBSCRIBERS, at=MINE),
+    row("PATCH", SUBSCRIPTION, ADMIN, at=OTHERS, body={"name": "改名"}, hidden_from=CLIENT),
+    row("PATCH", SUBSCRIPTION, SUBSCRIBERS, at=MINE, body={"status": "paused"}),
+    row("POST", f"{SUBSCRIPTION}/rotate-secret", ADMIN, at=OTHERS, hidden_from=CLIENT),
+    row("POST", f"{SUBSCRIPTION}/rotate-secret", SUBSCRIBERS, at=MINE),
+    row("GET", f"{API}/deliveries", SUBSCRIBERS, sees={SUBSCRIBERS: []}),
+    row(
+        "GET",
+        f"{API}/deliveries/{{delivery_id}}",
+        SUBSCRIBERS,
+        expect=404,
+        note="a made-up id: see the module's docstring",
+    ),
+    row(
+        "POST",
+        f"{API}/deliveries/{{delivery_id}}/redeliver",
+        SUBSCRIBERS,
+        expect=404,
+        note="a made-up id: see the module's docstring",
+    ),
+    row("DELETE", SUBSCRIPTION, SUBSCRIBERS, at=MINE),
+    row("DELETE", SUBSCRIPTION, ADMIN, at=OTHERS, hidden_from=CLIENT),
+]
