@@ -82,24 +82,22 @@ def deliveries_job(settings: Settings) -> PeriodicJob:
     )
 
 
-async def run_deliveries(
-    session_factory: SessionFactory,
-    settings: Settings,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> int:
+async def run_deliveries(session_factory: SessionFactory, settings: Settings) -> int:
     """Rounds of claim, send, record until nothing is due; answers how many were sent."""
-    sent = 0
+    attempts = await claim_due_deliveries(session_factory, settings)
+    if not attempts:
+        return 0  # most ticks: no HTTP client (and its TLS set-up) made for nothing
+    sent, rounds = 0, 0
     async with httpx.AsyncClient(
-        transport=transport, timeout=settings.delivery_timeout_seconds, follow_redirects=False
+        timeout=settings.delivery_timeout_seconds, follow_redirects=False
     ) as client:
-        for _ in range(MAX_ROUNDS):
-            attempts = await claim_due_deliveries(session_factory, settings)
-            if not attempts:
-                break
+        while attempts:
             outcomes = await asyncio.gather(*(send(client, attempt) for attempt in attempts))
             await record_outcomes(session_factory, settings, outcomes)
-            sent += len(attempts)
+            sent, rounds = sent + len(attempts), rounds + 1
+            if rounds == MAX_ROUNDS:
+                break
+            attempts = await claim_due_deliveries(session_factory, settings)
     return sent
 
 
