@@ -24,7 +24,7 @@ async def test_tickets_resolved_before_rating_codes_are_given_one(fresh_database
     before_codes = [
         column
         for column in Ticket.__table__.columns
-        if column.key not in ("rating_code", "next_due_at")
+        if column.key not in ("rating_code", "next_due_at", "external_ref")
     ]
     engine = create_async_engine(url)
     try:

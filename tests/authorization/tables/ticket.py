@@ -9,7 +9,8 @@ auditors and admins all — a ticket out of sight answers 404 as if it did not e
 service's own rule, tickets/scope.py). Only an `admin` moderates public comments; a
 `leader` records accountability by hand and decides exemptions. Unit self-service: a
 `unit_staff` files a request for their own unit, untaken (no first receiver) until an agent or
-the head of the commitment's department takes it; integration clients do not file.
+the head of the commitment's department takes it; so does an integration client bound to a
+unit (the 12345 hotline platform, issue 17), on the hotline or online.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ DEPARTMENT_STAFF = roles(Role.agent, Role.dept_head)
 # leadership and admins. Auditors only read; commanders do not take service requests
 # (documents silent on commanders; refused as built).
 RECEIVERS = roles(Role.admin, Role.leader, Role.dept_head, Role.agent)
-# Who files a request: the receivers, and a unit's own staff for their unit.
-FILERS = RECEIVERS | roles(Role.unit_staff)
+# Who files a request: the receivers, and a unit's own staff or system for their unit.
+FILERS = RECEIVERS | UNIT_BOUND
 # Who sees a ticket of the caller's department from the caller's unit.
 SEES_OWN = EVERY_TICKET | DEPARTMENT_STAFF | UNIT_BOUND
 NO_TICKETS = roles(Role.commander)

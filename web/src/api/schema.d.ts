@@ -5189,6 +5189,11 @@ export interface components {
             building_id?: string | null;
             /** Room Id */
             room_id?: string | null;
+            /**
+             * External Ref
+             * @description the filing system's own reference (the 12345 hotline's case number), once per requester unit: filing it again answers 409 unique-external-ref
+             */
+            external_ref?: string | null;
         };
         /** TicketEventRead */
         TicketEventRead: {
@@ -5232,6 +5237,8 @@ export interface components {
             building_id: string | null;
             /** Room Id */
             room_id: string | null;
+            /** External Ref */
+            external_ref: string | null;
             /**
              * First Receiver
              * @description null until the request is taken (filed by a unit's own staff): the first agent of the department to take it (POST tickets/{id}/take)
@@ -7436,10 +7443,11 @@ export interface components {
         /**
          * ConsumedEvent
          * @description The other services' events a webhook may subscribe to: each carries the ticket as it
-         *     stands after the change (ticket-svc's ticket_svc/tickets/events.py).
+         *         stands after the change (ticket-svc's ticket_svc/tickets/events.py): together they tell
+         *     each of its status changes.
          * @enum {string}
          */
-        ConsumedEvent: "ticket.ticket.created" | "ticket.ticket.taken" | "ticket.ticket.coordinated" | "ticket.ticket.transferred" | "ticket.ticket.resolved" | "ticket.ticket.reopened" | "ticket.ticket.closed" | "ticket.ticket.sla_warning" | "ticket.ticket.sla_breached" | "ticket.ticket.escalated";
+        ConsumedEvent: "ticket.ticket.created" | "ticket.ticket.taken" | "ticket.ticket.started" | "ticket.ticket.waiting" | "ticket.ticket.resumed" | "ticket.ticket.coordinated" | "ticket.ticket.transferred" | "ticket.ticket.resolved" | "ticket.ticket.reopened" | "ticket.ticket.closed" | "ticket.ticket.sla_warning" | "ticket.ticket.sla_breached" | "ticket.ticket.escalated";
         /** DeliveryRead */
         DeliveryRead: {
             /** Id */
@@ -7498,7 +7506,7 @@ export interface components {
          * @description The fields of a ticket event a subscription may filter on (exact match).
          * @enum {string}
          */
-        FilterField: "channel" | "department" | "status" | "commitment" | "building_id" | "room_id" | "requester_unit_id";
+        FilterField: "channel" | "department" | "status" | "commitment" | "building_id" | "room_id" | "requester_unit_id" | "external_ref";
         /** Page[DeliveryRead] */
         Page_DeliveryRead_: {
             /** Items */
@@ -12552,6 +12560,8 @@ export interface operations {
                 owner?: string | null;
                 commitment_code?: string | null;
                 requester_unit_id?: string | null;
+                /** @description the filing system's own reference */
+                external_ref?: string | null;
                 /** @description true: only the requests nobody has taken yet (filed by a unit's own staff; an agent takes one with POST tickets/{id}/take); false: only taken ones */
                 unassigned?: boolean | null;
                 /** @description newest: the newest first; due: the next open deadline first (the response's until responded, then the resolution's), those with none (waiting on the requester, resolved, closed) last; ties by id */

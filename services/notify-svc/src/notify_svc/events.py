@@ -15,10 +15,14 @@ class NotifyEvent(StrEnum):
 
 class ConsumedEvent(StrEnum):
     """The other services' events a webhook may subscribe to: each carries the ticket as it
-    stands after the change (ticket-svc's ticket_svc/tickets/events.py)."""
+        stands after the change (ticket-svc's ticket_svc/tickets/events.py): together they tell
+    each of its status changes."""
 
     ticket_created = "ticket.ticket.created"
     ticket_taken = "ticket.ticket.taken"
+    ticket_started = "ticket.ticket.started"
+    ticket_waiting = "ticket.ticket.waiting"
+    ticket_resumed = "ticket.ticket.resumed"
     ticket_coordinated = "ticket.ticket.coordinated"
     ticket_transferred = "ticket.ticket.transferred"
     ticket_resolved = "ticket.ticket.resolved"
@@ -33,6 +37,9 @@ class ConsumedEvent(StrEnum):
         return {
             "ticket.ticket.created": "工单受理",
             "ticket.ticket.taken": "工单认领",
+            "ticket.ticket.started": "开始办理",
+            "ticket.ticket.waiting": "等待诉求方",
+            "ticket.ticket.resumed": "恢复办理",
             "ticket.ticket.coordinated": "工单协办",
             "ticket.ticket.transferred": "工单转办",
             "ticket.ticket.resolved": "工单办结",

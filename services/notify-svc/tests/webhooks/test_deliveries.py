@@ -11,11 +11,10 @@ from guanjia_shared.clock import now
 from guanjia_shared.events import build_event
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.clocks import HandClock
+from guanjia_shared.testing.receivers import receiving
 from guanjia_shared.testing.streams import publish_event, published_events
 from notify_svc.webhooks.jobs import run_deliveries
 from notify_svc.webhooks.signing import SIGNATURE_HEADER, verify
-
-from .receiver import receiving
 
 SUBSCRIPTIONS = "/api/v1/notify/subscriptions"
 DELIVERIES = "/api/v1/notify/deliveries"

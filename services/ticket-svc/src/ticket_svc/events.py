@@ -4,7 +4,8 @@ transaction of the change it reports; the subject is the id of the row it is abo
 - `ticket.ticket.*`: a ticket's life (tickets/events.py builds them). Every one carries the
   ticket as it stands (`id`, `title`, `status`, `department`, `commitment`,
   `commitment_version`, `owner`, `first_receiver`, `requester_unit_id`, `building_id`,
-  `room_id`, `channel`) and adds what is particular to it: `transferred` the
+  `room_id`, `channel`, `external_ref`) and adds what is particular to it: `waiting` the
+  `reason`; `transferred` the
   `previous_owner` and `reason`; `coordinated` the coordination; `resolved` the
   `resolution`; `reopened` the `rating` and `dissatisfied`; `closed` the verdict
   (`sla_met`, `rating`, `satisfied`, `auto_confirmed`, `closed_at`,
@@ -24,6 +25,11 @@ from enum import StrEnum
 class EventType(StrEnum):
     ticket_created = "ticket.ticket.created"
     ticket_taken = "ticket.ticket.taken"
+    # Work begins, the ticket waits on the requester, and goes on (every status change
+    # is told, so that a system following a ticket sees each one).
+    ticket_started = "ticket.ticket.started"
+    ticket_waiting = "ticket.ticket.waiting"
+    ticket_resumed = "ticket.ticket.resumed"
     ticket_coordinated = "ticket.ticket.coordinated"
     ticket_transferred = "ticket.ticket.transferred"
     ticket_resolved = "ticket.ticket.resolved"

@@ -125,10 +125,15 @@ async def test_a_whole_life_with_a_wait_a_dissatisfied_reopen_and_a_satisfied_cl
         return kinds
 
     kinds = await eventually(ticket_events_arrived)
+    # Every status change is told: waiting on the requester (straight from new), going on,
+    # resolved, reopened, started again, resolved, closed.
     assert kinds == [
         "gov.guanjia.ticket.ticket.created.v1",
+        "gov.guanjia.ticket.ticket.waiting.v1",
+        "gov.guanjia.ticket.ticket.resumed.v1",
         "gov.guanjia.ticket.ticket.resolved.v1",
         "gov.guanjia.ticket.ticket.reopened.v1",
+        "gov.guanjia.ticket.ticket.started.v1",
         "gov.guanjia.ticket.ticket.resolved.v1",
         "gov.guanjia.ticket.ticket.closed.v1",
     ]
@@ -140,6 +145,9 @@ async def test_a_whole_life_with_a_wait_a_dissatisfied_reopen_and_a_satisfied_cl
     assert closed_event.data["room_id"] == "room-302"
     assert closed_event.data["building_id"] == "building-1"
     assert closed_event.data["title"] == "三楼卫生间漏水"
+    waiting_event = next(e for e in events if e.type.endswith("ticket.waiting.v1"))
+    assert waiting_event.data["status"] == "waiting_requester"
+    assert waiting_event.data["reason"] == "等配件"
 
 
 async def test_a_late_resolution_closes_with_the_sla_not_met(client, admin, agent, requester):

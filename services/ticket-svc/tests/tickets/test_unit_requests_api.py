@@ -243,7 +243,15 @@ async def test_unit_files_agent_takes_and_resolves_unit_answers_and_confirms_sat
         return events
 
     events = await eventually(ticket_events_arrived)
-    assert [e.type.split(".")[-2] for e in events] == ["created", "taken", "resolved", "closed"]
+    assert [e.type.split(".")[-2] for e in events] == [
+        "created",
+        "taken",
+        "started",
+        "waiting",
+        "resumed",
+        "resolved",
+        "closed",
+    ]
     created = events[0].data
     assert created["owner"] is None and created["first_receiver"] is None
     assert created["requester_unit_id"] == "unit-a" and created["department"] == DEPARTMENT

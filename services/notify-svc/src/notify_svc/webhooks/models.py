@@ -84,6 +84,7 @@ class FilterField(StrEnum):
     building_id = "building_id"
     room_id = "room_id"
     requester_unit_id = "requester_unit_id"
+    external_ref = "external_ref"
 
 
 # --- tables ---------------------------------------------------------------------------

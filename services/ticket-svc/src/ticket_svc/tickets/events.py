@@ -35,6 +35,7 @@ def ticket_event(event_type: EventType, ticket: TicketRow, **extra: Any) -> Tick
         "building_id": ticket.building_id,
         "room_id": ticket.room_id,
         "channel": ticket.channel,
+        "external_ref": ticket.external_ref,
         **extra,
     }
     return event_type, ticket.id, data

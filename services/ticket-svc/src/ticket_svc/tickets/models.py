@@ -103,6 +103,14 @@ class Ticket(TicketTable, table=True):
         Index("ix_tickets_department_next_due_at_id", "department", "next_due_at", "id"),
         # A rating code finds its ticket, and no two tickets share one.
         Index("uq_tickets_rating_code", "rating_code", unique=True),
+        # Another system's own reference for a request it filed (the 12345 hotline's case
+        # number): once per requester unit, so a retried filing finds the first.
+        Index(
+            "uq_tickets_requester_unit_id_external_ref",
+            "requester_unit_id",
+            "external_ref",
+            unique=True,
+        ),
     )
 
     id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
@@ -115,6 +123,7 @@ class Ticket(TicketTable, table=True):
     requester_phone: str | None = TableField(default=None, max_length=32)
     building_id: str | None = TableField(default=None, max_length=36)
     room_id: str | None = TableField(default=None, max_length=36)
+    external_ref: str | None = TableField(default=None, max_length=64)
 
     # The commitment version the ticket is judged by, fixed when it is opened.
     commitment_id: str | None = TableField(default=None, max_length=36)
@@ -190,6 +199,7 @@ class NewTicket:
     requester_phone: str | None
     building_id: str | None
     room_id: str | None
+    external_ref: str | None
     commitment_id: str | None
     commitment_code: str
     commitment_version: int
@@ -378,6 +388,13 @@ class TicketCreate(StrictInput):
     description: MultiLineText = Field(default="", max_length=10_000)
     building_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
     room_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
+    external_ref: SingleLineText | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="the filing system's own reference (the 12345 hotline's case number), "
+        "once per requester unit: filing it again answers 409 unique-external-ref",
+    )
 
 
 class TransferIn(StrictInput):
@@ -442,6 +459,7 @@ class TicketRead(BaseModel):
     department: str
     building_id: str | None
     room_id: str | None
+    external_ref: str | None
     first_receiver: str | None = Field(
         description="null until the request is taken (filed by a unit's own staff): the "
         "first agent of the department to take it (POST tickets/{id}/take)"

@@ -1,21 +1,24 @@
 """Opening a ticket: the busiest write, kept to one query and three inserts.
 
 A receiver (policy.py) takes the request as they write it down and so becomes its first
-receiver and owner; a unit's own staff file one for their own unit, online, and it waits
-untaken for their department. The terms come from the commitment's current published
-version, read together with whether it is published. A new ticket's history is its
-creation alone, so its clocks are worked out without reading anything back, and the row
-is written as a plain `NewTicket` rather than through the ORM's unit of work.
+receiver and owner; a unit's own staff file one for their own unit, online, and another
+system bound to a unit (the city's 12345 hotline platform) files for its unit on its own
+channel, with its own reference; either waits untaken for the department. The terms
+come from the commitment's current published version, read together with whether it is
+published. A new ticket's history is its creation alone, so its clocks are worked out
+without reading anything back, and the row is written as a plain `NewTicket` rather than
+through the ORM's unit of work.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
-from guanjia_shared.errors import Forbidden, invalid_field
+from guanjia_shared.errors import Conflict, Forbidden, invalid_field
 from ticket_svc.commitments.service import commitment_with_terms
 from ticket_svc.events import EventType
 from ticket_svc.tickets import policy
@@ -28,7 +31,6 @@ from ticket_svc.tickets.clocks import (
 )
 from ticket_svc.tickets.events import publish_ticket_event
 from ticket_svc.tickets.models import (
-    Channel,
     EventKind,
     NewTicket,
     Ticket,
@@ -46,6 +48,8 @@ async def open_ticket(
     ensure_role(actor, policy.OPENERS)
     taker = actor.id if policy.takes_as_it_opens(actor) else None
     requester_name, requester_unit_id = _requester(data, actor, taken=taker is not None)
+    if data.external_ref is not None:
+        await _ensure_external_ref_free(session, requester_unit_id, data.external_ref)
     published, terms = await commitment_with_terms(session, data.commitment_code)
     if not published:
         raise invalid_field(
@@ -62,6 +66,7 @@ async def open_ticket(
         requester_phone=data.requester.phone,
         building_id=data.building_id,
         room_id=data.room_id,
+        external_ref=data.external_ref,
         commitment_id=terms.commitment_id,
         commitment_code=data.commitment_code,
         commitment_version=terms.version,
@@ -86,7 +91,10 @@ async def open_ticket(
     # complete here (its id is ours, it has no server defaults) and nothing else in this
     # transaction reads it back, so the ORM's bookkeeping would cost CPU for nothing.
     connection = await session.connection()
-    await connection.execute(_INSERT_TICKET, ticket.row())
+    try:
+        await connection.execute(_INSERT_TICKET, ticket.row())
+    except IntegrityError as exc:  # a concurrent filing took the reference after the check
+        raise _external_ref_taken(data.external_ref) from exc
     await connection.execute(
         _INSERT_TICKET_EVENT,
         {
@@ -104,21 +112,45 @@ async def open_ticket(
 
 def _requester(data: TicketCreate, actor: Principal, *, taken: bool) -> tuple[str, str | None]:
     """The requester's name and unit. The bureau's staff write down whoever asks; a unit's
-    own staff file for their own unit only, under their own name unless they give one."""
+    own staff (or system) file for their own unit only, under their own name unless they
+    give one."""
     if taken:
         if data.requester.name is None:
             raise invalid_field("the requester's name is required", "#/requester/name")
         return data.requester.name, data.requester.unit_id
     if actor.unit_id is None:
-        raise Forbidden("only the bureau's staff and a unit's own staff file requests")
+        raise Forbidden("only the bureau's staff, and a unit's own staff or systems, file requests")
     if data.requester.unit_id not in (None, actor.unit_id):
         # Not a malformed body but a request on another unit's behalf: refused for who asks.
         raise Forbidden("a unit's staff file requests for their own unit only")
-    if data.channel != Channel.online:
+    if data.channel not in policy.filing_channels(actor):
         raise invalid_field(
-            "a unit's own staff file online: the other channels are the desk's", "#/channel"
+            f"{data.channel.value} is not a channel {actor.display_name} files on: "
+            "the desk's channels are the desk's",
+            "#/channel",
         )
     return data.requester.name or actor.display_name, actor.unit_id
+
+
+async def _ensure_external_ref_free(
+    session: AsyncSession, requester_unit_id: str | None, external_ref: str
+) -> None:
+    taken = await session.scalar(
+        select(Ticket.id).where(
+            Ticket.requester_unit_id == requester_unit_id, Ticket.external_ref == external_ref
+        )
+    )
+    if taken is not None:
+        raise _external_ref_taken(external_ref, taken)
+
+
+def _external_ref_taken(external_ref: str | None, ticket_id: str | None = None) -> Conflict:
+    extra = {"ticket_id": ticket_id} if ticket_id else {}
+    return Conflict(
+        f"a request with reference {external_ref} was already filed for this unit",
+        rule="unique-external-ref",
+        **extra,
+    )
 
 
 _INSERT_TICKET = insert(Ticket.__table__)

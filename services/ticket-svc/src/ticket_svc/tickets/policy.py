@@ -12,7 +12,9 @@ A ticket out of sight answers 404, as if it did not exist; so do the actions on 
 
 Acting, on a ticket the actor sees:
 - open (`OPENERS`): the receivers take a request as they write it down, becoming its first
-  receiver and owner; a unit's own staff file one for their own unit, untaken;
+  receiver and owner; a unit's own staff file one for their own unit, untaken, online; an
+  integration client bound to a unit (the 12345 hotline platform) likewise, on the hotline
+  or online (`filing_channels`);
 - take: an agent or head of the ticket's department (`works_in`), while nobody has;
 - start, coordinate, wait on the requester, resolve: its owner alone;
 - comment: whoever sees it, but an auditor only reads (`only_reads`);
@@ -27,7 +29,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, or_, select, true
 
 from guanjia_shared.auth import Principal, Role
-from ticket_svc.tickets.models import Coordination, Ticket, TicketRow
+from ticket_svc.tickets.models import Channel, Coordination, Ticket, TicketRow
 
 SEE_ALL = (Role.admin, Role.leader, Role.auditor)
 DEPARTMENT_STAFF = (Role.agent, Role.dept_head)
@@ -35,8 +37,17 @@ UNIT_BOUND = (Role.unit_staff, Role.integration)
 READ_ONLY = frozenset({Role.auditor})
 # Who takes a request and so becomes its first receiver.
 RECEIVERS = (Role.agent, Role.dept_head, Role.admin, Role.leader)
-# Who opens a ticket: a receiver, or a unit's own staff for their unit.
-OPENERS = (*RECEIVERS, Role.unit_staff)
+# Who opens a ticket: a receiver, or a unit's own staff or system for their unit.
+OPENERS = (*RECEIVERS, *UNIT_BOUND)
+# The channels those who file for their own unit file on (the others are the desk's).
+FILING_CHANNELS = {
+    Role.unit_staff: frozenset({Channel.online}),
+    Role.integration: frozenset({Channel.hotline, Channel.online}),
+}
+
+
+def filing_channels(actor: Principal) -> frozenset[Channel]:
+    return frozenset().union(*(FILING_CHANNELS.get(role, frozenset()) for role in actor.roles))
 
 
 def visible_tickets(viewer: Principal) -> ColumnElement[bool]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,6 +78,7 @@ async def list_tickets(
     owner: str | None = None,
     commitment_code: str | None = None,
     requester_unit_id: str | None = None,
+    external_ref: str | None = None,
     unassigned: bool | None = None,
     sort: TicketSort = TicketSort.newest,
 ) -> tuple[list[Ticket], int]:
@@ -91,6 +93,7 @@ async def list_tickets(
             Ticket.owner: owner,
             Ticket.commitment_code: commitment_code,
             Ticket.requester_unit_id: requester_unit_id,
+            Ticket.external_ref: external_ref,
         }.items()
         if value is not None
     ]
@@ -201,7 +204,7 @@ async def start(
     if ticket.status not in UNSTARTED:
         raise _wrong_state(ticket, "start")
     _start(session, ticket, actor, now())
-    return await _finish(session, ticket, sla)
+    return await _finish(session, ticket, sla, EventType.ticket_started)
 
 
 async def comment(
@@ -366,7 +369,7 @@ async def wait_for_requester(
     append_event(session, ticket, EventKind.waiting, actor, at, {"reason": data.reason})
     ticket.status = TicketStatus.waiting_requester.value
     ticket.waiting_reason = data.reason
-    return await _finish(session, ticket, sla)
+    return await _finish(session, ticket, sla, EventType.ticket_waiting, reason=data.reason)
 
 
 async def resume(
@@ -379,7 +382,7 @@ async def resume(
     if ticket.status != TicketStatus.waiting_requester:
         raise _wrong_state(ticket, "resume")
     _resume(session, ticket, actor, now())
-    return await _finish(session, ticket, sla)
+    return await _finish(session, ticket, sla, EventType.ticket_resumed)
 
 
 async def resolve(
@@ -524,8 +527,18 @@ def _resume(session: AsyncSession, ticket: Ticket, actor: Principal, at: dt.date
     ticket.waiting_reason = None
 
 
-async def _finish(session: AsyncSession, ticket: Ticket, sla: SlaPolicy) -> Ticket:
+async def _finish(
+    session: AsyncSession,
+    ticket: Ticket,
+    sla: SlaPolicy,
+    event_type: EventType | None = None,
+    **event_data: Any,
+) -> Ticket:
+    """The clocks settled after a change, its event (the ticket as it now stands) told, and
+    the whole committed."""
     await settle_clocks(session, ticket, sla)
+    if event_type is not None:
+        await publish_ticket_event(session, event_type, ticket, **event_data)
     await session.commit()
     return ticket
 

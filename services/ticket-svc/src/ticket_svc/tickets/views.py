@@ -71,6 +71,9 @@ async def list_tickets(
     owner: Annotated[str | None, Query(max_length=36, description='a user id, or "me"')] = None,
     commitment_code: Annotated[str | None, Query(max_length=64)] = None,
     requester_unit_id: Annotated[str | None, Query(max_length=36)] = None,
+    external_ref: Annotated[
+        str | None, Query(max_length=64, description="the filing system's own reference")
+    ] = None,
     unassigned: Annotated[
         bool | None,
         Query(
@@ -96,6 +99,7 @@ async def list_tickets(
         owner=viewer.id if owner == "me" else owner,
         commitment_code=commitment_code,
         requester_unit_id=requester_unit_id,
+        external_ref=external_ref,
         unassigned=unassigned,
         sort=sort,
     )

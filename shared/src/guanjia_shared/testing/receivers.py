@@ -1,5 +1,6 @@
-"""A webhook receiver on loopback for the tests: a real HTTP server (uvicorn) that keeps
-every request it is sent and answers each with the next status of its script (then 204)."""
+"""A webhook receiver on loopback for the tests (notify-svc's, the gateway's end to end): a
+real HTTP server (uvicorn) that keeps every request it is sent and answers each with the
+next status of its script (then 204)."""
 
 from __future__ import annotations
 
