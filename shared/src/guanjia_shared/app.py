@@ -4,13 +4,12 @@ consumers, auth, errors, health and metrics — wired once, for every service.""
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import Response
-from fastapi.routing import iter_route_contexts
+from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.types import ASGIApp, Scope
@@ -44,25 +43,20 @@ class GuanjiaApp(FastAPI):
         return RequestContextMiddleware(super().build_middleware_stack(), metrics=self.metrics)
 
 
-def _route_body_limits(app: FastAPI) -> Callable[[Scope], int | None]:
-    """The larger body limits routes declare, read from the app's routes with their full
-    paths however routers nest (not from the OpenAPI document, which takes half a second
-    to build: a cost every test's app paid on its first request)."""
-    limits: list[tuple[set[str], re.Pattern[str], int]] | None = None
-
-    def declared_limits() -> list[tuple[set[str], re.Pattern[str], int]]:
-        found = []
-        for route in iter_route_contexts(app.routes):
-            extra = getattr(route, "openapi_extra", None) or {}
-            if BODY_LIMIT_KEY in extra and route.path and route.methods:
-                pattern = re.compile("^" + re.sub(r"\{[^/}]+\}", "[^/]+", route.path) + "$")
-                found.append((route.methods, pattern, int(extra[BODY_LIMIT_KEY])))
-        return found
+def _route_body_limits(routers: Sequence[APIRouter]) -> Callable[[Scope], int | None]:
+    """The larger body limits the routes of `routers` declare (each router's routes carry
+    its prefix). Read off the routers, which are made once per process, rather than off
+    the app: listing an app's routes makes FastAPI build every route's request state, a
+    tenth of a second that each test's app paid on its first request (and its OpenAPI
+    document, read before, half a second)."""
+    limits = [
+        (route.methods, route.path_regex, int(route.openapi_extra[BODY_LIMIT_KEY]))
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and BODY_LIMIT_KEY in (route.openapi_extra or {})
+    ]
 
     def limit_for(scope: Scope) -> int | None:
-        nonlocal limits
-        if limits is None:
-            limits = declared_limits()
         for methods, pattern, limit in limits:
             if scope["method"] in methods and pattern.match(scope["path"]):
                 return limit
@@ -182,7 +176,7 @@ def create_service_app(
     app.add_middleware(
         BodySizeLimitMiddleware,
         default_limit=settings.max_body_bytes,
-        limit_for=_route_body_limits(app),
+        limit_for=_route_body_limits(routers),
     )
     return app
 
