@@ -87,6 +87,24 @@ class _BodyTooLarge(Exception):
     pass
 
 
+# A refused body is read and dropped, up to this much, before the 413 goes out (nginx's
+# lingering close): a client still writing its body (the gateway passing a request on)
+# would otherwise meet a closed connection where the answer should be, and tell its own
+# caller 502. Beyond it the connection is cut.
+DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
+
+
+async def _drain(receive: Receive, already: int = 0) -> None:
+    drained = already
+    while drained <= DRAIN_LIMIT_BYTES:
+        message = await receive()
+        if message["type"] != "http.request":
+            return  # the client went away
+        drained += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
 class BodySizeLimitMiddleware:
     """Refuses bodies above a cap with 413 problem+json, whether announced by
     Content-Length or found while streaming; `limit_for(scope)` can raise it per route."""
@@ -105,6 +123,7 @@ class BodySizeLimitMiddleware:
         limit = self.limit_for(scope) or self.default_limit
         declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _drain(receive)
             await self._refuse(send, limit)
             return
         received = 0
@@ -132,6 +151,7 @@ class BodySizeLimitMiddleware:
         with contextlib.suppress(_BodyTooLarge):
             await self.app(scope, counting_receive, guarded_send)
         if exceeded and not response_started:
+            await _drain(receive, received)
             await self._refuse(send, limit)
 
     @staticmethod
