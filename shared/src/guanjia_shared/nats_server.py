@@ -5,22 +5,52 @@ optionally with a configuration file of users (guanjia_shared.nats_auth)."""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 from guanjia_shared.processes import stop_process
 
+# Ports for the servers tests start, drawn below the kernel's ephemeral range (32768-60999
+# on Linux), which `bind(0)` drew from: there a port just chosen could be taken as the
+# source port of some outgoing connection before its server bound it, and the server then
+# failed to start (seen as a gateway answering for another test). Each xdist worker walks
+# a span of its own, from a random start, so no two picks meet until it has gone round.
+LISTEN_PORTS = range(20000, 32000)
+
+
+def _port_walk() -> Iterator[int]:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    workers = max(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")), 1)
+    index = int(worker) % workers if worker.isdigit() else 0
+    span = len(LISTEN_PORTS) // workers
+    first = LISTEN_PORTS.start + index * span
+    offset = random.randrange(span)
+    while True:
+        yield first + offset % span
+        offset += 1
+
+
+_PORTS = _port_walk()
+
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port free on 127.0.0.1 now, for a server about to start."""
+    for _ in range(1000):
+        port = next(_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # taken by something else on this machine
+            return port
+    raise RuntimeError(f"no free port in {LISTEN_PORTS}")
 
 
 def reachable(url: str, timeout: float = 0.5) -> bool:
