@@ -125,32 +125,46 @@ def gateway_port() -> int:
 
 
 @pytest.fixture
-def asset_svc(
-    tmp_path: Path, nats_server_url: str, event_namespace: str, gateway_port: int
-) -> Iterator[ServiceProcess]:
+def asset_svc(real_services) -> Iterator[ServiceProcess]:
     """The real asset-svc in its own process, verifying tokens against the gateway's JWKS."""
-    yield from _real_service("asset", tmp_path, nats_server_url, event_namespace, gateway_port)
+    with real_services("asset") as processes:
+        yield processes["asset"]
 
 
 @pytest.fixture
-def ticket_svc(
-    tmp_path: Path, nats_server_url: str, event_namespace: str, gateway_port: int
-) -> Iterator[ServiceProcess]:
+def ticket_svc(real_services) -> Iterator[ServiceProcess]:
     """The real ticket-svc in its own process, believing X-Forwarded-For from the gateway
     (127.0.0.1, its default FORWARDED_ALLOW_IPS) and from nobody else."""
-    yield from _real_service("ticket", tmp_path, nats_server_url, event_namespace, gateway_port)
+    with real_services("ticket") as processes:
+        yield processes["ticket"]
 
 
-def _real_service(
-    service: str, directory: Path, nats_url: str, namespace: str, gateway_port: int
-) -> Iterator[ServiceProcess]:
-    process = ServiceProcess.real_service(
-        service,
-        directory=directory,
-        nats_url=nats_url,
-        namespace=namespace,
-        jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
-    )
-    process.start()
-    yield process
-    process.stop()
+@pytest.fixture
+def real_services(tmp_path: Path, nats_server_url: str, event_namespace: str, gateway_port: int):
+    """`with real_services("ticket", "notify", notify={...}) as processes:` the real
+    services, each in its own process on a SQLite file of its own, started together and
+    pointed at the gateway's JWKS; a keyword adds to that service's environment."""
+
+    @contextlib.contextmanager
+    def _start(*services: str, **environments: dict[str, str]) -> Iterator[dict]:
+        processes = {
+            service: ServiceProcess.real_service(
+                service,
+                directory=tmp_path,
+                nats_url=nats_server_url,
+                namespace=event_namespace,
+                jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+            )
+            for service in services
+        }
+        for service, environment in environments.items():
+            processes[service].env.update(environment)
+        with contextlib.ExitStack() as stack:
+            for process in processes.values():
+                process.launch()
+                stack.callback(process.stop)
+            for process in processes.values():
+                process.wait_until_ready()
+            yield processes
+
+    return _start

@@ -3,12 +3,11 @@ notify-svc: the platform, an API client bound to its unit, subscribes to its tic
 changes, files a citizen's request with its own case number, and is called back, signed and
 in order, with every status change the desk makes, and nothing of another unit's tickets."""
 
-import contextlib
 import json
 
 import pytest
 
-from gateway.testing.harness import ServiceProcess, bearer
+from gateway.testing.harness import bearer
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.receivers import receiving
 from notify_svc.webhooks.signing import SIGNATURE_HEADER, verify
@@ -18,25 +17,11 @@ HOTLINE_UNIT = "unit-12345"
 
 
 @pytest.fixture
-def ticket_and_notify(tmp_path, nats_server_url, event_namespace, gateway_port):
-    processes = {
-        service: ServiceProcess.real_service(
-            service,
-            directory=tmp_path,
-            nats_url=nats_server_url,
-            namespace=event_namespace,
-            jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
-        )
-        for service in ("ticket", "notify")
-    }
+def ticket_and_notify(real_services):
     # The sender looks every half second, so a change is called back at once.
-    processes["notify"].env["GUANJIA_NOTIFY_DELIVERY_INTERVAL_SECONDS"] = "0.5"
-    with contextlib.ExitStack() as stack:
-        for process in processes.values():
-            process.launch()
-            stack.callback(process.stop)
-        for process in processes.values():
-            process.wait_until_ready()
+    with real_services(
+        "ticket", "notify", notify={"GUANJIA_NOTIFY_DELIVERY_INTERVAL_SECONDS": "0.5"}
+    ) as processes:
         yield processes
 
 

@@ -4,34 +4,16 @@ commitment, a phone call taken by an agent, a department head handing it on, a w
 the requester, a dissatisfied answer, a satisfied close, and the repair landing in the
 room's history in asset-svc."""
 
-import contextlib
-
 import pytest
 
-from gateway.testing.harness import ServiceProcess
 from guanjia_shared.testing.apps import eventually
 
 DEPARTMENT = "后勤服务中心"
 
 
 @pytest.fixture
-def ticket_and_asset(tmp_path, nats_server_url, event_namespace, gateway_port):
-    processes = {
-        service: ServiceProcess.real_service(
-            service,
-            directory=tmp_path,
-            nats_url=nats_server_url,
-            namespace=event_namespace,
-            jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
-        )
-        for service in ("asset", "ticket")
-    }
-    with contextlib.ExitStack() as stack:
-        for process in processes.values():
-            process.launch()
-            stack.callback(process.stop)
-        for process in processes.values():
-            process.wait_until_ready()
+def ticket_and_asset(real_services):
+    with real_services("asset", "ticket") as processes:
         yield processes
 
 
