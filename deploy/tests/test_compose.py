@@ -1,6 +1,6 @@
 """docker-compose.yml, checked without a Docker engine: valid against the Compose
 specification's JSON schema, and wired so that the stack starts: start order by health, a
-migrate job per app, a database and a role per process, a NATS user per service, settings
+migrate job per app, a database and a role per process, a NATS user per process, settings
 that pass the production guards, no password that is not given (none has a fallback), no
 secret in the repository, and nothing published but the gateway's API port.
 
@@ -226,8 +226,7 @@ def test_an_app_starts_after_its_database_its_broker_and_its_migrations(compose,
     conditions = depends_on(service)
     assert conditions["postgres"] == "service_healthy"
     assert conditions[migrate] == "service_completed_successfully"
-    if app != "gateway":  # the gateway publishes no events and reads none
-        assert conditions["nats"] == "service_healthy"
+    assert conditions["nats"] == "service_healthy"
     for name, condition in conditions.items():
         assert condition != "service_started", f"{app} waits for {name} merely to start"
 
@@ -282,9 +281,10 @@ def test_metrics_answer_on_a_port_of_their_own_that_is_not_published(compose, ap
             assert int(str(mapping).rsplit(":", 1)[-1]) != metrics_port, mapping
 
 
-def test_nats_asks_each_service_for_its_own_user(compose):
-    """A user per service, publishing only its own events (shared/tests/test_nats_permissions.py
-    proves the permissions on a real nats-server); the passwords from .env, none anonymous."""
+def test_nats_asks_each_process_for_its_own_user(compose):
+    """A user per process, the gateway's too, publishing only its own events
+    (shared/tests/test_nats_permissions.py proves the permissions on a real nats-server); the
+    passwords from .env, none anonymous."""
     nats = compose["services"]["nats"]
     command = nats["command"]
     config = command[command.index("-c") + 1]
@@ -293,21 +293,23 @@ def test_nats_asks_each_service_for_its_own_user(compose):
     # The committed file is what the permissions in guanjia_shared.nats_auth make.
     assert NATS_AUTH.read_text() == nats_auth.authorization_config()
     raw = raw_compose()["services"]
-    for service in SERVICES:
-        user = service.removesuffix("-svc")
-        prefix = env_prefix(service)
-        environment = compose["services"][service]["environment"]
+    users = set()
+    for app in APPS:
+        user = app.removesuffix("-svc")
+        users.add(user)
+        prefix = env_prefix(app)
+        environment = compose["services"][app]["environment"]
+        assert environment[f"{prefix}NATS_URL"] == "nats://nats:4222"
         assert environment[f"{prefix}NATS_USER"] == user
-        # nats-server and the service read the same required variable.
-        password = raw[service]["environment"][f"{prefix}NATS_PASSWORD"]
+        # nats-server and the process read the same required variable.
+        password = raw[app]["environment"][f"{prefix}NATS_PASSWORD"]
         assert password.startswith(f"${{{user.upper()}_NATS_PASSWORD:?")
         assert raw["nats"]["environment"][nats_auth.password_variable(user)] == password
         assert nats_auth.PASSWORD_PATTERN.fullmatch(environment[f"{prefix}NATS_PASSWORD"])
+    assert users == set(nats_auth.SERVICE_USERS), "a NATS user for each process, no other"
     assert set(raw["nats"]["environment"]) == {
         nats_auth.password_variable(user) for user in nats_auth.SERVICE_USERS
     }
-    gateway = compose["services"]["gateway"]["environment"]
-    assert not [name for name in gateway if "NATS" in name], "the gateway has no events"
 
 
 def test_nats_runs_jetstream_on_a_volume_and_is_health_checked(compose):
@@ -383,6 +385,12 @@ def test_the_environment_passes_the_production_guards(compose, app, monkeypatch)
     assert settings.environment == "production"
     assert not settings.should_migrate_on_start, "the migrate job does it"
     assert settings.database_url == environment[f"{prefix}DATABASE_URL"]
+    assert settings.nats_url == "nats://nats:4222"
+    assert settings.nats_user == app.removesuffix("-svc")
+    assert (
+        settings.nats_password.get_secret_value()
+        == ENVIRONMENT[f"{settings.nats_user.upper()}_NATS_PASSWORD"]
+    )
     if app == "gateway":
         upstreams = settings.upstream_urls
         assert set(upstreams) == {name.removesuffix("-svc") for name in SERVICES}
@@ -390,12 +398,6 @@ def test_the_environment_passes_the_production_guards(compose, app, monkeypatch)
             url = urlsplit(upstreams[service.removesuffix("-svc")])
             assert (url.hostname, url.port) == (service, default_port(service))
     else:
-        assert settings.nats_url == "nats://nats:4222"
-        assert settings.nats_user == app.removesuffix("-svc")
-        assert (
-            settings.nats_password.get_secret_value()
-            == ENVIRONMENT[f"{settings.nats_user.upper()}_NATS_PASSWORD"]
-        )
         jwks = urlsplit(settings.jwks_url)
         assert (jwks.hostname, jwks.port) == ("gateway", default_port("gateway"))
         assert jwks.path == "/.well-known/jwks.json"

@@ -471,11 +471,12 @@ def test_nats_asks_each_process_for_its_own_user_with_its_password_from_a_secret
     assert users == list(nats_auth.SERVICE_USERS)
     passwords = re.findall(r"^\s*password: (.+)$", auth, re.MULTILINE)
     assert passwords == [f"${nats_auth.password_variable(user)}" for user in users]
-    # Each user publishes its own events and no other's; its replies are its own.
+    # Each user publishes its own events and no other's (the gateway's are `auth.*`); its
+    # replies are its own.
     for user in users:
         permissions = nats_auth.service_permissions(user)
         events = [s for s in permissions["publish"]["allow"] if not s.startswith("$")]
-        assert events == [f"guanjia.{user}.>"]
+        assert events == [f"guanjia.{nats_auth.published_source(user)}.>"]
         assert permissions["subscribe"]["allow"] == [f"_INBOX_{user}.>"]
     # nats-server reads each password from the Secret nats-credentials.
     (container,) = pod_spec(statefulset)["containers"]
@@ -483,13 +484,12 @@ def test_nats_asks_each_process_for_its_own_user_with_its_password_from_a_secret
     for user in users:
         reference = environment[nats_auth.password_variable(user)]["valueFrom"]["secretKeyRef"]
         assert reference == {"name": "nats-credentials", "key": f"{user}-password"}
-    # Every service connects as its own user; the gateway, which has no events, not at all.
+    # Every process, the gateway too, connects as its own user, with the password from its
+    # own Secret; there is a user for each process and no other.
+    assert {facts["prefix"].lower() for facts in APPS.values()} == set(users)
     for app, facts in APPS.items():
         environment = env_of(objects, app_container(objects, app))
         prefix = f"GUANJIA_{facts['prefix']}_"
-        if app == "gateway":
-            assert not [name for name in environment if "NATS" in name]
-            continue
         assert environment[f"{prefix}NATS_USER"] == facts["prefix"].lower()
         assert environment[f"{prefix}NATS_PASSWORD"] == {
             "secretKeyRef": {"name": f"{app}-secrets", "key": "nats-password"}
@@ -636,10 +636,15 @@ def test_the_processes_find_each_other_through_services(objects) -> None:
             service,
             APPS[service]["port"],
         )
+    for app, facts in APPS.items():
+        environment = env_of(objects, app_container(objects, app))
+        assert _service_url(objects, environment[f"GUANJIA_{facts['prefix']}_NATS_URL"]) == (
+            "nats",
+            4222,
+        )
     for service in SERVICES:
         prefix = APPS[service]["prefix"]
         environment = env_of(objects, app_container(objects, service))
-        assert _service_url(objects, environment[f"GUANJIA_{prefix}_NATS_URL"])[0] == "nats"
         jwks = environment[f"GUANJIA_{prefix}_JWKS_URL"]
         assert _service_url(objects, jwks) == ("gateway", 8000)
         assert jwks.endswith("/.well-known/jwks.json")
@@ -820,14 +825,17 @@ def test_make_secrets_makes_exactly_the_templates_secrets_consistently(which: st
             assert host == "guanjia-db-rw"
             credentials = items[f"guanjia-db-{short}"]["stringData"]
             assert credentials == {"username": role, "password": password}
-    # Each service's NATS password is the one nats-server knows it by, and stays text there.
+    # Each process's NATS password (the gateway's too) is the one nats-server knows it by,
+    # and stays text there.
     nats_credentials = items["nats-credentials"]["stringData"]
     assert set(nats_credentials) == {f"{user}-password" for user in nats_auth.SERVICE_USERS}
+    secret_of_user = {short: process for process, short in make_secrets.PROCESSES.items()}
+    assert set(secret_of_user) == set(nats_auth.SERVICE_USERS)
     for user in nats_auth.SERVICE_USERS:
-        password = items[f"{user}-svc-secrets"]["stringData"]["nats-password"]
+        password = items[f"{secret_of_user[user]}-secrets"]["stringData"]["nats-password"]
         assert password == nats_credentials[f"{user}-password"]
         assert nats_auth.PASSWORD_PATTERN.fullmatch(password)
-    assert "nats-password" not in items["gateway-secrets"]["stringData"]
+    assert len(set(nats_credentials.values())) == len(nats_credentials), "one per user"
     # Fresh each time.
     assert make_secrets.overlay_secrets(which) != made
 

@@ -41,10 +41,16 @@ def signing_key(signing_key_path: Path) -> Ed25519PrivateKey:
 
 @pytest.fixture
 def gateway_settings(
-    fresh_database, tmp_path: Path, signing_key_path: Path, signing_key: Ed25519PrivateKey
+    fresh_database,
+    nats_server_url: str,
+    event_namespace: str,
+    tmp_path: Path,
+    signing_key_path: Path,
+    signing_key: Ed25519PrivateKey,
 ) -> Callable[..., Awaitable[Settings]]:
-    """`await gateway_settings(**overrides)`: settings on this test's fresh database, with
-    every service at an address where nothing listens unless an override names one."""
+    """`await gateway_settings(**overrides)`: settings on this test's fresh database and
+    NATS namespace, with every service at an address where nothing listens unless an
+    override names one."""
 
     async def _make(**overrides: object) -> Settings:
         # A second gateway on the same database names it, and must not empty it again.
@@ -54,6 +60,8 @@ def gateway_settings(
             "port": free_port(),
             "database_url": database_url,
             "migrate_on_start": False,
+            "nats_url": nats_server_url,
+            "event_namespace": event_namespace,
             "data_dir": tmp_path / "data",
             "signing_key_file": signing_key_path,
             "log_json": False,

@@ -23,7 +23,7 @@ from guanjia_shared.events import (
     stream_name,
     wait_for_stream,
 )
-from guanjia_shared.nats_auth import SERVICE_USERS, inbox_prefix
+from guanjia_shared.nats_auth import SERVICE_USERS, inbox_prefix, published_source
 from guanjia_shared.nats_server import free_port, wait_until_reachable
 from guanjia_shared.processes import stop_process
 from guanjia_shared.testing.apps import eventually
@@ -117,17 +117,18 @@ async def test_a_service_makes_its_stream_and_publishes_its_own_events_as_its_re
         user=service,
         password=secured.settings_of(service)["nats_password"],
     )
+    source = published_source(service)
     broker.start()
     try:
         await asyncio.wait_for(broker.wait_connected(), 10)
-        await ensure_stream(broker.jetstream, NAMESPACE, service)
-        await ensure_stream(broker.jetstream, NAMESPACE, service)  # and brings it to its config
-        ack = await publish(broker.jetstream, f"{service}.thing.done", n=1)
-        assert ack.stream == stream_name(NAMESPACE, service)
+        await ensure_stream(broker.jetstream, NAMESPACE, source)
+        await ensure_stream(broker.jetstream, NAMESPACE, source)  # and brings it to its config
+        ack = await publish(broker.jetstream, f"{source}.thing.done", n=1)
+        assert ack.stream == stream_name(NAMESPACE, source)
     finally:
         await broker.close()
-    [published] = await published_events(secured.tooling_url, NAMESPACE, service)
-    assert published.short_type == f"{service}.thing.done"
+    [published] = await published_events(secured.tooling_url, NAMESPACE, source)
+    assert published.short_type == f"{source}.thing.done"
 
 
 async def test_a_service_cannot_publish_another_services_event(secured):
@@ -359,9 +360,8 @@ async def test_make_run_starts_its_nats_with_a_user_per_process_and_keeps_their_
     )
     try:
         wait_until_reachable(url)
-        services = [app for app in apps if app.name != "gateway"]
-        assert {app.name for app in services} == set(SERVICE_USERS)
-        for app in services:
+        assert {app.name for app in apps} == set(SERVICE_USERS)
+        for app in apps:
             prefix = f"GUANJIA_{app.name.upper()}_"
             assert app.environment[f"{prefix}NATS_USER"] == app.name
             connection = await nats.connect(
@@ -371,7 +371,7 @@ async def test_make_run_starts_its_nats_with_a_user_per_process_and_keeps_their_
                 inbox_prefix=inbox_prefix(app.name),
                 allow_reconnect=False,
             )
-            await ensure_stream(connection.jetstream(), NAMESPACE, app.name)
+            await ensure_stream(connection.jetstream(), NAMESPACE, published_source(app.name))
             await connection.close()
         with pytest.raises(nats.errors.Error, match="Authorization Violation"):
             await nats.connect(url, allow_reconnect=False, connect_timeout=5)

@@ -3,7 +3,9 @@ document it serves: no 5xx, and every answer (status, content type, body) as doc
 for schema-valid and schema-violating cases alike. The routes it proxies to the services are
 left out: each service's own module fuzzes them."""
 
+import asyncio
 import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from gateway.openapi.merge import merge_documents
 from gateway.proxy.routing import SERVICES, destination_of
 from gateway.testing import fake_service
 from gateway.testing.harness import ADMIN_PASSWORD, bearer, write_signing_key
+from guanjia_shared.testing.streams import delete_namespace_streams
 from tests.api_fuzz.fuzzing import (
     FUZZ_SETTINGS,
     ON_POSTGRES,
@@ -151,13 +154,14 @@ def seed(api: Seeder) -> tuple[dict[str, str], dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def gateway(
-    tmp_path_factory: pytest.TempPathFactory, database_backend: str
+    tmp_path_factory: pytest.TempPathFactory, database_backend: str, nats_server_url: str
 ) -> Iterator[LiveGateway]:
     """The gateway serving real HTTP on a fresh database of the test's backend, in the
     middle of a key rotation (its JWKS holds the previous key too), with a stand-in that
     answers as every service behind it (so that it is ready, and its schema holds proxied
     routes)."""
     directory = tmp_path_factory.mktemp("gateway-fuzzing")
+    namespace = f"fuzz{uuid.uuid4().hex[:12]}"
     write_signing_key(directory / "signing-key.pem")
     previous = write_signing_key(directory / "previous-key.pem").public_key()
     (directory / "previous-key.pub").write_bytes(
@@ -165,51 +169,56 @@ def gateway(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
     )
-    with (
-        empty_database(database_backend, "gateway", directory) as database_url,
-        serving(fake_service.app) as service_url,
-    ):
-        settings_ = Settings(
-            environment="test",
-            database_url=database_url,
-            migrate_on_start=True,
-            data_dir=directory,
-            signing_key_file=directory / "signing-key.pem",
-            previous_public_key_file=directory / "previous-key.pub",
-            GUANJIA_ADMIN_PASSWORD=ADMIN_PASSWORD,
-            # The tokens outlive the whole run: an expired one would turn every later case
-            # into a 401.
-            token_lifetime_seconds=int(TOKEN_LIFETIME.total_seconds()),
-            # Failed logins still earn their delay and their lockout, only quicker.
-            login_slowdown_step_seconds=0.01,
-            login_slowdown_max_seconds=0.05,
-            log_json=False,
-            log_level="WARNING",
-            **{f"{name}_url": service_url for name in SERVICES},
-        )
+    try:
         with (
-            serving(create_app(settings_)) as url,
-            httpx.Client(base_url=url, timeout=10) as client,
+            empty_database(database_backend, "gateway", directory) as database_url,
+            serving(fake_service.app) as service_url,
         ):
-            admin_login = {"grant_type": "password", "username": "admin"}
-            admin = log_in(client, {**admin_login, "password": ADMIN_PASSWORD})
-            seeder = Seeder(client, admin)
-            staff_login, client_login = seed(seeder)
-            live = LiveGateway(
-                url=url,
-                bureau_lead=admin,
-                unit_staff=log_in(client, staff_login),
-                api_client=log_in(client, client_login),
+            settings_ = Settings(
+                environment="test",
+                database_url=database_url,
+                migrate_on_start=True,
+                nats_url=nats_server_url,
+                event_namespace=namespace,
+                data_dir=directory,
+                signing_key_file=directory / "signing-key.pem",
+                previous_public_key_file=directory / "previous-key.pub",
+                GUANJIA_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                # The tokens outlive the whole run: an expired one would turn every later case
+                # into a 401.
+                token_lifetime_seconds=int(TOKEN_LIFETIME.total_seconds()),
+                # Failed logins still earn their delay and their lockout, only quicker.
+                login_slowdown_step_seconds=0.01,
+                login_slowdown_max_seconds=0.05,
+                log_json=False,
+                log_level="WARNING",
+                **{f"{name}_url": service_url for name in SERVICES},
             )
-            known_ids.update(seeder.ids)
-            known_logins.extend(
-                [{**admin_login, "password": ADMIN_PASSWORD}, staff_login, client_login]
-            )
-            try:
-                yield live
-            finally:
-                known_ids.clear()
-                known_logins.clear()
+            with (
+                serving(create_app(settings_)) as url,
+                httpx.Client(base_url=url, timeout=10) as client,
+            ):
+                admin_login = {"grant_type": "password", "username": "admin"}
+                admin = log_in(client, {**admin_login, "password": ADMIN_PASSWORD})
+                seeder = Seeder(client, admin)
+                staff_login, client_login = seed(seeder)
+                live = LiveGateway(
+                    url=url,
+                    bureau_lead=admin,
+                    unit_staff=log_in(client, staff_login),
+                    api_client=log_in(client, client_login),
+                )
+                known_ids.update(seeder.ids)
+                known_logins.extend(
+                    [{**admin_login, "password": ADMIN_PASSWORD}, staff_login, client_login]
+                )
+                try:
+                    yield live
+                finally:
+                    known_ids.clear()
+                    known_logins.clear()
+    finally:
+        asyncio.run(delete_namespace_streams(nats_server_url, namespace))
 
 
 # The stand-in's echo route answers several methods under one name: FastAPI says so as the

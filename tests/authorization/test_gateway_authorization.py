@@ -31,6 +31,7 @@ from tests.authorization.matrix import (
 ADMIN = roles(Role.admin)
 USERS = "/api/v1/auth/users"
 CLIENTS = "/api/v1/auth/clients"
+ME = "/api/v1/auth/me"
 
 TABLE = [
     row("GET", "/healthz", PUBLIC),
@@ -90,13 +91,42 @@ TABLE = [
     ),
     row("GET", CLIENTS, ADMIN, sees={ADMIN: ["client", "new_client"]}),
     row("DELETE", f"{CLIENTS}/{{client_pk}}", ADMIN, at={"client_pk": "client"}),
+    row(
+        "PUT",
+        f"{ME}/contacts/{{channel}}",
+        SIGNED_IN,
+        at={"channel": "mobile"},
+        body={"address": "13800138000"},
+        note="a person's own contact points; an API client's token has none (403, "
+        "gateway/tests/contacts/test_contacts_api.py)",
+    ),
+    row(
+        "GET",
+        f"{ME}/contacts",
+        SIGNED_IN,
+        sees={SIGNED_IN: ["mobile"]},
+        id_field="channel",
+        note="the caller's own only: another person's wecom id being verified is not shown",
+    ),
+    row(
+        "POST",
+        f"{ME}/contacts/{{channel}}/verify",
+        SIGNED_IN,
+        at={"channel": "wecom"},
+        body={"code": "123456"},
+        expect=409,
+        note="no code is out for the caller's wecom (only for another person's)",
+    ),
+    row("DELETE", f"{ME}/contacts/{{channel}}", SIGNED_IN, at={"channel": "mobile"}),
+    row("GET", f"{ME}/preferences", SIGNED_IN),
+    row("PUT", f"{ME}/preferences", SIGNED_IN, body={"topics": []}),
 ]
 # Outside the schema: the merged schema and its docs, for anyone.
 UNLISTED = [row("GET", "/openapi.json", PUBLIC), row("GET", "/docs", PUBLIC)]
 
 
 @pytest.fixture
-def gateway_settings(tmp_path, fresh_database):
+def gateway_settings(tmp_path, fresh_database, nats_server_url, event_namespace):
     async def _make() -> Settings:
         dead = {
             f"{name}_url": f"http://127.0.0.1:{free_port()}"
@@ -106,6 +136,8 @@ def gateway_settings(tmp_path, fresh_database):
             environment="test",
             database_url=await fresh_database(MIGRATIONS),
             migrate_on_start=False,
+            nats_url=nats_server_url,
+            event_namespace=event_namespace,
             data_dir=tmp_path / "data",
             log_json=False,
             GUANJIA_ADMIN_PASSWORD="admin-password-for-tests",
@@ -152,6 +184,13 @@ async def test_each_gateway_route_answers_each_role_as_the_table_says(
         }
         answer = await client.post(CLIENTS, json={"name": "old", "roles": []}, headers=keeper)
         world["client"] = answer.json()["id"]
+        world.update(mobile="mobile", wecom="wecom")
+        answer = await client.put(
+            f"{ME}/contacts/wecom",
+            json={"address": "someone_01"},
+            headers=headers("agent", world["someone"]),
+        )
+        assert answer.status_code == 202, answer.text
 
         caller = Caller(caller_role, world["caller"], None, None)
         caller_headers = {} if caller_role == "anonymous" else headers(caller_role, caller.id)

@@ -49,6 +49,8 @@ async def test_the_breaker_opens_at_its_threshold_when_a_service_dies_and_closes
         port=gateway_port,
         database_url=await fresh_database(GATEWAY_MIGRATIONS),
         migrate_on_start=False,
+        nats_url=nats_server_url,
+        event_namespace=event_namespace,
         data_dir=tmp_path / "data",
         signing_key_file=tmp_path / "signing-key.pem",
         log_json=False,

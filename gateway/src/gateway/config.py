@@ -54,6 +54,12 @@ class Settings(BaseServiceSettings):
     # tokens it refuses from then on (at once on the replica that was told).
     revocation_refresh_seconds: float = Field(default=5.0, gt=0)
 
+    # Verifying a contact point: a code lives this long, a new one may be sent this long
+    # after the last, and this many wrong entries spend it.
+    contact_code_lifetime_seconds: int = Field(default=10 * 60, gt=0)
+    contact_code_resend_seconds: int = Field(default=60, ge=0)
+    contact_code_attempts: int = Field(default=5, gt=0)
+
     # Upstream services.
     asset_url: str = "http://127.0.0.1:8001"
     ticket_url: str = "http://127.0.0.1:8002"

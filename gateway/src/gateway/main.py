@@ -11,7 +11,9 @@ from datetime import timedelta
 from gateway.app import GatewayApp, build_front
 from gateway.clients.views import router as clients_router
 from gateway.config import Settings, get_settings
+from gateway.contacts.views import router as contacts_router
 from gateway.database import MIGRATIONS
+from gateway.events import EVENT_SOURCE
 from gateway.hashing import SecretHasher
 from gateway.health.views import router as health_router
 from gateway.logins.models import LoginDesk, LoginPolicy
@@ -27,12 +29,13 @@ from gateway.tokens.views import router as tokens_router
 from gateway.users.service import ensure_first_admin
 from gateway.users.views import colleagues_router
 from gateway.users.views import router as users_router
-from guanjia_shared.db import create_engine, create_session_factory
+from guanjia_shared.db import create_engine
 from guanjia_shared.errors import install_error_handlers
 from guanjia_shared.logging import configure_logging, get_logger
 from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.middleware import BodySizeLimitMiddleware
 from guanjia_shared.migrations import upgrade_database_async
+from guanjia_shared.outbox import Publishing
 from guanjia_shared.periodic import JobMetrics, PeriodicRunner
 from guanjia_shared.problem_docs import document_problem_responses
 
@@ -59,8 +62,11 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         if settings.should_migrate_on_start:
             await upgrade_database_async(MIGRATIONS, url)
         engine = create_engine(url)
+        publishing = Publishing(settings, engine, source=EVENT_SOURCE, metrics=app.metrics)
         app.state.engine = engine
-        app.state.session_factory = create_session_factory(engine, service=settings.service_name)
+        app.state.session_factory = publishing.session_factory
+        app.state.relay = publishing.relay
+        publishing.start()
         async with app.state.session_factory() as session:
             configured = settings.admin_password
             generated = await ensure_first_admin(
@@ -89,6 +95,7 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         finally:
             await reloading.stop()
             await upstreams.close()
+            await publishing.stop()
             await engine.dispose()
             hasher.close()
             log.info("gateway_stopped")
@@ -134,6 +141,7 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         tokens_router,
         users_router,
         colleagues_router,
+        contacts_router,
         clients_router,
         openapi_router,
         health_router,

@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from gateway.testing.harness import bearer
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.receivers import receiving
 from notify_svc.webhooks.signing import SIGNATURE_HEADER, verify
@@ -33,24 +32,10 @@ async def gateway(start_gateway, ticket_and_notify, gateway_port):
 
 
 async def hotline_platform(gateway, admin) -> dict:
-    """The platform's API client (its secret shown once) and its bearer headers."""
-    created = await gateway.client.post(
-        "/api/v1/auth/clients",
-        json={"name": "12345 政务服务便民热线", "roles": ["integration"], "unit_id": HOTLINE_UNIT},
-        headers=admin,
+    """The platform's API client's bearer headers."""
+    return await gateway.client_headers(
+        admin, name="12345 政务服务便民热线", roles=["integration"], unit_id=HOTLINE_UNIT
     )
-    assert created.status_code == 201, created.text
-    client = created.json()
-    token = await gateway.client.post(
-        "/api/v1/auth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": client["client_id"],
-            "client_secret": client["client_secret"],
-        },
-    )
-    assert token.status_code == 200, token.text
-    return bearer(token.json()["access_token"])
 
 
 async def test_the_hotline_is_called_back_with_each_change_of_its_ticket(gateway):

@@ -15,15 +15,14 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Scope
 
 from guanjia_shared.auth import JwksVerifier
-from guanjia_shared.broker import Broker
 from guanjia_shared.consumer import EventConsumer, Subscription
-from guanjia_shared.db import create_engine, create_session_factory
+from guanjia_shared.db import create_engine
 from guanjia_shared.errors import install_error_handlers, problem_response
 from guanjia_shared.logging import configure_logging, get_logger
 from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from guanjia_shared.migrations import upgrade_database_async
-from guanjia_shared.outbox import OutboxRelay
+from guanjia_shared.outbox import Publishing
 from guanjia_shared.periodic import JobMetrics, PeriodicJobFactory, PeriodicRunner
 from guanjia_shared.problem_docs import document_problem_responses, problem_response_doc
 from guanjia_shared.settings import BaseServiceSettings
@@ -86,28 +85,8 @@ def create_service_app(
         if settings.should_migrate_on_start:
             await upgrade_database_async(migrations, url)
         engine = create_engine(url)
-        broker = Broker(
-            settings.nats_url,
-            name=service,
-            user=settings.nats_user,
-            password=settings.nats_password,
-        )
-        relay_holder: list[OutboxRelay] = []
-        session_factory = create_session_factory(
-            engine,
-            service=service,
-            on_outbox_commit=lambda: relay_holder[0].wake(),
-        )
-        relay = OutboxRelay(
-            session_factory=session_factory,
-            broker=broker,
-            namespace=settings.event_namespace,
-            service=service,
-            metrics=app.metrics,
-            batch_size=settings.relay_batch_size,
-            stream_replicas=settings.stream_replicas,
-        )
-        relay_holder.append(relay)
+        publishing = Publishing(settings, engine, source=service, metrics=app.metrics)
+        broker, session_factory = publishing.broker, publishing.session_factory
         consumers = [
             EventConsumer(
                 subscription=subscription,
@@ -127,11 +106,10 @@ def create_service_app(
         app.state.engine = engine
         app.state.session_factory = session_factory
         app.state.broker = broker
-        app.state.relay = relay
+        app.state.relay = publishing.relay
         app.state.consumers = consumers
         app.state.periodic_jobs = {runner.job.name: runner for runner in periodic}
-        broker.start()
-        relay.start()
+        publishing.start()
         for consumer in consumers:
             consumer.start()
         # Tests move time by hand (frozen clocks): a loop on the real clock would act on
@@ -148,8 +126,7 @@ def create_service_app(
                 await runner.stop()
             for consumer in consumers:
                 await consumer.stop()
-            await relay.stop()
-            await broker.close()
+            await publishing.stop()
             await engine.dispose()
             log.info("service_stopped", service=service)
 

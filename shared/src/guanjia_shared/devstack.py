@@ -76,18 +76,20 @@ def planned_processes(nats_url: str, start_nats: bool, data_dir: Path) -> list[P
                 password_environment(passwords),
             )
         )
-    for service in ("asset", "ticket", "ledger", "emergency", "notify"):
-        prefix = f"GUANJIA_{service.upper()}_"
+    commands = {
+        **{
+            service: [_bin(f"{service}-svc"), "serve"]
+            for service in ("asset", "ticket", "ledger", "emergency", "notify")
+        },
+        "gateway": [_bin("guanjia-gateway"), "serve"],
+    }
+    for name, command in commands.items():
+        prefix = f"GUANJIA_{name.upper()}_"
         environment = {f"{prefix}NATS_URL": nats_url, f"{prefix}LOG_JSON": "false"}
-        if service in passwords:
-            environment[f"{prefix}NATS_USER"] = service
-            environment[f"{prefix}NATS_PASSWORD"] = passwords[service]
-        processes.append(Process(service, [_bin(f"{service}-svc"), "serve"], environment))
-    processes.append(
-        Process(
-            "gateway", [_bin("guanjia-gateway"), "serve"], {"GUANJIA_GATEWAY_LOG_JSON": "false"}
-        )
-    )
+        if name in passwords:
+            environment[f"{prefix}NATS_USER"] = name
+            environment[f"{prefix}NATS_PASSWORD"] = passwords[name]
+        processes.append(Process(name, command, environment))
     return processes
 
 

@@ -41,14 +41,11 @@ async def upgrade_database_async(script_location: str, url: str) -> None:
     await asyncio.to_thread(upgrade_database, script_location, url)
 
 
-def run_migrations_in_env(
-    target_metadata: MetaData | Sequence[MetaData], *, platform_tables: bool = True
-) -> None:
-    """The body of every `env.py`. `platform_tables`: the schema holds the outbox, inbox
-    and dead-letter tables (every service; not the gateway, which publishes no events)."""
+def run_migrations_in_env(target_metadata: MetaData | Sequence[MetaData]) -> None:
+    """The body of every `env.py`: the schema holds the process's own tables and the
+    outbox, inbox and dead-letter tables every process that publishes events has."""
     metadata = [target_metadata] if isinstance(target_metadata, MetaData) else list(target_metadata)
-    if platform_tables:
-        metadata.append(platform_metadata)
+    metadata.append(platform_metadata)
     url = context.config.get_main_option("sqlalchemy.url")
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=metadata, literal_binds=True)

@@ -1,6 +1,7 @@
 """Who may do what on NATS: one user per process, allowed to publish only its own events.
 
-Each service's user may publish `<namespace>.<service>.>` and manage its own stream; it may
+Each service's user may publish `<namespace>.<service>.>` (the gateway's, `<namespace>.auth.>`)
+and manage its own stream; it may
 read (make durable pull consumers on, fetch from, acknowledge) the streams of the services
 whose events it consumes, and nothing else; its replies come to an inbox of its own
 (`_INBOX_<user>.>`), so no other user can listen in. The tests' own tooling has a user that
@@ -30,8 +31,19 @@ EVENT_SOURCES: dict[str, tuple[str, ...]] = {
     "ledger": ("asset", "ticket", "emergency", "ledger"),
     "emergency": ("asset",),
     "notify": ("ticket",),
+    "gateway": (),
 }
 SERVICE_USERS = tuple(EVENT_SOURCES)
+# The source of a user's events where it is not the user's own name: the gateway publishes
+# the `auth.*` events of the bureau's people.
+PUBLISHED_AS = {"gateway": "auth"}
+
+
+def published_source(user: str) -> str:
+    """The first word of the event types `user` publishes, and the name of its stream."""
+    return PUBLISHED_AS.get(user, user)
+
+
 TOOLING_USER = "tooling"
 DEFAULT_NAMESPACE = "guanjia"
 
@@ -47,9 +59,10 @@ def password_variable(user: str) -> str:
 
 
 def service_permissions(service: str, namespace: str = DEFAULT_NAMESPACE) -> dict[str, Any]:
-    own_stream = stream_name(namespace, service)
+    source = published_source(service)
+    own_stream = stream_name(namespace, source)
     publish = [
-        f"{namespace}.{service}.>",
+        f"{namespace}.{source}.>",
         f"$JS.API.STREAM.INFO.{own_stream}",
         f"$JS.API.STREAM.CREATE.{own_stream}",
         f"$JS.API.STREAM.UPDATE.{own_stream}",

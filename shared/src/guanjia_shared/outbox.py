@@ -13,15 +13,16 @@ from typing import Any
 from nats.errors import Error as NatsError
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from guanjia_shared.broker import Broker
 from guanjia_shared.clock import now
-from guanjia_shared.db import SessionFactory, claim_rows
+from guanjia_shared.db import SessionFactory, claim_rows, create_session_factory
 from guanjia_shared.events import build_event, ensure_stream, nats_subject
 from guanjia_shared.logging import get_logger
 from guanjia_shared.metrics import ServiceMetrics
 from guanjia_shared.platform_tables import outbox
+from guanjia_shared.settings import BaseServiceSettings
 from guanjia_shared.tasks import finish_or_cancel
 
 log = get_logger("guanjia.outbox")
@@ -227,3 +228,45 @@ class OutboxRelay:
                 return published, ack
             published.append(row.seq)
         return published, None
+
+
+class Publishing:
+    """A process's events' way out: the broker connection, the sessions whose commits wake
+    the relay, and the relay. `source` is the first word of the events' types (the
+    service's name; the gateway's is `auth`)."""
+
+    def __init__(
+        self,
+        settings: BaseServiceSettings,
+        engine: AsyncEngine,
+        *,
+        source: str,
+        metrics: ServiceMetrics,
+    ) -> None:
+        self.broker = Broker(
+            settings.nats_url,
+            name=settings.service_name,
+            user=settings.nats_user,
+            password=settings.nats_password,
+        )
+        self.session_factory = create_session_factory(
+            engine, service=source, on_outbox_commit=lambda: self.relay.wake()
+        )
+        self.relay = OutboxRelay(
+            session_factory=self.session_factory,
+            broker=self.broker,
+            namespace=settings.event_namespace,
+            service=source,
+            metrics=metrics,
+            batch_size=settings.relay_batch_size,
+            stream_replicas=settings.stream_replicas,
+        )
+
+    def start(self) -> None:
+        self.broker.start()
+        self.relay.start()
+
+    async def stop(self) -> None:
+        """The relay finishes the batch in flight, then the connection closes."""
+        await self.relay.stop()
+        await self.broker.close()

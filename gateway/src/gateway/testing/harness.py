@@ -99,6 +99,21 @@ class RunningGateway:
         assert answer.status_code == 201, answer.text
         return {**answer.json(), "password": body["password"]}
 
+    async def client_headers(self, admin: dict, **fields: Any) -> dict:
+        """Bearer headers of a new API client made with `fields` (name, roles, unit_id)."""
+        created = await self.client.post("/api/v1/auth/clients", json=fields, headers=admin)
+        assert created.status_code == 201, created.text
+        token = await self.client.post(
+            "/api/v1/auth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": created.json()["client_id"],
+                "client_secret": created.json()["client_secret"],
+            },
+        )
+        assert token.status_code == 200, token.text
+        return bearer(token.json()["access_token"])
+
 
 @contextlib.asynccontextmanager
 async def serving(

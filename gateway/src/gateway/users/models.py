@@ -67,6 +67,12 @@ class User(GatewayTable, table=True):
     created_at: datetime = TableField(
         default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
     )
+    # Raised with every change the `auth.user.*` events report: a replica keeps the highest.
+    version: int = TableField(default=1)
+    # MessagePreference entries, as JSON: which channels the person wants per topic.
+    message_preferences: list[dict] = TableField(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
 
 
 class UserCreate(StrictInput):

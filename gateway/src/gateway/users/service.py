@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from gateway.database import storable
+from gateway.events import AuthEvent
 from gateway.hashing import SecretHasher, needs_rehash
 from gateway.revocations.service import RevokedSubjects
+from gateway.users.events import record_user_change
 from gateway.users.models import User, UserCreate, UserUpdate, normalize_username, unique_roles
 from guanjia_shared.auth import BUREAU_ROLES, Principal, Role
 from guanjia_shared.errors import Conflict, Forbidden, NotFound, invalid_field
@@ -26,10 +28,25 @@ def _holds_role(role: Role) -> Any:
     return cast(User.roles, String).like(f'%"{role}"%')
 
 
-async def get_user(*, session: AsyncSession, user_id: str) -> User:
-    user = await session.get(User, user_id) if storable(user_id) else None
+async def get_user(*, session: AsyncSession, user_id: str, for_update: bool = False) -> User:
+    """`for_update`: held as lock_user holds it, active or not."""
+    user = (
+        await session.get(User, user_id, with_for_update=for_update) if storable(user_id) else None
+    )
     if user is None:
         raise NotFound(f"no user {user_id}")
+    return user
+
+
+async def lock_user(session: AsyncSession, user_id: str) -> User:
+    """The active user, their row held until the transaction ends (on PostgreSQL; SQLite
+    holds the whole file), so that their changes and the versions of the events telling of
+    them follow one another."""
+    user = await session.scalar(
+        select(User).where(User.id == user_id, User.active).with_for_update()
+    )
+    if user is None:
+        raise NotFound(f"no active user {user_id}")
     return user
 
 
@@ -62,6 +79,8 @@ async def create_user(*, session: AsyncSession, hasher: SecretHasher, data: User
         department=data.department,
     )
     session.add(user)
+    await session.flush()
+    await record_user_change(session, user, AuthEvent.user_created)
     await session.commit()
     return user
 
@@ -76,7 +95,7 @@ async def update_user(
 ) -> User:
     """A deactivated user's tokens are refused from the commit on (see RevokedSubjects)."""
     password_hash = await hasher.hash(data.password) if data.password is not None else None
-    user = await get_user(session=session, user_id=user_id)
+    user = await get_user(session=session, user_id=user_id, for_update=True)
     changes = data.model_dump(exclude_unset=True, exclude={"password"})
     if data.roles is not None:
         changes["roles"] = unique_roles(data.roles)
@@ -89,7 +108,7 @@ async def update_user(
     for field in ("unit_id", "department"):  # these may be cleared with null
         if field in changes:
             setattr(user, field, changes[field])
-    session.add(user)
+    await record_user_change(session, user, AuthEvent.user_updated)
     await session.commit()
     revoked.tell(user.id, revoked=not user.active)
     return user
@@ -148,15 +167,16 @@ async def ensure_first_admin(
         return None
     chosen = password or secrets.token_urlsafe(18)
     password_hash = await hasher.hash(chosen)
-    session.add(
-        User(
-            username=FIRST_ADMIN_USERNAME,
-            display_name="管理员",
-            password_hash=password_hash,
-            roles=[str(Role.admin)],
-        )
+    admin = User(
+        username=FIRST_ADMIN_USERNAME,
+        display_name="管理员",
+        password_hash=password_hash,
+        roles=[str(Role.admin)],
     )
+    session.add(admin)
     try:
+        await session.flush()
+        await record_user_change(session, admin, AuthEvent.user_created)
         await session.commit()
     except IntegrityError:  # another replica started at the same moment and made it
         await session.rollback()
