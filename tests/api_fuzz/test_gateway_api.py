@@ -28,6 +28,7 @@ from tests.api_fuzz.fuzzing import (
     FUZZ_SETTINGS,
     ON_POSTGRES,
     ON_SQLITE,
+    REQUEST_TIMEOUT,
     TOKEN_LIFETIME,
     LiveService,
     Seeder,
@@ -196,7 +197,7 @@ def gateway(
             )
             with (
                 serving(create_app(settings_)) as url,
-                httpx.Client(base_url=url, timeout=10) as client,
+                httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT) as client,
             ):
                 admin_login = {"grant_type": "password", "username": "admin"}
                 admin = log_in(client, {**admin_login, "password": ADMIN_PASSWORD})
@@ -225,7 +226,7 @@ def gateway(
 # gateway merges its schema.
 @pytest.mark.filterwarnings("ignore:Duplicate Operation ID:UserWarning")
 def test_the_fuzzed_operations_are_those_the_gateway_serves_as_its_own(gateway):
-    served = httpx.get(f"{gateway.url}/openapi.json", timeout=10).json()
+    served = httpx.get(f"{gateway.url}/openapi.json", timeout=REQUEST_TIMEOUT).json()
     assert any(owner_of(path) for path in served["paths"]), "no service route to leave out"
     own = {path: item for path, item in served["paths"].items() if owner_of(path) is None}
     assert own == {

@@ -18,7 +18,7 @@ def request_id() -> str:
 
 
 def seen_by(service) -> list[str]:
-    return httpx.get(service.url + "/seen").json()
+    return httpx.get(service.url + "/seen", timeout=30).json()
 
 
 async def test_a_request_reaches_its_service_with_path_and_query_unchanged(
