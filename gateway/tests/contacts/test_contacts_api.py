@@ -9,33 +9,20 @@ from collections import Counter
 
 import pytest
 
-from guanjia_shared.events import CloudEvent, cloud_event_type
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.clocks import HandClock
-from guanjia_shared.testing.streams import published_events
 
 CONTACTS = "/api/v1/auth/me/contacts"
 PREFERENCES = "/api/v1/auth/me/preferences"
-
-
-async def auth_events(gateway, short_type: str, user_id: str) -> list[CloudEvent]:
-    events = await published_events(
-        gateway.settings.nats_url, gateway.settings.event_namespace, "auth"
-    )
-    return [
-        event
-        for event in events
-        if event.type == cloud_event_type(short_type) and event.subject == user_id
-    ]
 
 
 async def sent_codes(gateway, user_id: str, count: int) -> list[dict]:
     """The verification requests published for the user, once `count` of them are out."""
 
     async def check() -> list[dict]:
-        found = await auth_events(gateway, "auth.contact.verification_requested", user_id)
+        found = await gateway.published("auth.contact.verification_requested", user_id)
         assert len(found) == count
-        return [event.data for event in found]
+        return found
 
     return await eventually(check)
 
@@ -44,9 +31,10 @@ async def last_snapshot(gateway, user_id: str, version: int) -> dict:
     """The user as the `auth.user.*` events last told it, once `version` is out."""
 
     async def check() -> dict:
-        found = await auth_events(gateway, "auth.user.updated", user_id)
-        found += await auth_events(gateway, "auth.user.created", user_id)
-        latest = max((event.data for event in found), key=lambda data: data["version"])
+        found = await gateway.published("auth.user.updated", user_id)
+        found += await gateway.published("auth.user.created", user_id)
+        assert found, "no auth.user event yet"
+        latest = max(found, key=lambda data: data["version"])
         assert latest["version"] == version
         return latest
 
@@ -205,7 +193,7 @@ async def test_an_address_its_channel_cannot_take_is_refused_and_nothing_is_sent
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["errors"][0]["pointer"] == "#/address"
     assert (await gateway.client.get(CONTACTS, headers=person["headers"])).json() == []
-    assert await auth_events(gateway, "auth.contact.verification_requested", person["id"]) == []
+    assert await gateway.published("auth.contact.verification_requested", person["id"]) == []
 
 
 async def test_an_unknown_channel_and_a_huge_address_are_refused(gateway, person):

@@ -30,7 +30,7 @@ EVENT_SOURCES: dict[str, tuple[str, ...]] = {
     "ticket": ("asset",),
     "ledger": ("asset", "ticket", "emergency", "ledger"),
     "emergency": ("asset",),
-    "notify": ("ticket",),
+    "notify": ("ticket", "auth"),
     "gateway": (),
 }
 SERVICE_USERS = tuple(EVENT_SOURCES)

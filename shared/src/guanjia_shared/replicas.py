@@ -40,6 +40,19 @@ unit_replica = Table(
 REPLICATED_FIELDS = ("code", "name", "parent_id", "level", "version")
 
 
+async def upsert_newer(session: AsyncSession, table: Table, values: dict[str, Any]) -> None:
+    """Insert the replicated row `values` (its `id`, `version` and the rest), or overwrite
+    the row of that id with it, unless the row's version is already as new: one record's
+    events can arrive out of order after a redelivery, and a replica never goes back."""
+    statement = dialect_insert(session, table).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.id],
+        set_={field: statement.excluded[field] for field in values if field != "id"},
+        where=table.c.version < statement.excluded.version,
+    )
+    await session.execute(statement)
+
+
 async def apply_unit_event(session: AsyncSession, event: CloudEvent) -> None:
     """Upsert the unit an event carries, unless a newer version is already here
     (events of one unit can arrive out of order after a redelivery)."""
@@ -50,13 +63,7 @@ async def apply_unit_event(session: AsyncSession, event: CloudEvent) -> None:
     except (KeyError, TypeError, ValueError) as exc:
         raise PoisonEvent(f"unit event without id or version: {exc}") from exc
     values["replicated_at"] = now()
-    statement = dialect_insert(session, unit_replica).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=[unit_replica.c.id],
-        set_={field: statement.excluded[field] for field in (*REPLICATED_FIELDS, "replicated_at")},
-        where=unit_replica.c.version < statement.excluded.version,
-    )
-    await session.execute(statement)
+    await upsert_newer(session, unit_replica, values)
 
 
 def unit_replica_subscription() -> Subscription:

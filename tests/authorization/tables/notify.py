@@ -2,8 +2,9 @@
 
 From issue 17: webhooks are for other systems; an admin subscribes for any of them, an API
 client (integration) bound to a unit for itself. Each keeps its own subscriptions and reads
-its own deliveries, an admin all of them; another's answer 404. People's notifications
-(the inbox) come later. Deliveries need events over NATS, which the matrix's worlds do not
+its own deliveries, an admin all of them; another's answer 404. Whom notifications reach
+(the recipients, with their verified contact points) is the admin's to read. People's
+notifications (the inbox) come later. Deliveries need events over NATS, which the matrix's worlds do not
 publish: their lists are empty here, and who reads which delivery is proven in
 services/notify-svc/tests/webhooks/test_deliveries.py.
 """
@@ -105,4 +106,13 @@ TABLE = [
     ),
     row("DELETE", SUBSCRIPTION, SUBSCRIBERS, at=MINE),
     row("DELETE", SUBSCRIPTION, ADMIN, at=OTHERS, hidden_from=CLIENT),
+    row(
+        "GET",
+        f"{API}/recipients",
+        ADMIN,
+        sees={ADMIN: []},
+        note="every person's verified numbers: the admin only. The replica fills from the "
+        "gateway's events, which the matrix's worlds do not publish (who is listed: "
+        "services/notify-svc/tests/recipients/test_recipients_replica.py)",
+    ),
 ]

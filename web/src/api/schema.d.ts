@@ -3079,6 +3079,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notify/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Recipients
+         * @description The active people notifications can reach, as the gateway last told of them: a role's
+         *     or a department's holders now, with their verified contact points. `unreachable=true`:
+         *     those with none, whom only the console inbox reaches.
+         */
+        get: operations["list_recipients_api_v1_notify_recipients_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7577,6 +7599,13 @@ export interface components {
          * @enum {string}
          */
         ConsumedEvent: "ticket.ticket.created" | "ticket.ticket.taken" | "ticket.ticket.started" | "ticket.ticket.waiting" | "ticket.ticket.resumed" | "ticket.ticket.coordinated" | "ticket.ticket.transferred" | "ticket.ticket.resolved" | "ticket.ticket.reopened" | "ticket.ticket.closed" | "ticket.ticket.sla_warning" | "ticket.ticket.sla_breached" | "ticket.ticket.escalated";
+        /** ContactPointRead */
+        ContactPointRead: {
+            /** Channel */
+            channel: string;
+            /** Address */
+            address: string;
+        };
         /** DeliveryRead */
         DeliveryRead: {
             /** Id */
@@ -7643,12 +7672,45 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[RecipientRead] */
+        Page_RecipientRead_: {
+            /** Items */
+            items: components["schemas"]["RecipientRead"][];
+            /** Total */
+            total: number;
+        };
         /** Page[SubscriptionRead] */
         Page_SubscriptionRead_: {
             /** Items */
             items: components["schemas"]["SubscriptionRead"][];
             /** Total */
             total: number;
+        };
+        /** RecipientRead */
+        RecipientRead: {
+            /** Id */
+            id: string;
+            /** Username */
+            username: string;
+            /** Display Name */
+            display_name: string;
+            /** Roles */
+            roles: components["schemas"]["Role"][];
+            /** Unit Id */
+            unit_id: string | null;
+            /** Department */
+            department: string | null;
+            /** Active */
+            active: boolean;
+            /** Contacts */
+            contacts: components["schemas"]["ContactPointRead"][];
+            /** Version */
+            version: number;
+            /**
+             * Replicated At
+             * Format: date-time
+             */
+            replicated_at: string;
         };
         /** SecretRotated */
         SecretRotated: {
@@ -24733,6 +24795,71 @@ export interface operations {
             };
             /** @description Forbidden: the caller's roles or unit do not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_recipients_api_v1_notify_recipients_get: {
+        parameters: {
+            query?: {
+                role?: components["schemas"]["Role"] | null;
+                department?: string | null;
+                unit_id?: string | null;
+                /** @description Only rows whose named columns contain this text. */
+                q?: string | null;
+                unreachable?: boolean;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RecipientRead_"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

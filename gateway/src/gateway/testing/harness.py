@@ -24,10 +24,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway.app import GatewayApp
 from gateway.config import Settings
+from gateway.events import EVENT_SOURCE
 from gateway.main import create_app
 from gateway.tokens.keys import key_id
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.processes import stop_process
+from guanjia_shared.testing.streams import published_events
 
 ADMIN_PASSWORD = "admin-password-for-tests"
 
@@ -98,6 +100,17 @@ class RunningGateway:
         answer = await self.client.post("/api/v1/auth/users", json=body, headers=admin)
         assert answer.status_code == 201, answer.text
         return {**answer.json(), "password": body["password"]}
+
+    async def published(self, short_type: str, subject: str) -> list[dict]:
+        """The data of the gateway's events of `short_type` about `subject` on NATS so far."""
+        events = await published_events(
+            self.settings.nats_url, self.settings.event_namespace, EVENT_SOURCE
+        )
+        return [
+            event.data
+            for event in events
+            if event.short_type == short_type and event.subject == subject
+        ]
 
     async def client_headers(self, admin: dict, **fields: Any) -> dict:
         """Bearer headers of a new API client made with `fields` (name, roles, unit_id)."""

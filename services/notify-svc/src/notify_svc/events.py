@@ -49,3 +49,11 @@ class ConsumedEvent(StrEnum):
             "ticket.ticket.sla_breached": "工单超时",
             "ticket.ticket.escalated": "工单升级督办",
         }[self.value]
+
+
+class ConsumedAuthEvent(StrEnum):
+    """The gateway's events of the bureau's people (gateway/src/gateway/events.py): the
+    whole person with a version, kept as the recipients replica."""
+
+    user_created = "auth.user.created"
+    user_updated = "auth.user.updated"

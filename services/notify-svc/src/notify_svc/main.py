@@ -1,6 +1,8 @@
 from guanjia_shared.app import GuanjiaApp, create_service_app
 from notify_svc.config import Settings, get_settings
 from notify_svc.database import MIGRATIONS
+from notify_svc.recipients.consumers import recipients_subscription
+from notify_svc.recipients.views import router as recipients_router
 from notify_svc.webhooks.consumers import webhook_subscription
 from notify_svc.webhooks.jobs import deliveries_job
 from notify_svc.webhooks.views import deliveries_router, event_types_router
@@ -11,9 +13,10 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
     return create_service_app(
         settings=settings or get_settings(),
         title="Guanjia notify-svc",
-        description="Webhooks: other systems called back when what they follow changes.",
-        routers=[subscriptions_router, deliveries_router, event_types_router],
+        description="Webhooks: other systems called back when what they follow changes; "
+        "the people notifications reach.",
+        routers=[subscriptions_router, deliveries_router, event_types_router, recipients_router],
         migrations=MIGRATIONS,
-        subscriptions=[webhook_subscription()],
+        subscriptions=[webhook_subscription(), recipients_subscription()],
         periodic_jobs=[deliveries_job],
     )

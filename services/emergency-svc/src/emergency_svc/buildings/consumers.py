@@ -21,11 +21,10 @@ from emergency_svc.buildings.models import (
 from emergency_svc.events import ConsumedEvent
 from guanjia_shared.clock import now
 from guanjia_shared.consumer import PoisonEvent, Subscription
-from guanjia_shared.db import dialect_insert
 from guanjia_shared.events import CloudEvent
+from guanjia_shared.replicas import upsert_newer
 
 BUILDING_EVENTS = (ConsumedEvent.building_created, ConsumedEvent.building_updated)
-REPLICATED_FIELDS = ("name", "address", "owner_unit_id", "use", "disposed", "version")
 
 
 def _building_values(event: CloudEvent) -> dict[str, Any]:
@@ -55,14 +54,7 @@ async def apply_building_event(session: AsyncSession, event: CloudEvent) -> None
     building's events can arrive out of order after a redelivery), and confirm any pending
     check of its id."""
     values = _building_values(event)
-    table = ReplicatedBuilding.__table__
-    statement = dialect_insert(session, table).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.id],
-        set_={field: statement.excluded[field] for field in (*REPLICATED_FIELDS, "replicated_at")},
-        where=table.c.version < statement.excluded.version,
-    )
-    await session.execute(statement)
+    await upsert_newer(session, ReplicatedBuilding.__table__, values)
     await session.execute(
         delete(PendingBuildingCheck).where(PendingBuildingCheck.building_id == values["id"])
     )

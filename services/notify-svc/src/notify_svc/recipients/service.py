@@ -1,0 +1,50 @@
+"""Reading the recipients replica: a role or a department resolves to its current holders,
+and the admin sees who could not be reached (no verified contact point)."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, cast
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from guanjia_shared.auth import Principal, Role
+from guanjia_shared.pagination import PageParams, containing, fetch_page
+from notify_svc.recipients.models import Recipient
+from notify_svc.recipients.policy import ensure_may_read_recipients
+
+
+def holding(role: Role):
+    # Roles are a JSON list; its text holds each role in quotes on SQLite and PostgreSQL.
+    return cast(Recipient.roles, String).like(f'%"{role}"%')
+
+
+async def list_recipients(
+    *,
+    session: AsyncSession,
+    actor: Principal,
+    page: PageParams,
+    role: Role | None = None,
+    department: str | None = None,
+    unit_id: str | None = None,
+    q: str | None = None,
+    unreachable: bool = False,
+) -> tuple[list[Recipient], int]:
+    """The active people, by name; `unreachable`: only those with no verified contact point,
+    whom nothing but the console inbox reaches."""
+    ensure_may_read_recipients(actor)
+    query = (
+        select(Recipient)
+        .where(Recipient.active.is_(True))
+        .order_by(Recipient.display_name, Recipient.username)
+    )
+    if role is not None:
+        query = query.where(holding(role))
+    if department is not None:
+        query = query.where(Recipient.department == department)
+    if unit_id is not None:
+        query = query.where(Recipient.unit_id == unit_id)
+    if q:
+        query = query.where(containing(q, Recipient.username, Recipient.display_name))
+    if unreachable:
+        query = query.where(cast(Recipient.contacts, String) == "[]")
+    return await fetch_page(session, query, page)
