@@ -1,22 +1,36 @@
 """Whom notifications reach, through the gateway in front of the real notify-svc: a person
-made by the admin verifies a mobile number at the gateway, and notify-svc, fed only by the
-gateway's `auth.user.*` events over NATS, lists them with it; deactivated, they are gone."""
+made by the admin gives a mobile number at the gateway, notify-svc texts them the code
+through the SMS provider (a real HTTP server on loopback), they type it back, and notify-svc,
+fed only by the gateway's events over NATS, lists them with it; deactivated, they are gone."""
+
+import json
 
 import pytest
 
 from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.receivers import receiving
 
 RECIPIENTS = "/api/v1/notify/recipients"
 
 
 @pytest.fixture
-async def gateway(start_gateway, real_services, gateway_port):
-    with real_services("notify") as processes:
+async def sms_provider():
+    async with receiving() as provider:
+        yield provider
+
+
+@pytest.fixture
+async def gateway(start_gateway, real_services, gateway_port, sms_provider):
+    notify = {
+        "GUANJIA_NOTIFY_SMS_URL": sms_provider.url,
+        "GUANJIA_NOTIFY_MESSAGE_INTERVAL_SECONDS": "0.2",
+    }
+    with real_services("notify", notify=notify) as processes:
         async with start_gateway(port=gateway_port, notify_url=processes["notify"].url) as gateway:
             yield gateway
 
 
-async def test_a_verified_mobile_reaches_notify_and_a_deactivated_person_leaves_it(gateway):
+async def test_a_mobile_verified_by_the_code_texted_to_it_reaches_notify(gateway, sms_provider):
     client = gateway.client
     admin = await gateway.headers()
     person = await gateway.create_user(admin, "dept_head", department="物业管理处")
@@ -37,14 +51,15 @@ async def test_a_verified_mobile_reaches_notify_and_a_deactivated_person_leaves_
         "/api/v1/auth/me/contacts/mobile", json={"address": "13800138000"}, headers=headers
     )
 
-    async def code_sent() -> str:
-        requests = await gateway.published("auth.contact.verification_requested", person["id"])
-        assert len(requests) == 1
-        return requests[0]["code"]
+    async def code_texted() -> str:
+        assert len(sms_provider.received) == 1
+        text = json.loads(sms_provider.received[0].body)
+        assert text["mobile"] == "13800138000"
+        return text["content"].split("验证码是 ")[1][:6]
 
     verified = await client.post(
         "/api/v1/auth/me/contacts/mobile/verify",
-        json={"code": await eventually(code_sent)},
+        json={"code": await eventually(code_texted)},
         headers=headers,
     )
     assert verified.status_code == 200, verified.text

@@ -18,7 +18,7 @@ import httpx
 from guanjia_shared.auth import Role
 from guanjia_shared.testing.tokens import TokenMint
 from notify_svc.events import ConsumedEvent
-from tests.authorization.matrix import HEALTH, UNIT_BOUND, Caller, World, roles, row
+from tests.authorization.matrix import HEALTH, SIGNED_IN, UNIT_BOUND, Caller, World, roles, row
 
 API = "/api/v1/notify"
 SUBSCRIBERS = roles(Role.admin, Role.integration)
@@ -114,5 +114,14 @@ TABLE = [
         note="every person's verified numbers: the admin only. The replica fills from the "
         "gateway's events, which the matrix's worlds do not publish (who is listed: "
         "services/notify-svc/tests/recipients/test_recipients_replica.py)",
+    ),
+    row(
+        "GET",
+        f"{API}/messages",
+        SIGNED_IN,
+        sees={SIGNED_IN: []},
+        note="a person their own messages, the admin all: none here, as messages come from "
+        "events (who reads which: services/notify-svc/tests/messages/"
+        "test_verification_codes.py)",
     ),
 ]

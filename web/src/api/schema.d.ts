@@ -3101,6 +3101,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notify/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Messages
+         * @description Who was told what, newest first: a person their own messages, the admin everyone's.
+         *     A code a message carried shows as ******.
+         */
+        get: operations["list_messages_api_v1_notify_messages_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7665,10 +7686,53 @@ export interface components {
          * @enum {string}
          */
         FilterField: "channel" | "department" | "status" | "commitment" | "building_id" | "room_id" | "requester_unit_id" | "external_ref";
+        /** MessageRead */
+        MessageRead: {
+            /** Id */
+            id: string;
+            /** Recipient Id */
+            recipient_id: string | null;
+            /** Channel */
+            channel: string;
+            /** Address */
+            address: string;
+            /** Topic */
+            topic: string;
+            /** Subject */
+            subject: string;
+            /** Text */
+            text: string;
+            status: components["schemas"]["MessageStatus"];
+            /** Attempts */
+            attempts: number;
+            /** Last Attempt At */
+            last_attempt_at: string | null;
+            /** Last Error */
+            last_error: string | null;
+            /** Sent At */
+            sent_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * MessageStatus
+         * @enum {string}
+         */
+        MessageStatus: "pending" | "sent" | "failed";
         /** Page[DeliveryRead] */
         Page_DeliveryRead_: {
             /** Items */
             items: components["schemas"]["DeliveryRead"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[MessageRead] */
+        Page_MessageRead_: {
+            /** Items */
+            items: components["schemas"]["MessageRead"][];
             /** Total */
             total: number;
         };
@@ -24829,6 +24893,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_RecipientRead_"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_messages_api_v1_notify_messages_get: {
+        parameters: {
+            query?: {
+                recipient_id?: string | null;
+                status?: components["schemas"]["MessageStatus"] | null;
+                channel?: ("mobile" | "email" | "wecom") | null;
+                topic?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MessageRead_"];
                 };
             };
             /** @description Authentication required: no token, or not a valid one */

@@ -12,7 +12,7 @@ from guanjia_shared.clock import now
 from guanjia_shared.events import build_event, nats_subject
 from guanjia_shared.platform_tables import dead_letter
 from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.streams import publish_event, publish_with_retries, published_events
+from guanjia_shared.testing.streams import publish_with_retries, published_events
 
 API = "/api/v1/ledger"
 COMMANDER = str(uuid.uuid4())
@@ -51,15 +51,6 @@ def closing(*, follow_ups, **changes):
 @pytest.fixture
 def leader(token_mint):
     return token_mint.headers("leader")
-
-
-@pytest.fixture
-def publish(nats_server_url, event_namespace):
-    async def _publish(*events):
-        for event in events:
-            await publish_event(nats_server_url, event_namespace, event)
-
-    return _publish
 
 
 @pytest.fixture

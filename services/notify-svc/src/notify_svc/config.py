@@ -2,7 +2,7 @@ from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from guanjia_shared.deps import app_settings
@@ -29,6 +29,28 @@ class Settings(BaseServiceSettings):
     # After a secret is rotated, the previous one still signs for this long, so a receiver
     # can switch without losing a delivery.
     previous_secret_hours: float = Field(default=24.0, ge=0)
+
+    # People's messages (messages/jobs.py): how often the sender looks for due messages and
+    # how many it sends at once; a failure the channel may recover from is tried again after
+    # `message_first_retry_seconds`, doubling up to `message_max_retry_seconds`, at most
+    # `message_max_attempts` times.
+    message_interval_seconds: float = Field(default=1.0, gt=0)
+    message_batch_size: int = Field(default=50, gt=0, le=1_000)
+    message_first_retry_seconds: float = Field(default=5.0, gt=0)
+    message_max_retry_seconds: float = Field(default=600.0, gt=0)
+    message_max_attempts: int = Field(default=8, gt=0)
+    # How long a channel has to take a message.
+    channel_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # Email over SMTP (channels/senders.py); no host: no email is sent.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "管家平台 <guanjia@localhost>"
+    # SMS through the provider's HTTP API (channels/senders.py); no URL: no SMS is sent.
+    sms_url: str = ""
+    sms_token: SecretStr | None = None
 
 
 @lru_cache

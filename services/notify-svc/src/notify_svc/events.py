@@ -57,3 +57,4 @@ class ConsumedAuthEvent(StrEnum):
 
     user_created = "auth.user.created"
     user_updated = "auth.user.updated"
+    contact_verification_requested = "auth.contact.verification_requested"

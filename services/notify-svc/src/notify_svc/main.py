@@ -1,6 +1,9 @@
 from guanjia_shared.app import GuanjiaApp, create_service_app
 from notify_svc.config import Settings, get_settings
 from notify_svc.database import MIGRATIONS
+from notify_svc.messages.consumers import verification_code_subscription
+from notify_svc.messages.jobs import messages_job
+from notify_svc.messages.views import router as messages_router
 from notify_svc.recipients.consumers import recipients_subscription
 from notify_svc.recipients.views import router as recipients_router
 from notify_svc.webhooks.consumers import webhook_subscription
@@ -14,9 +17,19 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
         settings=settings or get_settings(),
         title="Guanjia notify-svc",
         description="Webhooks: other systems called back when what they follow changes; "
-        "the people notifications reach.",
-        routers=[subscriptions_router, deliveries_router, event_types_router, recipients_router],
+        "messages to people by SMS and email, and whom they reach.",
+        routers=[
+            subscriptions_router,
+            deliveries_router,
+            event_types_router,
+            recipients_router,
+            messages_router,
+        ],
         migrations=MIGRATIONS,
-        subscriptions=[webhook_subscription(), recipients_subscription()],
-        periodic_jobs=[deliveries_job],
+        subscriptions=[
+            webhook_subscription(),
+            recipients_subscription(),
+            verification_code_subscription(),
+        ],
+        periodic_jobs=[deliveries_job, messages_job],
     )

@@ -11,7 +11,6 @@ from guanjia_shared.clock import now
 from guanjia_shared.events import build_event
 from guanjia_shared.platform_tables import dead_letter
 from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.streams import publish_event
 
 API = "/api/v1/notify/recipients"
 
@@ -34,15 +33,6 @@ def user_event(verb: str, user_id: str, *, version: int, **fields):
     return build_event(
         service="auth", short_type=f"auth.user.{verb}", subject=user_id, data=data, time=now()
     )
-
-
-@pytest.fixture
-def publish(nats_server_url, event_namespace):
-    async def _publish(*events) -> None:
-        for event in events:
-            await publish_event(nats_server_url, event_namespace, event)
-
-    return _publish
 
 
 @pytest.fixture

@@ -10,21 +10,13 @@ import pytest
 from guanjia_shared.clock import now
 from guanjia_shared.events import build_event
 from guanjia_shared.testing.apps import eventually
-from guanjia_shared.testing.clocks import HandClock
 from guanjia_shared.testing.receivers import receiving
-from guanjia_shared.testing.streams import publish_event, published_events
+from guanjia_shared.testing.streams import published_events
 from notify_svc.webhooks.jobs import run_deliveries
 from notify_svc.webhooks.signing import SIGNATURE_HEADER, verify
 
 SUBSCRIPTIONS = "/api/v1/notify/subscriptions"
 DELIVERIES = "/api/v1/notify/deliveries"
-
-
-@pytest.fixture
-def clock():
-    clock = HandClock()
-    with clock.as_now():
-        yield clock
 
 
 @pytest.fixture
@@ -38,15 +30,6 @@ async def notify(service_factory, service_under_test, clock):
         delivery_give_up_hours=1,
     ) as service:
         yield service
-
-
-@pytest.fixture
-def publish(nats_server_url, event_namespace):
-    async def _publish(*events) -> None:
-        for event in events:
-            await publish_event(nats_server_url, event_namespace, event)
-
-    return _publish
 
 
 def ticket_event(kind, ticket_id, *, unit="unit-a", channel="hotline", status="new"):

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from guanjia_shared.clock import running_from
 from guanjia_shared.db import create_engine, create_session_factory
+from guanjia_shared.events import CloudEvent
 from guanjia_shared.migrations import upgrade_database_async
 from guanjia_shared.nats_server import NatsServerProcess, configured_nats_url
 from guanjia_shared.settings import BaseServiceSettings
@@ -36,7 +37,7 @@ from guanjia_shared.testing.containers import (
     RunningContainers,
     containers_for_this_run,
 )
-from guanjia_shared.testing.streams import delete_namespace_streams
+from guanjia_shared.testing.streams import delete_namespace_streams, publish_event
 from guanjia_shared.testing.tokens import TokenMint
 
 REQUIRE_POSTGRES_ENV = "GUANJIA_TEST_REQUIRE_POSTGRES"
@@ -97,6 +98,18 @@ async def event_namespace(nats_server_url: str) -> AsyncIterator[str]:
     namespace = f"t{uuid.uuid4().hex[:12]}"
     yield namespace
     await delete_namespace_streams(nats_server_url, namespace)
+
+
+@pytest.fixture
+def publish(nats_server_url: str, event_namespace: str) -> Callable[..., Awaitable[None]]:
+    """`await publish(*events)`: each event to its producer's stream in this test's
+    namespace, as the producer's relay would."""
+
+    async def _publish(*events: CloudEvent) -> None:
+        for event in events:
+            await publish_event(nats_server_url, event_namespace, event)
+
+    return _publish
 
 
 def _postgres_url() -> str | None:

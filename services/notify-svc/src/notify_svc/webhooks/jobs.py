@@ -37,6 +37,7 @@ from guanjia_shared.outbox import record_event
 from guanjia_shared.periodic import PeriodicJob
 from notify_svc.config import Settings
 from notify_svc.events import NotifyEvent
+from notify_svc.retries import doubling_delay
 from notify_svc.webhooks.models import (
     DeliveryStatus,
     SubscriptionStatus,
@@ -180,9 +181,9 @@ async def send(client: httpx.AsyncClient, attempt: Attempt) -> Outcome:
 
 
 def retry_delay(settings: Settings, attempts: int) -> dt.timedelta:
-    """The wait after the `attempts`-th failure: the first wait, doubled each time, capped."""
-    seconds = settings.delivery_first_retry_seconds * 2 ** min(attempts - 1, 30)
-    return dt.timedelta(seconds=min(seconds, settings.delivery_max_retry_seconds))
+    return doubling_delay(
+        settings.delivery_first_retry_seconds, settings.delivery_max_retry_seconds, attempts
+    )
 
 
 async def record_outcomes(

@@ -1,0 +1,137 @@
+"""How a text reaches an address, one sender per channel behind one interface: email over
+SMTP, SMS through the provider's HTTP API. A channel without its settings has no sender;
+what would go through it fails at once, saying so.
+
+The SMS provider's API, as the adapter calls it: `POST <SMS_URL>` with
+`Authorization: Bearer <SMS_TOKEN>` (when one is set) and `{"mobile", "content",
+"request_id"}` (the message's id, the same on every attempt, by which the provider drops a
+repeat). A 2xx whose JSON body,
+if any, has `code` 0 (or none) is sent; 429, a 5xx or no answer is tried again; any other
+answer is final. Another provider is another class with the same `send`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Protocol
+
+import httpx
+
+from notify_svc.config import Settings
+
+ERROR_MAX = 200
+
+
+class SendFailed(Exception):
+    """The channel did not take the text; `retryable`: it may well take it later."""
+
+    def __init__(self, detail: str, *, retryable: bool) -> None:
+        super().__init__(detail[:ERROR_MAX])
+        self.retryable = retryable
+
+
+class Sender(Protocol):
+    async def send(self, *, message_id: str, address: str, subject: str, text: str) -> None:
+        """Hand the text over, or raise SendFailed."""
+
+
+@dataclass(frozen=True)
+class SmtpSender:
+    host: str
+    port: int
+    starttls: bool
+    username: str
+    password: str
+    from_address: str
+    timeout: float
+
+    async def send(self, *, message_id: str, address: str, subject: str, text: str) -> None:
+        mail = EmailMessage()
+        mail["From"] = self.from_address
+        mail["To"] = address
+        mail["Subject"] = subject
+        mail["Message-ID"] = f"<{message_id}@guanjia>"
+        mail.set_content(text)
+        # smtplib blocks: a thread of its own, so the event loop goes on meanwhile.
+        await asyncio.to_thread(self._send_blocking, mail)
+
+    def _send_blocking(self, mail: EmailMessage) -> None:
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as server:
+                if self.starttls:
+                    server.starttls(context=ssl.create_default_context())
+                if self.username:
+                    server.login(self.username, self.password)
+                server.send_message(mail)
+        except smtplib.SMTPResponseException as exc:
+            # 4xx is the server's "later"; 5xx its "never" (no such mailbox, refused).
+            raise SendFailed(
+                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", retryable=exc.smtp_code < 500
+            ) from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise SendFailed(f"SMTP refused the recipient: {exc}", retryable=False) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SendFailed(f"{type(exc).__name__}: {exc}", retryable=True) from exc
+
+
+@dataclass(frozen=True)
+class SmsGatewaySender:
+    url: str
+    token: str
+    timeout: float
+
+    @property
+    def _headers(self) -> dict[str, str]:
+        # A provider inside the government network may take no token at all.
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    async def send(self, *, message_id: str, address: str, subject: str, text: str) -> None:
+        body = {"mobile": address, "content": text, "request_id": message_id}
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as client:
+                answer = await client.post(self.url, json=body, headers=self._headers)
+        except httpx.HTTPError as exc:
+            raise SendFailed(f"{type(exc).__name__}: {exc}", retryable=True) from exc
+        if answer.status_code == 429 or answer.status_code >= 500:
+            raise SendFailed(f"SMS provider answered {answer.status_code}", retryable=True)
+        if not answer.is_success:
+            raise SendFailed(f"SMS provider refused: {answer.status_code}", retryable=False)
+        code = _provider_code(answer)
+        if code not in (None, 0):
+            raise SendFailed(f"SMS provider refused: code {code}", retryable=False)
+
+
+def _provider_code(answer: httpx.Response) -> object:
+    if not answer.content:
+        return None
+    try:
+        parsed = answer.json()
+    except ValueError:
+        return None
+    return parsed.get("code") if isinstance(parsed, dict) else None
+
+
+def senders_from_settings(settings: Settings) -> dict[str, Sender]:
+    """The configured senders by contact channel (`mobile`, `email`)."""
+    senders: dict[str, Sender] = {}
+    if settings.smtp_host:
+        senders["email"] = SmtpSender(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else "",
+            from_address=settings.smtp_from,
+            timeout=settings.channel_timeout_seconds,
+        )
+    if settings.sms_url:
+        senders["mobile"] = SmsGatewaySender(
+            url=settings.sms_url,
+            token=settings.sms_token.get_secret_value() if settings.sms_token else "",
+            timeout=settings.channel_timeout_seconds,
+        )
+    return senders

@@ -1,0 +1,77 @@
+"""A message to a person: one text, to one address, over one channel, once (its delivery key
+names the person, the channel and what caused it, so a redelivered event or a second
+replica makes no second one), with every attempt's outcome."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, field_validator
+from sqlalchemy import Column, String
+from sqlmodel import Field as TableField
+
+from guanjia_shared.clock import now
+from guanjia_shared.db import UtcDateTime
+from guanjia_shared.ids import new_id
+from notify_svc.database import NotifyTable
+
+# Where a code stands in a message's text: filled in when sent, masked in the log.
+SECRET_PLACEHOLDER = "{secret}"
+MASK = "******"
+
+
+class MessageStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"  # the channel took it (an SMS provider, a mail server)
+    failed = "failed"
+
+
+class Message(NotifyTable, table=True):
+    __tablename__ = "messages"
+
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
+    delivery_key: str = TableField(sa_column=Column(String(200), unique=True, nullable=False))
+    recipient_id: str | None = TableField(default=None, max_length=36, index=True)
+    channel: str = TableField(max_length=16)
+    address: str = TableField(max_length=254)
+    topic: str = TableField(max_length=64)
+    subject: str = TableField(max_length=200)
+    text: str = TableField(max_length=2000)
+    # A code the text carries, kept only until the message is settled.
+    secret: str | None = TableField(default=None, max_length=64)
+    status: str = TableField(default=MessageStatus.pending, max_length=16, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = TableField(sa_column=Column(UtcDateTime, nullable=False))
+    # Past this, it is not worth sending any more (a code that has expired).
+    give_up_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    last_attempt_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    last_error: str | None = TableField(default=None, max_length=200)
+    sent_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
+    event_id: str = TableField(max_length=64)
+    created_at: datetime = TableField(
+        default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
+    )
+
+
+class MessageRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    recipient_id: str | None
+    channel: str
+    address: str
+    topic: str
+    subject: str
+    text: str  # a code in it shows as ******
+    status: MessageStatus
+    attempts: int
+    last_attempt_at: datetime | None
+    last_error: str | None
+    sent_at: datetime | None
+    created_at: datetime
+
+    @field_validator("text")
+    @classmethod
+    def _masked(cls, text: str) -> str:
+        return text.replace(SECRET_PLACEHOLDER, MASK)
