@@ -162,7 +162,9 @@ async def verify_contact(
     return contact
 
 
-async def remove_contact(*, session: AsyncSession, caller: Principal, channel: ContactChannel):
+async def remove_contact(
+    *, session: AsyncSession, caller: Principal, channel: ContactChannel
+) -> None:
     """Forget the channel, verified address and code alike."""
     ensure_a_person(caller)
     user = await lock_user(session, caller.id)
