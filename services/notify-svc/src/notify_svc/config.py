@@ -51,6 +51,12 @@ class Settings(BaseServiceSettings):
     # SMS through the provider's HTTP API (channels/senders.py); no URL: no SMS is sent.
     sms_url: str = ""
     sms_token: SecretStr | None = None
+    # 企业微信 (or 政务微信 at its own address) through its application message API
+    # (channels/senders.py); no corp id: nothing is sent there.
+    wecom_base_url: str = "https://qyapi.weixin.qq.com"
+    wecom_corp_id: str = ""
+    wecom_secret: SecretStr | None = None
+    wecom_agent_id: int = 0
 
 
 @lru_cache

@@ -1,6 +1,7 @@
-"""A webhook receiver on loopback for the tests (notify-svc's, the gateway's end to end): a
-real HTTP server (uvicorn) that keeps every request it is sent and answers each with the
-next status of its script (then 204)."""
+"""Real HTTP servers on loopback for the tests: any ASGI app (a provider's API played for
+notify-svc's channels), and a webhook receiver (notify-svc's tests, the gateway's end to end)
+that keeps every request it is sent and answers each with the next status of its script
+(then 204)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import uvicorn
+from starlette.types import ASGIApp
 
 
 @dataclass
@@ -40,10 +42,10 @@ class Receiver:
 
 
 @contextlib.asynccontextmanager
-async def receiving(*answers: int) -> AsyncIterator[Receiver]:
-    receiver = Receiver(answers=list(answers))
+async def serving_on_loopback(app: ASGIApp) -> AsyncIterator[str]:
+    """`app` served by uvicorn in the test's event loop; answers its base URL."""
     server = uvicorn.Server(
-        uvicorn.Config(receiver, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     )
     serving = asyncio.create_task(server.serve())
     while not server.started:
@@ -51,9 +53,16 @@ async def receiving(*answers: int) -> AsyncIterator[Receiver]:
             serving.result()  # it could not start: say why
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
-    receiver.url = f"http://127.0.0.1:{port}/hooks/guanjia"
     try:
-        yield receiver
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         await serving
+
+
+@contextlib.asynccontextmanager
+async def receiving(*answers: int) -> AsyncIterator[Receiver]:
+    receiver = Receiver(answers=list(answers))
+    async with serving_on_loopback(receiver) as base_url:
+        receiver.url = f"{base_url}/hooks/guanjia"
+        yield receiver

@@ -1,6 +1,7 @@
 """How a text reaches an address, one sender per channel behind one interface: email over
-SMTP, SMS through the provider's HTTP API. A channel without its settings has no sender;
-what would go through it fails at once, saying so.
+SMTP, SMS through the provider's HTTP API, 企业微信 (and 政务微信, its government
+deployment at another address) through its application message API. A channel without its
+settings has no sender; what would go through it fails at once, saying so.
 
 The SMS provider's API, as the adapter calls it: `POST <SMS_URL>` with
 `Authorization: Bearer <SMS_TOKEN>` (when one is set) and `{"mobile", "content",
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
@@ -105,6 +107,93 @@ class SmsGatewaySender:
             raise SendFailed(f"SMS provider refused: code {code}", retryable=False)
 
 
+# 企业微信's answers: its token ran out (fetch another, once), and its "busy, try later".
+WECOM_TOKEN_EXPIRED = {40014, 42001}
+WECOM_BUSY = -1
+# A token is fetched again this long before 企业微信 says it runs out.
+WECOM_TOKEN_MARGIN_SECONDS = 300
+
+
+class WecomSender:
+    """企业微信's API as documented: `GET /cgi-bin/gettoken?corpid&corpsecret` answers an
+    access token for `expires_in` seconds; `POST /cgi-bin/message/send?access_token=` with
+    `{touser, msgtype: "text", agentid, text: {content}}` answers `errcode` 0 when taken (a
+    user it does not know comes back in `invaliduser`). The token is kept until shortly
+    before it runs out."""
+
+    def __init__(
+        self, *, base_url: str, corp_id: str, secret: str, agent_id: int, timeout: float
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.corp_id = corp_id
+        self.secret = secret
+        self.agent_id = agent_id
+        self.timeout = timeout
+        self._token: str | None = None
+        self._token_until = 0.0
+
+    async def send(self, *, message_id: str, address: str, subject: str, text: str) -> None:
+        body = {
+            "touser": address,
+            "msgtype": "text",
+            "agentid": self.agent_id,
+            "text": {"content": text},
+        }
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as client:
+                for fresh_token in (False, True):
+                    token = await self._access_token(client, fresh=fresh_token)
+                    answer = await client.post(
+                        f"{self.base_url}/cgi-bin/message/send",
+                        params={"access_token": token},
+                        json=body,
+                    )
+                    result = _wecom_result(answer)
+                    if result.get("errcode") not in WECOM_TOKEN_EXPIRED:
+                        break
+        except httpx.HTTPError as exc:
+            raise SendFailed(f"{type(exc).__name__}: {exc}", retryable=True) from exc
+        code = result.get("errcode")
+        if code == WECOM_BUSY:
+            raise SendFailed("企业微信 is busy", retryable=True)
+        if code != 0:
+            raise SendFailed(f"企业微信 refused: {code} {result.get('errmsg')}", retryable=False)
+        if result.get("invaliduser"):
+            raise SendFailed(f"企业微信 knows no user {address}", retryable=False)
+
+    async def _access_token(self, client: httpx.AsyncClient, *, fresh: bool) -> str:
+        if self._token and not fresh and time.monotonic() < self._token_until:
+            return self._token
+        answer = await client.get(
+            f"{self.base_url}/cgi-bin/gettoken",
+            params={"corpid": self.corp_id, "corpsecret": self.secret},
+        )
+        result = _wecom_result(answer)
+        if result.get("errcode") != 0 or not result.get("access_token"):
+            retryable = result.get("errcode") == WECOM_BUSY
+            raise SendFailed(
+                f"企业微信 gave no token: {result.get('errcode')}", retryable=retryable
+            )
+        self._token = str(result["access_token"])
+        lifetime = float(result.get("expires_in") or 7200)
+        self._token_until = time.monotonic() + max(0.0, lifetime - WECOM_TOKEN_MARGIN_SECONDS)
+        return self._token
+
+
+def _wecom_result(answer: httpx.Response) -> dict:
+    if answer.status_code >= 500:
+        raise SendFailed(f"企业微信 answered {answer.status_code}", retryable=True)
+    try:
+        result = answer.json()
+    except ValueError as exc:
+        raise SendFailed(
+            f"企业微信 answered {answer.status_code}, not JSON", retryable=True
+        ) from exc
+    if not isinstance(result, dict):
+        raise SendFailed("企业微信 answered something else than an object", retryable=True)
+    return result
+
+
 def _provider_code(answer: httpx.Response) -> object:
     if not answer.content:
         return None
@@ -116,7 +205,7 @@ def _provider_code(answer: httpx.Response) -> object:
 
 
 def senders_from_settings(settings: Settings) -> dict[str, Sender]:
-    """The configured senders by contact channel (`mobile`, `email`)."""
+    """The configured senders by contact channel (`mobile`, `email`, `wecom`)."""
     senders: dict[str, Sender] = {}
     if settings.smtp_host:
         senders["email"] = SmtpSender(
@@ -132,6 +221,14 @@ def senders_from_settings(settings: Settings) -> dict[str, Sender]:
         senders["mobile"] = SmsGatewaySender(
             url=settings.sms_url,
             token=settings.sms_token.get_secret_value() if settings.sms_token else "",
+            timeout=settings.channel_timeout_seconds,
+        )
+    if settings.wecom_corp_id:
+        senders["wecom"] = WecomSender(
+            base_url=settings.wecom_base_url,
+            corp_id=settings.wecom_corp_id,
+            secret=settings.wecom_secret.get_secret_value() if settings.wecom_secret else "",
+            agent_id=settings.wecom_agent_id,
             timeout=settings.channel_timeout_seconds,
         )
     return senders
