@@ -52,9 +52,10 @@ class ConsumedEvent(StrEnum):
 
 
 class ConsumedAuthEvent(StrEnum):
-    """The gateway's events of the bureau's people (gateway/src/gateway/events.py): the
-    whole person with a version, kept as the recipients replica."""
+    """The gateway's events of the bureau's people (gateway/src/gateway/events.py)."""
 
+    # The whole person with a version, kept as the recipients replica.
     user_created = "auth.user.created"
     user_updated = "auth.user.updated"
+    # A code to send to a contact point being verified (messages/consumers.py).
     contact_verification_requested = "auth.contact.verification_requested"
