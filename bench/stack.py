@@ -265,6 +265,8 @@ def running_stack(
             "database_url": f"sqlite+aiosqlite:///{directory / 'gateway.db'}",
             "data_dir": directory / "gateway",
             "token_lifetime_seconds": 4 * 3600,
+            "nats_url": nats_url,
+            "event_namespace": namespace,
             **{
                 f"{name}_url": started[name].url
                 if name in started

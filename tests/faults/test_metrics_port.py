@@ -31,7 +31,9 @@ def gateway_process(directory, **settings) -> ServiceProcess:
 def make_process(request, fresh_database, nats_server_url, event_namespace, token_mint, tmp_path):
     async def make(**settings) -> ServiceProcess:
         if request.param == "gateway":
-            return gateway_process(tmp_path, **settings)
+            return gateway_process(
+                tmp_path, nats_url=nats_server_url, event_namespace=event_namespace, **settings
+            )
         return service_process(
             "asset",
             directory=tmp_path,

@@ -39,7 +39,9 @@ def peak_resident_mebibytes(process: ServiceProcess) -> float:
     return int(line.split()[1]) / 1024
 
 
-def gateway_process(tmp_path: Path, database_url: str, ticket_url: str) -> ServiceProcess:
+def gateway_process(
+    tmp_path: Path, database_url: str, ticket_url: str, nats_url: str, namespace: str
+) -> ServiceProcess:
     write_signing_key(tmp_path / "signing-key.pem")
     port = free_port()
     settings = {
@@ -49,6 +51,8 @@ def gateway_process(tmp_path: Path, database_url: str, ticket_url: str) -> Servi
         "DATA_DIR": str(tmp_path / "data"),
         "SIGNING_KEY_FILE": str(tmp_path / "signing-key.pem"),
         "LOG_JSON": "false",
+        "NATS_URL": nats_url,
+        "EVENT_NAMESPACE": namespace,
         "TICKET_URL": ticket_url,
         **{f"{name}_URL": dead_url() for name in ("ASSET", "LEDGER", "EMERGENCY")},
         "HASHING_CONCURRENCY": str(HASHING_CONCURRENCY),
@@ -67,9 +71,15 @@ def gateway_process(tmp_path: Path, database_url: str, ticket_url: str) -> Servi
 @pytest.mark.timeout(150)
 @pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)
 async def test_a_login_flood_keeps_the_gateway_within_its_hashing_memory_and_answering(
-    fresh_database, fake_ticket, tmp_path
+    fresh_database, fake_ticket, tmp_path, nats_server_url, event_namespace
 ):
-    gateway = gateway_process(tmp_path, await fresh_database(MIGRATIONS), fake_ticket.url)
+    gateway = gateway_process(
+        tmp_path,
+        await fresh_database(MIGRATIONS),
+        fake_ticket.url,
+        nats_server_url,
+        event_namespace,
+    )
     try:
         await asyncio.to_thread(gateway.start, READY_TIMEOUT_SECONDS)
         limits = httpx.Limits(max_connections=FLOOD, max_keepalive_connections=0)

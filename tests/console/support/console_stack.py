@@ -103,6 +103,9 @@ def running_console(*, nats_url: str, directory: Path) -> Iterator[RunningConsol
         "database_url": f"sqlite+aiosqlite:///{directory / 'gateway.db'}",
         "data_dir": directory / "gateway",
         "console_dir": CONSOLE_DIR,
+        # The gateway's own events (auth.*) in the stack's namespace, deleted with it.
+        "nats_url": nats_url,
+        "event_namespace": namespace,
         "log_json": False,
         **{f"{name}_url": process.url for name, process in services.items()},
         **RELAXED_LIMITS,
