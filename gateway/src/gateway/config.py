@@ -59,6 +59,8 @@ class Settings(BaseServiceSettings):
     contact_code_lifetime_seconds: int = Field(default=10 * 60, gt=0)
     contact_code_resend_seconds: int = Field(default=60, ge=0)
     contact_code_attempts: int = Field(default=5, gt=0)
+    # Codes one person may have sent in any 24 hours (each costs a text message).
+    contact_codes_per_day: int = Field(default=10, gt=0)
 
     # Upstream services.
     asset_url: str = "http://127.0.0.1:8001"

@@ -149,6 +149,31 @@ async def test_a_code_expires_and_a_new_one_waits_a_minute(start_gateway):
             assert fresh.status_code == 200 and fresh.json()["address"] == "13900139000"
 
 
+async def test_a_person_has_ten_codes_sent_a_day_whatever_the_numbers(start_gateway):
+    with HandClock().as_now() as clock:
+        async with start_gateway() as gateway:
+            admin = await gateway.headers()
+            user = await gateway.create_user(admin, "agent")
+            headers = await gateway.headers(user["username"], user["password"])
+
+            async def ask(number: int):
+                return await gateway.client.put(
+                    f"{CONTACTS}/mobile", json={"address": f"1380013{number:04d}"}, headers=headers
+                )
+
+            for number in range(10):
+                assert (await ask(number)).status_code == 202
+                clock.advance(60)
+            refused = await ask(10)
+            assert refused.status_code == 429
+            # The first code was sent 600 s ago: it is a day old 86 400 - 600 s from now.
+            assert refused.headers["retry-after"] == str(86_400 - 600 + 1)
+            assert "10 codes" in refused.json()["detail"]
+            clock.advance(86_400 - 600)
+            assert (await ask(10)).status_code == 202
+            assert len(await sent_codes(gateway, user["id"], 11)) == 11
+
+
 async def test_guesses_sent_at_once_get_five_tries_between_them(gateway, person):
     headers = person["headers"]
     await gateway.client.put(f"{CONTACTS}/wecom", json={"address": "LiSi_01"}, headers=headers)

@@ -49,6 +49,17 @@ class ContactPoint(GatewayTable, table=True):
     )
 
 
+class CodeSent(GatewayTable, table=True):
+    """A code sent for a person, whatever the channel and address: the count of a day's
+    codes is capped per person, so that no account sends texts to numbers by the hundred."""
+
+    __tablename__ = "contact_codes_sent"
+
+    id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = TableField(max_length=36, index=True)
+    sent_at: datetime = TableField(sa_column=Column(UtcDateTime, nullable=False))
+
+
 class ContactSet(StrictInput):
     # Read as the channel's own form (spaces and dashes of a number dropped, +86 too).
     address: str = Field(min_length=1, max_length=254)

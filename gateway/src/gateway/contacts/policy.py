@@ -21,6 +21,7 @@ class CodeRules:
     lifetime: timedelta  # how long a code may be entered
     resend_after: timedelta  # per person and channel, so nobody floods a number with codes
     attempts: int  # wrong entries before the code is spent
+    per_day: int  # codes one person may have sent in any 24 hours, all channels together
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CodeRules:
@@ -28,4 +29,5 @@ class CodeRules:
             lifetime=timedelta(seconds=settings.contact_code_lifetime_seconds),
             resend_after=timedelta(seconds=settings.contact_code_resend_seconds),
             attempts=settings.contact_code_attempts,
+            per_day=settings.contact_codes_per_day,
         )

@@ -8,12 +8,15 @@ import hashlib
 import hmac
 import re
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from gateway.contacts.models import (
+    CodeSent,
     ContactChannel,
     ContactPoint,
     MessagePreferences,
@@ -103,6 +106,7 @@ async def set_contact(
             "a code was sent for this channel a moment ago; wait before asking again",
             retry_after=int(wait.total_seconds()) + 1,
         )
+    await _ensure_codes_left_today(session, caller.id, moment, rules)
     code = f"{secrets.randbelow(10**6):06d}"
     contact.pending_address = address
     contact.code_hash = _code_digest(contact, code)
@@ -110,6 +114,7 @@ async def set_contact(
     contact.code_expires_at = moment + rules.lifetime
     contact.failed_attempts = 0
     session.add(contact)
+    session.add(CodeSent(user_id=caller.id, sent_at=moment))
     await record_event(
         session,
         AuthEvent.contact_verification_requested,
@@ -124,6 +129,28 @@ async def set_contact(
     )
     await session.commit()
     return contact, True
+
+
+async def _ensure_codes_left_today(
+    session: AsyncSession, user_id: str, moment: datetime, rules: CodeRules
+) -> None:
+    """429 once the person has had `rules.per_day` codes sent in the last 24 hours, until
+    the oldest of them is a day old; older records are dropped on the way."""
+    day_ago = moment - timedelta(days=1)
+    await session.execute(
+        delete(CodeSent).where(CodeSent.user_id == user_id, CodeSent.sent_at <= day_ago)
+    )
+    sent = list(
+        await session.scalars(
+            select(CodeSent.sent_at).where(CodeSent.user_id == user_id).order_by(CodeSent.sent_at)
+        )
+    )
+    if len(sent) >= rules.per_day:
+        wait = sent[-rules.per_day] + timedelta(days=1) - moment
+        raise RateLimited(
+            f"{rules.per_day} codes have been sent for you in 24 hours; ask again later",
+            retry_after=int(wait.total_seconds()) + 1,
+        )
 
 
 async def verify_contact(

@@ -41,9 +41,18 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("user_id", "channel", name="uq_contact_points_user_channel"),
     )
+    op.create_table(
+        "contact_codes_sent",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("user_id", sa.String(36), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_contact_codes_sent_user_id", "contact_codes_sent", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_contact_codes_sent_user_id", table_name="contact_codes_sent")
+    op.drop_table("contact_codes_sent")
     op.drop_table("contact_points")
     with op.batch_alter_table("users") as users:
         users.drop_column("message_preferences")
