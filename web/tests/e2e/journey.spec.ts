@@ -63,6 +63,9 @@ test('admin → unit staff files → agent resolves → unit confirms → rated 
   await form.getByLabel('所属单位').click()
   await form.getByLabel('所属单位').fill(unitName)
   await page.getByRole('option', { name: unitName }).click()
+  // The choice made and its list closed (as in admin.spec.ts) before the form is sent.
+  await expect(page.getByRole('listbox')).toBeHidden()
+  await expect(form.getByText(unitName, { exact: true })).toBeVisible()
   await form.getByRole('button', { name: '创建' }).click()
   await expect(form).toBeHidden()
   await signOut(page)
