@@ -61,7 +61,11 @@ test('admin → unit staff files → agent resolves → unit confirms → rated 
   await form.getByLabel('初始密码').fill(staff.password)
   await form.getByText('单位工作人员', { exact: true }).click()
   await form.getByLabel('所属单位').click()
+  // The list is chosen from once the search for the name has answered: an option clicked
+  // while the list is being replaced is not chosen (seen on a loaded machine).
+  const searched = page.waitForResponse((answer) => answer.url().includes('/api/v1/asset/units?q='))
   await form.getByLabel('所属单位').fill(unitName)
+  await searched
   await page.getByRole('option', { name: unitName }).click()
   // The choice made and its list closed (as in admin.spec.ts) before the form is sent.
   await expect(page.getByRole('listbox')).toBeHidden()
