@@ -91,6 +91,22 @@ class Connection:
         return True
 
 
+async def cannot_change(connection: Connection, stream: str) -> None:
+    """`connection`'s user reads `stream` (its info) but may not change, purge or delete it:
+    events kept for a second would be gone before the other consumers read them."""
+    info = await connection.js.stream_info(stream)
+    with pytest.raises(nats.errors.TimeoutError):
+        await connection.js_refused.update_stream(
+            StreamConfig(name=stream, subjects=info.config.subjects, max_age=1)
+        )
+    with pytest.raises(nats.errors.TimeoutError):
+        await connection.js_refused.purge_stream(stream)
+    with pytest.raises(nats.errors.TimeoutError):
+        await connection.js_refused.delete_stream(stream)
+    for action in ("UPDATE", "PURGE", "DELETE"):
+        assert await connection.refused(f"STREAM.{action}.{stream}")
+
+
 def event(short_type, **data):
     return build_event(
         service=short_type.split(".")[0], short_type=short_type, subject=None, data=data, time=now()
@@ -165,19 +181,7 @@ async def test_a_service_cannot_make_change_or_delete_another_services_stream(se
         await publish(asset.js, "asset.unit.created", id="u1", name="市财政局")
     async with Connection(secured, "ticket") as ticket:
         asset_stream = stream_name(NAMESPACE, "asset")
-        info = await ticket.js.stream_info(asset_stream)  # reading it is allowed
-        # Events kept for a second would be gone before the other consumers read them.
-        with pytest.raises(nats.errors.TimeoutError):
-            await ticket.js_refused.update_stream(
-                StreamConfig(name=asset_stream, subjects=info.config.subjects, max_age=1)
-            )
-        with pytest.raises(nats.errors.TimeoutError):
-            await ticket.js_refused.purge_stream(asset_stream)
-        with pytest.raises(nats.errors.TimeoutError):
-            await ticket.js_refused.delete_stream(asset_stream)
-        assert await ticket.refused(f"STREAM.UPDATE.{asset_stream}")
-        assert await ticket.refused(f"STREAM.PURGE.{asset_stream}")
-        assert await ticket.refused(f"STREAM.DELETE.{asset_stream}")
+        await cannot_change(ticket, asset_stream)
     [kept] = await published_events(secured.tooling_url, NAMESPACE, "asset")
     assert kept.data["id"] == "u1"
 
@@ -232,10 +236,10 @@ async def test_a_service_reads_and_acknowledges_what_it_consumes_and_nothing_els
 
 
 async def test_notify_reads_ticket_events_publishes_its_own_and_touches_nothing_else(secured):
-    """notify-svc consumes ticket-svc's ticket events (its webhooks' source) and publishes
-    `notify.subscription.paused` on its own stream; it may not forge another service's
-    event, read another stream, or change the ticket stream; no other service may forge
-    its events."""
+    """notify-svc consumes ticket-svc's ticket events (its webhooks' source) and every other
+    service's (its message rules' sources), and publishes `notify.subscription.paused` on its
+    own stream; it may not forge another service's event, or change a stream it reads; no
+    other service may forge its events."""
     ticket_stream = stream_name(NAMESPACE, "ticket")
     notify_stream = stream_name(NAMESPACE, "notify")
     async with Connection(secured, "asset") as asset:
@@ -278,33 +282,19 @@ async def test_notify_reads_ticket_events_publishes_its_own_and_touches_nothing_
         await notify.client.publish(nats_subject(NAMESPACE, "asset.unit.created"), b"{}")
         assert await notify.refused(f'"{NAMESPACE}.ticket.ticket.closed"')
         assert await notify.refused(f'"{NAMESPACE}.asset.unit.created"')
-        # No stream it does not consume: no consumer on it, no fetch from one.
-        for source in ("asset", "emergency", "ledger"):
-            other = stream_name(NAMESPACE, source)
-            with pytest.raises(nats.errors.TimeoutError):
-                await notify.js_refused.add_consumer(
-                    other, ConsumerConfig(durable_name=f"notify-{source}")
-                )
-            assert await notify.refused(f"CREATE.{other}")
-        await notify.client.publish(
-            f"$JS.API.CONSUMER.MSG.NEXT.{stream_name(NAMESPACE, 'asset')}.anything",
-            b'{"batch": 1}',
-            reply=f"{inbox_prefix('notify')}.steal",
+        # The other streams its rules read, as its consumers read them.
+        emergency_stream = stream_name(NAMESPACE, "emergency")
+        pull = await notify.js.pull_subscribe(
+            f"{NAMESPACE}.emergency.>",
+            durable="notify-notify-message-rules-emergency",
+            stream=emergency_stream,
         )
-        assert await notify.refused(f"CONSUMER.MSG.NEXT.{stream_name(NAMESPACE, 'asset')}")
-        # The ticket stream it reads stays ticket-svc's: no change, purge or deletion.
-        info = await notify.js.stream_info(ticket_stream)
-        with pytest.raises(nats.errors.TimeoutError):
-            await notify.js_refused.update_stream(
-                StreamConfig(name=ticket_stream, subjects=info.config.subjects, max_age=1)
-            )
-        with pytest.raises(nats.errors.TimeoutError):
-            await notify.js_refused.purge_stream(ticket_stream)
-        with pytest.raises(nats.errors.TimeoutError):
-            await notify.js_refused.delete_stream(ticket_stream)
-        assert await notify.refused(f"STREAM.UPDATE.{ticket_stream}")
-        assert await notify.refused(f"STREAM.PURGE.{ticket_stream}")
-        assert await notify.refused(f"STREAM.DELETE.{ticket_stream}")
+        [message] = await pull.fetch(1, timeout=5)
+        assert message.subject == nats_subject(NAMESPACE, "emergency.incident.activated")
+        await message.ack_sync(timeout=5)
+        # The streams it reads stay their services': no change, purge or deletion.
+        for read in (ticket_stream, emergency_stream):
+            await cannot_change(notify, read)
 
     # Nor may another service forge notify-svc's event, or change its stream.
     async with Connection(secured, "ticket") as ticket:

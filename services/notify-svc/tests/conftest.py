@@ -1,5 +1,7 @@
 import pytest
 
+from guanjia_shared.clock import now
+from guanjia_shared.events import build_event
 from guanjia_shared.testing.clocks import HandClock
 from notify_svc.config import Settings
 from notify_svc.database import MIGRATIONS
@@ -17,3 +19,30 @@ def clock():
     clock = HandClock()
     with clock.as_now():
         yield clock
+
+
+def _user_event(verb: str, user_id: str, *, version: int, **fields):
+    """What the gateway publishes (gateway/src/gateway/users/events.py)."""
+    data = {
+        "id": user_id,
+        "username": f"u{user_id[:8]}",
+        "display_name": "张三",
+        "roles": ["agent"],
+        "unit_id": None,
+        "department": "物业管理处",
+        "active": True,
+        "version": version,
+        "contacts": [],
+        "message_preferences": [],
+        **fields,
+    }
+    return build_event(
+        service="auth", short_type=f"auth.user.{verb}", subject=user_id, data=data, time=now()
+    )
+
+
+@pytest.fixture
+def user_event():
+    """`user_event(verb, user_id, version=…, **fields)`: a person as the gateway publishes
+    them (gateway/src/gateway/users/events.py), for the recipients replica."""
+    return _user_event

@@ -30,7 +30,7 @@ EVENT_SOURCES: dict[str, tuple[str, ...]] = {
     "ticket": ("asset",),
     "ledger": ("asset", "ticket", "emergency", "ledger"),
     "emergency": ("asset",),
-    "notify": ("ticket", "auth"),
+    "notify": ("ticket", "auth", "emergency", "ledger", "asset"),
     "gateway": (),
 }
 SERVICE_USERS = tuple(EVENT_SOURCES)

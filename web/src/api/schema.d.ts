@@ -3122,6 +3122,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notify/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Inbox
+         * @description The caller's console inbox, newest first; `unread`: only those not yet opened.
+         */
+        get: operations["list_inbox_api_v1_notify_inbox_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/inbox/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Count Unread */
+        get: operations["count_unread_api_v1_notify_inbox_unread_count_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/inbox/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark All Read */
+        post: operations["mark_all_read_api_v1_notify_inbox_read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/inbox/{message_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Read
+         * @description Another person's message answers 404, as one that does not exist.
+         */
+        post: operations["mark_read_api_v1_notify_inbox__message_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/rules/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Followed Event Types
+         * @description The events a rule may follow.
+         */
+        get: operations["list_followed_event_types_api_v1_notify_rules_event_types_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Rules */
+        get: operations["list_rules_api_v1_notify_rules_get"];
+        put?: never;
+        /** Create Rule */
+        post: operations["create_rule_api_v1_notify_rules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Rule */
+        get: operations["get_rule_api_v1_notify_rules__rule_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Rule */
+        delete: operations["delete_rule_api_v1_notify_rules__rule_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Rule
+         * @description A change applies to the events that come after it.
+         */
+        patch: operations["update_rule_api_v1_notify_rules__rule_id__patch"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7613,6 +7747,24 @@ export interface components {
          */
         WarningColour: "blue" | "yellow" | "orange" | "red";
         /**
+         * Channel
+         * @enum {string}
+         */
+        notify_Channel: "inbox" | "mobile" | "email" | "wecom";
+        /**
+         * Condition
+         * @description The event's `field`, as text (`true`/`false`, a number, an id), is one of `one_of`;
+         *     or, with `present`, is set (not null, not empty) or not.
+         */
+        Condition: {
+            /** Field */
+            field: string;
+            /** One Of */
+            one_of?: string[] | null;
+            /** Present */
+            present?: boolean | null;
+        };
+        /**
          * ConsumedEvent
          * @description The other services' events a webhook may subscribe to: each carries the ticket as it
          *         stands after the change (ticket-svc's ticket_svc/tickets/events.py): together they tell
@@ -7620,6 +7772,12 @@ export interface components {
          * @enum {string}
          */
         ConsumedEvent: "ticket.ticket.created" | "ticket.ticket.taken" | "ticket.ticket.started" | "ticket.ticket.waiting" | "ticket.ticket.resumed" | "ticket.ticket.coordinated" | "ticket.ticket.transferred" | "ticket.ticket.resolved" | "ticket.ticket.reopened" | "ticket.ticket.closed" | "ticket.ticket.sla_warning" | "ticket.ticket.sla_breached" | "ticket.ticket.escalated";
+        /**
+         * ContactChannel
+         * @description The channels that carry a message to an address (a verified contact point).
+         * @enum {string}
+         */
+        notify_ContactChannel: "mobile" | "email" | "wecom";
         /** ContactPointRead */
         ContactPointRead: {
             /** Channel */
@@ -7686,14 +7844,66 @@ export interface components {
          * @enum {string}
          */
         FilterField: "channel" | "department" | "status" | "commitment" | "building_id" | "room_id" | "requester_unit_id" | "external_ref";
+        /**
+         * FollowedEvent
+         * @description The other services' events a message rule may turn into messages to people (rules/):
+         *     what a person on duty, in charge or answerable must hear of. Their fields are in
+         *     docs/events.md; a rule's templates name them.
+         * @enum {string}
+         */
+        FollowedEvent: "emergency.incident.activated" | "emergency.incident.level_changed" | "emergency.task.assigned" | "emergency.task.overdue" | "emergency.report.overdue" | "ticket.ticket.created" | "ticket.ticket.transferred" | "ticket.ticket.coordinated" | "ticket.ticket.reopened" | "ticket.ticket.sla_warning" | "ticket.ticket.sla_breached" | "ticket.ticket.escalated" | "ledger.item.exception_raised" | "ledger.intervention.issued" | "ledger.intervention.answered" | "asset.renovation.requested" | "asset.renovation.approved" | "asset.renovation.rejected";
+        /** FollowedEventRead */
+        FollowedEventRead: {
+            type: components["schemas"]["FollowedEvent"];
+            /** Label */
+            label: string;
+        };
+        /** InboxCount */
+        InboxCount: {
+            /** Unread */
+            unread: number;
+        };
+        /**
+         * InboxMessageRead
+         * @description A message in its person's console inbox.
+         */
+        InboxMessageRead: {
+            /** Id */
+            id: string;
+            /** Topic */
+            topic: string;
+            /** Subject */
+            subject: string;
+            /** Text */
+            text: string;
+            /**
+             * Link
+             * @description where in the console its subject is
+             */
+            link: string | null;
+            /** Read At */
+            read_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** MarkedRead */
+        MarkedRead: {
+            /**
+             * Marked
+             * @description how many were unread until now
+             */
+            marked: number;
+        };
         /** MessageRead */
         MessageRead: {
             /** Id */
             id: string;
             /** Recipient Id */
             recipient_id: string | null;
-            /** Channel */
-            channel: string;
+            channel: components["schemas"]["notify_Channel"];
             /** Address */
             address: string;
             /** Topic */
@@ -7702,6 +7912,10 @@ export interface components {
             subject: string;
             /** Text */
             text: string;
+            /** Link */
+            link: string | null;
+            /** Rule Id */
+            rule_id: string | null;
             status: components["schemas"]["MessageStatus"];
             /** Attempts */
             attempts: number;
@@ -7729,6 +7943,13 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[InboxMessageRead] */
+        Page_InboxMessageRead_: {
+            /** Items */
+            items: components["schemas"]["InboxMessageRead"][];
+            /** Total */
+            total: number;
+        };
         /** Page[MessageRead] */
         Page_MessageRead_: {
             /** Items */
@@ -7740,6 +7961,13 @@ export interface components {
         Page_RecipientRead_: {
             /** Items */
             items: components["schemas"]["RecipientRead"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[RuleRead] */
+        Page_RuleRead_: {
+            /** Items */
+            items: components["schemas"]["RuleRead"][];
             /** Total */
             total: number;
         };
@@ -7775,6 +8003,121 @@ export interface components {
              * Format: date-time
              */
             replicated_at: string;
+        };
+        /**
+         * RecipientSpec
+         * @description Who is told: exactly one of `field` (the event's field holding a person's id),
+         *     `role` (its holders; with `department_field`, those in the department the event names)
+         *     or `user_id` (a named person).
+         */
+        RecipientSpec: {
+            /** Field */
+            field?: string | null;
+            role?: components["schemas"]["Role"] | null;
+            /** Department Field */
+            department_field?: string | null;
+            /** User Id */
+            user_id?: string | null;
+        };
+        /** RuleCreate */
+        RuleCreate: {
+            /** Name */
+            name: string;
+            event_type: components["schemas"]["FollowedEvent"];
+            /** Conditions */
+            conditions?: components["schemas"]["Condition"][];
+            /** Recipients */
+            recipients: components["schemas"]["RecipientSpec"][];
+            /**
+             * Channels
+             * @description beside the inbox, in order of preference; empty: the inbox only
+             */
+            channels?: components["schemas"]["notify_ContactChannel"][];
+            /** Topic */
+            topic: string;
+            /**
+             * Urgent
+             * @description sent whatever the recipients chose for the topic
+             * @default false
+             */
+            urgent: boolean;
+            /** Subject */
+            subject: string;
+            /** Text */
+            text: string;
+            /** Link */
+            link?: string | null;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+        };
+        /** RuleRead */
+        RuleRead: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            event_type: components["schemas"]["FollowedEvent"];
+            /** Conditions */
+            conditions: components["schemas"]["Condition"][];
+            /** Recipients */
+            recipients: components["schemas"]["RecipientSpec"][];
+            /** Channels */
+            channels: components["schemas"]["notify_ContactChannel"][];
+            /** Topic */
+            topic: string;
+            /** Urgent */
+            urgent: boolean;
+            /** Subject */
+            subject: string;
+            /** Text */
+            text: string;
+            /** Link */
+            link: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /** Version */
+            version: number;
+            /** Updated By */
+            updated_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * RuleUpdate
+         * @description What the admin changes; a field left out stays as it is.
+         */
+        RuleUpdate: {
+            /** Name */
+            name?: string;
+            /** Conditions */
+            conditions?: components["schemas"]["Condition"][];
+            /** Recipients */
+            recipients?: components["schemas"]["RecipientSpec"][];
+            /** Channels */
+            channels?: components["schemas"]["notify_ContactChannel"][];
+            /** Topic */
+            topic?: string;
+            /** Urgent */
+            urgent?: boolean;
+            /** Subject */
+            subject?: string;
+            /** Text */
+            text?: string;
+            /** Link */
+            link?: string | null;
+            /** Enabled */
+            enabled?: boolean;
         };
         /** SecretRotated */
         SecretRotated: {
@@ -24938,7 +25281,7 @@ export interface operations {
             query?: {
                 recipient_id?: string | null;
                 status?: components["schemas"]["MessageStatus"] | null;
-                channel?: ("mobile" | "email" | "wecom") | null;
+                channel?: components["schemas"]["notify_Channel"] | null;
                 topic?: string | null;
                 limit?: number;
                 offset?: number;
@@ -24969,6 +25312,692 @@ export interface operations {
             };
             /** @description Forbidden: the caller's roles or unit do not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_inbox_api_v1_notify_inbox_get: {
+        parameters: {
+            query?: {
+                unread?: boolean;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InboxMessageRead_"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    count_unread_api_v1_notify_inbox_unread_count_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxCount"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_all_read_api_v1_notify_inbox_read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedRead"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_read_api_v1_notify_inbox__message_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxMessageRead"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_followed_event_types_api_v1_notify_rules_event_types_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowedEventRead"][];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_rules_api_v1_notify_rules_get: {
+        parameters: {
+            query?: {
+                event_type?: components["schemas"]["FollowedEvent"] | null;
+                enabled?: boolean | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RuleRead_"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_rule_api_v1_notify_rules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_rule_api_v1_notify_rules__rule_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_rule_api_v1_notify_rules__rule_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed: If-Match names another version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_rule_api_v1_notify_rules__rule_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed: If-Match names another version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -39,6 +39,9 @@ class Settings(BaseServiceSettings):
     message_first_retry_seconds: float = Field(default=5.0, gt=0)
     message_max_retry_seconds: float = Field(default=600.0, gt=0)
     message_max_attempts: int = Field(default=8, gt=0)
+    # An event older than this when it comes makes no message (rules/consumers.py): a
+    # consumer made on months of history, or back from a long outage, tells nobody of it.
+    rule_event_max_age_hours: float = Field(default=24.0, gt=0)
     # How long a channel has to take a message.
     channel_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # Email over SMTP (channels/senders.py); no host: no email is sent.

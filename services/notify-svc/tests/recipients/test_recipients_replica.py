@@ -7,32 +7,10 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from guanjia_shared.clock import now
-from guanjia_shared.events import build_event
 from guanjia_shared.platform_tables import dead_letter
 from guanjia_shared.testing.apps import eventually
 
 API = "/api/v1/notify/recipients"
-
-
-def user_event(verb: str, user_id: str, *, version: int, **fields):
-    """What the gateway publishes (gateway/src/gateway/users/events.py)."""
-    data = {
-        "id": user_id,
-        "username": f"u{user_id[:8]}",
-        "display_name": "张三",
-        "roles": ["agent"],
-        "unit_id": None,
-        "department": "物业管理处",
-        "active": True,
-        "version": version,
-        "contacts": [],
-        "message_preferences": [],
-        **fields,
-    }
-    return build_event(
-        service="auth", short_type=f"auth.user.{verb}", subject=user_id, data=data, time=now()
-    )
 
 
 @pytest.fixture
@@ -49,7 +27,9 @@ async def listed(client, headers, expected_names, **params):
     return page["items"]
 
 
-async def test_the_replica_keeps_the_newest_version_of_each_person(client, admin, publish):
+async def test_the_replica_keeps_the_newest_version_of_each_person(
+    client, admin, publish, user_event
+):
     person = str(uuid.uuid4())
     mobile = [{"channel": "mobile", "address": "13800138000"}]
     await publish(
@@ -65,7 +45,9 @@ async def test_the_replica_keeps_the_newest_version_of_each_person(client, admin
     await listed(client, admin, ["标记"], unreachable="true")
 
 
-async def test_holders_of_a_role_or_a_department_are_the_active_ones_now(client, admin, publish):
+async def test_holders_of_a_role_or_a_department_are_the_active_ones_now(
+    client, admin, publish, user_event
+):
     head, agent, gone = (str(uuid.uuid4()) for _ in range(3))
     await publish(
         user_event("created", head, version=1, display_name="王处长", roles=["dept_head"]),
@@ -84,7 +66,7 @@ async def test_holders_of_a_role_or_a_department_are_the_active_ones_now(client,
 
 
 async def test_a_user_event_without_a_version_is_a_dead_letter(
-    client, admin, publish, session_factory
+    client, admin, publish, session_factory, user_event
 ):
     broken = user_event("created", str(uuid.uuid4()), version=1, display_name="坏事件")
     del broken.data["version"]

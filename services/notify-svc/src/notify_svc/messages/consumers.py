@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guanjia_shared.consumer import PoisonEvent, Subscription
-from guanjia_shared.db import dialect_insert
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.ids import new_id
 from notify_svc.events import ConsumedAuthEvent
-from notify_svc.messages.models import SECRET_PLACEHOLDER, Message, MessageStatus
+from notify_svc.messages.models import SECRET_PLACEHOLDER, ContactChannel, MessageStatus
+from notify_svc.messages.service import record_messages
 
 VERIFICATION_TOPIC = "auth.verification"
 VERIFICATION_SUBJECT = "管家平台验证码"
@@ -21,7 +21,6 @@ VERIFICATION_TEXT = (
     "【管家】您的验证码是 {secret}，{minutes} 分钟内有效，用于验证您在管家平台登记的联系方式。"
     "如非本人操作，请忽略本消息。"
 )
-CHANNELS = ("mobile", "email", "wecom")
 
 
 async def record_verification_code(session: AsyncSession, event: CloudEvent) -> None:
@@ -33,10 +32,10 @@ async def record_verification_code(session: AsyncSession, event: CloudEvent) -> 
         expires_at = datetime.fromisoformat(data["expires_at"])
     except (KeyError, TypeError, ValueError) as exc:
         raise PoisonEvent(f"a verification request without its fields: {exc}") from exc
-    if channel not in CHANNELS or expires_at.tzinfo is None:
+    if channel not in {c.value for c in ContactChannel} or expires_at.tzinfo is None:
         raise PoisonEvent(f"a verification request for channel {channel!r}")
     minutes = max(1, round((expires_at - event.time).total_seconds() / 60))
-    statement = dialect_insert(session, Message.__table__).values(
+    message = dict(
         id=new_id(),
         delivery_key=f"{event.id}:{channel}",
         recipient_id=user_id,
@@ -53,7 +52,7 @@ async def record_verification_code(session: AsyncSession, event: CloudEvent) -> 
         event_id=event.id,
         created_at=event.time,
     )
-    await session.execute(statement.on_conflict_do_nothing(index_elements=["delivery_key"]))
+    await record_messages(session, [message])
 
 
 def verification_code_subscription() -> Subscription:

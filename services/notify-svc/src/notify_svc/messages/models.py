@@ -1,14 +1,17 @@
 """A message to a person: one text, to one address, over one channel, once (its delivery key
 names the person, the channel and what caused it, so a redelivered event or a second
-replica makes no second one), with every attempt's outcome."""
+replica makes no second one), with every attempt's outcome.
+
+Every message a rule makes reaches the person's console inbox (channel `inbox`: kept, not
+sent, read or unread); the rule's other channels carry a copy to a verified address."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, field_validator
-from sqlalchemy import Column, String
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import Column, Index, String
 from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
@@ -21,14 +24,33 @@ SECRET_PLACEHOLDER = "{secret}"
 MASK = "******"
 
 
+class ContactChannel(StrEnum):
+    """The channels that carry a message to an address (a verified contact point)."""
+
+    mobile = "mobile"  # SMS
+    email = "email"
+    wecom = "wecom"  # 企业微信 / 政务微信
+
+
+class Channel(StrEnum):
+    inbox = "inbox"  # the console's, which every message from a rule reaches
+    mobile = ContactChannel.mobile.value
+    email = ContactChannel.email.value
+    wecom = ContactChannel.wecom.value
+
+
 class MessageStatus(StrEnum):
     pending = "pending"
-    sent = "sent"  # the channel took it (an SMS provider, a mail server)
+    sent = "sent"  # the channel took it (an SMS provider, a mail server, the inbox)
     failed = "failed"
 
 
 class Message(NotifyTable, table=True):
     __tablename__ = "messages"
+    # The inbox's two questions: a person's messages, newest first; how many are unread.
+    __table_args__ = (
+        Index("ix_messages_inbox", "recipient_id", "channel", "read_at", "created_at"),
+    )
 
     id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
     delivery_key: str = TableField(sa_column=Column(String(200), unique=True, nullable=False))
@@ -49,6 +71,12 @@ class Message(NotifyTable, table=True):
     last_error: str | None = TableField(default=None, max_length=200)
     sent_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
     event_id: str = TableField(max_length=64)
+    # The rule that made it (none: a verification code), and where in the console its
+    # subject is.
+    rule_id: str | None = TableField(default=None, max_length=36)
+    link: str | None = TableField(default=None, max_length=500)
+    # An inbox message: when its person opened it.
+    read_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
     created_at: datetime = TableField(
         default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
     )
@@ -59,11 +87,13 @@ class MessageRead(BaseModel):
 
     id: str
     recipient_id: str | None
-    channel: str
+    channel: Channel
     address: str
     topic: str
     subject: str
     text: str  # a code in it shows as ******
+    link: str | None
+    rule_id: str | None
     status: MessageStatus
     attempts: int
     last_attempt_at: datetime | None
@@ -75,3 +105,25 @@ class MessageRead(BaseModel):
     @classmethod
     def _masked(cls, text: str) -> str:
         return text.replace(SECRET_PLACEHOLDER, MASK)
+
+
+class InboxMessageRead(BaseModel):
+    """A message in its person's console inbox."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    topic: str
+    subject: str
+    text: str
+    link: str | None = Field(description="where in the console its subject is")
+    read_at: datetime | None
+    created_at: datetime
+
+
+class InboxCount(BaseModel):
+    unread: int
+
+
+class MarkedRead(BaseModel):
+    marked: int = Field(description="how many were unread until now")

@@ -1,14 +1,31 @@
-"""The message log: who was told what, when, by which channel, and how it went."""
+"""The message log (who was told what, when, by which channel, and how it went) and each
+person's console inbox."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from guanjia_shared.auth import Principal
+from guanjia_shared.clock import now
+from guanjia_shared.db import dialect_insert
+from guanjia_shared.errors import NotFound
 from guanjia_shared.pagination import PageParams, fetch_page
-from notify_svc.messages.models import Message, MessageStatus
+from notify_svc.messages.models import Channel, Message, MessageStatus
 from notify_svc.messages.policy import visible_messages
+
+
+async def record_messages(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Writes the messages whose delivery key is new; one already made stays as it is."""
+    if rows:
+        await session.execute(
+            dialect_insert(session, Message.__table__)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["delivery_key"])
+        )
 
 
 async def list_messages(
@@ -34,3 +51,51 @@ async def list_messages(
     return await fetch_page(
         session, query.order_by(Message.created_at.desc(), Message.id.desc()), page
     )
+
+
+def _inbox_of(viewer: Principal):
+    # Each person's own, whoever they are: the admin reads others' in the message log.
+    return (Message.recipient_id == viewer.id) & (Message.channel == Channel.inbox.value)
+
+
+async def list_inbox(
+    *, session: AsyncSession, viewer: Principal, page: PageParams, unread: bool = False
+) -> tuple[list[Message], int]:
+    query = select(Message).where(_inbox_of(viewer))
+    if unread:
+        query = query.where(Message.read_at.is_(None))
+    return await fetch_page(
+        session, query.order_by(Message.created_at.desc(), Message.id.desc()), page
+    )
+
+
+async def count_unread(*, session: AsyncSession, viewer: Principal) -> int:
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(_inbox_of(viewer), Message.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+async def mark_read(*, session: AsyncSession, viewer: Principal, message_id: str) -> Message:
+    """Marked once: reading it again keeps the first time."""
+    message = await session.scalar(
+        select(Message).where(_inbox_of(viewer), Message.id == message_id)
+    )
+    if message is None:
+        raise NotFound(f"no message {message_id} in your inbox")
+    if message.read_at is None:
+        message.read_at = now()
+        await session.commit()
+    return message
+
+
+async def mark_all_read(*, session: AsyncSession, viewer: Principal) -> int:
+    marked = await session.execute(
+        update(Message).where(_inbox_of(viewer), Message.read_at.is_(None)).values(read_at=now())
+    )
+    await session.commit()
+    return marked.rowcount

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -8,9 +8,17 @@ from guanjia_shared.auth import CurrentUser
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
 from notify_svc.messages import service
-from notify_svc.messages.models import MessageRead, MessageStatus
+from notify_svc.messages.models import (
+    Channel,
+    InboxCount,
+    InboxMessageRead,
+    MarkedRead,
+    MessageRead,
+    MessageStatus,
+)
 
 router = APIRouter(prefix="/api/v1/notify/messages", tags=["messages"])
+inbox_router = APIRouter(prefix="/api/v1/notify/inbox", tags=["messages"])
 
 
 @router.get("", response_model=Page[MessageRead])
@@ -20,7 +28,7 @@ async def list_messages(
     page: PageQuery,
     recipient_id: Annotated[str | None, Query(max_length=36)] = None,
     status: MessageStatus | None = None,
-    channel: Literal["mobile", "email", "wecom"] | None = None,
+    channel: Channel | None = None,
     topic: Annotated[str | None, Query(max_length=64)] = None,
 ):
     """Who was told what, newest first: a person their own messages, the admin everyone's.
@@ -35,3 +43,30 @@ async def list_messages(
         topic=topic,
     )
     return {"items": items, "total": total}
+
+
+@inbox_router.get("", response_model=Page[InboxMessageRead])
+async def list_inbox(
+    session: SessionDep, viewer: CurrentUser, page: PageQuery, unread: bool = False
+):
+    """The caller's console inbox, newest first; `unread`: only those not yet opened."""
+    items, total = await service.list_inbox(
+        session=session, viewer=viewer, page=page, unread=unread
+    )
+    return {"items": items, "total": total}
+
+
+@inbox_router.get("/unread-count", response_model=InboxCount)
+async def count_unread(session: SessionDep, viewer: CurrentUser):
+    return {"unread": await service.count_unread(session=session, viewer=viewer)}
+
+
+@inbox_router.post("/read", response_model=MarkedRead)
+async def mark_all_read(session: SessionDep, viewer: CurrentUser):
+    return {"marked": await service.mark_all_read(session=session, viewer=viewer)}
+
+
+@inbox_router.post("/{message_id}/read", response_model=InboxMessageRead)
+async def mark_read(message_id: str, session: SessionDep, viewer: CurrentUser):
+    """Another person's message answers 404, as one that does not exist."""
+    return await service.mark_read(session=session, viewer=viewer, message_id=message_id)

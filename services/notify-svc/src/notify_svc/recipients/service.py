@@ -3,7 +3,7 @@ and the admin sees who could not be reached (no verified contact point)."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast
+from sqlalchemy import String, cast, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -48,3 +48,28 @@ async def list_recipients(
     if unreachable:
         query = query.where(cast(Recipient.contacts, String) == "[]")
     return await fetch_page(session, query, page)
+
+
+async def people_to_tell(
+    session: AsyncSession,
+    *,
+    ids: set[str],
+    roles: set[tuple[Role, str | None]],
+) -> list[Recipient]:
+    """The active people with one of the `ids`, or holding one of the `roles` (in the
+    department paired with it, where one is), as the replica has them now; each once."""
+    if not ids and not roles:
+        return []
+    named = [Recipient.id.in_(sorted(ids))] if ids else []
+    holders = [
+        holding(role) & (Recipient.department == department)
+        if department is not None
+        else holding(role)
+        for role, department in sorted(roles, key=str)
+    ]
+    query = (
+        select(Recipient)
+        .where(Recipient.active.is_(True), or_(*named, *holders))
+        .order_by(Recipient.id)
+    )
+    return list((await session.execute(query)).scalars())

@@ -1,0 +1,135 @@
+"""Events become messages: each event a rule follows is met against the enabled rules of
+its type, and each rule it meets makes, for every person it names, an inbox message and at
+most one copy by another channel (models.py says which). The consumer's inbox applies an
+event once, and each message's delivery key (event, rule, person, channel) is unique
+besides, so a redelivery or a second replica tells nobody twice.
+
+An event older than `rule_event_max_age_hours` when it comes is news no longer: a consumer
+made on a stream with months of history, or back from a long outage, tells nobody of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from guanjia_shared.auth import Role
+from guanjia_shared.clock import now
+from guanjia_shared.consumer import Subscription
+from guanjia_shared.events import CloudEvent
+from guanjia_shared.ids import new_id
+from guanjia_shared.logging import get_logger
+from notify_svc.config import Settings
+from notify_svc.events import FollowedEvent
+from notify_svc.messages.models import Channel, MessageStatus
+from notify_svc.messages.service import record_messages
+from notify_svc.recipients.models import Recipient
+from notify_svc.recipients.service import people_to_tell
+from notify_svc.rules.models import MessageRule, RecipientSpec
+from notify_svc.rules.service import rules_met
+from notify_svc.rules.templates import render_link, render_text, value_text
+
+log = get_logger("notify.rules")
+
+
+async def named_people(
+    session: AsyncSession, rule: MessageRule, data: dict[str, Any]
+) -> list[Recipient]:
+    ids: set[str] = set()
+    roles: set[tuple[Role, str | None]] = set()
+    for stored in rule.recipients:
+        spec = RecipientSpec.model_validate(stored)
+        if spec.field is not None and (person := value_text(data.get(spec.field))):
+            ids.add(person)
+        elif spec.user_id is not None:
+            ids.add(spec.user_id)
+        elif spec.role is not None:
+            if spec.department_field is None:
+                roles.add((spec.role, None))
+            elif department := value_text(data.get(spec.department_field)):
+                roles.add((spec.role, department))
+    return await people_to_tell(session, ids=ids, roles=roles)
+
+
+def copy_channel(rule: MessageRule, person: Recipient) -> tuple[str, str] | None:
+    """The channel and address of the copy besides the inbox: the first of the rule's
+    channels the person has verified and, unless the rule is urgent, keeps for its topic."""
+    wanted = list(rule.channels)
+    if not rule.urgent:
+        chosen = next((p for p in person.message_preferences if p["topic"] == rule.topic), None)
+        if chosen is not None:
+            wanted = [channel for channel in wanted if channel in chosen["channels"]]
+    verified = {contact["channel"]: contact["address"] for contact in person.contacts}
+    return next(((channel, verified[channel]) for channel in wanted if channel in verified), None)
+
+
+def rule_messages(
+    rule: MessageRule, person: Recipient, event: CloudEvent, moment: dt.datetime
+) -> list[dict[str, Any]]:
+    common = {
+        "recipient_id": person.id,
+        "topic": rule.topic,
+        "subject": render_text(rule.subject, event.data)[:200],
+        "text": render_text(rule.text, event.data)[:2000],
+        "link": render_link(rule.link, event.data)[:500] if rule.link else None,
+        "rule_id": rule.id,
+        "event_id": event.id,
+        "attempts": 0,
+        "next_attempt_at": moment,
+        "created_at": moment,
+    }
+
+    def message(channel: str, address: str, status: MessageStatus) -> dict[str, Any]:
+        return {
+            **common,
+            "id": new_id(),
+            "delivery_key": f"{event.id}:{rule.id}:{person.id}:{channel}",
+            "channel": channel,
+            "address": address[:254],
+            "status": status.value,
+            "sent_at": moment if status == MessageStatus.sent else None,
+        }
+
+    rows = [message(Channel.inbox, "", MessageStatus.sent)]
+    if copy := copy_channel(rule, person):
+        rows.append(message(*copy, MessageStatus.pending))
+    return rows
+
+
+async def apply_rules(session: AsyncSession, event: CloudEvent, *, max_age: dt.timedelta) -> int:
+    """Records the messages the event makes; answers how many."""
+    moment = now()
+    if moment - event.time > max_age:
+        log.info("event_too_old_to_tell", event_id=event.id, event_type=event.short_type)
+        return 0
+    rows = [
+        row
+        for rule in await rules_met(session, event.short_type, event.data)
+        for person in await named_people(session, rule, event.data)
+        for row in rule_messages(rule, person, event, moment)
+    ]
+    await record_messages(session, rows)
+    return len(rows)
+
+
+def rule_subscriptions(settings: Settings) -> list[Subscription]:
+    """One consumer per stream that carries events the rules may follow."""
+    max_age = dt.timedelta(hours=settings.rule_event_max_age_hours)
+
+    async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        await apply_rules(session, event, max_age=max_age)
+
+    sources = dict.fromkeys(event_type.source for event_type in FollowedEvent)
+    return [
+        Subscription(
+            name=f"message-rules-{source}",
+            filter=f"{source}.>",
+            handlers={
+                event_type.value: handle
+                for event_type in FollowedEvent
+                if event_type.source == source
+            },
+        )
+        for source in sources
+    ]
