@@ -7917,6 +7917,8 @@ export interface components {
             /** Rule Id */
             rule_id: string | null;
             status: components["schemas"]["MessageStatus"];
+            /** Digest Id */
+            digest_id: string | null;
             /** Attempts */
             attempts: number;
             /** Last Attempt At */
@@ -7935,7 +7937,7 @@ export interface components {
          * MessageStatus
          * @enum {string}
          */
-        MessageStatus: "pending" | "sent" | "failed";
+        MessageStatus: "pending" | "sent" | "failed" | "held" | "digested";
         /** Page[DeliveryRead] */
         Page_DeliveryRead_: {
             /** Items */
@@ -8037,10 +8039,16 @@ export interface components {
             topic: string;
             /**
              * Urgent
-             * @description sent whatever the recipients chose for the topic
+             * @description sent at once whatever the recipients chose for the topic, quiet hours or not
              * @default false
              */
             urgent: boolean;
+            /**
+             * Digest
+             * @description the copy goes out in the person's digest of the day, not by itself
+             * @default false
+             */
+            digest: boolean;
             /** Subject */
             subject: string;
             /** Text */
@@ -8070,6 +8078,8 @@ export interface components {
             topic: string;
             /** Urgent */
             urgent: boolean;
+            /** Digest */
+            digest: boolean;
             /** Subject */
             subject: string;
             /** Text */
@@ -8110,6 +8120,8 @@ export interface components {
             topic?: string;
             /** Urgent */
             urgent?: boolean;
+            /** Digest */
+            digest?: boolean;
             /** Subject */
             subject?: string;
             /** Text */

@@ -7,6 +7,7 @@ from pydantic_settings import SettingsConfigDict
 
 from guanjia_shared.deps import app_settings
 from guanjia_shared.settings import BaseServiceSettings
+from notify_svc.messages.timing import HOUR_MINUTE
 
 
 class Settings(BaseServiceSettings):
@@ -42,6 +43,15 @@ class Settings(BaseServiceSettings):
     # An event older than this when it comes makes no message (rules/consumers.py): a
     # consumer made on months of history, or back from a long outage, tells nobody of it.
     rule_event_max_age_hours: float = Field(default=24.0, gt=0)
+    # A copy with another channel to fall back on is tried this many times before the next
+    # channel gets it (one without is tried `message_max_attempts` times).
+    message_attempts_before_failover: int = Field(default=3, gt=0)
+    # Bureau time (Asia/Shanghai), `HH:MM-HH:MM`, empty for none: a copy a rule makes in
+    # them waits until they end, unless the rule is urgent (an emergency). The inbox is told
+    # at once all the same.
+    quiet_hours: str = Field(default="22:00-07:00", pattern=rf"^({HOUR_MINUTE}-{HOUR_MINUTE})?$")
+    # Bureau time: when each person's digest of the day's messages of digest rules goes out.
+    digest_at: str = Field(default="08:30", pattern=rf"^{HOUR_MINUTE}$")
     # How long a channel has to take a message.
     channel_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # Email over SMTP (channels/senders.py); no host: no email is sent.

@@ -4,19 +4,15 @@ HTTP server and a real SMTP server (aiosmtpd) on loopback, the clock moved by ha
 tries. Once settled, a message keeps no code, and its log shows none."""
 
 import asyncio
-import email
-import email.policy
 import json
 import uuid
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from guanjia_shared.clock import now
 from guanjia_shared.events import build_event
-from guanjia_shared.nats_server import free_port
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.receivers import receiving
 from notify_svc.channels.senders import senders_from_settings
@@ -24,29 +20,6 @@ from notify_svc.messages.jobs import run_messages
 from notify_svc.messages.models import Message
 
 MESSAGES = "/api/v1/notify/messages"
-
-
-class Mailbox:
-    """What the SMTP server was handed, as parsed mail."""
-
-    def __init__(self) -> None:
-        self.mail: list[email.message.EmailMessage] = []
-        self.port = 0
-
-    # aiosmtpd's name for the hook that is handed each message.
-    async def handle_DATA(self, server, session, envelope):
-        self.mail.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port
-    yield box
-    controller.stop()
 
 
 @pytest.fixture

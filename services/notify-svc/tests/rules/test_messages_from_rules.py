@@ -11,12 +11,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from guanjia_shared.bureau_time import BUREAU_TIMEZONE
 from guanjia_shared.clock import now
 from guanjia_shared.events import build_event
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.receivers import receiving
 from notify_svc.channels.senders import senders_from_settings
-from notify_svc.messages.jobs import run_messages
+from notify_svc.messages.jobs import run_digests, run_messages
 from notify_svc.messages.models import Message
 
 RULES = "/api/v1/notify/rules"
@@ -25,15 +26,42 @@ MOBILE = "13800138000"
 
 
 @pytest.fixture
-async def sms_provider():
-    async with receiving() as provider:
+def sms_answers():
+    """What the SMS provider answers, one status per request (then 200s); a test may
+    parametrize it."""
+    return ()
+
+
+def no_quiet_hours():
+    return {"quiet_hours": ""}
+
+
+@pytest.fixture
+def notify_settings():
+    """What makes notify-svc's settings beside the channels, called on the test's clock; a
+    test may parametrize it. No quiet hours, unless a test says: tests run at any hour."""
+    return no_quiet_hours
+
+
+@pytest.fixture
+async def sms_provider(sms_answers):
+    async with receiving(*sms_answers) as provider:
         yield provider
 
 
 @pytest.fixture
-async def notify(service_factory, service_under_test, clock, sms_provider):
+async def notify(
+    service_factory, service_under_test, clock, sms_provider, mailbox, notify_settings
+):
     async with service_factory(
-        *service_under_test, message_interval_seconds=3600, sms_url=sms_provider.url
+        *service_under_test,
+        message_interval_seconds=3600,
+        message_first_retry_seconds=5,
+        sms_url=sms_provider.url,
+        smtp_host="127.0.0.1",
+        smtp_port=mailbox.port,
+        smtp_starttls=False,
+        **notify_settings(),
     ) as service:
         yield service
 
@@ -121,6 +149,21 @@ def ticket_event(short_type: str, escalated_to: str, department: str, **fields):
 async def send_due(notify) -> int:
     settings = notify.settings
     return await run_messages(notify.session_factory, settings, senders_from_settings(settings))
+
+
+def bureau_hour_minute(moment) -> str:
+    return moment.astimezone(BUREAU_TIMEZONE).strftime("%H:%M")
+
+
+def quiet_around_now():
+    """Quiet hours from an hour ago to an hour from now, by the bureau's clock (a test's
+    clock starts at the wall clock's present, whatever the hour)."""
+    at = now()
+    return {
+        "quiet_hours": f"{bureau_hour_minute(at - timedelta(hours=1))}-"
+        f"{bureau_hour_minute(at + timedelta(hours=1))}",
+        "digest_at": bureau_hour_minute(at + timedelta(hours=2)),
+    }
 
 
 @pytest.fixture
@@ -326,3 +369,96 @@ async def test_a_person_reads_their_inbox_and_nobody_elses(notify, publish, toke
     everything = await notify.client.post(f"{INBOX}/read", headers=mine)
     assert everything.json() == {"marked": 1}
     assert (await unread(mine), await unread(theirs)) == (0, 1)
+
+
+EMAIL = "dianwei@example.gov.cn"
+
+
+@pytest.mark.parametrize("sms_answers", [(503, 503, 503)])
+async def test_a_copy_the_sms_provider_keeps_failing_falls_over_to_email(
+    notify, publish, clock, sms_provider, mailbox, user_event
+):
+    holder = str(uuid.uuid4())
+    contacts = [{"channel": "mobile", "address": MOBILE}, {"channel": "email", "address": EMAIL}]
+    await people(
+        notify, publish, user_event, user_event("created", holder, version=1, contacts=contacts)
+    )
+    await publish(task_assigned(holder))
+    await eventually(lambda: _count_messages(notify, holder, 2))
+
+    assert await send_due(notify) == 1  # 503
+    clock.advance(5)
+    assert await send_due(notify) == 1  # 503
+    clock.advance(10)
+    # The third failure hands over: the email is sent in the same run.
+    assert await send_due(notify) == 2
+    email_copy, _inbox, sms = await messages_of(notify, holder)
+    assert (sms.status, sms.attempts, sms.last_error) == ("failed", 3, "SMS provider answered 503")
+    assert (email_copy.channel, email_copy.status, email_copy.fallbacks) == ("email", "sent", [])
+    assert email_copy.text == sms.text and email_copy.link == sms.link
+    [mail] = mailbox.mail
+    assert mail["To"] == EMAIL and "启动备用发电机" in mail.get_content()
+    assert len(sms_provider.received) == 3
+
+
+@pytest.mark.parametrize("notify_settings", [quiet_around_now])
+async def test_quiet_hours_hold_a_ticket_and_a_digest_but_not_an_emergency(
+    notify, publish, clock, sms_provider, user_event, admin_headers
+):
+    duty, leader, owner = (str(uuid.uuid4()) for _ in range(3))
+    mobile = [{"channel": "mobile", "address": MOBILE}]
+    wecom_and_mobile = [{"channel": "mobile", "address": "13900139000"}]
+    await people(
+        notify,
+        publish,
+        user_event,
+        user_event("created", duty, version=1, contacts=mobile),
+        user_event("created", leader, version=1, roles=["leader"], contacts=wecom_and_mobile),
+        user_event("created", owner, version=1, contacts=[{"channel": "email", "address": EMAIL}]),
+    )
+    await publish(task_assigned(duty))  # urgent: at once
+    await publish(ticket_event("ticket.ticket.escalated", "leader", "物业管理处"))
+    for title in ("节能改造项目", "食堂招标"):
+        await publish(exception_raised(owner, title))
+    for person, count in ((duty, 2), (leader, 2), (owner, 4)):
+        await eventually(lambda person=person, count=count: _count_messages(notify, person, count))
+
+    await send_due(notify)
+    assert [json.loads(r.body)["mobile"] for r in sms_provider.received] == [MOBILE]
+    held = [m for m in await messages_of(notify, owner) if m.channel == "email"]
+    assert {m.status for m in held} == {"held"}
+
+    clock.advance(3600)  # the quiet hours are over
+    await send_due(notify)
+    assert [json.loads(r.body)["mobile"] for r in sms_provider.received] == [MOBILE, "13900139000"]
+    assert await run_digests(notify.session_factory) == 0  # not yet the digest time
+
+    clock.advance(3600)
+    assert await run_digests(notify.session_factory) == 1
+    assert await run_digests(notify.session_factory) == 0
+    await send_due(notify)
+    [digest] = [m for m in await messages_of(notify, owner) if m.topic == "digest"]
+    assert (digest.channel, digest.address, digest.status) == ("email", EMAIL, "sent")
+    assert "台账事项异常：节能改造项目" in digest.text and "台账事项异常：食堂招标" in digest.text
+    digested = [m for m in await messages_of(notify, owner) if m.status == "digested"]
+    assert len(digested) == 2 and {m.digest_id for m in digested} == {digest.id}
+
+
+def exception_raised(owner: str, title: str):
+    data = {
+        "id": str(uuid.uuid4()),
+        "item_id": str(uuid.uuid4()),
+        "title": title,
+        "department": "财务处",
+        "owner_id": owner,
+        "deadline": "2026-12-31",
+        "progress": 40,
+        "reason": "behind_schedule",
+    }
+    return build_event(
+        service="ledger",
+        short_type="ledger.item.exception_raised",
+        subject=data["id"],
+        data=data,
+        time=now(),
+    )

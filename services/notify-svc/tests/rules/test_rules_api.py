@@ -103,6 +103,7 @@ async def test_a_rule_is_made_read_changed_and_deleted(client, admin):
         {"event_type": "auth.user.created"},
         {"topic": "不是主题"},
         {"owner": "someone"},
+        {"digest": True},  # an urgent rule goes at once
     ],
 )
 async def test_a_rule_that_could_not_work_as_meant_is_refused(client, admin, change):
@@ -111,6 +112,17 @@ async def test_a_rule_that_could_not_work_as_meant_is_refused(client, admin, cha
     assert refused.status_code == 422, refused.text[:300]
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert await count(client, admin) == before
+
+
+async def test_an_urgent_rule_is_not_made_a_digest_by_a_change(client, admin):
+    made = (await client.post(API, json=ASSIGNED, headers=admin)).json()
+    refused = await client.patch(f"{API}/{made['id']}", json={"digest": True}, headers=admin)
+    assert refused.status_code == 422 and "digest" in refused.text
+    changed = await client.patch(
+        f"{API}/{made['id']}", json={"digest": True, "urgent": False}, headers=admin
+    )
+    assert changed.status_code == 200 and changed.json()["digest"] is True
+    assert changed.json()["version"] == 2
 
 
 async def test_a_ten_megabyte_rule_is_refused_at_the_door(client, admin):

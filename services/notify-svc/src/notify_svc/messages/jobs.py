@@ -5,23 +5,31 @@ PostgreSQL, so replicas take disjoint rows), send, record where the message is s
 attempt this round made. A message whose sender died mid-round is sent again once its
 lease runs out, with the same id (the SMS provider's `request_id`, the mail's Message-ID).
 
-Settled (sent or failed), a message forgets the code it carried."""
+Settled (sent or failed), a message forgets the code it carried. A copy that fails for good
+with another channel to fall back on hands over to it: a new message by that channel, at
+once (after `message_attempts_before_failover` tries rather than all of them).
+
+The digests: once a day, at `digest_at`, each person's held messages of one channel go out
+together as one message by that channel."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlmodel import select
 
 from guanjia_shared.clock import now
 from guanjia_shared.db import SessionFactory, claim_rows
+from guanjia_shared.ids import new_id
 from guanjia_shared.logging import get_logger
 from guanjia_shared.periodic import PeriodicJob
 from notify_svc.channels.senders import Sender, SendFailed, senders_from_settings
 from notify_svc.config import Settings
-from notify_svc.messages.models import SECRET_PLACEHOLDER, Message, MessageStatus
+from notify_svc.messages.models import SECRET_PLACEHOLDER, Message, MessageStatus, delivery_key
+from notify_svc.messages.service import record_messages
 from notify_svc.retries import doubling_delay
 
 log = get_logger("notify.messages")
@@ -158,19 +166,127 @@ async def record_outcomes(
                 settings.message_max_retry_seconds,
                 message.attempts,
             )
+            tries = (
+                settings.message_attempts_before_failover
+                if message.fallbacks
+                else settings.message_max_attempts
+            )
             worth_again = (
                 failure.retryable
-                and message.attempts < settings.message_max_attempts
+                and message.attempts < tries
                 and (message.give_up_at is None or retry_at < message.give_up_at)
             )
             if worth_again:
                 message.next_attempt_at = retry_at
-            else:
-                message.status, message.secret = MessageStatus.failed, None
-                log.warning(
-                    "message_failed",
-                    message_id=message.id,
-                    channel=message.channel,
-                    error=message.last_error,
-                )
+                continue
+            message.status, message.secret = MessageStatus.failed, None
+            log.warning(
+                "message_failed",
+                message_id=message.id,
+                channel=message.channel,
+                error=message.last_error,
+            )
+            if message.fallbacks:
+                await record_messages(session, [failed_over(message, at)])
         await session.commit()
+
+
+def failed_over(message: Message, at: dt.datetime) -> dict:
+    """The copy by the next channel of a message that failed for good."""
+    following, *rest = message.fallbacks
+    return {
+        "id": new_id(),
+        "delivery_key": delivery_key(
+            message.event_id,
+            message.rule_id or "",
+            message.recipient_id or "",
+            following["channel"],
+        ),
+        "recipient_id": message.recipient_id,
+        "channel": following["channel"],
+        "address": following["address"],
+        "topic": message.topic,
+        "subject": message.subject,
+        "text": message.text,
+        "link": message.link,
+        "rule_id": message.rule_id,
+        "event_id": message.event_id,
+        "status": MessageStatus.pending.value,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "fallbacks": rest,
+        "created_at": at,
+    }
+
+
+DIGESTS_JOB = "notify-digests"
+DIGEST_TOPIC = "digest"
+DIGEST_LINK = "/inbox"
+DIGEST_BATCH = 500
+DIGEST_TEXT_MAX = 2000
+
+
+def digests_job(settings: Settings) -> PeriodicJob:
+    async def tick(session_factory: SessionFactory) -> int:
+        return await run_digests(session_factory)
+
+    return PeriodicJob(
+        name=DIGESTS_JOB, interval_seconds=settings.message_interval_seconds, run=tick
+    )
+
+
+async def run_digests(session_factory: SessionFactory) -> int:
+    """One digest message per person and channel of the held messages now due (claimed, so
+    that two replicas take disjoint ones); answers how many digests it made."""
+    at = now()
+    query = (
+        select(Message)
+        .where(Message.status == MessageStatus.held, Message.next_attempt_at <= at)
+        .order_by(Message.recipient_id, Message.channel, Message.created_at, Message.id)
+        .limit(DIGEST_BATCH)
+    )
+    async with session_factory() as session:
+        groups: dict[tuple[str | None, str, str], list[Message]] = defaultdict(list)
+        for message in (await session.execute(claim_rows(session, query))).scalars().all():
+            groups[message.recipient_id, message.channel, message.address].append(message)
+        digests = []
+        for (person, channel, address), held in groups.items():
+            digest = digest_of(held, person, channel, address, at)
+            digests.append(digest)
+            for message in held:
+                message.status, message.digest_id = MessageStatus.digested, digest["id"]
+        await record_messages(session, digests)
+        await session.commit()
+    return len(digests)
+
+
+def digest_of(
+    held: list[Message], person: str | None, channel: str, address: str, at: dt.datetime
+) -> dict:
+    heading = f"【管家】消息汇总（{len(held)} 条）："
+    ending = f"……共 {len(held)} 条，详见管家平台消息中心。"
+    lines: list[str] = []
+    for index, message in enumerate(held, start=1):
+        line = f"{index}. {message.subject}"
+        if len("\n".join([heading, *lines, line, ending])) > DIGEST_TEXT_MAX:
+            lines.append(ending)
+            break
+        lines.append(line)
+    return {
+        "id": new_id(),
+        # The first held message is in this digest only (claimed): the key is its own.
+        "delivery_key": f"digest:{held[0].id}",
+        "recipient_id": person,
+        "channel": channel,
+        "address": address,
+        "topic": DIGEST_TOPIC,
+        "subject": f"管家消息汇总：{len(held)} 条",
+        "text": "\n".join([heading, *lines]),
+        "link": DIGEST_LINK,
+        "event_id": held[0].event_id,
+        "status": MessageStatus.pending.value,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "fallbacks": [],
+        "created_at": at,
+    }

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import Column, Index, String
+from sqlalchemy import JSON, Column, Index, String
 from sqlmodel import Field as TableField
 
 from guanjia_shared.clock import now
@@ -42,7 +42,14 @@ class Channel(StrEnum):
 class MessageStatus(StrEnum):
     pending = "pending"
     sent = "sent"  # the channel took it (an SMS provider, a mail server, the inbox)
-    failed = "failed"
+    failed = "failed"  # for good: the next channel, if any, has a copy of its own
+    held = "held"  # for the day's digest
+    digested = "digested"  # went out in a digest (`digest_id`)
+
+
+def delivery_key(event_id: str, rule_id: str, person_id: str, channel: str) -> str:
+    """What makes a rule's message one of a kind: a second with the same key is not made."""
+    return f"{event_id}:{rule_id}:{person_id}:{channel}"
 
 
 class Message(NotifyTable, table=True):
@@ -75,6 +82,12 @@ class Message(NotifyTable, table=True):
     # subject is.
     rule_id: str | None = TableField(default=None, max_length=36)
     link: str | None = TableField(default=None, max_length=500)
+    # The channels left to try, in order, should this one fail: [{channel, address}].
+    fallbacks: list[dict] = TableField(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    # A held message: the digest it went out in.
+    digest_id: str | None = TableField(default=None, max_length=36)
     # An inbox message: when its person opened it.
     read_at: datetime | None = TableField(default=None, sa_column=Column(UtcDateTime))
     created_at: datetime = TableField(
@@ -95,6 +108,7 @@ class MessageRead(BaseModel):
     link: str | None
     rule_id: str | None
     status: MessageStatus
+    digest_id: str | None
     attempts: int
     last_attempt_at: datetime | None
     last_error: str | None

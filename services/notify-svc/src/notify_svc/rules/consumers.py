@@ -1,8 +1,10 @@
 """Events become messages: each event a rule follows is met against the enabled rules of
 its type, and each rule it meets makes, for every person it names, an inbox message and at
-most one copy by another channel (models.py says which). The consumer's inbox applies an
-event once, and each message's delivery key (event, rule, person, channel) is unique
-besides, so a redelivery or a second replica tells nobody twice.
+most one copy by another channel (models.py says which), with the person's other channels
+to fall back on. The copy goes at once if the rule is urgent, else after the quiet hours,
+or, for a digest rule, is held for the day's digest (messages/timing.py). The consumer's
+inbox applies an event once, and each message's delivery key (event, rule, person,
+channel) is unique besides, so a redelivery or a second replica tells nobody twice.
 
 An event older than `rule_event_max_age_hours` when it comes is news no longer: a consumer
 made on a stream with months of history, or back from a long outage, tells nobody of it."""
@@ -22,8 +24,9 @@ from guanjia_shared.ids import new_id
 from guanjia_shared.logging import get_logger
 from notify_svc.config import Settings
 from notify_svc.events import FollowedEvent
-from notify_svc.messages.models import Channel, MessageStatus
+from notify_svc.messages.models import Channel, MessageStatus, delivery_key
 from notify_svc.messages.service import record_messages
+from notify_svc.messages.timing import Timing
 from notify_svc.recipients.models import Recipient
 from notify_svc.recipients.service import people_to_tell
 from notify_svc.rules.models import MessageRule, RecipientSpec
@@ -52,20 +55,25 @@ async def named_people(
     return await people_to_tell(session, ids=ids, roles=roles)
 
 
-def copy_channel(rule: MessageRule, person: Recipient) -> tuple[str, str] | None:
-    """The channel and address of the copy besides the inbox: the first of the rule's
-    channels the person has verified and, unless the rule is urgent, keeps for its topic."""
+def copy_channels(rule: MessageRule, person: Recipient) -> list[dict[str, str]]:
+    """The channels and addresses for the copy besides the inbox, in the order they are
+    tried: the rule's channels the person has verified and, unless the rule is urgent,
+    keeps for its topic."""
     wanted = list(rule.channels)
     if not rule.urgent:
         chosen = next((p for p in person.message_preferences if p["topic"] == rule.topic), None)
         if chosen is not None:
             wanted = [channel for channel in wanted if channel in chosen["channels"]]
     verified = {contact["channel"]: contact["address"] for contact in person.contacts}
-    return next(((channel, verified[channel]) for channel in wanted if channel in verified), None)
+    return [
+        {"channel": channel, "address": verified[channel]}
+        for channel in wanted
+        if channel in verified
+    ]
 
 
 def rule_messages(
-    rule: MessageRule, person: Recipient, event: CloudEvent, moment: dt.datetime
+    rule: MessageRule, person: Recipient, event: CloudEvent, moment: dt.datetime, timing: Timing
 ) -> list[dict[str, Any]]:
     common = {
         "recipient_id": person.id,
@@ -76,28 +84,41 @@ def rule_messages(
         "rule_id": rule.id,
         "event_id": event.id,
         "attempts": 0,
-        "next_attempt_at": moment,
         "created_at": moment,
     }
 
-    def message(channel: str, address: str, status: MessageStatus) -> dict[str, Any]:
+    def message(channel: str, address: str, status: MessageStatus, due: dt.datetime, fallbacks):
         return {
             **common,
             "id": new_id(),
-            "delivery_key": f"{event.id}:{rule.id}:{person.id}:{channel}",
+            "delivery_key": delivery_key(event.id, rule.id, person.id, channel),
             "channel": channel,
             "address": address[:254],
             "status": status.value,
+            "next_attempt_at": due,
+            "fallbacks": fallbacks,
             "sent_at": moment if status == MessageStatus.sent else None,
         }
 
-    rows = [message(Channel.inbox, "", MessageStatus.sent)]
-    if copy := copy_channel(rule, person):
-        rows.append(message(*copy, MessageStatus.pending))
+    rows = [message(Channel.inbox, "", MessageStatus.sent, moment, [])]
+    copy, *fallbacks = copy_channels(rule, person) or [None]
+    if copy is None:
+        return rows
+    if rule.digest:
+        # The digest is one message by this channel; should it fail, it fails alone.
+        due = timing.digest_due(moment)
+        rows.append(message(copy["channel"], copy["address"], MessageStatus.held, due, []))
+    else:
+        due = timing.copy_due(moment, urgent=rule.urgent)
+        rows.append(
+            message(copy["channel"], copy["address"], MessageStatus.pending, due, fallbacks)
+        )
     return rows
 
 
-async def apply_rules(session: AsyncSession, event: CloudEvent, *, max_age: dt.timedelta) -> int:
+async def apply_rules(
+    session: AsyncSession, event: CloudEvent, *, max_age: dt.timedelta, timing: Timing
+) -> int:
     """Records the messages the event makes; answers how many."""
     moment = now()
     if moment - event.time > max_age:
@@ -107,7 +128,7 @@ async def apply_rules(session: AsyncSession, event: CloudEvent, *, max_age: dt.t
         row
         for rule in await rules_met(session, event.short_type, event.data)
         for person in await named_people(session, rule, event.data)
-        for row in rule_messages(rule, person, event, moment)
+        for row in rule_messages(rule, person, event, moment, timing)
     ]
     await record_messages(session, rows)
     return len(rows)
@@ -116,9 +137,10 @@ async def apply_rules(session: AsyncSession, event: CloudEvent, *, max_age: dt.t
 def rule_subscriptions(settings: Settings) -> list[Subscription]:
     """One consumer per stream that carries events the rules may follow."""
     max_age = dt.timedelta(hours=settings.rule_event_max_age_hours)
+    timing = Timing.from_settings(settings)
 
     async def handle(session: AsyncSession, event: CloudEvent) -> None:
-        await apply_rules(session, event, max_age=max_age)
+        await apply_rules(session, event, max_age=max_age, timing=timing)
 
     sources = dict.fromkeys(event_type.source for event_type in FollowedEvent)
     return [

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Annotated, Self
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
-from sqlalchemy import JSON, Column, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, false
 from sqlmodel import Field as TableField
 
 from guanjia_shared.auth import Role
@@ -97,7 +97,12 @@ class RuleWrite(StrictInput):
     )
     topic: Topic
     urgent: bool = Field(
-        default=False, description="sent whatever the recipients chose for the topic"
+        default=False,
+        description="sent at once whatever the recipients chose for the topic, quiet hours or not",
+    )
+    digest: bool = Field(
+        default=False,
+        description="the copy goes out in the person's digest of the day, not by itself",
     )
     subject: TextTemplate = Field(max_length=200)
     text: TextTemplate = Field(max_length=1000)
@@ -105,6 +110,12 @@ class RuleWrite(StrictInput):
     enabled: bool = True
 
     _distinct_channels = field_validator("channels")(_distinct)
+
+    @model_validator(mode="after")
+    def _urgent_is_not_held(self) -> Self:
+        if self.urgent and self.digest:
+            raise ValueError("an urgent rule goes at once, not in a digest")
+        return self
 
 
 class RuleCreate(RuleWrite):
@@ -120,6 +131,7 @@ class RuleUpdate(StrictInput):
     channels: list[ContactChannel] = Field(default=None, max_length=len(ContactChannel))
     topic: Topic = None
     urgent: bool = None
+    digest: bool = None
     subject: TextTemplate = Field(default=None, max_length=200)
     text: TextTemplate = Field(default=None, max_length=1000)
     link: LinkTemplate | None = Field(default=None, max_length=300)
@@ -140,6 +152,9 @@ class MessageRule(NotifyTable, table=True):
     channels: list[str] = TableField(sa_column=Column(JSON, nullable=False))
     topic: str = TableField(sa_column=Column(String(64), nullable=False))
     urgent: bool
+    digest: bool = TableField(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     subject: str = TableField(sa_column=Column(String(200), nullable=False))
     text: str = TableField(sa_column=Column(String(1000), nullable=False))
     link: str | None = TableField(default=None, sa_column=Column(String(300), nullable=True))
@@ -163,6 +178,7 @@ class RuleRead(BaseModel):
     channels: list[ContactChannel]
     topic: str
     urgent: bool
+    digest: bool
     subject: str
     text: str
     link: str | None

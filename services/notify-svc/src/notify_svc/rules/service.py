@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
-from guanjia_shared.errors import NotFound, PreconditionFailed
+from guanjia_shared.errors import NotFound, PreconditionFailed, invalid_field
 from guanjia_shared.pagination import PageParams, fetch_page
 from notify_svc.events import FollowedEvent
 from notify_svc.rules.models import (
@@ -104,6 +104,8 @@ async def update_rule(
 ) -> RuleRead:
     rule = await _changeable(session, rule_id, actor, expected_version)
     changes = _stored(data.model_dump(exclude_unset=True), data)
+    if changes.get("urgent", rule.urgent) and changes.get("digest", rule.digest):
+        raise invalid_field("an urgent rule goes at once, not in a digest", "#/digest")
     for name, value in changes.items():
         setattr(rule, name, value)  # only the link may be null: taken away
     rule.version += 1
