@@ -177,6 +177,8 @@ class FuzzedService:
     create_app: Callable[[BaseServiceSettings], FastAPI]
     settings_class: type[BaseServiceSettings]
     seed: Callable[[Seeder], None]
+    # Its settings beside the fuzz's own.
+    settings: dict[str, Any] = field(default_factory=dict)
     # The ids of the rows seeded in the database the test at hand runs on, by path-parameter
     # name: filled as that test's service is handed to it.
     known_ids: dict[str, list[str]] = field(default_factory=dict)
@@ -273,6 +275,7 @@ def live_service(
         jwks_url=token_mint.jwks_url,
         log_json=False,
         log_level="WARNING",
+        **service.settings,
     )
     # The bureau's top roles together: each route's role check lets this caller through,
     # so its cases reach the rules and the database behind it.

@@ -13,7 +13,7 @@ API = "/api/v1/notify"
 
 def seed(api: Seeder) -> None:
     """A webhook subscription (its deliveries need ticket events, which the fuzz publishes
-    none of: a delivery's id is made up)."""
+    none of: a delivery's id is made up) and a message rule."""
     api.post(
         f"{API}/subscriptions",
         {
@@ -24,9 +24,28 @@ def seed(api: Seeder) -> None:
         },
         keep_as="subscription_id",
     )
+    api.post(
+        f"{API}/rules",
+        {
+            "name": "工单受理：告知部门负责人",
+            "event_type": "ticket.ticket.created",
+            "recipients": [{"role": "dept_head", "department_field": "department"}],
+            "topic": "ticket.created",
+            "subject": "新工单：{title}",
+            "text": "{department}受理新工单「{title}」。",
+        },
+        keep_as="rule_id",
+    )
 
 
-NOTIFY = FuzzedService("notify", create_app, Settings, seed)
+# The inbox's event stream ends at once, so that a case of it is answered like any other.
+NOTIFY = FuzzedService(
+    "notify",
+    create_app,
+    Settings,
+    seed,
+    settings={"inbox_stream_minutes": 0.001, "inbox_poll_seconds": 0.01},
+)
 schema = NOTIFY.schema()
 
 

@@ -57,7 +57,7 @@ async def test_each_route_answers_each_role_as_the_table_says(
     service, caller_role, service_factory, token_mint
 ):
     table, app = SERVICES[service]
-    async with service_factory(*app) as running:
+    async with service_factory(*app, **getattr(table, "SETTINGS", {})) as running:
         world = await table.build_world(running.client, token_mint, caller_for(caller_role, None))
         caller = caller_for(caller_role, world["own_unit"])
         snapshot = DatabaseSnapshot(running.settings.database_url)

@@ -74,6 +74,11 @@ class Settings(BaseServiceSettings):
     # Below uvicorn's 5 s keep-alive, so a pooled connection is not reused just as the
     # service closes it.
     upstream_keepalive_seconds: float = 4.0
+    # Event streams (`Accept: text/event-stream`, the console inbox's): a pool of their own
+    # per service, as each holds a connection for minutes; the stream sends a comment at
+    # least every 15 s, so a longer silence means the service is gone.
+    upstream_stream_pool_size: int = Field(default=1000, gt=0)
+    upstream_stream_read_timeout_seconds: float = Field(default=60.0, gt=0)
     breaker_failure_threshold: int = 5
     breaker_cooldown_seconds: float = 10.0
 

@@ -22,6 +22,8 @@ from notify_svc.events import ConsumedEvent, FollowedEvent
 from tests.authorization.matrix import HEALTH, SIGNED_IN, UNIT_BOUND, Caller, World, roles, row
 
 API = "/api/v1/notify"
+# The inbox's event stream ends at once, so that a call of it is answered like any other.
+SETTINGS = {"inbox_stream_minutes": 0.001, "inbox_poll_seconds": 0.01}
 SUBSCRIBERS = roles(Role.admin, Role.integration)
 ADMIN = roles(Role.admin)
 CLIENT = roles(Role.integration)
@@ -153,6 +155,7 @@ TABLE = [
         "rules/test_messages_from_rules.py)",
     ),
     row("GET", f"{API}/inbox/unread-count", SIGNED_IN),
+    row("GET", f"{API}/inbox/events", SIGNED_IN, note="each person's own inbox's events"),
     row("POST", f"{API}/inbox/read", SIGNED_IN),
     row(
         "POST",

@@ -3159,6 +3159,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notify/inbox/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Inbox
+         * @description Server-sent events: `event: inbox` with `{unread, latest}` (the newest message, or
+         *     null) when the stream opens and within `INBOX_POLL_SECONDS` of each change; a comment
+         *     now and then keeps it open. It ends after `INBOX_STREAM_MINUTES`; open another.
+         */
+        get: operations["stream_inbox_api_v1_notify_inbox_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notify/inbox/read": {
         parameters: {
             query?: never;
@@ -25449,6 +25471,44 @@ export interface operations {
             };
             /** @description Service unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stream_inbox_api_v1_notify_inbox_events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

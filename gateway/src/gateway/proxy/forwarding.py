@@ -4,8 +4,10 @@ gateway's own routes."""
 
 from __future__ import annotations
 
+import asyncio
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 from urllib.parse import quote
 
 import aiohttp
@@ -14,7 +16,12 @@ from yarl import URL
 
 from gateway.proxy.breaker import CircuitOpenError
 from gateway.proxy.errors import BadGateway, CircuitOpen, GatewayTimeout, UpstreamUnavailable
-from gateway.proxy.headers import announces_body, caller_response_headers, upstream_request_headers
+from gateway.proxy.headers import (
+    announces_body,
+    asks_for_event_stream,
+    caller_response_headers,
+    upstream_request_headers,
+)
 from gateway.proxy.rate_limit import TokenBuckets
 from gateway.proxy.routing import destination_of
 from gateway.proxy.upstreams import Upstream, Upstreams
@@ -55,6 +62,25 @@ class _RequestBody:
                 yield body
             if not message.get("more_body", False):
                 return
+
+
+async def _until_caller_leaves(copying: Coroutine[Any, Any, None], receive: Receive) -> None:
+    """Copies the body until it ends or the caller hangs up, whichever comes first."""
+
+    async def caller_left() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    copy = asyncio.ensure_future(copying)
+    tasks = [copy, asyncio.ensure_future(caller_left())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    if not copy.cancelled() and (failure := copy.exception()) is not None:
+        raise failure
 
 
 def _target(scope: Scope) -> str:
@@ -151,19 +177,31 @@ class ProxyApp:
                         "headers": caller_response_headers(response.raw_headers),
                     }
                 )
-                try:
-                    async for chunk in response.content.iter_any():
-                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                except (aiohttp.ClientError, TimeoutError) as exc:
-                    # The answer has begun, so no problem+json can follow: the caller sees
-                    # the connection close before the body is complete.
-                    breaker.record_failure()
-                    log.warning("upstream_response_cut", service=upstream.name, error=repr(exc))
-                    return
-                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                copying = self._copy_body(response, send, upstream)
+                if asks_for_event_stream(scope) and not announces_body(scope):
+                    # A stream is silent for long stretches: were it only written to, the
+                    # caller's leaving would go unseen until the next comment, and the
+                    # service's end of it held open for nothing.
+                    await _until_caller_leaves(copying, receive)
+                else:
+                    await copying
         finally:
             if is_probe:
                 breaker.abandon_probe()
+
+    async def _copy_body(
+        self, response: aiohttp.ClientResponse, send: Send, upstream: Upstream
+    ) -> None:
+        try:
+            async for chunk in response.content.iter_any():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            # The answer has begun, so no problem+json can follow: the caller sees the
+            # connection close before the body is complete.
+            upstream.breaker.record_failure()
+            log.warning("upstream_response_cut", service=upstream.name, error=repr(exc))
+            return
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _send_upstream(
         self, scope: Scope, receive: Receive, upstream: Upstream
@@ -173,9 +211,10 @@ class ProxyApp:
         headers = upstream_request_headers(scope, scope["state"]["request_id"])
         body = _RequestBody(receive) if announces_body(scope) else None
         retries_left = 1 if method in RETRYABLE_METHODS else 0
+        client = upstream.stream_client if asks_for_event_stream(scope) else upstream.client
         while True:
             try:
-                return await upstream.client.request(
+                return await client.request(
                     method,
                     url,
                     headers=headers,

@@ -78,3 +78,10 @@ def announces_body(scope: Scope) -> bool:
         if name == b"transfer-encoding":
             return True
     return False
+
+
+def asks_for_event_stream(scope: Scope) -> bool:
+    """A request for server-sent events, which holds its connection for minutes."""
+    return any(
+        name == b"accept" and b"text/event-stream" in value for name, value in scope["headers"]
+    )

@@ -1,4 +1,8 @@
-"""The services behind the gateway: one pooled aiohttp session each, and a breaker each."""
+"""The services behind the gateway: one pooled aiohttp session each, and a breaker each.
+
+Event streams (server-sent events, such as the console inbox's) go through a second pool
+per service: each holds its connection for minutes, and would otherwise take the places
+of the ordinary requests in the first."""
 
 from __future__ import annotations
 
@@ -30,12 +34,19 @@ class Upstream:
     breaker: CircuitBreaker
     route: ProxiedRoute
     session: aiohttp.ClientSession | None = field(default=None, repr=False)
+    stream_session: aiohttp.ClientSession | None = field(default=None, repr=False)
 
     @property
     def client(self) -> aiohttp.ClientSession:
         if self.session is None:
             raise RuntimeError(f"the session to {self.name} is used before the gateway started")
         return self.session
+
+    @property
+    def stream_client(self) -> aiohttp.ClientSession:
+        if self.stream_session is None:
+            raise RuntimeError(f"the session to {self.name} is used before the gateway started")
+        return self.stream_session
 
     async def get_json(self, path: str) -> tuple[int, Any]:
         """GET `path` from the service: its status, and its body when that is JSON."""
@@ -71,29 +82,43 @@ class Upstreams:
     async def start(self) -> None:
         settings = self.settings
         for upstream in self.by_name.values():
-            upstream.session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(
-                    limit=settings.upstream_pool_size,
-                    keepalive_timeout=settings.upstream_keepalive_seconds,
-                ),
-                timeout=aiohttp.ClientTimeout(
-                    total=None,
-                    sock_connect=settings.upstream_connect_timeout_seconds,
-                    sock_read=settings.upstream_read_timeout_seconds,
-                ),
-                # A proxy passes bodies through as they are, keeps no cookies of its own
-                # (they would leak from one caller to the next), and adds no headers the
-                # caller did not send.
-                auto_decompress=False,
-                cookie_jar=aiohttp.DummyCookieJar(),
-                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
+            upstream.session = self._session(
+                settings.upstream_pool_size,
+                settings.upstream_read_timeout_seconds,
+                keepalive_seconds=settings.upstream_keepalive_seconds,
             )
+            upstream.stream_session = self._session(
+                settings.upstream_stream_pool_size, settings.upstream_stream_read_timeout_seconds
+            )
+
+    def _session(
+        self, pool_size: int, read_timeout: float, keepalive_seconds: float | None = None
+    ) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(
+                limit=pool_size,
+                keepalive_timeout=keepalive_seconds,
+                force_close=keepalive_seconds is None,
+            ),
+            timeout=aiohttp.ClientTimeout(
+                total=None,
+                sock_connect=self.settings.upstream_connect_timeout_seconds,
+                sock_read=read_timeout,
+            ),
+            # A proxy passes bodies through as they are, keeps no cookies of its own
+            # (they would leak from one caller to the next), and adds no headers the
+            # caller did not send.
+            auto_decompress=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
+        )
 
     async def close(self) -> None:
         for upstream in self.by_name.values():
-            if upstream.session is not None:
-                await upstream.session.close()
-                upstream.session = None
+            for session in (upstream.session, upstream.stream_session):
+                if session is not None:
+                    await session.close()
+            upstream.session = upstream.stream_session = None
 
     async def readiness(self) -> dict[str, str]:
         """Each service's own answer to /readyz, side by side."""

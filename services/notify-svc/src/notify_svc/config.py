@@ -52,6 +52,10 @@ class Settings(BaseServiceSettings):
     quiet_hours: str = Field(default="22:00-07:00", pattern=rf"^({HOUR_MINUTE}-{HOUR_MINUTE})?$")
     # Bureau time: when each person's digest of the day's messages of digest rules goes out.
     digest_at: str = Field(default="08:30", pattern=rf"^{HOUR_MINUTE}$")
+    # The console inbox's event stream (messages/stream.py): how often it looks for a change,
+    # and how long one stream lasts before the console opens another.
+    inbox_poll_seconds: float = Field(default=2.0, gt=0, le=5)
+    inbox_stream_minutes: float = Field(default=10.0, gt=0)
     # How long a channel has to take a message.
     channel_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # Email over SMTP (channels/senders.py); no host: no email is sent.

@@ -53,7 +53,7 @@ async def list_messages(
     )
 
 
-def _inbox_of(viewer: Principal):
+def inbox_of(viewer: Principal):
     # Each person's own, whoever they are: the admin reads others' in the message log.
     return (Message.recipient_id == viewer.id) & (Message.channel == Channel.inbox.value)
 
@@ -61,7 +61,7 @@ def _inbox_of(viewer: Principal):
 async def list_inbox(
     *, session: AsyncSession, viewer: Principal, page: PageParams, unread: bool = False
 ) -> tuple[list[Message], int]:
-    query = select(Message).where(_inbox_of(viewer))
+    query = select(Message).where(inbox_of(viewer))
     if unread:
         query = query.where(Message.read_at.is_(None))
     return await fetch_page(
@@ -69,21 +69,20 @@ async def list_inbox(
     )
 
 
-async def count_unread(*, session: AsyncSession, viewer: Principal) -> int:
+def unread_count(viewer: Principal):
     return (
-        await session.scalar(
-            select(func.count())
-            .select_from(Message)
-            .where(_inbox_of(viewer), Message.read_at.is_(None))
-        )
-        or 0
+        select(func.count()).select_from(Message).where(inbox_of(viewer), Message.read_at.is_(None))
     )
+
+
+async def count_unread(*, session: AsyncSession, viewer: Principal) -> int:
+    return await session.scalar(unread_count(viewer)) or 0
 
 
 async def mark_read(*, session: AsyncSession, viewer: Principal, message_id: str) -> Message:
     """Marked once: reading it again keeps the first time."""
     message = await session.scalar(
-        select(Message).where(_inbox_of(viewer), Message.id == message_id)
+        select(Message).where(inbox_of(viewer), Message.id == message_id)
     )
     if message is None:
         raise NotFound(f"no message {message_id} in your inbox")
@@ -95,7 +94,7 @@ async def mark_read(*, session: AsyncSession, viewer: Principal, message_id: str
 
 async def mark_all_read(*, session: AsyncSession, viewer: Principal) -> int:
     marked = await session.execute(
-        update(Message).where(_inbox_of(viewer), Message.read_at.is_(None)).values(read_at=now())
+        update(Message).where(inbox_of(viewer), Message.read_at.is_(None)).values(read_at=now())
     )
     await session.commit()
     return marked.rowcount

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
 
 from guanjia_shared.auth import CurrentUser
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.pagination import Page, PageQuery
+from notify_svc.config import ServiceSettings
 from notify_svc.messages import service
 from notify_svc.messages.models import (
     Channel,
@@ -16,6 +18,7 @@ from notify_svc.messages.models import (
     MessageRead,
     MessageStatus,
 )
+from notify_svc.messages.stream import inbox_events
 
 router = APIRouter(prefix="/api/v1/notify/messages", tags=["messages"])
 inbox_router = APIRouter(prefix="/api/v1/notify/inbox", tags=["messages"])
@@ -59,6 +62,23 @@ async def list_inbox(
 @inbox_router.get("/unread-count", response_model=InboxCount)
 async def count_unread(session: SessionDep, viewer: CurrentUser):
     return {"unread": await service.count_unread(session=session, viewer=viewer)}
+
+
+@inbox_router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def stream_inbox(request: Request, viewer: CurrentUser, settings: ServiceSettings):
+    """Server-sent events: `event: inbox` with `{unread, latest}` (the newest message, or
+    null) when the stream opens and within `INBOX_POLL_SECONDS` of each change; a comment
+    now and then keeps it open. It ends after `INBOX_STREAM_MINUTES`; open another."""
+    return StreamingResponse(
+        inbox_events(request.app.state.session_factory, viewer, settings, request.is_disconnected),
+        media_type="text/event-stream",
+        # Not to be kept, nor held back by a buffering proxy (nginx).
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
 
 
 @inbox_router.post("/read", response_model=MarkedRead)
