@@ -17,7 +17,11 @@ export interface Screen {
 /** Everyone who may read a ticket somewhere (ticket-svc's scope decides which). */
 const TICKET_READERS: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', 'admin', 'auditor']
 
+/** Everyone who signs in to the console (API clients do not): each has an inbox. */
+const PEOPLE: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', 'admin', 'auditor', 'commander']
+
 export const SCREENS = {
+  inbox: { name: 'inbox', path: '/inbox', label: 'common.menu.inbox', roles: PEOPLE },
   newRequest: { name: 'newRequest', path: '/requests/new', label: 'common.menu.newRequest', roles: ['unit_staff'] },
   myRequests: { name: 'myRequests', path: '/requests', label: 'common.menu.myRequests', roles: ['unit_staff'] },
   desk: { name: 'desk', path: '/desk', label: 'common.menu.desk', roles: ['agent', 'dept_head'] },
@@ -54,6 +58,7 @@ const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars'] },
+  { key: 'personal', label: 'common.menu.personal', screens: ['inbox'] },
 ]
 
 /** Public pages everyone may open (no sign-in), linked from the menu. */

@@ -55,6 +55,7 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/HomePage.vue'),
         meta: { title: 'common.home.title' },
       },
+      screen('inbox', () => import('@/views/InboxPage.vue')),
       screen('newRequest', () => import('@/views/tickets/NewRequest.vue')),
       screen('myRequests', () => import('@/views/tickets/MyRequests.vue')),
       screen('ticket', () => import('@/views/tickets/TicketPage.vue')),

@@ -52,7 +52,8 @@ for (const { role, home, links } of MENUS) {
     await signIn(page, person.username, person.password)
 
     await expect(page).toHaveURL(new RegExp(`${home}$`))
-    await expect(mainMenu(page).getByRole('link')).toHaveText([...links, ...PUBLIC_LINKS])
+    // Everyone who signs in has an inbox, after their own screens.
+    await expect(mainMenu(page).getByRole('link')).toHaveText([...links, '消息中心', ...PUBLIC_LINKS])
     await expectAccessible(page)
     await photograph(page, `layout-${role}`)
   })

@@ -6,6 +6,7 @@
 // signIn, move by clicking links and buttons as a person does.
 import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, request, type APIRequestContext, type Page } from '@playwright/test'
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 
@@ -170,4 +171,57 @@ export async function eventually(check: () => Promise<void> | void, timeout = 15
   await expect(async () => {
     await check()
   }).toPass({ timeout, intervals: [100, 250, 500, 1000] })
+}
+
+export interface Desk {
+  department: string
+  commitment: { code: string; name: string }
+  staff: NewUser
+  agent: NewUser
+  head: NewUser
+}
+
+/** A department of its own with a published commitment, a unit's staff member, an agent
+ *  and the head of the department: each test's tickets are its own. */
+export async function newDesk(): Promise<Desk> {
+  const suffix = randomUUID().slice(0, 8)
+  const department = `物业管理处${suffix}`
+  const commitment = { code: `E2E-${suffix}`, name: `办公室空调维修${suffix}` }
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const created = await admin.post('/api/v1/ticket/commitments', {
+      data: {
+        ...commitment,
+        category: '维修',
+        department,
+        response_minutes: 30,
+        resolve_hours: 16,
+      },
+    })
+    expect(created.status(), await created.text()).toBe(201)
+    const { id } = (await created.json()) as { id: string }
+    const published = await admin.post(`/api/v1/ticket/commitments/${id}/publish`)
+    expect(published.status(), await published.text()).toBe(200)
+  } finally {
+    await admin.dispose()
+  }
+  const [staff, agent, head] = await Promise.all([
+    newUser(['unit_staff'], { unit_id: randomUUID() }),
+    newUser(['agent'], { department }),
+    newUser(['dept_head'], { department }),
+  ])
+  return { department, commitment, staff, agent, head }
+}
+
+export async function fileByApi(desk: Desk, title: string): Promise<string> {
+  const staff = await apiAs(desk.staff.username, desk.staff.password)
+  try {
+    const answer = await staff.post('/api/v1/ticket/tickets', {
+      data: { channel: 'online', requester: {}, commitment_code: desk.commitment.code, title },
+    })
+    expect(answer.status(), await answer.text()).toBe(201)
+    return ((await answer.json()) as { id: string }).id
+  } finally {
+    await staff.dispose()
+  }
 }

@@ -1,74 +1,20 @@
 // The service desk in a browser against the real platform: a unit's staff file a request,
 // an agent of the department takes, starts and resolves it, the staff confirm it and are
 // given the rating code; a stale page's action shows the API's own words.
-import { randomUUID } from 'node:crypto'
 import type { APIRequestContext, Page } from '@playwright/test'
 import {
-  ADMIN_PASSWORD,
   apiAs,
   expect,
   expectAccessible,
+  fileByApi,
   mainMenu,
-  newUser,
+  newDesk,
   photograph,
   signIn,
   signOut,
   test,
   type NewUser,
 } from './support'
-
-interface Desk {
-  department: string
-  commitment: { code: string; name: string }
-  staff: NewUser
-  agent: NewUser
-  head: NewUser
-}
-
-/** A department of its own with a published commitment, a unit's staff member, an agent
- *  and the head of the department: each test's tickets are its own. */
-async function newDesk(): Promise<Desk> {
-  const suffix = randomUUID().slice(0, 8)
-  const department = `物业管理处${suffix}`
-  const commitment = { code: `E2E-${suffix}`, name: `办公室空调维修${suffix}` }
-  const admin = await apiAs('admin', ADMIN_PASSWORD)
-  try {
-    const created = await admin.post('/api/v1/ticket/commitments', {
-      data: {
-        ...commitment,
-        category: '维修',
-        department,
-        response_minutes: 30,
-        resolve_hours: 16,
-      },
-    })
-    expect(created.status(), await created.text()).toBe(201)
-    const { id } = (await created.json()) as { id: string }
-    const published = await admin.post(`/api/v1/ticket/commitments/${id}/publish`)
-    expect(published.status(), await published.text()).toBe(200)
-  } finally {
-    await admin.dispose()
-  }
-  const [staff, agent, head] = await Promise.all([
-    newUser(['unit_staff'], { unit_id: randomUUID() }),
-    newUser(['agent'], { department }),
-    newUser(['dept_head'], { department }),
-  ])
-  return { department, commitment, staff, agent, head }
-}
-
-async function fileByApi(desk: Desk, title: string): Promise<string> {
-  const staff = await apiAs(desk.staff.username, desk.staff.password)
-  try {
-    const answer = await staff.post('/api/v1/ticket/tickets', {
-      data: { channel: 'online', requester: {}, commitment_code: desk.commitment.code, title },
-    })
-    expect(answer.status(), await answer.text()).toBe(201)
-    return ((await answer.json()) as { id: string }).id
-  } finally {
-    await staff.dispose()
-  }
-}
 
 async function asUser<T>(user: NewUser, work: (client: APIRequestContext) => Promise<T>): Promise<T> {
   const client = await apiAs(user.username, user.password)

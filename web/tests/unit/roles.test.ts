@@ -8,31 +8,39 @@ function pathsOf(roles: string[]): string[] {
 
 describe('menuFor', () => {
   it('gives unit staff their requests', () => {
-    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests'])
+    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/inbox'])
   })
 
   it('gives an agent the desk only', () => {
-    expect(pathsOf(['agent'])).toEqual(['/desk'])
+    expect(pathsOf(['agent'])).toEqual(['/desk', '/inbox'])
   })
 
   it('gives a department head the desk, its escalations and its report', () => {
-    expect(pathsOf(['dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report'])
+    expect(pathsOf(['dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report', '/inbox'])
   })
 
   it('gives a leader the escalations and the report', () => {
-    expect(pathsOf(['leader'])).toEqual(['/desk/escalations', '/desk/report'])
+    expect(pathsOf(['leader'])).toEqual(['/desk/escalations', '/desk/report', '/inbox'])
   })
 
   it('gives an admin the administration screens', () => {
-    expect(pathsOf(['admin'])).toEqual(['/admin/users', '/admin/clients', '/admin/commitments', '/admin/calendars'])
+    expect(pathsOf(['admin'])).toEqual([
+      '/admin/users',
+      '/admin/clients',
+      '/admin/commitments',
+      '/admin/calendars',
+      '/inbox',
+    ])
   })
 
   it('joins the screens of several roles, each once', () => {
-    expect(pathsOf(['agent', 'dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report'])
+    expect(pathsOf(['agent', 'dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report', '/inbox'])
   })
 
-  it('gives roles without screens an empty menu', () => {
-    expect(menuFor(['auditor'])).toEqual([])
+  it('gives everyone who signs in their inbox, and nobody else anything', () => {
+    expect(pathsOf(['auditor'])).toEqual(['/inbox'])
+    expect(pathsOf(['commander'])).toEqual(['/inbox'])
+    expect(menuFor(['integration'])).toEqual([])
     expect(menuFor([])).toEqual([])
   })
 })

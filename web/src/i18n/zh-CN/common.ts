@@ -18,6 +18,8 @@ export default {
     skipToContent: '跳到正文',
   },
   menu: {
+    personal: '个人',
+    inbox: '消息中心',
     requests: '服务申请',
     newRequest: '提交申请',
     myRequests: '我的申请',
@@ -38,7 +40,7 @@ export default {
   home: {
     title: '欢迎使用',
     greeting: '{name}，您好',
-    noScreens: '您的角色暂无可用的功能页面，如需开通请联系系统管理员。',
+    noScreens: '您的角色暂无业务功能页面，如需开通请联系系统管理员。通知您的消息可在“消息中心”查看。',
   },
   notFound: {
     title: '页面不存在',
@@ -46,4 +48,21 @@ export default {
     back: '返回首页',
   },
   placeholder: '此页面正在建设中。',
+  inbox: {
+    bell: '消息中心',
+    bellUnread: '消息中心，{count} 条未读',
+    arrived: '您有一条新消息',
+    title: '消息中心',
+    intro: '规则通知您的事项都在这里：应急任务、工单催办、台账异常等。已登记并验证手机、邮箱或企业微信的，同时按规则发送到那里。',
+    unreadOnly: '只看未读',
+    markAllRead: '全部标为已读',
+    markedAll: '已将 {count} 条消息标为已读',
+    markRead: '标为已读',
+    open: '查看',
+    unread: '未读',
+    read: '已读',
+    empty: '暂无消息。',
+    emptyUnread: '没有未读消息。',
+    loadFailed: '消息加载失败：{detail}',
+  },
 }
