@@ -61,7 +61,9 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         url = settings.resolved_database_url
         if settings.should_migrate_on_start:
             await upgrade_database_async(MIGRATIONS, url)
-        engine = create_engine(url)
+        engine = create_engine(
+            url, connect_timeout_seconds=settings.database_connect_timeout_seconds
+        )
         publishing = Publishing(settings, engine, source=EVENT_SOURCE, metrics=app.metrics)
         app.state.engine = engine
         app.state.session_factory = publishing.session_factory

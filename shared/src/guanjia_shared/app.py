@@ -84,7 +84,9 @@ def create_service_app(
         url = settings.resolved_database_url
         if settings.should_migrate_on_start:
             await upgrade_database_async(migrations, url)
-        engine = create_engine(url)
+        engine = create_engine(
+            url, connect_timeout_seconds=settings.database_connect_timeout_seconds
+        )
         publishing = Publishing(settings, engine, source=service, metrics=app.metrics)
         broker, session_factory = publishing.broker, publishing.session_factory
         consumers = [

@@ -60,14 +60,15 @@ def ensure_sqlite_directory(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-POSTGRES_CONNECT_ARGS = {
-    # A server that does not answer at all (a host gone, packets dropped in a failover)
-    # fails the connection attempt in seconds, so a request answers 503 and does not hang.
-    "timeout": 5,
-    # Our queries are short and indexed: JIT compiling them costs more than it saves (seen
-    # as 130 ms of compile time on a 50 ms ticket list over a million rows).
-    "server_settings": {"jit": "off"},
-}
+def postgres_connect_args(connect_timeout_seconds: float) -> dict[str, Any]:
+    return {
+        # A server that does not answer at all (a host gone, packets dropped in a failover)
+        # fails the connection attempt in seconds, so a request answers 503 and does not hang.
+        "timeout": connect_timeout_seconds,
+        # Our queries are short and indexed: JIT compiling them costs more than it saves
+        # (seen as 130 ms of compile time on a 50 ms ticket list over a million rows).
+        "server_settings": {"jit": "off"},
+    }
 
 
 def _replace_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
@@ -78,7 +79,7 @@ def _replace_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None
         raise DisconnectionError("the database server closed this connection")
 
 
-def create_engine(url: str, **options: Any) -> AsyncEngine:
+def create_engine(url: str, *, connect_timeout_seconds: float = 5.0, **options: Any) -> AsyncEngine:
     """An engine for `url`; SQLite gets WAL, foreign keys and serialised writers."""
     if not is_sqlite(url):
         # No pre-ping: on asyncpg it costs three round trips (BEGIN; SELECT; ROLLBACK) at
@@ -90,7 +91,7 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         # request. 30 at most, as before, but 20 of them kept.
         options.setdefault("pool_size", 20)
         options.setdefault("max_overflow", 10)
-        options.setdefault("connect_args", POSTGRES_CONNECT_ARGS)
+        options.setdefault("connect_args", postgres_connect_args(connect_timeout_seconds))
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "checkout", _replace_if_closed)
         return engine

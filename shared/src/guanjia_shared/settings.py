@@ -37,6 +37,9 @@ class BaseServiceSettings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     # Empty means the embedded default: a SQLite file `<data_dir>/<service>.db`.
     database_url: str = ""
+    # PostgreSQL: how long opening a connection may take before the request answers 503
+    # (a host gone, packets dropped in a failover) rather than hang.
+    database_connect_timeout_seconds: float = Field(default=5.0, gt=0)
     # Development runs Alembic at start; production runs the explicit `migrate` command.
     migrate_on_start: bool | None = None
     nats_url: str = "nats://127.0.0.1:4222"

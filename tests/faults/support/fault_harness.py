@@ -24,7 +24,10 @@ from gateway.testing.harness import ServiceProcess
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.platform_tables import platform_metadata
-from guanjia_shared.testing.plugin import REQUIRE_POSTGRES_ENV
+from guanjia_shared.testing.plugin import (
+    LOADED_MACHINE_CONNECT_TIMEOUT_SECONDS,
+    REQUIRE_POSTGRES_ENV,
+)
 from guanjia_shared.testing.streams import published_events
 
 # How long a service process may take to answer after its launch: imports and connections
@@ -54,6 +57,7 @@ def service_process(
         "event_namespace": namespace,
         "jwks_url": jwks_url,
         "log_json": False,
+        "database_connect_timeout_seconds": LOADED_MACHINE_CONNECT_TIMEOUT_SECONDS,
         **settings,
     }
     prefix = f"GUANJIA_{service.upper()}_"

@@ -41,6 +41,8 @@ from guanjia_shared.testing.streams import delete_namespace_streams, publish_eve
 from guanjia_shared.testing.tokens import TokenMint
 
 REQUIRE_POSTGRES_ENV = "GUANJIA_TEST_REQUIRE_POSTGRES"
+# What a test's service waits to open a PostgreSQL connection (service_factory).
+LOADED_MACHINE_CONNECT_TIMEOUT_SECONDS = 30
 _CONTAINERS = pytest.StashKey[RunningContainers]()
 
 FreshDatabase = Callable[[str], Awaitable[str]]
@@ -311,6 +313,10 @@ def service_factory(
                 "event_namespace": event_namespace,
                 "jwks_url": token_mint.jwks_url,
                 "log_json": False,
+                # The product's 5 s is for a database gone; a machine loaded by other work
+                # can take longer than that to open a connection (seen on a run beside a
+                # second suite), and a test is not about that unless it says so.
+                "database_connect_timeout_seconds": LOADED_MACHINE_CONNECT_TIMEOUT_SECONDS,
                 **overrides,
             }
         )
