@@ -308,6 +308,18 @@ async def test_no_rule_met_a_disabled_rule_and_a_day_old_event_tell_nobody(
     assert await messages_of(notify, holder) == []
 
 
+async def test_a_person_the_replica_has_not_heard_of_yet_is_told_in_the_inbox(
+    notify, publish, user_event
+):
+    await people(notify, publish, user_event)
+    newcomer = str(uuid.uuid4())  # their auth.user.created is still on its way
+    await publish(task_assigned(newcomer), task_assigned("x" * 37))
+    await settled(notify, publish)
+    [inbox] = await messages_of(notify, newcomer)
+    assert (inbox.channel, inbox.status) == ("inbox", "sent")
+    assert await messages_of(notify, "x" * 37) == []
+
+
 async def test_hostile_text_in_an_event_stays_one_line_and_within_bounds(
     notify, publish, user_event
 ):

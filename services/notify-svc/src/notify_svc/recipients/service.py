@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from guanjia_shared.auth import Principal, Role
+from guanjia_shared.clock import now
 from guanjia_shared.pagination import PageParams, containing, fetch_page
 from notify_svc.recipients.models import Recipient
 from notify_svc.recipients.policy import ensure_may_read_recipients
@@ -57,7 +58,10 @@ async def people_to_tell(
     roles: set[tuple[Role, str | None]],
 ) -> list[Recipient]:
     """The active people with one of the `ids`, or holding one of the `roles` (in the
-    department paired with it, where one is), as the replica has them now; each once."""
+    department paired with it, where one is), as the replica has them now; each once. A
+    person named by id whom the replica does not know yet (their `auth.user.created` not
+    come, as the streams keep no order between them) is told all the same: in the inbox,
+    which needs no address."""
     if not ids and not roles:
         return []
     named = [Recipient.id.in_(sorted(ids))] if ids else []
@@ -67,9 +71,30 @@ async def people_to_tell(
         else holding(role)
         for role, department in sorted(roles, key=str)
     ]
-    query = (
-        select(Recipient)
-        .where(Recipient.active.is_(True), or_(*named, *holders))
-        .order_by(Recipient.id)
+    query = select(Recipient).where(or_(*named, *holders)).order_by(Recipient.id)
+    found = list((await session.execute(query)).scalars())
+    known = {person.id for person in found}
+    unknown = [
+        unreplicated(person_id)
+        for person_id in sorted(ids - known)
+        if len(person_id) <= PERSON_ID_MAX  # not a person's id: nobody to tell
+    ]
+    return [person for person in found if person.active] + unknown
+
+
+PERSON_ID_MAX = 36
+
+
+def unreplicated(person_id: str) -> Recipient:
+    """A person the replica has not heard of: no address, no preference."""
+    return Recipient(
+        id=person_id,
+        username="",
+        display_name="",
+        roles=[],
+        active=True,
+        contacts=[],
+        message_preferences=[],
+        version=0,
+        replicated_at=now(),
     )
-    return list((await session.execute(query)).scalars())
