@@ -22,6 +22,7 @@ const PEOPLE: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', '
 
 export const SCREENS = {
   inbox: { name: 'inbox', path: '/inbox', label: 'common.menu.inbox', roles: PEOPLE },
+  contacts: { name: 'contacts', path: '/me/contacts', label: 'common.menu.contacts', roles: PEOPLE },
   newRequest: { name: 'newRequest', path: '/requests/new', label: 'common.menu.newRequest', roles: ['unit_staff'] },
   myRequests: { name: 'myRequests', path: '/requests', label: 'common.menu.myRequests', roles: ['unit_staff'] },
   desk: { name: 'desk', path: '/desk', label: 'common.menu.desk', roles: ['agent', 'dept_head'] },
@@ -58,7 +59,7 @@ const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars'] },
-  { key: 'personal', label: 'common.menu.personal', screens: ['inbox'] },
+  { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]
 
 /** Public pages everyone may open (no sign-in), linked from the menu. */

@@ -56,6 +56,7 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'common.home.title' },
       },
       screen('inbox', () => import('@/views/InboxPage.vue')),
+      screen('contacts', () => import('@/views/ContactsPage.vue')),
       screen('newRequest', () => import('@/views/tickets/NewRequest.vue')),
       screen('myRequests', () => import('@/views/tickets/MyRequests.vue')),
       screen('ticket', () => import('@/views/tickets/TicketPage.vue')),

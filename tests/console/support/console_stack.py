@@ -1,19 +1,24 @@
 """The whole platform as `make run` starts it, for the web console's tests: the four real
 services and the gateway, each a process of its own on a SQLite file in a temporary folder,
-events over real NATS, and the built console (web/dist) served by the gateway at /."""
+events over real NATS, the built console (web/dist) served by the gateway at /, and an SMS
+provider notify-svc texts through (a real HTTP server, whose texts a test can read)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import shlex
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 
@@ -54,6 +59,48 @@ class RunningConsole:
     url: str
     admin_password: str
     logs: Path
+    # The SMS provider notify-svc texts through: POST a text as its API takes it; GET what
+    # it was sent, for a browser test to read the code a person would read on their phone.
+    sms_url: str
+
+
+class _SmsProvider(BaseHTTPRequestHandler):
+    """An SMS provider as notify-svc calls it (docs/api.md), keeping what it is sent."""
+
+    # One list per server: sms_provider() makes a subclass with its own.
+    texts: ClassVar[list[dict]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        self.texts.append(json.loads(self.rfile.read(length)))
+        self._answer({"code": 0})
+
+    def do_GET(self) -> None:
+        self._answer(self.texts)
+
+    def _answer(self, body: object) -> None:
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *_: object) -> None:
+        pass  # quiet: the stack's own logs say what notify-svc sent
+
+
+@contextlib.contextmanager
+def sms_provider() -> Iterator[str]:
+    handler = type("SmsProvider", (_SmsProvider,), {"texts": []})
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/sms"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def console_environment(console: RunningConsole) -> dict[str, str]:
@@ -62,6 +109,7 @@ def console_environment(console: RunningConsole) -> dict[str, str]:
         **os.environ,
         "GUANJIA_CONSOLE_URL": console.url,
         "GUANJIA_ADMIN_PASSWORD": console.admin_password,
+        "GUANJIA_SMS_URL": console.sms_url,
         "GUANJIA_SCREENSHOTS": str(SCREENSHOTS),
     }
 
@@ -121,14 +169,18 @@ def running_console(*, nats_url: str, directory: Path) -> Iterator[RunningConsol
         port=gateway_port,
     )
     processes = [*services.values(), gateway]
-    try:
-        for process in processes:
-            process.launch()
-        for process in processes:
-            process.wait_until_ready(READY_TIMEOUT_SECONDS)
-        _wait_until_ready(gateway_url, READY_TIMEOUT_SECONDS)
-        yield RunningConsole(url=gateway_url, admin_password=ADMIN_PASSWORD, logs=directory)
-    finally:
-        for process in reversed(processes):
-            process.stop()
-        asyncio.run(delete_namespace_streams(nats_url, namespace))
+    with sms_provider() as texts:
+        services["notify"].env["GUANJIA_NOTIFY_SMS_URL"] = texts
+        try:
+            for process in processes:
+                process.launch()
+            for process in processes:
+                process.wait_until_ready(READY_TIMEOUT_SECONDS)
+            _wait_until_ready(gateway_url, READY_TIMEOUT_SECONDS)
+            yield RunningConsole(
+                url=gateway_url, admin_password=ADMIN_PASSWORD, logs=directory, sms_url=texts
+            )
+        finally:
+            for process in reversed(processes):
+                process.stop()
+            asyncio.run(delete_namespace_streams(nats_url, namespace))

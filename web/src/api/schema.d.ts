@@ -202,8 +202,8 @@ export interface paths {
         get: operations["get_preferences_api_v1_auth_me_preferences_get"];
         /**
          * Set Preferences
-         * @description Replace the preferences as a whole. Emergencies of level I and II reach every channel
-         *     whatever is chosen here.
+         * @description Replace the preferences as a whole. An urgent rule (an emergency task) reaches the
+         *     first channel it names that the person has verified, whatever is chosen here.
          */
         put: operations["set_preferences_api_v1_auth_me_preferences_put"];
         post?: never;

@@ -53,7 +53,7 @@ for (const { role, home, links } of MENUS) {
 
     await expect(page).toHaveURL(new RegExp(`${home}$`))
     // Everyone who signs in has an inbox, after their own screens.
-    await expect(mainMenu(page).getByRole('link')).toHaveText([...links, '消息中心', ...PUBLIC_LINKS])
+    await expect(mainMenu(page).getByRole('link')).toHaveText([...links, '消息中心', '联系方式与通知', ...PUBLIC_LINKS])
     await expectAccessible(page)
     await photograph(page, `layout-${role}`)
   })

@@ -8,19 +8,19 @@ function pathsOf(roles: string[]): string[] {
 
 describe('menuFor', () => {
   it('gives unit staff their requests', () => {
-    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/inbox'])
+    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/inbox', '/me/contacts'])
   })
 
   it('gives an agent the desk only', () => {
-    expect(pathsOf(['agent'])).toEqual(['/desk', '/inbox'])
+    expect(pathsOf(['agent'])).toEqual(['/desk', '/inbox', '/me/contacts'])
   })
 
   it('gives a department head the desk, its escalations and its report', () => {
-    expect(pathsOf(['dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report', '/inbox'])
+    expect(pathsOf(['dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report', '/inbox', '/me/contacts'])
   })
 
   it('gives a leader the escalations and the report', () => {
-    expect(pathsOf(['leader'])).toEqual(['/desk/escalations', '/desk/report', '/inbox'])
+    expect(pathsOf(['leader'])).toEqual(['/desk/escalations', '/desk/report', '/inbox', '/me/contacts'])
   })
 
   it('gives an admin the administration screens', () => {
@@ -29,17 +29,17 @@ describe('menuFor', () => {
       '/admin/clients',
       '/admin/commitments',
       '/admin/calendars',
-      '/inbox',
+      '/inbox', '/me/contacts',
     ])
   })
 
   it('joins the screens of several roles, each once', () => {
-    expect(pathsOf(['agent', 'dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report', '/inbox'])
+    expect(pathsOf(['agent', 'dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report', '/inbox', '/me/contacts'])
   })
 
   it('gives everyone who signs in their inbox, and nobody else anything', () => {
-    expect(pathsOf(['auditor'])).toEqual(['/inbox'])
-    expect(pathsOf(['commander'])).toEqual(['/inbox'])
+    expect(pathsOf(['auditor'])).toEqual(['/inbox', '/me/contacts'])
+    expect(pathsOf(['commander'])).toEqual(['/inbox', '/me/contacts'])
     expect(menuFor(['integration'])).toEqual([])
     expect(menuFor([])).toEqual([])
   })

@@ -81,7 +81,7 @@ class ContactRead(BaseModel):
 
 
 # A topic names a kind of message as notify-svc's rules do (`ticket.escalation`,
-# `ledger.digest`); emergencies of level I–II reach everyone whatever they chose.
+# `ledger.exception`); an urgent rule (an emergency task) reaches them whatever they chose.
 Topic = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){0,3}$")]
 
 

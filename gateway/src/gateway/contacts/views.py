@@ -86,6 +86,6 @@ async def get_preferences(caller: CurrentUser, session: SessionDep):
 
 @router.put("/preferences", response_model=MessagePreferences)
 async def set_preferences(data: MessagePreferences, caller: CurrentUser, session: SessionDep):
-    """Replace the preferences as a whole. Emergencies of level I and II reach every channel
-    whatever is chosen here."""
+    """Replace the preferences as a whole. An urgent rule (an emergency task) reaches the
+    first channel it names that the person has verified, whatever is chosen here."""
     return await service.set_preferences(session=session, caller=caller, data=data)
