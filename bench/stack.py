@@ -41,7 +41,7 @@ from guanjia_shared.processes import stop_process
 
 BIN = Path(sys.executable).parent
 DEFAULT_POSTGRES_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-SERVICES = ("asset", "ticket", "ledger", "emergency")
+SERVICES = ("asset", "ticket", "ledger", "emergency", "notify")
 WRK = os.environ.get("WRK", "/usr/bin/wrk")
 WRK_SCRIPT = Path(__file__).parent / "wrk" / "report.lua"
 ADMIN_PASSWORD = "bench-admin-password"
@@ -193,6 +193,8 @@ class Stack:
     services: dict[str, ServerProcess]
     database_urls: dict[str, str]
     client: httpx.Client
+    nats_url: str
+    namespace: str
 
     def token(self, *roles: str, **fields: Any) -> str:
         """A token of a new gateway user holding `roles` (and `department`, `unit_id`),
@@ -292,7 +294,14 @@ def running_stack(
         for process in (gateway, *started.values()):
             process.wait_until_ready()
         client = stack.enter_context(httpx.Client(base_url=gateway.url, timeout=30))
-        yield Stack(gateway=gateway, services=started, database_urls=database_urls, client=client)
+        yield Stack(
+            gateway=gateway,
+            services=started,
+            database_urls=database_urls,
+            client=client,
+            nats_url=nats_url,
+            namespace=namespace,
+        )
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,22 @@
 """Periodic background jobs: they tick at start and then on their interval, survive a
-failing tick, stop promptly, and an app runs them — except under tests, which tick by hand."""
+failing tick, stop promptly, tick at once when woken (by a consumer that made them work), and
+an app runs them — except under tests, which tick by hand."""
 
 import asyncio
 import time
 
+import pytest
 from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 
 from guanjia_shared.app import create_service_app
+from guanjia_shared.clock import now
+from guanjia_shared.events import build_event
 from guanjia_shared.periodic import JobMetrics, PeriodicJob, PeriodicRunner
 from guanjia_shared.settings import BaseServiceSettings
 from guanjia_shared.testing.apps import eventually, running_app
-from guanjia_shared.testing.effects import MIGRATIONS
+from guanjia_shared.testing.effects import MIGRATIONS, effect_subscription, effects_by_event
+from guanjia_shared.testing.streams import publish_event
 
 
 class TickLog:
@@ -76,6 +81,37 @@ async def test_the_first_tick_comes_at_once_not_after_an_interval(session_factor
     finally:
         await runner.stop()
     assert ticks.started == 1
+
+
+async def test_a_woken_job_ticks_at_once_not_at_its_interval(session_factory):
+    ticks = TickLog()
+    runner = runner_for(ticks, session_factory, interval=3600)
+    runner.start()
+    try:
+        await at_least(ticks, 1)
+        runner.wake()
+        await at_least(ticks, 2)
+    finally:
+        await runner.stop()
+    assert ticks.started == 2
+
+
+async def test_wakes_during_a_tick_bring_one_more_tick_right_after_it(session_factory):
+    ticks = TickLog(pause=0.3)
+    runner = runner_for(ticks, session_factory, interval=3600)
+    runner.start()
+    try:
+
+        async def ticking():
+            assert ticks.started == 1
+
+        await eventually(ticking, timeout=5)
+        runner.wake()
+        runner.wake()
+        await at_least(ticks, 2)
+        assert ticks.started == 2  # and then it sleeps: two wakes, one more tick
+    finally:
+        await runner.stop()
 
 
 async def test_a_failing_tick_is_counted_and_the_loop_carries_on(session_factory):
@@ -151,10 +187,10 @@ class ProbeSettings(BaseServiceSettings):
     service_name: str = "asset"
 
 
-def app_with_job(settings, ticks: TickLog):
+def app_with_job(settings, ticks: TickLog, *, interval: float = 0.05, subscriptions=()):
     def probe_job(service_settings) -> PeriodicJob:
         assert service_settings is settings  # jobs are built from the service's settings
-        return PeriodicJob(name="probe", interval_seconds=0.05, run=ticks.tick)
+        return PeriodicJob(name="probe", interval_seconds=interval, run=ticks.tick)
 
     return create_service_app(
         settings=settings,
@@ -162,6 +198,7 @@ def app_with_job(settings, ticks: TickLog):
         routers=[],
         migrations=MIGRATIONS,
         periodic_jobs=[probe_job],
+        subscriptions=subscriptions,
     )
 
 
@@ -208,3 +245,44 @@ async def test_under_tests_a_service_ticks_its_jobs_only_when_asked(
         assert not runner.is_running
         assert await runner.run_once() == 2
     assert ticks.finished == 1
+
+
+async def test_events_a_consumer_applied_wake_the_job_they_make_work_for(
+    database_url, nats_server_url, event_namespace, token_mint
+):
+    ticks = TickLog()
+    settings = probe_settings(
+        "development", database_url, nats_server_url, event_namespace, token_mint
+    )
+    app = app_with_job(
+        settings, ticks, interval=3600, subscriptions=[effect_subscription(wakes=("probe",))]
+    )
+    async with running_app(app):
+        await at_least(ticks, 1)  # the tick at start, then an hour's sleep
+        await publish_event(
+            nats_server_url,
+            event_namespace,
+            build_event(
+                service="asset",
+                short_type="asset.thing.done",
+                subject="1",
+                data={"n": 1},
+                time=now(),
+            ),
+        )
+        await at_least(ticks, 2)
+        assert await effects_by_event(app.state.session_factory)
+
+
+async def test_a_subscription_cannot_wake_a_job_the_service_has_not(
+    database_url, nats_server_url, event_namespace, token_mint
+):
+    settings = probe_settings(
+        "development", database_url, nats_server_url, event_namespace, token_mint
+    )
+    app = app_with_job(
+        settings, TickLog(), subscriptions=[effect_subscription(wakes=("no-such-job",))]
+    )
+    with pytest.raises(ValueError, match="no-such-job"):
+        async with running_app(app):
+            pass

@@ -89,6 +89,11 @@ def create_service_app(
         )
         publishing = Publishing(settings, engine, source=service, metrics=app.metrics)
         broker, session_factory = publishing.broker, publishing.session_factory
+        periodic = [
+            PeriodicRunner(make_job(settings), session_factory, metrics=job_metrics)
+            for make_job in periodic_jobs
+        ]
+        runners = {runner.job.name: runner for runner in periodic}
         consumers = [
             EventConsumer(
                 subscription=subscription,
@@ -98,19 +103,16 @@ def create_service_app(
                 namespace=settings.event_namespace,
                 metrics=app.metrics,
                 stream_replicas=settings.stream_replicas,
+                on_applied=waking(runners, subscription),
             )
             for subscription in subscriptions
-        ]
-        periodic = [
-            PeriodicRunner(make_job(settings), session_factory, metrics=job_metrics)
-            for make_job in periodic_jobs
         ]
         app.state.engine = engine
         app.state.session_factory = session_factory
         app.state.broker = broker
         app.state.relay = publishing.relay
         app.state.consumers = consumers
-        app.state.periodic_jobs = {runner.job.name: runner for runner in periodic}
+        app.state.periodic_jobs = runners
         publishing.start()
         for consumer in consumers:
             consumer.start()
@@ -158,6 +160,20 @@ def create_service_app(
         limit_for=_route_body_limits(routers),
     )
     return app
+
+
+def waking(runners: dict[str, PeriodicRunner], subscription: Subscription) -> Callable[[], None]:
+    """What a consumer calls when it has applied events: wakes the jobs it names."""
+    unknown = set(subscription.wakes) - set(runners)
+    if unknown:
+        raise ValueError(f"subscription {subscription.name} wakes no such job: {sorted(unknown)}")
+    woken = [runners[name] for name in subscription.wakes]
+
+    def wake() -> None:
+        for runner in woken:
+            runner.wake()
+
+    return wake
 
 
 ReadinessChecks = Callable[[Request], Awaitable[dict[str, str]]]

@@ -57,6 +57,9 @@ class Subscription:
     max_deliver: int = 8
     ack_wait_seconds: float = 30.0
     retry_delays: tuple[float, ...] = field(default=(0.5, 1, 2, 5, 10, 30, 60))
+    # The service's periodic jobs (by name) to wake once events applied here are committed:
+    # those whose work the handlers make.
+    wakes: tuple[str, ...] = ()
 
 
 class EventConsumer:
@@ -71,8 +74,11 @@ class EventConsumer:
         metrics: ServiceMetrics | None = None,
         batch_size: int = 50,
         stream_replicas: int = 1,
+        on_applied: Callable[[], None] | None = None,
     ) -> None:
         self.subscription = subscription
+        # Called once what this consumer applied is committed (not for a repeat).
+        self.on_applied = on_applied
         self.service = service
         self.broker = broker
         self.session_factory = session_factory
@@ -217,6 +223,7 @@ class EventConsumer:
                 # Another delivery of the same event committed first.
                 await session.rollback()
                 return False
+        self._applied()
         return True
 
     async def apply_all_once(self, events: list[CloudEvent]) -> None:
@@ -242,6 +249,12 @@ class EventConsumer:
             if inbox_rows:
                 await session.execute(insert(inbox), inbox_rows)
             await session.commit()
+        if inbox_rows:
+            self._applied()
+
+    def _applied(self) -> None:
+        if self.on_applied is not None:
+            self.on_applied()
 
     def _inbox_row(self, event: CloudEvent) -> dict[str, Any]:
         return {

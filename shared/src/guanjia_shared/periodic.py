@@ -7,6 +7,9 @@ tick is logged and counted and the loop carries on: a tick finds its work in the
 so the next one retries whatever failed. On shutdown the tick in flight may finish, and a
 sleeping loop stops at once.
 
+A job may also be woken (`wake()`), by a consumer whose events make its work (a
+Subscription's `wakes`), so that the work goes out at once and not a whole interval later.
+
 Several replicas run the same job at the same moments; keeping them out of each other's
 way is the tick's business (e.g. claiming rows with FOR UPDATE SKIP LOCKED), not the
 runner's.
@@ -98,6 +101,11 @@ class PeriodicRunner:
         await finish_or_cancel(self._task, grace_seconds=self.stop_grace_seconds)
         self._task = None
 
+    def wake(self) -> None:
+        """Work has come (e.g. a consumer committed rows the job sends): tick now, or once
+        more right after the tick in flight, instead of at the end of the interval."""
+        self._wake.set()
+
     async def run_once(self) -> int:
         """One tick, now, as the loop runs it (counted the same); raises what it raised.
         Tests call this instead of starting the loop."""
@@ -129,3 +137,5 @@ class PeriodicRunner:
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        if not self._stopping:
+            self._wake.clear()

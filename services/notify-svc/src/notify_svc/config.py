@@ -36,7 +36,7 @@ class Settings(BaseServiceSettings):
     # `message_first_retry_seconds`, doubling up to `message_max_retry_seconds`, at most
     # `message_max_attempts` times.
     message_interval_seconds: float = Field(default=1.0, gt=0)
-    message_batch_size: int = Field(default=50, gt=0, le=1_000)
+    message_batch_size: int = Field(default=200, gt=0, le=1_000)
     message_first_retry_seconds: float = Field(default=5.0, gt=0)
     message_max_retry_seconds: float = Field(default=600.0, gt=0)
     message_max_attempts: int = Field(default=8, gt=0)

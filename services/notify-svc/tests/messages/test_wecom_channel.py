@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 
 from guanjia_shared.testing.receivers import serving_on_loopback
 from notify_svc.channels.senders import SendFailed, WecomSender
+from notify_svc.outbound import outbound_session
 
 CORP_ID, SECRET, AGENT_ID = "ww0123456789", "app-secret", 1000002
 
@@ -50,14 +51,15 @@ class FakeWecom:
 async def wecom():
     fake = FakeWecom()
     async with serving_on_loopback(fake.app()) as url:
-        sender = WecomSender(
-            base_url=url, corp_id=CORP_ID, secret=SECRET, agent_id=AGENT_ID, timeout=10
-        )
+        sender = WecomSender(base_url=url, corp_id=CORP_ID, secret=SECRET, agent_id=AGENT_ID)
         yield fake, sender
 
 
 async def send(sender, address, text="【管家】您的验证码是 123456"):
-    await sender.send(message_id="m-1", address=address, subject="管家平台验证码", text=text)
+    async with outbound_session(timeout_seconds=10) as http:
+        await sender.send(
+            http, message_id="m-1", address=address, subject="管家平台验证码", text=text
+        )
 
 
 async def test_a_text_reaches_the_user_and_the_token_is_kept(wecom):

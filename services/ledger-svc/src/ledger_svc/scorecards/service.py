@@ -56,7 +56,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
-from guanjia_shared.db import dialect_insert
+from guanjia_shared.db import insert_new_rows
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.ids import new_id
 from guanjia_shared.pagination import PageParams
@@ -110,12 +110,8 @@ async def record_facts(
         }
         for draft in drafts
     ]
-    if not rows:
-        return
-    await session.execute(
-        dialect_insert(session, ScorecardFact)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["event_id", "department", "measure"])
+    await insert_new_rows(
+        session, ScorecardFact.__table__, rows, unique=["event_id", "department", "measure"]
     )
 
 

@@ -9,21 +9,27 @@ The SMS provider's API, as the adapter calls it: `POST <SMS_URL>` with
 repeat). A 2xx whose JSON body,
 if any, has `code` 0 (or none) is sent; 429, a 5xx or no answer is tried again; any other
 answer is final. Another provider is another class with the same `send`.
+
+The HTTP senders send through the session they are handed (outbound.py), one per round of
+the sender job, which also bounds how long a request may take.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import smtplib
 import ssl
 import time
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
-import httpx
+import aiohttp
 
 from notify_svc.config import Settings
+from notify_svc.outbound import UNANSWERED
 
 ERROR_MAX = 200
 
@@ -37,8 +43,10 @@ class SendFailed(Exception):
 
 
 class Sender(Protocol):
-    async def send(self, *, message_id: str, address: str, subject: str, text: str) -> None:
-        """Hand the text over, or raise SendFailed."""
+    async def send(
+        self, http: aiohttp.ClientSession, *, message_id: str, address: str, subject: str, text: str
+    ) -> None:
+        """Hand the text over (HTTP channels through `http`), or raise SendFailed."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,9 @@ class SmtpSender:
     from_address: str
     timeout: float
 
-    async def send(self, *, message_id: str, address: str, subject: str, text: str) -> None:
+    async def send(
+        self, http: aiohttp.ClientSession, *, message_id: str, address: str, subject: str, text: str
+    ) -> None:
         mail = EmailMessage()
         mail["From"] = self.from_address
         mail["To"] = address
@@ -84,25 +94,28 @@ class SmtpSender:
 class SmsGatewaySender:
     url: str
     token: str
-    timeout: float
 
     @property
     def _headers(self) -> dict[str, str]:
         # A provider inside the government network may take no token at all.
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
-    async def send(self, *, message_id: str, address: str, subject: str, text: str) -> None:
+    async def send(
+        self, http: aiohttp.ClientSession, *, message_id: str, address: str, subject: str, text: str
+    ) -> None:
         body = {"mobile": address, "content": text, "request_id": message_id}
         try:
-            async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as client:
-                answer = await client.post(self.url, json=body, headers=self._headers)
-        except httpx.HTTPError as exc:
+            async with http.post(
+                self.url, json=body, headers=self._headers, allow_redirects=False
+            ) as answer:
+                status, content = answer.status, await answer.read()
+        except UNANSWERED as exc:
             raise SendFailed(f"{type(exc).__name__}: {exc}", retryable=True) from exc
-        if answer.status_code == 429 or answer.status_code >= 500:
-            raise SendFailed(f"SMS provider answered {answer.status_code}", retryable=True)
-        if not answer.is_success:
-            raise SendFailed(f"SMS provider refused: {answer.status_code}", retryable=False)
-        code = _provider_code(answer)
+        if status == 429 or status >= 500:
+            raise SendFailed(f"SMS provider answered {status}", retryable=True)
+        if not 200 <= status < 300:
+            raise SendFailed(f"SMS provider refused: {status}", retryable=False)
+        code = _provider_code(content)
         if code not in (None, 0):
             raise SendFailed(f"SMS provider refused: code {code}", retryable=False)
 
@@ -121,18 +134,17 @@ class WecomSender:
     user it does not know comes back in `invaliduser`). The token is kept until shortly
     before it runs out."""
 
-    def __init__(
-        self, *, base_url: str, corp_id: str, secret: str, agent_id: int, timeout: float
-    ) -> None:
+    def __init__(self, *, base_url: str, corp_id: str, secret: str, agent_id: int) -> None:
         self.base_url = base_url.rstrip("/")
         self.corp_id = corp_id
         self.secret = secret
         self.agent_id = agent_id
-        self.timeout = timeout
         self._token: str | None = None
         self._token_until = 0.0
 
-    async def send(self, *, message_id: str, address: str, subject: str, text: str) -> None:
+    async def send(
+        self, http: aiohttp.ClientSession, *, message_id: str, address: str, subject: str, text: str
+    ) -> None:
         body = {
             "touser": address,
             "msgtype": "text",
@@ -140,18 +152,19 @@ class WecomSender:
             "text": {"content": text},
         }
         try:
-            async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as client:
-                for fresh_token in (False, True):
-                    token = await self._access_token(client, fresh=fresh_token)
-                    answer = await client.post(
+            for fresh_token in (False, True):
+                token = await self._access_token(http, fresh=fresh_token)
+                result = await _wecom_call(
+                    http.post(
                         f"{self.base_url}/cgi-bin/message/send",
                         params={"access_token": token},
                         json=body,
+                        allow_redirects=False,
                     )
-                    result = _wecom_result(answer)
-                    if result.get("errcode") not in WECOM_TOKEN_EXPIRED:
-                        break
-        except httpx.HTTPError as exc:
+                )
+                if result.get("errcode") not in WECOM_TOKEN_EXPIRED:
+                    break
+        except UNANSWERED as exc:
             raise SendFailed(f"{type(exc).__name__}: {exc}", retryable=True) from exc
         code = result.get("errcode")
         if code == WECOM_BUSY:
@@ -161,14 +174,16 @@ class WecomSender:
         if result.get("invaliduser"):
             raise SendFailed(f"企业微信 knows no user {address}", retryable=False)
 
-    async def _access_token(self, client: httpx.AsyncClient, *, fresh: bool) -> str:
+    async def _access_token(self, http: aiohttp.ClientSession, *, fresh: bool) -> str:
         if self._token and not fresh and time.monotonic() < self._token_until:
             return self._token
-        answer = await client.get(
-            f"{self.base_url}/cgi-bin/gettoken",
-            params={"corpid": self.corp_id, "corpsecret": self.secret},
+        result = await _wecom_call(
+            http.get(
+                f"{self.base_url}/cgi-bin/gettoken",
+                params={"corpid": self.corp_id, "corpsecret": self.secret},
+                allow_redirects=False,
+            )
         )
-        result = _wecom_result(answer)
         if result.get("errcode") != 0 or not result.get("access_token"):
             retryable = result.get("errcode") == WECOM_BUSY
             raise SendFailed(
@@ -180,25 +195,25 @@ class WecomSender:
         return self._token
 
 
-def _wecom_result(answer: httpx.Response) -> dict:
-    if answer.status_code >= 500:
-        raise SendFailed(f"企业微信 answered {answer.status_code}", retryable=True)
+async def _wecom_call(request: AbstractAsyncContextManager[aiohttp.ClientResponse]) -> dict:
+    async with request as answer:
+        status, content = answer.status, await answer.read()
+    if status >= 500:
+        raise SendFailed(f"企业微信 answered {status}", retryable=True)
     try:
-        result = answer.json()
+        result = json.loads(content)
     except ValueError as exc:
-        raise SendFailed(
-            f"企业微信 answered {answer.status_code}, not JSON", retryable=True
-        ) from exc
+        raise SendFailed(f"企业微信 answered {status}, not JSON", retryable=True) from exc
     if not isinstance(result, dict):
         raise SendFailed("企业微信 answered something else than an object", retryable=True)
     return result
 
 
-def _provider_code(answer: httpx.Response) -> object:
-    if not answer.content:
+def _provider_code(content: bytes) -> object:
+    if not content:
         return None
     try:
-        parsed = answer.json()
+        parsed = json.loads(content)
     except ValueError:
         return None
     return parsed.get("code") if isinstance(parsed, dict) else None
@@ -221,7 +236,6 @@ def senders_from_settings(settings: Settings) -> dict[str, Sender]:
         senders["mobile"] = SmsGatewaySender(
             url=settings.sms_url,
             token=settings.sms_token.get_secret_value() if settings.sms_token else "",
-            timeout=settings.channel_timeout_seconds,
         )
     if settings.wecom_corp_id:
         senders["wecom"] = WecomSender(
@@ -229,6 +243,5 @@ def senders_from_settings(settings: Settings) -> dict[str, Sender]:
             corp_id=settings.wecom_corp_id,
             secret=settings.wecom_secret.get_secret_value() if settings.wecom_secret else "",
             agent_id=settings.wecom_agent_id,
-            timeout=settings.channel_timeout_seconds,
         )
     return senders

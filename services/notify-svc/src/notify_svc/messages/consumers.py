@@ -12,6 +12,7 @@ from guanjia_shared.consumer import PoisonEvent, Subscription
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.ids import new_id
 from notify_svc.events import ConsumedAuthEvent
+from notify_svc.messages.jobs import MESSAGES_JOB
 from notify_svc.messages.models import SECRET_PLACEHOLDER, ContactChannel, MessageStatus
 from notify_svc.messages.service import record_messages
 
@@ -60,4 +61,5 @@ def verification_code_subscription() -> Subscription:
         name="verification-codes",
         filter="auth.contact.>",
         handlers={ConsumedAuthEvent.contact_verification_requested: record_verification_code},
+        wakes=(MESSAGES_JOB,),  # the person waits, the form open, for the code
     )

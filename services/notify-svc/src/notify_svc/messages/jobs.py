@@ -19,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+import aiohttp
 from sqlmodel import select
 
 from guanjia_shared.clock import now
@@ -30,6 +31,7 @@ from notify_svc.channels.senders import Sender, SendFailed, senders_from_setting
 from notify_svc.config import Settings
 from notify_svc.messages.models import SECRET_PLACEHOLDER, Message, MessageStatus, delivery_key
 from notify_svc.messages.service import record_messages
+from notify_svc.outbound import outbound_session
 from notify_svc.retries import doubling_delay
 
 log = get_logger("notify.messages")
@@ -69,14 +71,20 @@ async def run_messages(
     session_factory: SessionFactory, settings: Settings, senders: dict[str, Sender]
 ) -> int:
     """Rounds of claim, send, record until nothing is due; answers how many were tried."""
-    tried = 0
-    for _ in range(MAX_ROUNDS):
-        attempts = await claim_due_messages(session_factory, settings)
-        if not attempts:
-            break
-        outcomes = await asyncio.gather(*(send(senders, settings, a) for a in attempts))
-        await record_outcomes(session_factory, settings, outcomes)
-        tried += len(attempts)
+    attempts = await claim_due_messages(session_factory, settings)
+    if not attempts:
+        return 0  # most ticks: no HTTP session made for nothing
+    tried, rounds = 0, 0
+    async with outbound_session(settings.channel_timeout_seconds) as http:
+        while attempts:
+            outcomes = await asyncio.gather(
+                *(send(senders, settings, http, attempt) for attempt in attempts)
+            )
+            await record_outcomes(session_factory, settings, outcomes)
+            tried, rounds = tried + len(attempts), rounds + 1
+            if rounds == MAX_ROUNDS:
+                break
+            attempts = await claim_due_messages(session_factory, settings)
     return tried
 
 
@@ -114,7 +122,9 @@ async def claim_due_messages(session_factory: SessionFactory, settings: Settings
     return attempts
 
 
-async def send(senders: dict[str, Sender], settings: Settings, attempt: Attempt) -> Outcome:
+async def send(
+    senders: dict[str, Sender], settings: Settings, http: aiohttp.ClientSession, attempt: Attempt
+) -> Outcome:
     sender = senders.get(attempt.channel)
     if sender is None:
         if settings.environment == "development":
@@ -130,6 +140,7 @@ async def send(senders: dict[str, Sender], settings: Settings, attempt: Attempt)
         )
     try:
         await sender.send(
+            http,
             message_id=attempt.message_id,
             address=attempt.address,
             subject=attempt.subject,
@@ -145,16 +156,15 @@ async def record_outcomes(
 ) -> None:
     at = now()
     async with session_factory() as session:
+        query = select(Message).where(
+            Message.id.in_([outcome.attempt.message_id for outcome in outcomes]),
+            Message.status == MessageStatus.pending,
+        )
+        pending = {message.id: message for message in (await session.scalars(query))}
         for outcome in outcomes:
-            message = await session.scalar(
-                select(Message).where(
-                    Message.id == outcome.attempt.message_id,
-                    Message.status == MessageStatus.pending,
-                    Message.attempts == outcome.attempt.attempt,
-                )
-            )
-            if message is None:  # settled, or taken again by a sender past this one's lease
-                continue
+            message = pending.get(outcome.attempt.message_id)
+            if message is None or message.attempts != outcome.attempt.attempt:
+                continue  # settled, or taken again by a sender past this one's lease
             failure = outcome.failure
             if failure is None:
                 message.status, message.sent_at, message.last_error = MessageStatus.sent, at, None

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from guanjia_shared.auth import Principal
 from guanjia_shared.clock import now
-from guanjia_shared.db import dialect_insert
+from guanjia_shared.db import insert_new_rows
 from guanjia_shared.errors import NotFound
 from guanjia_shared.pagination import PageParams, fetch_page
 from notify_svc.messages.models import Channel, Message, MessageStatus
@@ -20,12 +20,7 @@ from notify_svc.messages.policy import visible_messages
 
 async def record_messages(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Writes the messages whose delivery key is new; one already made stays as it is."""
-    if rows:
-        await session.execute(
-            dialect_insert(session, Message.__table__)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["delivery_key"])
-        )
+    await insert_new_rows(session, Message.__table__, rows, unique=["delivery_key"])
 
 
 async def list_messages(

@@ -24,6 +24,7 @@ from guanjia_shared.ids import new_id
 from guanjia_shared.logging import get_logger
 from notify_svc.config import Settings
 from notify_svc.events import FollowedEvent
+from notify_svc.messages.jobs import MESSAGES_JOB
 from notify_svc.messages.models import Channel, MessageStatus, delivery_key
 from notify_svc.messages.service import record_messages
 from notify_svc.messages.timing import Timing
@@ -152,6 +153,7 @@ def rule_subscriptions(settings: Settings) -> list[Subscription]:
                 for event_type in FollowedEvent
                 if event_type.source == source
             },
+            wakes=(MESSAGES_JOB,),
         )
         for source in sources
     ]

@@ -10,11 +10,12 @@ from sqlmodel import select
 
 from guanjia_shared.clock import now
 from guanjia_shared.consumer import Subscription
-from guanjia_shared.db import dialect_insert
+from guanjia_shared.db import insert_new_rows
 from guanjia_shared.events import CloudEvent
 from guanjia_shared.ids import new_id
 from notify_svc.events import ConsumedEvent
 from notify_svc.webhooks import policy
+from notify_svc.webhooks.jobs import DELIVERIES_JOB
 from notify_svc.webhooks.models import (
     DeliveryStatus,
     SubscriptionStatus,
@@ -61,13 +62,9 @@ async def record_deliveries(session: AsyncSession, event: CloudEvent) -> None:
         and meets_filter(subscription, event.data)
         and policy.may_be_sent(subscription, event_type, event.data)
     ]
-    if rows:
-        table = WebhookDelivery.__table__
-        await session.execute(
-            dialect_insert(session, table)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["subscription_id", "event_id"])
-        )
+    await insert_new_rows(
+        session, WebhookDelivery.__table__, rows, unique=["subscription_id", "event_id"]
+    )
 
 
 def webhook_subscription() -> Subscription:
@@ -75,4 +72,5 @@ def webhook_subscription() -> Subscription:
         name="webhooks-tickets",
         filter="ticket.ticket.>",
         handlers={event_type.value: record_deliveries for event_type in ConsumedEvent},
+        wakes=(DELIVERIES_JOB,),
     )

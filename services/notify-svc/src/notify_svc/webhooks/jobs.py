@@ -25,7 +25,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-import httpx
+import aiohttp
 from sqlalchemy import exists, update
 from sqlalchemy.orm import aliased
 from sqlmodel import select
@@ -37,6 +37,7 @@ from guanjia_shared.outbox import record_event
 from guanjia_shared.periodic import PeriodicJob
 from notify_svc.config import Settings
 from notify_svc.events import NotifyEvent
+from notify_svc.outbound import UNANSWERED, outbound_session
 from notify_svc.retries import doubling_delay
 from notify_svc.webhooks.models import (
     DeliveryStatus,
@@ -87,11 +88,9 @@ async def run_deliveries(session_factory: SessionFactory, settings: Settings) ->
     """Rounds of claim, send, record until nothing is due; answers how many were sent."""
     attempts = await claim_due_deliveries(session_factory, settings)
     if not attempts:
-        return 0  # most ticks: no HTTP client (and its TLS set-up) made for nothing
+        return 0  # most ticks: no HTTP session made for nothing
     sent, rounds = 0, 0
-    async with httpx.AsyncClient(
-        timeout=settings.delivery_timeout_seconds, follow_redirects=False
-    ) as client:
+    async with outbound_session(settings.delivery_timeout_seconds) as client:
         while attempts:
             outcomes = await asyncio.gather(*(send(client, attempt) for attempt in attempts))
             await record_outcomes(session_factory, settings, outcomes)
@@ -170,13 +169,13 @@ def _attempt(
     )
 
 
-async def send(client: httpx.AsyncClient, attempt: Attempt) -> Outcome:
+async def send(client: aiohttp.ClientSession, attempt: Attempt) -> Outcome:
     try:
-        async with client.stream(
-            "POST", attempt.url, content=attempt.body, headers=attempt.headers
+        async with client.post(
+            attempt.url, data=attempt.body, headers=attempt.headers, allow_redirects=False
         ) as response:
-            return Outcome(attempt, response.status_code, None)
-    except httpx.HTTPError as exc:
+            return Outcome(attempt, response.status, None)
+    except UNANSWERED as exc:
         return Outcome(attempt, None, f"{type(exc).__name__}: {exc}"[:ERROR_MAX])
 
 
