@@ -81,7 +81,11 @@ ACTIONS = {
         session=None, content=b"", max_rows=1, actor=a
     ),
     "request a renovation": lambda a: renovations.request_renovation(
-        session=None, data=RenovationCreate(**RENOVATION), actor=a
+        session=None,
+        data=RenovationCreate(**RENOVATION),
+        actor=a,
+        cost_cap_per_m2=Decimal("1500"),
+        min_years_between=8,
     ),
     "approve a renovation": lambda a: renovations.approve_renovation(
         session=None,

@@ -354,3 +354,22 @@ async def test_every_move_publishes_its_event(
     assert events[3].data["status"] == "accepted" and events[3].data["final_cost"] == "1.00"
     assert events[3].data["change_id"] is not None
     assert events[5].data["status"] == "rejected"
+
+
+async def test_a_request_names_the_rules_it_goes_beyond_in_its_event(
+    client, admin, holdings, nats_server_url, event_namespace
+):
+    within = await request(client, admin, [holdings.room_101], estimated_cost="93750.00")
+    beyond = await request(client, admin, [holdings.room_102], estimated_cost="93750.01")
+
+    async def requested_events():
+        events = await published_events(nats_server_url, event_namespace, "asset")
+        found = {
+            e.subject: e.data for e in events if e.short_type == "asset.renovation.requested"
+        }
+        assert {within["id"], beyond["id"]} <= set(found)
+        return found
+
+    found = await eventually(requested_events)
+    assert found[within["id"]]["rules_needing_a_leader"] == []
+    assert found[beyond["id"]]["rules_needing_a_leader"] == ["renovation-cost-cap"]

@@ -27,7 +27,14 @@ async def requested(session_factory, room_ids, estimated_cost, area=62.5, buildi
         reason="老化",
     )
     async with session_factory() as session:
-        return (await request_renovation(session=session, data=data, actor=ADMIN)).id
+        requested = await request_renovation(
+            session=session,
+            data=data,
+            actor=ADMIN,
+            cost_cap_per_m2=Decimal("1500"),
+            min_years_between=8,
+        )
+        return requested.id
 
 
 async def rules(session_factory, renovation_id, cap="1500", years=8):

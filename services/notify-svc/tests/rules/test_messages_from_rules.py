@@ -474,3 +474,46 @@ def exception_raised(owner: str, title: str):
         data=data,
         time=now(),
     )
+
+
+def renovation_requested(estimated_cost: str, beyond: list[str]):
+    data = {
+        "id": str(uuid.uuid4()),
+        "title": "机关大院3号楼外墙修缮",
+        "estimated_cost": estimated_cost,
+        "status": "requested",
+        "rules_needing_a_leader": beyond,
+    }
+    return build_event(
+        service="asset",
+        short_type="asset.renovation.requested",
+        subject=data["id"],
+        data=data,
+        time=now(),
+    )
+
+
+async def test_a_renovation_beyond_the_rules_is_told_to_the_leaders_when_requested(
+    notify, publish, user_event
+):
+    leader, approver = str(uuid.uuid4()), str(uuid.uuid4())
+    email = [{"channel": "email", "address": "leader@gov.example.cn"}]
+    await people(
+        notify,
+        publish,
+        user_event,
+        user_event("created", leader, version=1, roles=["leader"], contacts=email),
+        user_event("created", approver, version=1, roles=["admin"], contacts=email),
+    )
+    within = renovation_requested("93750.00", [])
+    beyond = renovation_requested("180000.00", ["renovation-cost-cap"])
+    # One stream keeps its order: once the second has told the leader, the first was met.
+    await publish(within, beyond)
+    told = await eventually(lambda: _count_messages(notify, leader, 2))
+
+    assert [message.channel for message in told] == ["email", "inbox"]
+    assert {message.event_id for message in told} == {beyond.id}
+    assert told[1].subject == "修缮申请待领导审批：机关大院3号楼外墙修缮"
+    assert "预计费用 180000.00 元" in told[1].text
+    assert told[1].link == f"/assets/renovations/{beyond.data['id']}"
+    assert await messages_of(notify, approver) == []

@@ -6,7 +6,7 @@ client, control characters and oversized text are refused and change nothing."""
 import pytest
 
 API = "/api/v1/notify/rules"
-FIRST_RULES = 6
+FIRST_RULES = 7
 
 ASSIGNED = {
     "name": "应急任务指派：告知值班室",

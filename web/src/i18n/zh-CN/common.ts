@@ -76,6 +76,7 @@ export default {
       emergency_task: '应急任务指派',
       ticket_escalation: '工单临期、超时与升级',
       ledger_exception: '台账事项异常（每日汇总）',
+      asset_renovation: '修缮申请超出标准待审批',
     },
     savePreferences: '保存通知方式',
     preferencesSaved: '通知方式已保存',

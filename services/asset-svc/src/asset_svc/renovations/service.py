@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,8 +108,15 @@ async def _load_rooms(session: AsyncSession, room_ids: list[str]) -> list[Room]:
 
 
 async def request_renovation(
-    *, session: AsyncSession, data: RenovationCreate, actor: Principal
+    *,
+    session: AsyncSession,
+    data: RenovationCreate,
+    actor: Principal,
+    cost_cap_per_m2: Decimal,
+    min_years_between: int,
 ) -> RenovationRead:
+    """Records the request. Its event names the rules it goes beyond as it stands, so that
+    the leaders who alone may approve it hear of it now, not at approval."""
     ensure_role(actor, policy.REQUESTERS)
     rooms = await _load_rooms(session, data.room_ids) if data.room_ids else []
     buildings = {room.building_id for room in rooms} | (
@@ -149,7 +157,15 @@ async def request_renovation(
     session.add(move)
     await session.flush()
     read = _read(renovation, sorted(room.id for room in rooms), [move])
-    await _record_renovation_event(session, events.RENOVATION_REQUESTED, read, actor)
+    beyond = await rules_needing_a_leader(
+        session=session,
+        renovation=renovation,
+        cost_cap_per_m2=cost_cap_per_m2,
+        min_years_between=min_years_between,
+    )
+    await _record_renovation_event(
+        session, events.RENOVATION_REQUESTED, read, actor, rules_needing_a_leader=beyond
+    )
     await session.commit()
     return read
 
@@ -360,7 +376,13 @@ async def list_renovations(
 
 
 async def _record_renovation_event(
-    session: AsyncSession, event_type: str, renovation: RenovationRead, actor: Principal
+    session: AsyncSession,
+    event_type: str,
+    renovation: RenovationRead,
+    actor: Principal,
+    **extra: Any,
 ) -> None:
     data = renovation.model_dump(mode="json", exclude={"moves"})
-    await record_event(session, event_type, subject=renovation.id, data={**data, "actor": actor.id})
+    await record_event(
+        session, event_type, subject=renovation.id, data={**data, "actor": actor.id, **extra}
+    )

@@ -31,8 +31,16 @@ Reader = Annotated[Principal, Depends(require_roles(*policy.READERS))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RenovationRead)
-async def request_renovation(data: RenovationCreate, session: SessionDep, actor: Requester):
-    return await service.request_renovation(session=session, data=data, actor=actor)
+async def request_renovation(
+    data: RenovationCreate, session: SessionDep, actor: Requester, settings: ServiceSettings
+):
+    return await service.request_renovation(
+        session=session,
+        data=data,
+        actor=actor,
+        cost_cap_per_m2=settings.renovation_cost_cap_per_m2,
+        min_years_between=settings.renovation_min_years_between,
+    )
 
 
 @router.get("", response_model=Page[RenovationRead])
