@@ -44,6 +44,8 @@ export const SCREENS = {
   clients: { name: 'clients', path: '/admin/clients', label: 'common.menu.clients', roles: ['admin'] },
   commitments: { name: 'commitments', path: '/admin/commitments', label: 'common.menu.commitments', roles: ['admin'] },
   calendars: { name: 'calendars', path: '/admin/calendars', label: 'common.menu.calendars', roles: ['admin'] },
+  rules: { name: 'rules', path: '/admin/rules', label: 'common.menu.rules', roles: ['admin'] },
+  messageLog: { name: 'messageLog', path: '/admin/messages', label: 'common.menu.messageLog', roles: ['admin'] },
 } as const satisfies Record<string, Screen>
 
 export type ScreenName = keyof typeof SCREENS
@@ -58,7 +60,7 @@ export interface MenuGroup {
 const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
-  { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars'] },
+  { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]
 

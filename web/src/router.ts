@@ -67,6 +67,8 @@ const routes: RouteRecordRaw[] = [
       screen('clients', () => import('@/views/admin/ClientsPage.vue')),
       screen('commitments', () => import('@/views/admin/CommitmentsPage.vue')),
       screen('calendars', () => import('@/views/admin/CalendarsPage.vue')),
+      screen('rules', () => import('@/views/admin/RulesPage.vue')),
+      screen('messageLog', () => import('@/views/admin/MessagesPage.vue')),
     ],
   },
   {

@@ -7925,6 +7925,8 @@ export interface components {
             id: string;
             /** Recipient Id */
             recipient_id: string | null;
+            /** Recipient Name */
+            recipient_name?: string | null;
             channel: components["schemas"]["notify_Channel"];
             /** Address */
             address: string;

@@ -5,7 +5,6 @@
 // with the code the platform texts (through the stack's SMS provider) and picks channels.
 import { request, type Page } from '@playwright/test'
 import {
-  ADMIN_PASSWORD,
   apiAs,
   eventually,
   expect,
@@ -15,30 +14,10 @@ import {
   newDesk,
   newUser,
   photograph,
+  ruleForNewRequests,
   signIn,
   test,
 } from './support'
-
-async function ruleForNewRequests(department: string): Promise<void> {
-  const admin = await apiAs('admin', ADMIN_PASSWORD)
-  try {
-    const made = await admin.post('/api/v1/notify/rules', {
-      data: {
-        name: `新申请：告知${department}的工作人员`,
-        event_type: 'ticket.ticket.created',
-        conditions: [{ field: 'department', one_of: [department] }],
-        recipients: [{ role: 'agent', department_field: 'department' }],
-        topic: 'ticket.created',
-        subject: '新的服务申请：{title}',
-        text: '{department}收到新的服务申请「{title}」，请及时受理。',
-        link: '/tickets/{id}',
-      },
-    })
-    expect(made.status(), await made.text()).toBe(201)
-  } finally {
-    await admin.dispose()
-  }
-}
 
 test('a new request reaches the agents’ open consoles, and opening it leads to the ticket', async ({ page }) => {
   const desk = await newDesk()

@@ -225,3 +225,27 @@ export async function fileByApi(desk: Desk, title: string): Promise<string> {
     await staff.dispose()
   }
 }
+
+/** A message rule, made by the admin: each new request of `department` is told to its agents
+ *  (in the console inbox only). Answers the rule. */
+export async function ruleForNewRequests(department: string): Promise<{ id: string; name: string }> {
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const made = await admin.post('/api/v1/notify/rules', {
+      data: {
+        name: `新申请：告知${department}的工作人员`,
+        event_type: 'ticket.ticket.created',
+        conditions: [{ field: 'department', one_of: [department] }],
+        recipients: [{ role: 'agent', department_field: 'department' }],
+        topic: 'ticket.created',
+        subject: '新的服务申请：{title}',
+        text: '{department}收到新的服务申请「{title}」，请及时受理。',
+        link: '/tickets/{id}',
+      },
+    })
+    expect(made.status(), await made.text()).toBe(201)
+    return (await made.json()) as { id: string; name: string }
+  } finally {
+    await admin.dispose()
+  }
+}

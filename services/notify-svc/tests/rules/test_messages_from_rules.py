@@ -502,7 +502,9 @@ async def test_a_renovation_beyond_the_rules_is_told_to_the_leaders_when_request
         notify,
         publish,
         user_event,
-        user_event("created", leader, version=1, roles=["leader"], contacts=email),
+        user_event(
+            "created", leader, version=1, roles=["leader"], contacts=email, display_name="王局长"
+        ),
         user_event("created", approver, version=1, roles=["admin"], contacts=email),
     )
     within = renovation_requested("93750.00", [])
@@ -517,3 +519,11 @@ async def test_a_renovation_beyond_the_rules_is_told_to_the_leaders_when_request
     assert "预计费用 180000.00 元" in told[1].text
     assert told[1].link == f"/assets/renovations/{beyond.data['id']}"
     assert await messages_of(notify, approver) == []
+    # The admin's message log names the person as the replica has them.
+    logged = await notify.client.get(
+        "/api/v1/notify/messages", params={"recipient_id": leader}, headers=notify.admin
+    )
+    assert sorted((m["recipient_name"], m["channel"]) for m in logged.json()["items"]) == [
+        ("王局长", "email"),
+        ("王局长", "inbox"),
+    ]

@@ -34,6 +34,8 @@ export default {
     clients: 'API 客户端',
     commitments: '承诺服务',
     calendars: '工作日历',
+    rules: '通知规则',
+    messageLog: '消息记录',
     publicPages: '公开页面',
     board: '服务承诺公示',
     ratings: '满意度评价结果',

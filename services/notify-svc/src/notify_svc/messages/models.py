@@ -100,6 +100,8 @@ class MessageRead(BaseModel):
 
     id: str
     recipient_id: str | None
+    # As the recipients replica has the person now; None for one it has not heard of.
+    recipient_name: str | None = None
     channel: Channel
     address: str
     topic: str

@@ -14,8 +14,9 @@ from guanjia_shared.clock import now
 from guanjia_shared.db import insert_new_rows
 from guanjia_shared.errors import NotFound
 from guanjia_shared.pagination import PageParams, fetch_page
-from notify_svc.messages.models import Channel, Message, MessageStatus
+from notify_svc.messages.models import Channel, Message, MessageRead, MessageStatus
 from notify_svc.messages.policy import visible_messages
+from notify_svc.recipients.service import display_names
 
 
 async def record_messages(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -32,8 +33,9 @@ async def list_messages(
     status: MessageStatus | None = None,
     channel: str | None = None,
     topic: str | None = None,
-) -> tuple[list[Message], int]:
-    """Newest first, of those the viewer may read."""
+) -> tuple[list[MessageRead], int]:
+    """Newest first, of those the viewer may read, each with its recipient's name as the
+    replica has it now."""
     query = select(Message).where(visible_messages(viewer))
     for column, value in (
         (Message.recipient_id, recipient_id),
@@ -43,9 +45,17 @@ async def list_messages(
     ):
         if value is not None:
             query = query.where(column == value)
-    return await fetch_page(
+    messages, total = await fetch_page(
         session, query.order_by(Message.created_at.desc(), Message.id.desc()), page
     )
+    names = await display_names(session, {m.recipient_id for m in messages} - {None})
+    reads = [
+        MessageRead.model_validate(message).model_copy(
+            update={"recipient_name": names.get(message.recipient_id)}
+        )
+        for message in messages
+    ]
+    return reads, total
 
 
 def inbox_of(viewer: Principal):

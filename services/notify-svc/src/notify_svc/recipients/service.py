@@ -85,6 +85,16 @@ async def people_to_tell(
 PERSON_ID_MAX = 36
 
 
+async def display_names(session: AsyncSession, ids: set[str]) -> dict[str, str]:
+    """The names the replica has for these people (one it has not heard of is left out)."""
+    if not ids:
+        return {}
+    found = await session.execute(
+        select(Recipient.id, Recipient.display_name).where(Recipient.id.in_(sorted(ids)))
+    )
+    return {person: name for person, name in found.all()}
+
+
 def unreplicated(person_id: str) -> Recipient:
     """A person the replica has not heard of: no address, no preference."""
     return Recipient(
