@@ -29,6 +29,8 @@ describe('menuFor', () => {
       '/admin/clients',
       '/admin/commitments',
       '/admin/calendars',
+      '/admin/rules',
+      '/admin/messages',
       '/inbox', '/me/contacts',
     ])
   })
