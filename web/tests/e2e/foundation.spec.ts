@@ -18,7 +18,7 @@ const MENUS: { role: string; home: string; links: string[] }[] = [
   { role: 'agent', home: '/desk', links: ['工单处理'] },
   { role: 'dept_head', home: '/desk', links: ['工单处理', '催办与升级', '部门报表'] },
   { role: 'leader', home: '/desk/escalations', links: ['催办与升级', '部门报表'] },
-  { role: 'admin', home: '/admin/users', links: ['用户', 'API 客户端', '承诺服务', '工作日历'] },
+  { role: 'admin', home: '/admin/users', links: ['用户', 'API 客户端', '承诺服务', '工作日历', '通知规则', '消息记录'] },
   { role: 'auditor', home: '/home', links: [] },
 ]
 
