@@ -50,6 +50,9 @@ class Settings(BaseServiceSettings):
     # them waits until they end, unless the rule is urgent (an emergency). The inbox is told
     # at once all the same.
     quiet_hours: str = Field(default="22:00-07:00", pattern=rf"^({HOUR_MINUTE}-{HOUR_MINUTE})?$")
+    # The message log keeps a settled message (sent, failed, in a digest) this long after it
+    # was made — the year and its review — and then forgets it (messages/jobs.py, hourly).
+    message_keep_days: int = Field(default=400, ge=30)
     # Bureau time: when each person's digest of the day's messages of digest rules goes out.
     digest_at: str = Field(default="08:30", pattern=rf"^{HOUR_MINUTE}$")
     # The console inbox's event stream (messages/stream.py): how often it looks for a change,

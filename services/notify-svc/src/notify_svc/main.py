@@ -2,7 +2,7 @@ from guanjia_shared.app import GuanjiaApp, create_service_app
 from notify_svc.config import Settings, get_settings
 from notify_svc.database import MIGRATIONS
 from notify_svc.messages.consumers import verification_code_subscription
-from notify_svc.messages.jobs import digests_job, messages_job
+from notify_svc.messages.jobs import digests_job, messages_job, pruning_job
 from notify_svc.messages.views import inbox_router
 from notify_svc.messages.views import router as messages_router
 from notify_svc.recipients.consumers import recipients_subscription
@@ -39,5 +39,5 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             verification_code_subscription(),
             *rule_subscriptions(settings),
         ],
-        periodic_jobs=[deliveries_job, messages_job, digests_job],
+        periodic_jobs=[deliveries_job, messages_job, digests_job, pruning_job],
     )

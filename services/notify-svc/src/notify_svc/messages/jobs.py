@@ -10,7 +10,9 @@ with another channel to fall back on hands over to it: a new message by that cha
 once (after `message_attempts_before_failover` tries rather than all of them).
 
 The digests: once a day, at `digest_at`, each person's held messages of one channel go out
-together as one message by that channel."""
+together as one message by that channel.
+
+The pruning: every hour, the settled messages older than `message_keep_days` are forgotten."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import aiohttp
+from sqlalchemy import delete
 from sqlmodel import select
 
 from guanjia_shared.clock import now
@@ -300,3 +303,36 @@ def digest_of(
         "fallbacks": [],
         "created_at": at,
     }
+
+
+PRUNING_JOB = "notify-message-pruning"
+PRUNING_INTERVAL_SECONDS = 3600
+# Rows one statement deletes: short transactions, so the sender and the inbox never wait long.
+PRUNING_BATCH = 5_000
+SETTLED = (MessageStatus.sent, MessageStatus.failed, MessageStatus.digested)
+
+
+def pruning_job(settings: Settings) -> PeriodicJob:
+    async def tick(session_factory: SessionFactory) -> int:
+        return await prune_messages(session_factory, keep_days=settings.message_keep_days)
+
+    return PeriodicJob(name=PRUNING_JOB, interval_seconds=PRUNING_INTERVAL_SECONDS, run=tick)
+
+
+async def prune_messages(session_factory: SessionFactory, *, keep_days: int) -> int:
+    """Forgets the settled messages made more than `keep_days` ago, a batch at a time; one
+    pending or held for a digest stays, however old. Answers how many were forgotten."""
+    before = now() - dt.timedelta(days=keep_days)
+    forgotten = 0
+    while True:
+        batch = (
+            select(Message.id)
+            .where(Message.created_at < before, Message.status.in_([s.value for s in SETTLED]))
+            .limit(PRUNING_BATCH)
+        )
+        async with session_factory() as session:
+            deleted = await session.execute(delete(Message).where(Message.id.in_(batch)))
+            await session.commit()
+        forgotten += deleted.rowcount
+        if deleted.rowcount < PRUNING_BATCH:
+            return forgotten

@@ -57,6 +57,8 @@ class Message(NotifyTable, table=True):
     # The inbox's two questions: a person's messages, newest first; how many are unread.
     __table_args__ = (
         Index("ix_messages_inbox", "recipient_id", "channel", "read_at", "created_at"),
+        # The log, newest first; and the old ones to forget.
+        Index("ix_messages_created_at", "created_at"),
     )
 
     id: str = TableField(default_factory=new_id, primary_key=True, max_length=36)
