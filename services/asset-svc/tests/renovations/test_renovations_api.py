@@ -364,9 +364,7 @@ async def test_a_request_names_the_rules_it_goes_beyond_in_its_event(
 
     async def requested_events():
         events = await published_events(nats_server_url, event_namespace, "asset")
-        found = {
-            e.subject: e.data for e in events if e.short_type == "asset.renovation.requested"
-        }
+        found = {e.subject: e.data for e in events if e.short_type == "asset.renovation.requested"}
         assert {within["id"], beyond["id"]} <= set(found)
         return found
 

@@ -21,15 +21,12 @@ import json
 import smtplib
 import ssl
 import time
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
-import aiohttp
-
 from notify_svc.config import Settings
-from notify_svc.outbound import UNANSWERED
+from notify_svc.outbound import UNANSWERED, Outbound, Response
 
 ERROR_MAX = 200
 
@@ -44,7 +41,7 @@ class SendFailed(Exception):
 
 class Sender(Protocol):
     async def send(
-        self, http: aiohttp.ClientSession, *, message_id: str, address: str, subject: str, text: str
+        self, http: Outbound, *, message_id: str, address: str, subject: str, text: str
     ) -> None:
         """Hand the text over (HTTP channels through `http`), or raise SendFailed."""
 
@@ -60,7 +57,7 @@ class SmtpSender:
     timeout: float
 
     async def send(
-        self, http: aiohttp.ClientSession, *, message_id: str, address: str, subject: str, text: str
+        self, http: Outbound, *, message_id: str, address: str, subject: str, text: str
     ) -> None:
         mail = EmailMessage()
         mail["From"] = self.from_address
@@ -101,13 +98,11 @@ class SmsGatewaySender:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     async def send(
-        self, http: aiohttp.ClientSession, *, message_id: str, address: str, subject: str, text: str
+        self, http: Outbound, *, message_id: str, address: str, subject: str, text: str
     ) -> None:
         body = {"mobile": address, "content": text, "request_id": message_id}
         try:
-            async with http.post(
-                self.url, json=body, headers=self._headers, allow_redirects=False
-            ) as answer:
+            async with http.post(self.url, json=body, headers=self._headers) as answer:
                 status, content = answer.status, await answer.read()
         except UNANSWERED as exc:
             raise SendFailed(f"{type(exc).__name__}: {exc}", retryable=True) from exc
@@ -143,7 +138,7 @@ class WecomSender:
         self._token_until = 0.0
 
     async def send(
-        self, http: aiohttp.ClientSession, *, message_id: str, address: str, subject: str, text: str
+        self, http: Outbound, *, message_id: str, address: str, subject: str, text: str
     ) -> None:
         body = {
             "touser": address,
@@ -159,7 +154,6 @@ class WecomSender:
                         f"{self.base_url}/cgi-bin/message/send",
                         params={"access_token": token},
                         json=body,
-                        allow_redirects=False,
                     )
                 )
                 if result.get("errcode") not in WECOM_TOKEN_EXPIRED:
@@ -174,14 +168,13 @@ class WecomSender:
         if result.get("invaliduser"):
             raise SendFailed(f"企业微信 knows no user {address}", retryable=False)
 
-    async def _access_token(self, http: aiohttp.ClientSession, *, fresh: bool) -> str:
+    async def _access_token(self, http: Outbound, *, fresh: bool) -> str:
         if self._token and not fresh and time.monotonic() < self._token_until:
             return self._token
         result = await _wecom_call(
             http.get(
                 f"{self.base_url}/cgi-bin/gettoken",
                 params={"corpid": self.corp_id, "corpsecret": self.secret},
-                allow_redirects=False,
             )
         )
         if result.get("errcode") != 0 or not result.get("access_token"):
@@ -195,7 +188,7 @@ class WecomSender:
         return self._token
 
 
-async def _wecom_call(request: AbstractAsyncContextManager[aiohttp.ClientResponse]) -> dict:
+async def _wecom_call(request: Response) -> dict:
     async with request as answer:
         status, content = answer.status, await answer.read()
     if status >= 500:

@@ -21,7 +21,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-import aiohttp
 from sqlalchemy import delete
 from sqlmodel import select
 
@@ -34,7 +33,7 @@ from notify_svc.channels.senders import Sender, SendFailed, senders_from_setting
 from notify_svc.config import Settings
 from notify_svc.messages.models import SECRET_PLACEHOLDER, Message, MessageStatus, delivery_key
 from notify_svc.messages.service import record_messages
-from notify_svc.outbound import outbound_session
+from notify_svc.outbound import Outbound, outbound_session
 from notify_svc.retries import doubling_delay
 
 log = get_logger("notify.messages")
@@ -126,7 +125,7 @@ async def claim_due_messages(session_factory: SessionFactory, settings: Settings
 
 
 async def send(
-    senders: dict[str, Sender], settings: Settings, http: aiohttp.ClientSession, attempt: Attempt
+    senders: dict[str, Sender], settings: Settings, http: Outbound, attempt: Attempt
 ) -> Outcome:
     sender = senders.get(attempt.channel)
     if sender is None:

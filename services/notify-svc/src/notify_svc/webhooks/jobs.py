@@ -25,7 +25,6 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-import aiohttp
 from sqlalchemy import exists, update
 from sqlalchemy.orm import aliased
 from sqlmodel import select
@@ -37,7 +36,7 @@ from guanjia_shared.outbox import record_event
 from guanjia_shared.periodic import PeriodicJob
 from notify_svc.config import Settings
 from notify_svc.events import NotifyEvent
-from notify_svc.outbound import UNANSWERED, outbound_session
+from notify_svc.outbound import UNANSWERED, Outbound, outbound_session
 from notify_svc.retries import doubling_delay
 from notify_svc.webhooks.models import (
     DeliveryStatus,
@@ -169,11 +168,9 @@ def _attempt(
     )
 
 
-async def send(client: aiohttp.ClientSession, attempt: Attempt) -> Outcome:
+async def send(client: Outbound, attempt: Attempt) -> Outcome:
     try:
-        async with client.post(
-            attempt.url, data=attempt.body, headers=attempt.headers, allow_redirects=False
-        ) as response:
+        async with client.post(attempt.url, data=attempt.body, headers=attempt.headers) as response:
             return Outcome(attempt, response.status, None)
     except UNANSWERED as exc:
         return Outcome(attempt, None, f"{type(exc).__name__}: {exc}"[:ERROR_MAX])
