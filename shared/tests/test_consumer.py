@@ -228,6 +228,40 @@ async def test_a_batch_with_a_failing_event_keeps_nothing_twice_and_settles_each
     assert applied == set(ids) - {ids[5]}
 
 
+async def test_a_fetch_is_applied_together_and_on_its_own_when_together_fails(
+    session_factory, nats_server_url, event_namespace
+):
+    together: list[list[str]] = []
+    failing = {"next": False}
+
+    async def apply_together(session, events):
+        together.append([event.id for event in events])
+        if failing["next"]:
+            failing["next"] = False
+            raise ConnectionError("the database blinked")
+        for event in events:
+            await leave_effect(session, event)
+
+    async def all_applied(expected):
+        assert await effects_by_event(session_factory) == expected
+
+    subscription = effect_subscription(handle_together=apply_together)
+    ids: list[str] = []
+    for fails in (False, True):
+        # Published while no consumer runs, so its first fetch brings several at once.
+        ids += await publish_things(nats_server_url, event_namespace, 10)
+        together.clear()
+        failing["next"] = fails
+        async with RunningConsumer(session_factory, nats_server_url, event_namespace, subscription):
+            await eventually(lambda expected=dict.fromkeys(ids, 1): all_applied(expected))
+        assert len(together[0]) > 1
+        if fails:
+            # Applied one by one by the handler instead, none of it together again.
+            assert not set(together[0]) & {event_id for call in together[1:] for event_id in call}
+        else:
+            assert sorted(event_id for call in together for event_id in call) == sorted(ids)
+
+
 async def test_a_consumer_killed_mid_batch_applies_each_event_exactly_once_after_restart(
     plain_reader, database_url, nats_server_url, event_namespace
 ):

@@ -19,6 +19,8 @@ from guanjia_shared.testing.receivers import receiving
 from notify_svc.channels.senders import senders_from_settings
 from notify_svc.messages.jobs import run_digests, run_messages
 from notify_svc.messages.models import Message
+from notify_svc.messages.timing import Timing
+from notify_svc.rules.consumers import apply_rules
 
 RULES = "/api/v1/notify/rules"
 INBOX = "/api/v1/notify/inbox"
@@ -282,6 +284,51 @@ async def test_a_breach_reaches_the_head_of_the_tickets_own_department(notify, p
     )
     assert told.link == f"/tickets/{breach.data['id']}"
     assert await messages_of(notify, other_head) == []
+
+
+async def test_a_fetch_of_events_applied_together_tells_each_event_its_own_people(
+    notify, publish, user_event
+):
+    """What the consumer does with a fetch of several events at once: the rules and the
+    people of all of them are read together, and each event still tells only its own."""
+    head, other_head, holder = (str(uuid.uuid4()) for _ in range(3))
+    mobile = [{"channel": "mobile", "address": MOBILE}]
+    await people(
+        notify,
+        publish,
+        user_event,
+        user_event("created", head, version=1, roles=["dept_head"], department="物业管理处"),
+        user_event("created", other_head, version=1, roles=["dept_head"], department="车队"),
+        user_event("created", holder, version=1, roles=["agent"], contacts=mobile),
+    )
+    events = [
+        ticket_event("ticket.ticket.sla_breached", "dept_head", "物业管理处"),
+        task_assigned(holder),
+        ticket_event("ticket.ticket.sla_breached", "dept_head", "车队"),
+        ticket_event("ticket.ticket.sla_warning", "owner", "车队"),  # names nobody
+        task_assigned(holder, time=now() - timedelta(hours=25)),  # too old to tell
+    ]
+    async with notify.session_factory() as session:
+        made = await apply_rules(
+            session,
+            events,
+            max_age=timedelta(hours=notify.settings.rule_event_max_age_hours),
+            timing=Timing.from_settings(notify.settings),
+        )
+        await session.commit()
+
+    told = {
+        person: [
+            (message.event_id, message.channel) for message in await messages_of(notify, person)
+        ]
+        for person in (head, other_head, holder)
+    }
+    assert told == {
+        head: [(events[0].id, "inbox")],
+        other_head: [(events[2].id, "inbox")],
+        holder: [(events[1].id, "inbox"), (events[1].id, "mobile")],
+    }
+    assert made == 4
 
 
 async def test_no_rule_met_a_disabled_rule_and_a_day_old_event_tell_nobody(

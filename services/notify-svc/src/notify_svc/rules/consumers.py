@@ -12,6 +12,7 @@ made on a stream with months of history, or back from a long outage, tells nobod
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,15 +32,28 @@ from notify_svc.messages.timing import Timing
 from notify_svc.recipients.models import Recipient
 from notify_svc.recipients.service import people_to_tell
 from notify_svc.rules.models import MessageRule, RecipientSpec
-from notify_svc.rules.service import rules_met
+from notify_svc.rules.service import enabled_rules, meets_conditions
 from notify_svc.rules.templates import render_link, render_text, value_text
 
 log = get_logger("notify.rules")
 
 
-async def named_people(
-    session: AsyncSession, rule: MessageRule, data: dict[str, Any]
-) -> list[Recipient]:
+@dataclass(frozen=True)
+class Named:
+    """Whom a rule names for one event: people by id, and the holders of roles (each in a
+    department, where the rule pairs one with it)."""
+
+    ids: frozenset[str]
+    roles: frozenset[tuple[Role, str | None]]
+
+    def includes(self, person: Recipient) -> bool:
+        return person.id in self.ids or any(
+            role in person.roles and (department is None or person.department == department)
+            for role, department in self.roles
+        )
+
+
+def named_by(rule: MessageRule, data: dict[str, Any]) -> Named:
     ids: set[str] = set()
     roles: set[tuple[Role, str | None]] = set()
     for stored in rule.recipients:
@@ -53,7 +67,7 @@ async def named_people(
                 roles.add((spec.role, None))
             elif department := value_text(data.get(spec.department_field)):
                 roles.add((spec.role, department))
-    return await people_to_tell(session, ids=ids, roles=roles)
+    return Named(frozenset(ids), frozenset(roles))
 
 
 def copy_channels(rule: MessageRule, person: Recipient) -> list[dict[str, str]]:
@@ -118,17 +132,35 @@ def rule_messages(
 
 
 async def apply_rules(
-    session: AsyncSession, event: CloudEvent, *, max_age: dt.timedelta, timing: Timing
+    session: AsyncSession, events: list[CloudEvent], *, max_age: dt.timedelta, timing: Timing
 ) -> int:
-    """Records the messages the event makes; answers how many."""
+    """Records the messages the events make; answers how many. The rules and the people of a
+    consumer's whole fetch are read together, one query each, and its messages written in
+    one statement."""
     moment = now()
-    if moment - event.time > max_age:
-        log.info("event_too_old_to_tell", event_id=event.id, event_type=event.short_type)
-        return 0
+    fresh = []
+    for event in events:
+        if moment - event.time > max_age:
+            log.info("event_too_old_to_tell", event_id=event.id, event_type=event.short_type)
+        else:
+            fresh.append(event)
+    rules = await enabled_rules(session, {event.short_type for event in fresh})
+    met = [
+        (event, rule, named_by(rule, event.data))
+        for event in fresh
+        for rule in rules.get(event.short_type, [])
+        if meets_conditions(rule.conditions, event.data)
+    ]
+    people = await people_to_tell(
+        session,
+        ids={person for *_, named in met for person in named.ids},
+        roles={role for *_, named in met for role in named.roles},
+    )
     rows = [
         row
-        for rule in await rules_met(session, event.short_type, event.data)
-        for person in await named_people(session, rule, event.data)
+        for event, rule, named in met
+        for person in people
+        if named.includes(person)
         for row in rule_messages(rule, person, event, moment, timing)
     ]
     await record_messages(session, rows)
@@ -141,7 +173,10 @@ def rule_subscriptions(settings: Settings) -> list[Subscription]:
     timing = Timing.from_settings(settings)
 
     async def handle(session: AsyncSession, event: CloudEvent) -> None:
-        await apply_rules(session, event, max_age=max_age, timing=timing)
+        await apply_rules(session, [event], max_age=max_age, timing=timing)
+
+    async def handle_together(session: AsyncSession, events: list[CloudEvent]) -> None:
+        await apply_rules(session, events, max_age=max_age, timing=timing)
 
     sources = dict.fromkeys(event_type.source for event_type in FollowedEvent)
     return [
@@ -153,6 +188,7 @@ def rule_subscriptions(settings: Settings) -> list[Subscription]:
                 for event_type in FollowedEvent
                 if event_type.source == source
             },
+            handle_together=handle_together,
             wakes=(MESSAGES_JOB,),
         )
         for source in sources

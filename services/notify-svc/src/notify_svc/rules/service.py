@@ -3,6 +3,7 @@ event meets (consumers.py)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -135,15 +136,18 @@ def meets_conditions(conditions: list[dict[str, Any]], data: dict[str, Any]) -> 
     return True
 
 
-async def rules_met(
-    session: AsyncSession, event_type: str, data: dict[str, Any]
-) -> list[MessageRule]:
-    """The enabled rules the event meets."""
-    rules = (
-        await session.execute(
-            select(MessageRule)
-            .where(MessageRule.event_type == event_type, MessageRule.enabled.is_(True))
-            .order_by(MessageRule.id)
-        )
-    ).scalars()
-    return [rule for rule in rules if meets_conditions(rule.conditions, data)]
+async def enabled_rules(
+    session: AsyncSession, event_types: set[str]
+) -> dict[str, list[MessageRule]]:
+    """The enabled rules of each of these event types, in the order of their ids."""
+    if not event_types:
+        return {}
+    rules = await session.scalars(
+        select(MessageRule)
+        .where(MessageRule.event_type.in_(sorted(event_types)), MessageRule.enabled.is_(True))
+        .order_by(MessageRule.id)
+    )
+    by_type: dict[str, list[MessageRule]] = defaultdict(list)
+    for rule in rules:
+        by_type[rule.event_type].append(rule)
+    return by_type
