@@ -7,7 +7,7 @@ import json
 import pytest
 
 from guanjia_shared.testing.receivers import Receiver, serving_on_loopback
-from notify_svc.channels.senders import SmsGatewaySender
+from notify_svc.channels.senders import TextGatewaySender
 from notify_svc.outbound import outbound_session
 
 PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY"]
@@ -23,7 +23,7 @@ def no_proxy_set(monkeypatch):
 
 async def send_sms(url: str) -> None:
     async with outbound_session(timeout_seconds=10) as http:
-        await SmsGatewaySender(url=url, token="").send(
+        await TextGatewaySender(url=url, token="", provider="SMS provider").send(
             http, message_id="m-1", address="13800000000", subject="", text="【管家】演练通知"
         )
 

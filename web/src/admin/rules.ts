@@ -5,12 +5,12 @@ import { roleLabelKey } from '@/admin/roles'
 export type RuleRead = components['schemas']['RuleRead']
 export type RuleUpdate = components['schemas']['RuleUpdate']
 export type MessageRead = components['schemas']['MessageRead']
-export type ContactChannel = components['schemas']['ContactChannel']
+export type CopyChannel = components['schemas']['CopyChannel']
 type RecipientSpec = components['schemas']['RecipientSpec']
 type Translate = (key: string, values?: Record<string, unknown>) => string
 
 /** The channels a copy may go by beside the inbox, in the order the form offers them. */
-export const CHANNELS: readonly ContactChannel[] = ['mobile', 'wecom', 'email']
+export const CHANNELS: readonly CopyChannel[] = ['mobile', 'voice', 'wecom', 'email']
 
 /** Who a rule tells, in words: one line per recipient entry. */
 export function recipientWords(spec: RecipientSpec, t: Translate): string {
@@ -34,7 +34,7 @@ export function conditionWords(rule: RuleRead, t: Translate): string[] {
 export interface RuleForm {
   subject: string
   text: string
-  channels: ContactChannel[]
+  channels: CopyChannel[]
   urgent: boolean
   digest: boolean
   enabled: boolean

@@ -7772,7 +7772,7 @@ export interface components {
          * Channel
          * @enum {string}
          */
-        notify_Channel: "inbox" | "mobile" | "email" | "wecom";
+        notify_Channel: "inbox" | "mobile" | "voice" | "email" | "wecom";
         /**
          * Condition
          * @description The event's `field`, as text (`true`/`false`, a number, an id), is one of `one_of`;
@@ -7794,12 +7794,6 @@ export interface components {
          * @enum {string}
          */
         ConsumedEvent: "ticket.ticket.created" | "ticket.ticket.taken" | "ticket.ticket.started" | "ticket.ticket.waiting" | "ticket.ticket.resumed" | "ticket.ticket.coordinated" | "ticket.ticket.transferred" | "ticket.ticket.resolved" | "ticket.ticket.reopened" | "ticket.ticket.closed" | "ticket.ticket.sla_warning" | "ticket.ticket.sla_breached" | "ticket.ticket.escalated";
-        /**
-         * ContactChannel
-         * @description The channels that carry a message to an address (a verified contact point).
-         * @enum {string}
-         */
-        notify_ContactChannel: "mobile" | "email" | "wecom";
         /** ContactPointRead */
         ContactPointRead: {
             /** Channel */
@@ -7807,6 +7801,13 @@ export interface components {
             /** Address */
             address: string;
         };
+        /**
+         * CopyChannel
+         * @description The channels a rule's copy of a message may go by, each to the address of a verified
+         *     contact point.
+         * @enum {string}
+         */
+        CopyChannel: "mobile" | "voice" | "email" | "wecom";
         /** DeliveryRead */
         DeliveryRead: {
             /** Id */
@@ -8058,7 +8059,7 @@ export interface components {
              * Channels
              * @description beside the inbox, in order of preference; empty: the inbox only
              */
-            channels?: components["schemas"]["notify_ContactChannel"][];
+            channels?: components["schemas"]["CopyChannel"][];
             /** Topic */
             topic: string;
             /**
@@ -8097,7 +8098,7 @@ export interface components {
             /** Recipients */
             recipients: components["schemas"]["RecipientSpec"][];
             /** Channels */
-            channels: components["schemas"]["notify_ContactChannel"][];
+            channels: components["schemas"]["CopyChannel"][];
             /** Topic */
             topic: string;
             /** Urgent */
@@ -8139,7 +8140,7 @@ export interface components {
             /** Recipients */
             recipients?: components["schemas"]["RecipientSpec"][];
             /** Channels */
-            channels?: components["schemas"]["notify_ContactChannel"][];
+            channels?: components["schemas"]["CopyChannel"][];
             /** Topic */
             topic?: string;
             /** Urgent */

@@ -49,7 +49,7 @@ test('the admin reads and edits the message rules, and finds in the log who was 
     const tasks = page.getByRole('row', { name: /应急任务指派：告知承担人/ })
     await expect(tasks).toContainText('紧急')
     await expect(tasks).toContainText('事项指明的人员（assignee）')
-    await expect(tasks).toContainText('手机短信 → 企业微信 → 电子邮箱')
+    await expect(tasks).toContainText('手机短信 → 语音电话 → 企业微信 → 电子邮箱')
     await expectAccessible(page)
     await photograph(page, 'admin-rules')
 

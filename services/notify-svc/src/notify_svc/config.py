@@ -71,6 +71,10 @@ class Settings(BaseServiceSettings):
     # SMS through the provider's HTTP API (channels/senders.py); no URL: no SMS is sent.
     sms_url: str = ""
     sms_token: SecretStr | None = None
+    # Voice calls that read a message out, through the provider's HTTP API (the SMS one's
+    # shape); no URL: no call is made.
+    voice_url: str = ""
+    voice_token: SecretStr | None = None
     # 企业微信 (or 政务微信 at its own address) through its application message API
     # (channels/senders.py); no corp id: nothing is sent there.
     wecom_base_url: str = "https://qyapi.weixin.qq.com"

@@ -52,14 +52,33 @@ async def sms_provider(sms_answers):
 
 
 @pytest.fixture
+def voice_answers():
+    """What the voice provider answers, as `sms_answers`."""
+    return ()
+
+
+@pytest.fixture
+async def voice_provider(voice_answers):
+    async with receiving(*voice_answers) as provider:
+        yield provider
+
+
+@pytest.fixture
 async def notify(
-    service_factory, service_under_test, clock, sms_provider, mailbox, notify_settings
+    service_factory,
+    service_under_test,
+    clock,
+    sms_provider,
+    voice_provider,
+    mailbox,
+    notify_settings,
 ):
     async with service_factory(
         *service_under_test,
         message_interval_seconds=3600,
         message_first_retry_seconds=5,
         sms_url=sms_provider.url,
+        voice_url=voice_provider.url,
         smtp_host="127.0.0.1",
         smtp_port=mailbox.port,
         smtp_starttls=False,
@@ -433,9 +452,9 @@ async def test_a_person_reads_their_inbox_and_nobody_elses(notify, publish, toke
 EMAIL = "dianwei@example.gov.cn"
 
 
-@pytest.mark.parametrize("sms_answers", [(503, 503, 503)])
-async def test_a_copy_the_sms_provider_keeps_failing_falls_over_to_email(
-    notify, publish, clock, sms_provider, mailbox, user_event
+@pytest.mark.parametrize(("sms_answers", "voice_answers"), [((503, 503, 503), (400,))])
+async def test_a_copy_the_sms_provider_keeps_failing_falls_over_to_a_call_then_email(
+    notify, publish, clock, sms_provider, voice_provider, mailbox, user_event
 ):
     holder = str(uuid.uuid4())
     contacts = [{"channel": "mobile", "address": MOBILE}, {"channel": "email", "address": EMAIL}]
@@ -449,12 +468,17 @@ async def test_a_copy_the_sms_provider_keeps_failing_falls_over_to_email(
     clock.advance(5)
     assert await send_due(notify) == 1  # 503
     clock.advance(10)
-    # The third failure hands over: the email is sent in the same run.
-    assert await send_due(notify) == 2
-    email_copy, _inbox, sms = await messages_of(notify, holder)
+    # The third failure hands over to a call to the same mobile, which the voice provider
+    # refuses: that hands over to email at once. All in the same run.
+    assert await send_due(notify) == 3
+    email_copy, _inbox, sms, call = await messages_of(notify, holder)
     assert (sms.status, sms.attempts, sms.last_error) == ("failed", 3, "SMS provider answered 503")
+    assert (call.channel, call.address, call.status) == ("voice", MOBILE, "failed")
+    assert call.last_error == "voice provider refused: 400"
     assert (email_copy.channel, email_copy.status, email_copy.fallbacks) == ("email", "sent", [])
-    assert email_copy.text == sms.text and email_copy.link == sms.link
+    assert email_copy.text == sms.text == call.text and email_copy.link == sms.link
+    [called] = [json.loads(request.body) for request in voice_provider.received]
+    assert called == {"mobile": MOBILE, "content": sms.text, "request_id": call.id}
     [mail] = mailbox.mail
     assert mail["To"] == EMAIL and "启动备用发电机" in mail.get_content()
     assert len(sms_provider.received) == 3

@@ -54,7 +54,7 @@ export default {
   contacts: {
     title: '联系方式与通知',
     intro: '通知总会送到消息中心；登记并验证手机、电子邮箱或企业微信后，也可按您的选择发送到那里。新登记的号码或地址会收到一个 6 位验证码，输入后即可使用；验证前，原已验证的号码照常使用。',
-    channel: { mobile: '手机短信', email: '电子邮箱', wecom: '企业微信' },
+    channel: { mobile: '手机短信', voice: '语音电话', email: '电子邮箱', wecom: '企业微信' },
     placeholder: { mobile: '手机号码', email: '电子邮箱地址', wecom: '企业微信账号' },
     inUse: '使用中',
     none: '未登记',

@@ -1,16 +1,16 @@
 """How a text reaches an address, one sender per channel behind one interface: email over
-SMTP, SMS through the provider's HTTP API, 企业微信 (and 政务微信, its government
-deployment at another address) through its application message API. A channel without its
-settings has no sender; what would go through it fails at once, saying so.
+SMTP, SMS and voice calls through their providers' HTTP APIs, 企业微信 (and 政务微信, its
+government deployment at another address) through its application message API. A channel
+without its settings has no sender; what would go through it fails at once, saying so.
 
-The SMS provider's API, as the adapter calls it: `POST <SMS_URL>` with
-`Authorization: Bearer <SMS_TOKEN>` (when one is set) and `{"mobile", "content",
-"request_id"}` (the message's id, the same on every attempt, by which the provider drops a
-repeat). A 2xx whose JSON body,
-if any, has `code` 0 (or none) is sent; 429, a 5xx or no answer is tried again; any other
-answer is final. Another provider is another class with the same `send`.
+The SMS and voice providers' API, as the adapter calls it: `POST <SMS_URL>` (or
+`<VOICE_URL>`, where the provider calls the number and reads the text out) with
+`Authorization: Bearer <token>` (when one is set) and `{"mobile", "content", "request_id"}`
+(the message's id, the same on every attempt, by which the provider drops a repeat). A 2xx
+whose JSON body, if any, has `code` 0 (or none) is taken; 429, a 5xx or no answer is tried
+again; any other answer is final. Another provider is another class with the same `send`.
 
-The HTTP senders send through the session they are handed (outbound.py), one per round of
+The HTTP senders send through the client they are handed (outbound.py), one per round of
 the sender job, which also bounds how long a request may take.
 """
 
@@ -88,9 +88,12 @@ class SmtpSender:
 
 
 @dataclass(frozen=True)
-class SmsGatewaySender:
+class TextGatewaySender:
+    """A provider that takes a text for a mobile number: an SMS gateway, or a voice one."""
+
     url: str
     token: str
+    provider: str  # as the message log names it: "SMS provider"
 
     @property
     def _headers(self) -> dict[str, str]:
@@ -107,12 +110,12 @@ class SmsGatewaySender:
         except UNANSWERED as exc:
             raise SendFailed(f"{type(exc).__name__}: {exc}", retryable=True) from exc
         if status == 429 or status >= 500:
-            raise SendFailed(f"SMS provider answered {status}", retryable=True)
+            raise SendFailed(f"{self.provider} answered {status}", retryable=True)
         if not 200 <= status < 300:
-            raise SendFailed(f"SMS provider refused: {status}", retryable=False)
+            raise SendFailed(f"{self.provider} refused: {status}", retryable=False)
         code = _provider_code(content)
         if code not in (None, 0):
-            raise SendFailed(f"SMS provider refused: code {code}", retryable=False)
+            raise SendFailed(f"{self.provider} refused: code {code}", retryable=False)
 
 
 # 企业微信's answers: its token ran out (fetch another, once), and its "busy, try later".
@@ -213,7 +216,7 @@ def _provider_code(content: bytes) -> object:
 
 
 def senders_from_settings(settings: Settings) -> dict[str, Sender]:
-    """The configured senders by contact channel (`mobile`, `email`, `wecom`)."""
+    """The configured senders by channel (`mobile`, `voice`, `email`, `wecom`)."""
     senders: dict[str, Sender] = {}
     if settings.smtp_host:
         senders["email"] = SmtpSender(
@@ -226,9 +229,16 @@ def senders_from_settings(settings: Settings) -> dict[str, Sender]:
             timeout=settings.channel_timeout_seconds,
         )
     if settings.sms_url:
-        senders["mobile"] = SmsGatewaySender(
+        senders["mobile"] = TextGatewaySender(
             url=settings.sms_url,
             token=settings.sms_token.get_secret_value() if settings.sms_token else "",
+            provider="SMS provider",
+        )
+    if settings.voice_url:
+        senders["voice"] = TextGatewaySender(
+            url=settings.voice_url,
+            token=settings.voice_token.get_secret_value() if settings.voice_token else "",
+            provider="voice provider",
         )
     if settings.wecom_corp_id:
         senders["wecom"] = WecomSender(

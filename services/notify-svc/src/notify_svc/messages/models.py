@@ -32,11 +32,27 @@ class ContactChannel(StrEnum):
     wecom = "wecom"  # 企业微信 / 政务微信
 
 
-class Channel(StrEnum):
-    inbox = "inbox"  # the console's, which every message from a rule reaches
-    mobile = ContactChannel.mobile.value
+class CopyChannel(StrEnum):
+    """The channels a rule's copy of a message may go by, each to the address of a verified
+    contact point."""
+
+    mobile = ContactChannel.mobile.value  # SMS
+    voice = "voice"  # a call that reads the text out, to the verified mobile
     email = ContactChannel.email.value
     wecom = ContactChannel.wecom.value
+
+    @property
+    def contact(self) -> ContactChannel:
+        """The contact point whose address this channel goes to."""
+        return ContactChannel.mobile if self is CopyChannel.voice else ContactChannel(self.value)
+
+
+class Channel(StrEnum):
+    inbox = "inbox"  # the console's, which every message from a rule reaches
+    mobile = CopyChannel.mobile.value
+    voice = CopyChannel.voice.value
+    email = CopyChannel.email.value
+    wecom = CopyChannel.wecom.value
 
 
 class MessageStatus(StrEnum):

@@ -26,7 +26,7 @@ from guanjia_shared.logging import get_logger
 from notify_svc.config import Settings
 from notify_svc.events import FollowedEvent
 from notify_svc.messages.jobs import MESSAGES_JOB
-from notify_svc.messages.models import Channel, MessageStatus, delivery_key
+from notify_svc.messages.models import Channel, CopyChannel, MessageStatus, delivery_key
 from notify_svc.messages.service import record_messages
 from notify_svc.messages.timing import Timing
 from notify_svc.recipients.models import Recipient
@@ -72,18 +72,18 @@ def named_by(rule: MessageRule, data: dict[str, Any]) -> Named:
 
 def copy_channels(rule: MessageRule, person: Recipient) -> list[dict[str, str]]:
     """The channels and addresses for the copy besides the inbox, in the order they are
-    tried: the rule's channels the person has verified and, unless the rule is urgent,
-    keeps for its topic."""
-    wanted = list(rule.channels)
+    tried: the rule's channels whose contact point the person has verified and, unless the
+    rule is urgent, keeps for its topic (a call counts as the mobile it rings)."""
+    wanted = [CopyChannel(channel) for channel in rule.channels]
     if not rule.urgent:
         chosen = next((p for p in person.message_preferences if p["topic"] == rule.topic), None)
         if chosen is not None:
-            wanted = [channel for channel in wanted if channel in chosen["channels"]]
+            wanted = [channel for channel in wanted if channel.contact in chosen["channels"]]
     verified = {contact["channel"]: contact["address"] for contact in person.contacts}
     return [
-        {"channel": channel, "address": verified[channel]}
+        {"channel": channel.value, "address": verified[channel.contact]}
         for channel in wanted
-        if channel in verified
+        if channel.contact in verified
     ]
 
 

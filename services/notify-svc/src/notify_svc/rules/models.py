@@ -30,7 +30,7 @@ from guanjia_shared.inputs import StrictInput
 from guanjia_shared.text import SingleLineText
 from notify_svc.database import NotifyTable
 from notify_svc.events import FollowedEvent
-from notify_svc.messages.models import ContactChannel
+from notify_svc.messages.models import CopyChannel
 from notify_svc.rules.templates import LinkTemplate, TextTemplate
 
 # A field of an event's data, as a condition or a recipient names it.
@@ -90,9 +90,9 @@ class RuleWrite(StrictInput):
     event_type: FollowedEvent
     conditions: list[Condition] = Field(default_factory=list, max_length=10)
     recipients: list[RecipientSpec] = Field(min_length=1, max_length=10)
-    channels: list[ContactChannel] = Field(
+    channels: list[CopyChannel] = Field(
         default_factory=list,
-        max_length=len(ContactChannel),
+        max_length=len(CopyChannel),
         description="beside the inbox, in order of preference; empty: the inbox only",
     )
     topic: Topic
@@ -128,7 +128,7 @@ class RuleUpdate(StrictInput):
     name: Name = None
     conditions: list[Condition] = Field(default=None, max_length=10)
     recipients: list[RecipientSpec] = Field(default=None, min_length=1, max_length=10)
-    channels: list[ContactChannel] = Field(default=None, max_length=len(ContactChannel))
+    channels: list[CopyChannel] = Field(default=None, max_length=len(CopyChannel))
     topic: Topic = None
     urgent: bool = None
     digest: bool = None
@@ -175,7 +175,7 @@ class RuleRead(BaseModel):
     event_type: FollowedEvent
     conditions: list[Condition]
     recipients: list[RecipientSpec]
-    channels: list[ContactChannel]
+    channels: list[CopyChannel]
     topic: str
     urgent: bool
     digest: bool
