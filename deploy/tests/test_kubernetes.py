@@ -369,7 +369,9 @@ def _http_probe(container: dict[str, Any], probe: str) -> tuple[str, int]:
 def test_each_process_is_probed_on_its_health_endpoints(objects, app: str) -> None:
     container = app_container(objects, app)
     port = APPS[app]["port"]
-    assert _http_probe(container, "readinessProbe") == ("/readyz", port)
+    # The gateway's own readiness: one service down must not take it out of the Ingress.
+    readiness = "/readyz/gateway" if app == "gateway" else "/readyz"
+    assert _http_probe(container, "readinessProbe") == (readiness, port)
     assert _http_probe(container, "livenessProbe") == ("/healthz", port)
     assert _http_probe(container, "startupProbe") == ("/healthz", port)
     assert [p["containerPort"] for p in container["ports"]] == [port, metrics_port(objects, app)]
@@ -1143,7 +1145,7 @@ def test_prod_ingress_serves_the_api_over_tls_and_never_metrics() -> None:
     def routed(path: str) -> bool:
         return any(_routes(path, rule_path) for rule_path in paths)
 
-    for hidden in ("/metrics", "/metrics/", "/healthz", "/readyz"):
+    for hidden in ("/metrics", "/metrics/", "/healthz", "/readyz", "/readyz/gateway"):
         assert not routed(hidden), hidden
     for served in (
         "/api/v1/auth/token",

@@ -42,6 +42,7 @@ TABLE = [
         expect=503,
         note="no service answers behind this gateway: not ready, to whoever asks",
     ),
+    row("GET", "/readyz/gateway", PUBLIC, note="the gateway alone, as its readiness probe asks"),
     row(
         "POST",
         "/api/v1/auth/token",

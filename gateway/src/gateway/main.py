@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         app.state.engine = engine
         app.state.session_factory = publishing.session_factory
         app.state.relay = publishing.relay
+        app.state.broker = publishing.broker
         publishing.start()
         async with app.state.session_factory() as session:
             configured = settings.admin_password

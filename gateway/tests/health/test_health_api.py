@@ -1,6 +1,7 @@
 """/healthz, /readyz, /metrics and CORS at the gateway."""
 
 from gateway.testing.harness import dead_url
+from guanjia_shared.testing.apps import eventually
 
 ECHO = "/api/v1/ticket/echo"
 
@@ -16,10 +17,16 @@ async def test_readyz_is_ready_when_the_database_and_every_service_are(start_gat
         for name in ("asset", "ticket", "ledger", "emergency", "notify")
     }
     async with start_gateway(**urls) as gateway:
-        answer = await gateway.client.get("/readyz")
-    assert answer.status_code == 200
+
+        async def ready():
+            answer = await gateway.client.get("/readyz")
+            assert answer.status_code == 200, answer.json()  # NATS connected
+            return answer
+
+        answer = await eventually(ready)
     assert answer.json()["checks"] == {
         "database": "ok",
+        "nats": "ok",
         "asset": "ok",
         "ticket": "ok",
         "ledger": "ok",
@@ -31,7 +38,13 @@ async def test_readyz_is_ready_when_the_database_and_every_service_are(start_gat
 async def test_readyz_names_what_is_not_ready(start_gateway, fake_ticket):
     urls = {f"{name}_url": fake_ticket.url for name in ("asset", "ticket", "ledger", "notify")}
     async with start_gateway(**urls, emergency_url=dead_url()) as gateway:
-        answer = await gateway.client.get("/readyz")
+
+        async def nats_connected():
+            answer = await gateway.client.get("/readyz")
+            assert answer.json()["checks"]["nats"] == "ok"
+            return answer
+
+        answer = await eventually(nats_connected)
     assert answer.status_code == 503
     assert answer.headers["content-type"] == "application/problem+json"
     problem = answer.json()
@@ -39,6 +52,21 @@ async def test_readyz_names_what_is_not_ready(start_gateway, fake_ticket):
     assert problem["detail"] == "not ready: emergency"
     assert problem["checks"]["emergency"].startswith("unavailable")
     assert problem["checks"]["ticket"] == "ok"
+
+
+async def test_the_gateway_alone_is_ready_while_a_service_behind_it_is_down(
+    start_gateway, fake_ticket
+):
+    # What its readiness probe asks: one service down must not take the others' routes
+    # out of the Ingress with the gateway.
+    async with start_gateway(ticket_url=fake_ticket.url, emergency_url=dead_url()) as gateway:
+        platform = await gateway.client.get("/readyz")
+        itself = await gateway.client.get("/readyz/gateway")
+        served = await gateway.client.get(f"{ECHO}/x", headers=await gateway.headers())
+    assert platform.status_code == 503
+    assert itself.status_code == 200
+    assert itself.json() == {"status": "ready", "checks": {"database": "ok"}}
+    assert served.status_code == 200
 
 
 async def test_metrics_count_proxied_requests_by_service(start_gateway, fake_ticket):

@@ -183,6 +183,24 @@ async def broker_readiness(request: Request) -> dict[str, str]:
     return {"nats": "ok" if request.app.state.broker.is_connected else "unavailable"}
 
 
+async def readiness_answer(
+    request: Request, readiness_checks: ReadinessChecks
+) -> dict[str, Any] | Response:
+    """200 when the database in `app.state.engine` and whatever `readiness_checks` names
+    answer "ok"; else 503 `not-ready`, naming what is not."""
+    checks = {"database": "ok"}
+    try:
+        async with request.app.state.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        checks["database"] = f"unavailable: {type(exc).__name__}"
+    checks.update(await readiness_checks(request))
+    if all(value == "ok" for value in checks.values()):
+        return {"status": "ready", "checks": checks}
+    not_ready = ", ".join(name for name, value in checks.items() if value != "ok")
+    return problem_response(503, "not-ready", "Not ready", f"not ready: {not_ready}", checks=checks)
+
+
 def health_router(readiness_checks: ReadinessChecks) -> APIRouter:
     """`/healthz` (alive), `/readyz` (the database in `app.state.engine` and whatever
     `readiness_checks` names answer "ok") and `/metrics` (on the metrics port, if any)."""
@@ -196,19 +214,7 @@ def health_router(readiness_checks: ReadinessChecks) -> APIRouter:
     @router.get("/readyz", response_model=None, responses={503: problem_response_doc(503)})
     async def readyz(request: Request) -> dict[str, Any] | Response:
         """Ready: the database and every dependency this process needs answer."""
-        checks = {"database": "ok"}
-        try:
-            async with request.app.state.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception as exc:
-            checks["database"] = f"unavailable: {type(exc).__name__}"
-        checks.update(await readiness_checks(request))
-        if all(value == "ok" for value in checks.values()):
-            return {"status": "ready", "checks": checks}
-        not_ready = ", ".join(name for name, value in checks.items() if value != "ok")
-        return problem_response(
-            503, "not-ready", "Not ready", f"not ready: {not_ready}", checks=checks
-        )
+        return await readiness_answer(request, readiness_checks)
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:
