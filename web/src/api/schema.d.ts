@@ -295,6 +295,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/readyz/gateway": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gateway Readyz
+         * @description Ready to serve: the gateway's own database answers (a service behind it that does not
+         *     answers 503 on its own routes).
+         */
+        get: operations["gateway_readyz_readyz_gateway_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/asset/units": {
         parameters: {
             query?: never;
@@ -574,7 +595,8 @@ export interface paths {
         };
         /**
          * Space Compliance Report
-         * @description Every unit (or those of `status`); `format=xlsx` answers them all as a spreadsheet.
+         * @description Every unit (or those of `status`, of `level`); `format=xlsx` answers them all as a
+         *     spreadsheet.
          */
         get: operations["space_compliance_report_api_v1_asset_reports_space_compliance_get"];
         put?: never;
@@ -9578,6 +9600,35 @@ export interface operations {
             };
         };
     };
+    gateway_readyz_readyz_gateway_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_units_api_v1_asset_units_get: {
         parameters: {
             query?: {
@@ -9585,6 +9636,8 @@ export interface operations {
                 level?: components["schemas"]["UnitLevel"] | null;
                 /** @description Only rows whose named columns contain this text. */
                 q?: string | null;
+                /** @description only the units under no other */
+                top?: boolean;
                 limit?: number;
                 offset?: number;
             };
@@ -11403,6 +11456,7 @@ export interface operations {
             query?: {
                 as_of?: string | null;
                 status?: components["schemas"]["ComplianceStatus"] | null;
+                level?: components["schemas"]["UnitLevel"] | null;
                 format?: "json" | "xlsx";
                 limit?: number;
                 offset?: number;

@@ -58,6 +58,22 @@ async def test_the_report_filters_by_status_and_pages(client, admin):
     assert page["total"] == 3 and len(page["items"]) == 1
 
 
+async def test_the_report_filters_by_level_in_json_and_in_the_spreadsheet(client, admin):
+    await three_units(client, admin)
+    county = (await client.get(REPORT, params={"level": "county"}, headers=admin)).json()
+    assert [row["unit_name"] for row in county["items"]] == ["县教育局"]
+    assert (county["total"], county["units_over"]) == (1, 0)
+    municipal_over = await client.get(
+        REPORT, params={"level": "municipal", "status": "over"}, headers=admin
+    )
+    assert [row["unit_name"] for row in municipal_over.json()["items"]] == ["市财政局"]
+    answer = await client.get(REPORT, params={"level": "township", "format": "xlsx"}, headers=admin)
+    rows = list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == ["乡政府"]
+    unknown = await client.get(REPORT, params={"level": "galactic"}, headers=admin)
+    assert unknown.status_code == 422
+
+
 @pytest.mark.on_day("2026-06-01T10:00:00+08:00")  # the file is named for the day asked
 async def test_the_report_as_a_spreadsheet_has_chinese_headers_and_the_same_figures(client, admin):
     await three_units(client, admin)

@@ -158,6 +158,23 @@ async def test_a_unit_cannot_be_moved_under_its_own_child(client, admin):
     assert response.json()["rule"] == "unit-tree-acyclic"
 
 
+async def test_the_tree_of_units_is_read_from_its_top_down(client, admin):
+    bureau = (await create(client, admin, code="T1")).json()
+    other = (await create(client, admin, code="T2")).json()
+    office = (await create(client, admin, code="T1-1", parent_id=bureau["id"])).json()
+    await create(client, admin, code="T1-1-1", parent_id=office["id"])
+
+    def codes(answer):
+        assert answer.status_code == 200, answer.text
+        return [unit["code"] for unit in answer.json()["items"]]
+
+    assert codes(await client.get(UNITS, params={"top": True}, headers=admin)) == ["T1", "T2"]
+    assert codes(await client.get(UNITS, params={"parent_id": bureau["id"]}, headers=admin)) == [
+        "T1-1"
+    ]
+    assert codes(await client.get(UNITS, params={"parent_id": other["id"]}, headers=admin)) == []
+
+
 async def test_an_unknown_parent_is_refused(client, admin):
     response = await create(client, admin, parent_id="no-such-unit")
     assert response.status_code == 422

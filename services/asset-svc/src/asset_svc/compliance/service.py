@@ -169,10 +169,17 @@ async def unit_compliance(
 
 
 async def _report_rows(
-    session: AsyncSession, as_of: date | None, status: ComplianceStatus | None
+    session: AsyncSession,
+    as_of: date | None,
+    status: ComplianceStatus | None,
+    level: UnitLevel | None,
 ) -> list[UnitCompliance]:
     rows = await compute_compliance(session=session, as_of=as_of)
-    return [row for row in rows if status is None or row.status is status]
+    return [
+        row
+        for row in rows
+        if (status is None or row.status is status) and (level is None or row.level is level)
+    ]
 
 
 async def space_compliance_report(
@@ -182,12 +189,14 @@ async def space_compliance_report(
     as_of: date | None,
     status: ComplianceStatus | None,
     page: PageParams,
+    level: UnitLevel | None = None,
 ) -> ComplianceReport:
-    """Every unit's status counts; only the page's units are worked out in full (the
-    whole answer of ten thousand units cost more than its queries)."""
+    """Every unit's status counts (or those of `level`); only the page's units are worked
+    out in full (the whole answer of ten thousand units cost more than its queries)."""
     ensure_role(viewer, policy.REPORT_READERS)
     inputs = await _inputs(session, as_of, None)
-    statuses = [(unit, inputs.status(unit)) for unit in inputs.units]
+    units = [unit for unit in inputs.units if level is None or unit.level == level.value]
+    statuses = [(unit, inputs.status(unit)) for unit in units]
     chosen = [(unit, found) for unit, found in statuses if status is None or found is status]
     return ComplianceReport(
         items=[inputs.assess(unit) for unit, _ in chosen[page.offset : page.offset + page.limit]],
@@ -203,11 +212,12 @@ async def space_compliance_spreadsheet(
     viewer: Principal,
     as_of: date | None,
     status: ComplianceStatus | None,
+    level: UnitLevel | None = None,
 ) -> tuple[str, bytes]:
     """The whole report as an .xlsx file: its file name and content."""
     ensure_role(viewer, policy.REPORT_READERS)
     day = as_of or bureau_today()
-    rows = await _report_rows(session, as_of, status)
+    rows = await _report_rows(session, as_of, status, level)
     return f"space-compliance-{day.isoformat()}.xlsx", compliance_workbook(rows, as_of=day)
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from asset_svc.compliance import policy, service
 from asset_svc.compliance.models import ComplianceReport, ComplianceStatus, UnitCompliance
+from asset_svc.units.models import UnitLevel
 from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
@@ -39,14 +40,16 @@ async def space_compliance_report(
     page: PageQuery,
     as_of: IsoDate | None = None,
     status: ComplianceStatus | None = None,
+    level: UnitLevel | None = None,
     format: Literal["json", "xlsx"] = "json",
 ):
-    """Every unit (or those of `status`); `format=xlsx` answers them all as a spreadsheet."""
+    """Every unit (or those of `status`, of `level`); `format=xlsx` answers them all as a
+    spreadsheet."""
     if format == "xlsx":
         filename, content = await service.space_compliance_spreadsheet(
-            session=session, viewer=viewer, as_of=as_of, status=status
+            session=session, viewer=viewer, as_of=as_of, status=status, level=level
         )
         return xlsx_response(content, filename)
     return await service.space_compliance_report(
-        session=session, viewer=viewer, as_of=as_of, status=status, page=page
+        session=session, viewer=viewer, as_of=as_of, status=status, page=page, level=level
     )

@@ -33,10 +33,14 @@ async def list_units(
     parent_id: str | None = None,
     level: UnitLevel | None = None,
     q: str | None = None,
+    top: bool = False,
 ) -> tuple[list[Unit], int]:
+    """`top`: only the units under no other, where the tree of units starts."""
     query = policy.units_visible_to(viewer).order_by(Unit.code)
     if parent_id is not None:
         query = query.where(Unit.parent_id == parent_id)
+    if top:
+        query = query.where(Unit.parent_id.is_(None))
     if level is not None:
         query = query.where(Unit.level == level.value)
     if q:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from asset_svc.units import policy, service
 from asset_svc.units.models import UnitCreate, UnitLevel, UnitRead, UnitUpdate
@@ -33,9 +33,10 @@ async def list_units(
     parent_id: str | None = None,
     level: UnitLevel | None = None,
     q: SearchQuery = None,
+    top: Annotated[bool, Query(description="only the units under no other")] = False,
 ):
     items, total = await service.list_units(
-        session=session, viewer=viewer, page=page, parent_id=parent_id, level=level, q=q
+        session=session, viewer=viewer, page=page, parent_id=parent_id, level=level, q=q, top=top
     )
     return {"items": items, "total": total}
 
