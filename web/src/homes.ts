@@ -7,9 +7,10 @@ const HOME_BY_ROLE: [string, ScreenName][] = [
   ['agent', 'desk'],
   ['leader', 'escalations'],
   ['unit_staff', 'myRequests'],
+  ['auditor', 'compliance'],
 ]
 
-/** A page for roles without a screen of their own yet (auditor, commander, …). */
+/** A page for roles without a screen of their own yet (commander, …). */
 export const FALLBACK_HOME = '/home'
 
 export function homeOf(roles: readonly string[]): string {

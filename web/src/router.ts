@@ -69,6 +69,9 @@ const routes: RouteRecordRaw[] = [
       screen('calendars', () => import('@/views/admin/CalendarsPage.vue')),
       screen('rules', () => import('@/views/admin/RulesPage.vue')),
       screen('messageLog', () => import('@/views/admin/MessagesPage.vue')),
+      screen('units', () => import('@/views/register/UnitsPage.vue')),
+      screen('unit', () => import('@/views/register/UnitPage.vue')),
+      screen('compliance', () => import('@/views/register/CompliancePage.vue')),
     ],
   },
   {

@@ -8,7 +8,7 @@ function pathsOf(roles: string[]): string[] {
 
 describe('menuFor', () => {
   it('gives unit staff their requests', () => {
-    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/inbox', '/me/contacts'])
+    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/assets/units', '/inbox', '/me/contacts'])
   })
 
   it('gives an agent the desk only', () => {
@@ -20,11 +20,20 @@ describe('menuFor', () => {
   })
 
   it('gives a leader the escalations and the report', () => {
-    expect(pathsOf(['leader'])).toEqual(['/desk/escalations', '/desk/report', '/inbox', '/me/contacts'])
+    expect(pathsOf(['leader'])).toEqual([
+      '/desk/escalations',
+      '/desk/report',
+      '/assets/units',
+      '/assets/compliance',
+      '/inbox',
+      '/me/contacts',
+    ])
   })
 
   it('gives an admin the administration screens', () => {
     expect(pathsOf(['admin'])).toEqual([
+      '/assets/units',
+      '/assets/compliance',
       '/admin/users',
       '/admin/clients',
       '/admin/commitments',
@@ -39,8 +48,11 @@ describe('menuFor', () => {
     expect(pathsOf(['agent', 'dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report', '/inbox', '/me/contacts'])
   })
 
+  it('gives an auditor the register to read', () => {
+    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/compliance', '/inbox', '/me/contacts'])
+  })
+
   it('gives everyone who signs in their inbox, and nobody else anything', () => {
-    expect(pathsOf(['auditor'])).toEqual(['/inbox', '/me/contacts'])
     expect(pathsOf(['commander'])).toEqual(['/inbox', '/me/contacts'])
     expect(menuFor(['integration'])).toEqual([])
     expect(menuFor([])).toEqual([])
@@ -48,6 +60,11 @@ describe('menuFor', () => {
 })
 
 describe('mayOpen', () => {
+  it('lets a unit\'s staff open their unit but not the city-wide compliance', () => {
+    expect(mayOpen(SCREENS.unit, ['unit_staff'])).toBe(true)
+    expect(mayOpen(SCREENS.compliance, ['unit_staff'])).toBe(false)
+  })
+
   it('lets every ticket reader open a ticket, and nobody else', () => {
     expect(mayOpen(SCREENS.ticket, ['unit_staff'])).toBe(true)
     expect(mayOpen(SCREENS.ticket, ['commander'])).toBe(false)
@@ -61,14 +78,15 @@ describe('homeOf', () => {
     expect(homeOf(['dept_head'])).toBe('/desk')
     expect(homeOf(['leader'])).toBe('/desk/escalations')
     expect(homeOf(['unit_staff'])).toBe('/requests')
+    expect(homeOf(['auditor'])).toBe('/assets/compliance')
   })
 
   it('sends roles without screens to the home page', () => {
-    expect(homeOf(['auditor'])).toBe('/home')
+    expect(homeOf(['commander'])).toBe('/home')
   })
 
   it('sends each role to a screen it may open', () => {
-    for (const role of ['admin', 'agent', 'dept_head', 'leader', 'unit_staff']) {
+    for (const role of ['admin', 'agent', 'dept_head', 'leader', 'unit_staff', 'auditor']) {
       const screen = Object.values(SCREENS).find((candidate) => candidate.path === homeOf([role]))
       expect(screen && mayOpen(screen, [role])).toBe(true)
     }

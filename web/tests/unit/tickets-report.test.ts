@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { bureauDate, figure, filenameOf, monthSoFar } from '@/tickets/report'
+import { bureauDate } from '@/api/bureauDate'
+import { filenameOf } from '@/api/downloads'
+import { figure, monthSoFar } from '@/tickets/report'
 
 describe('the report period', () => {
   it('is the bureau’s month so far, on Beijing’s date', () => {

@@ -2,6 +2,7 @@
 import admin from './admin'
 import common from './common'
 import publicPages from './public'
+import register from './register'
 import tickets from './tickets'
 
-export default { common, public: publicPages, tickets, admin }
+export default { common, public: publicPages, tickets, admin, register }

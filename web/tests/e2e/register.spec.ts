@@ -1,0 +1,141 @@
+// The property register, as the bureau reads it against the real platform: the units as a
+// tree, a unit's page with its staffing, its office space against the standard and the
+// rooms it used, replayed for a past day; the city-wide compliance table with the API's own
+// figures; and a unit's staff, who see their unit only.
+import type { APIRequestContext } from '@playwright/test'
+import { ADMIN_PASSWORD, apiAs, expect, expectAccessible, mainMenu, newUser, photograph, signIn, signOut, test } from './support'
+
+interface Held {
+  bureau: { id: string; name: string }
+  unit: { id: string; name: string }
+}
+
+async function created(answer: Awaited<ReturnType<APIRequestContext['post']>>): Promise<{ id: string; name: string }> {
+  expect(answer.status(), await answer.text()).toBe(201)
+  return (await answer.json()) as { id: string; name: string }
+}
+
+/** A top unit and one under it that holds a 60 m² office since 2020 and a 40 m² one since
+ *  2024: on 2022-01-01 it used one room, today two. Codes start with 0000 so that the units
+ *  come first in lists ordered by code, whatever other tests made. */
+async function unitWithRooms(admin: APIRequestContext): Promise<Held> {
+  const stamp = Date.now().toString(36)
+  const bureau = await created(
+    await admin.post('/api/v1/asset/units', { data: { code: `0000-${stamp}`, name: `测试市政府${stamp}`, level: 'municipal' } }),
+  )
+  const unit = await created(
+    await admin.post('/api/v1/asset/units', {
+      data: { code: `0000-${stamp}-1`, name: `测试财政局${stamp}`, level: 'municipal', parent_id: bureau.id },
+    }),
+  )
+  const staffing = await admin.put(`/api/v1/asset/units/${unit.id}/staffing`, {
+    data: [
+      { rank: 'head', headcount: 1 },
+      { rank: 'staff', headcount: 4 },
+    ],
+  })
+  expect(staffing.status(), await staffing.text()).toBe(200)
+  const building = await created(
+    await admin.post('/api/v1/asset/buildings', {
+      data: { name: `财政大楼${stamp}`, address: '中原路1号', owner_unit_id: unit.id, gross_area: 3000, use: 'office' },
+    }),
+  )
+  for (const [number, area, since] of [
+    ['301', 60, '2020-01-01'],
+    ['302', 40, '2024-06-01'],
+  ] as const) {
+    const room = await created(
+      await admin.post('/api/v1/asset/rooms', {
+        data: { building_id: building.id, floor: 3, number, usable_area: area, kind: 'office' },
+      }),
+    )
+    const allocated = await admin.post('/api/v1/asset/changes', {
+      data: { type: 'allocate', room_ids: [room.id], unit_id: unit.id, effective_date: since, reason: '测试分配' },
+    })
+    expect(allocated.status(), await allocated.text()).toBe(201)
+  }
+  return { bureau, unit }
+}
+
+test('the bureau reads a unit, its rooms on a past day and the city-wide compliance', async ({ page }) => {
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const { bureau, unit } = await unitWithRooms(admin)
+    const standard = (await (await admin.get(`/api/v1/asset/units/${unit.id}/space-compliance`)).json()) as {
+      standard_area: number
+      actual_area: number
+      status: string
+    }
+    expect(standard.actual_area).toBe(100)
+
+    await signIn(page, 'admin', ADMIN_PASSWORD)
+    await mainMenu(page).getByRole('link', { name: '单位与用房' }).click()
+    await expect(page.getByRole('heading', { name: '单位与用房', level: 1 })).toBeVisible()
+    const tree = page.getByRole('tree', { name: '单位与用房' })
+    const top = tree.getByRole('treeitem').filter({ hasText: bureau.name }).first()
+    await expect(top).toBeVisible()
+    await top.locator('.el-tree-node__expand-icon').first().click()
+    await expect(tree.getByRole('link', { name: unit.name })).toBeVisible()
+    await expectAccessible(page)
+    await photograph(page, 'register-units')
+
+    await page.getByRole('searchbox').or(page.getByRole('textbox', { name: '按名称或代码查找单位' })).fill(unit.name)
+    await page.keyboard.press('Enter')
+    await expect(page.getByText('找到 1 个单位')).toBeVisible()
+    await page.getByRole('link', { name: unit.name }).click()
+
+    await expect(page.getByRole('heading', { name: unit.name, level: 1 })).toBeVisible()
+    await expect(page.getByRole('link', { name: bureau.name })).toBeVisible()
+    await expect(page.getByTestId('unit-occupancy')).toHaveText('共 2 间，100.00 m² · 办公室 100.00 m²')
+    const figures = page.getByTestId('unit-compliance')
+    await expect(figures).toContainText(`${standard.standard_area.toFixed(2)} m²`)
+    await expect(figures).toContainText('100.00 m²')
+    await expect(figures).toContainText(standard.status === 'over' ? '超标' : '未超标')
+    await expect(page.getByRole('cell', { name: `财政大楼` }).first()).toBeVisible()
+    await expectAccessible(page)
+    await photograph(page, 'register-unit')
+
+    // The change register replayed: on 2022-01-01 the unit used the first room only.
+    const day = page.getByRole('combobox', { name: '查看日期' }).or(page.getByLabel('查看日期'))
+    await day.first().fill('2022-01-01')
+    await day.first().press('Enter')
+    await expect(page.getByTestId('unit-occupancy')).toHaveText('共 1 间，60.00 m² · 办公室 60.00 m²')
+    await expect(page.getByTestId('unit-rooms')).toContainText('301')
+    await expect(page.getByTestId('unit-rooms')).not.toContainText('302')
+
+    await mainMenu(page).getByRole('link', { name: '办公用房核定' }).click()
+    await expect(page.getByRole('heading', { name: '办公用房核定', level: 1 })).toBeVisible()
+    const row = page.getByTestId('compliance-table').getByRole('row', { name: new RegExp(unit.name) })
+    await expect(row).toContainText(`${standard.standard_area.toFixed(2)} m²`)
+    await expect(row).toContainText('100.00 m²')
+    const report = (await (await admin.get('/api/v1/asset/reports/space-compliance?limit=1')).json()) as {
+      total: number
+      units_over: number
+    }
+    await expect(page.getByTestId('compliance-summary')).toHaveText(`超标单位 ${report.units_over} 个，共 ${report.total} 个单位`)
+    await page.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '核定结果' }) }).click()
+    await page.getByRole('option', { name: '超标', exact: true }).click()
+    await page.getByRole('button', { name: '查询' }).click()
+    const over = (await (await admin.get('/api/v1/asset/reports/space-compliance?limit=1&status=over')).json()) as {
+      total: number
+    }
+    await expect(page.getByTestId('compliance-summary')).toHaveText(`超标单位 ${over.total} 个，共 ${over.total} 个单位`)
+    await expect(row).toContainText('超标')
+    await expectAccessible(page)
+    await photograph(page, 'register-compliance')
+
+    const download = page.waitForEvent('download')
+    await page.getByTestId('compliance-download').click()
+    expect((await download).suggestedFilename()).toMatch(/^space-compliance-\d{4}-\d{2}-\d{2}\.xlsx$/)
+
+    // A unit's own staff: straight to their unit, and no city-wide report in their menu.
+    const staff = await newUser(['unit_staff'], { unit_id: unit.id })
+    await signOut(page)
+    await signIn(page, staff.username, staff.password)
+    await mainMenu(page).getByRole('link', { name: '单位与用房' }).click()
+    await expect(page.getByRole('heading', { name: unit.name, level: 1 })).toBeVisible()
+    await expect(mainMenu(page).getByRole('link', { name: '办公用房核定' })).toHaveCount(0)
+  } finally {
+    await admin.dispose()
+  }
+})
