@@ -3700,6 +3700,11 @@ export interface components {
             type: components["schemas"]["ChangeType"];
             /** Room Ids */
             room_ids: string[];
+            /**
+             * Rooms
+             * @default []
+             */
+            rooms: components["schemas"]["ChangedRoom"][];
             /** Building Id */
             building_id: string | null;
             /** Unit Id */
@@ -3730,6 +3735,22 @@ export interface components {
          * @enum {string}
          */
         ChangeType: "acquire" | "allocate" | "reallocate" | "reclaim" | "renovate" | "transfer_title" | "dispose";
+        /**
+         * ChangedRoom
+         * @description A room a change names, as a person finds it: its building and number.
+         */
+        ChangedRoom: {
+            /** Id */
+            id: string;
+            /** Building Id */
+            building_id: string;
+            /** Building Name */
+            building_name: string;
+            /** Floor */
+            floor: number;
+            /** Number */
+            number: string;
+        };
         /** ComplianceReport */
         ComplianceReport: {
             /** Items */
@@ -10176,6 +10197,8 @@ export interface operations {
             query?: {
                 owner_unit_id?: string | null;
                 use?: components["schemas"]["BuildingUse"] | null;
+                /** @description Only rows whose named columns contain this text. */
+                q?: string | null;
                 limit?: number;
                 offset?: number;
             };

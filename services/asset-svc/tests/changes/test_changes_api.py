@@ -42,6 +42,45 @@ async def test_allocating_rooms_records_a_change_and_sets_the_occupant(client, a
     assert await occupant(client, admin, holdings["rooms"][2]) is None
 
 
+async def test_a_change_names_its_rooms_by_building_and_number_as_the_reader_may_see_them(
+    client, admin, holdings, token_mint
+):
+    building = holdings["building"]
+    office = await client.post(
+        f"{API}/rooms",
+        json={
+            "building_id": building,
+            "floor": 8,
+            "number": "801",
+            "usable_area": 60,
+            "kind": "office",
+            "leader_office": True,
+        },
+        headers=admin,
+    )
+    assert office.status_code == 201, office.text
+    rooms = [holdings["rooms"][1], office.json()["id"]]
+    recorded = await change(client, admin, "allocate", room_ids=rooms, unit_id=holdings["first"])
+    assert recorded.status_code == 201, recorded.text
+    change_id = recorded.json()["id"]
+
+    def named(answer):
+        assert answer.status_code in (200, 201), answer.text
+        body = answer.json()
+        found = body["items"][0] if "items" in body else body
+        return [(room["building_name"], room["floor"], room["number"]) for room in found["rooms"]]
+
+    both = [("市政府一号楼", 1, "102"), ("市政府一号楼", 8, "801")]
+    assert named(recorded) == both
+    assert named(await client.get(f"{API}/changes/{change_id}", headers=admin)) == both
+    # A department head reads the register but not where a leader sits: that room is only
+    # counted.
+    head = token_mint.headers("dept_head")
+    assert named(await client.get(f"{API}/changes/{change_id}", headers=head)) == both[:1]
+    listed = await client.get(f"{API}/changes", params={"limit": 1}, headers=head)
+    assert named(listed) == both[:1] and len(listed.json()["items"][0]["room_ids"]) == 2
+
+
 async def test_allocating_an_occupied_room_is_refused(client, admin, holdings):
     await change(
         client, admin, "allocate", room_ids=holdings["rooms"][:1], unit_id=holdings["first"]

@@ -84,6 +84,22 @@ async def test_usable_area_cannot_exceed_gross_area(client, admin):
     assert answer.json()["errors"][0]["pointer"] == "#/usable_area"
 
 
+async def test_buildings_are_found_by_words_of_their_name_or_address(client, admin):
+    owner = await make_unit(client, admin)
+    await make_building(client, admin, owner, name="财政综合楼", address="中原路1号")
+    await make_building(client, admin, owner, name="档案楼", address="财政巷8号")
+    await make_building(client, admin, owner, name="车库", address="建设路2号")
+
+    async def found(words):
+        answer = await client.get(f"{API}/buildings", params={"q": words}, headers=admin)
+        assert answer.status_code == 200, answer.text
+        return [building["name"] for building in answer.json()["items"]]
+
+    assert await found("财政") == ["档案楼", "财政综合楼"]
+    assert await found("建设路") == ["车库"]
+    assert await found("%") == []
+
+
 async def test_a_room_number_is_unique_within_its_building(client, admin):
     owner = await make_unit(client, admin)
     building = await make_building(client, admin, owner)

@@ -113,12 +113,25 @@ class ChangeCreate(StrictInput):
         return self
 
 
+class ChangedRoom(BaseModel):
+    """A room a change names, as a person finds it: its building and number."""
+
+    id: str
+    building_id: str
+    building_name: str
+    floor: int
+    number: str
+
+
 class ChangeRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: str
     type: ChangeType
     room_ids: list[str]
+    # The same rooms by building and number (a leader's office left out for a viewer who
+    # may not see one: it stays counted in room_ids).
+    rooms: list[ChangedRoom] = []
     building_id: str | None
     unit_id: str | None
     from_unit_id: str | None

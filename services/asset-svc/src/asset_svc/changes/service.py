@@ -14,6 +14,8 @@ from asset_svc.changes import policy
 from asset_svc.changes.models import (
     FORBIDDEN_CHANGE_TYPES,
     ChangeCreate,
+    ChangedRoom,
+    ChangeRead,
     ChangeRoom,
     ChangeType,
     PropertyChange,
@@ -305,6 +307,49 @@ async def _record_change_events(
 
 async def change_room_ids(session: AsyncSession, change_ids: list[str]) -> dict[str, list[str]]:
     return await room_ids_by(session, ChangeRoom.change_id, ChangeRoom.room_id, change_ids)
+
+
+async def read_changes(
+    session: AsyncSession, changes: list[PropertyChange], viewer: Principal
+) -> list[ChangeRead]:
+    """The changes as callers read them, with their rooms (two queries for all of them)."""
+    change_ids = [change.id for change in changes]
+    room_ids = await change_room_ids(session, change_ids)
+    rooms = await changed_rooms(session, change_ids, viewer)
+    return [
+        ChangeRead.model_validate(
+            {**change.model_dump(), "room_ids": room_ids[change.id], "rooms": rooms[change.id]}
+        )
+        for change in changes
+    ]
+
+
+async def changed_rooms(
+    session: AsyncSession, change_ids: list[str], viewer: Principal
+) -> dict[str, list[ChangedRoom]]:
+    """For each change, its rooms by building and number (one query), those the viewer may
+    see: a leader's office only to who may see one."""
+    query = (
+        select(ChangeRoom.change_id, Room, Building.name)
+        .join(Room, Room.id == ChangeRoom.room_id)
+        .join(Building, Building.id == Room.building_id)
+        .where(ChangeRoom.change_id.in_(change_ids))
+        .order_by(Building.name, Room.floor, Room.number)
+    )
+    if not sees_leader_offices(viewer):
+        query = query.where(Room.leader_office.is_(False))
+    rooms: dict[str, list[ChangedRoom]] = {change_id: [] for change_id in change_ids}
+    for change_id, room, building_name in await session.execute(query):
+        rooms[change_id].append(
+            ChangedRoom(
+                id=room.id,
+                building_id=room.building_id,
+                building_name=building_name,
+                floor=room.floor,
+                number=room.number,
+            )
+        )
+    return rooms
 
 
 async def get_change(*, session: AsyncSession, change_id: str, viewer: Principal) -> PropertyChange:

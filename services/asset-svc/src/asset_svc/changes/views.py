@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
 from asset_svc.changes import policy, service
-from asset_svc.changes.models import ChangeCreate, ChangeRead, ChangeType, PropertyChange
+from asset_svc.changes.models import ChangeCreate, ChangeRead, ChangeType
 from asset_svc.register.models import RoomRead
 from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
@@ -36,17 +36,13 @@ class HistoryEntry(BaseModel):
     model_config = {"extra": "allow"}
 
 
-def _read(change: PropertyChange, room_ids: list[str]) -> ChangeRead:
-    return ChangeRead.model_validate({**change.model_dump(), "room_ids": room_ids})
-
-
 @router.post(
     "/changes", status_code=status.HTTP_201_CREATED, response_model=ChangeRead, tags=["changes"]
 )
 async def record_change(data: ChangeCreate, session: SessionDep, actor: Recorder):
     change = await service.record_change(session=session, data=data, actor=actor)
-    rooms = await service.change_room_ids(session, [change.id])
-    return _read(change, rooms[change.id])
+    [read] = await service.read_changes(session, [change], actor)
+    return read
 
 
 @router.get("/changes", response_model=Page[ChangeRead], tags=["changes"])
@@ -72,15 +68,14 @@ async def list_changes(
         effective_from=effective_from,
         effective_to=effective_to,
     )
-    rooms = await service.change_room_ids(session, [change.id for change in changes])
-    return {"items": [_read(change, rooms[change.id]) for change in changes], "total": total}
+    return {"items": await service.read_changes(session, changes, viewer), "total": total}
 
 
 @router.get("/changes/{change_id}", response_model=ChangeRead, tags=["changes"])
 async def get_change(change_id: str, session: SessionDep, viewer: Reader):
     change = await service.get_change(session=session, change_id=change_id, viewer=viewer)
-    rooms = await service.change_room_ids(session, [change.id])
-    return _read(change, rooms[change.id])
+    [read] = await service.read_changes(session, [change], viewer)
+    return read
 
 
 @router.get("/rooms/{room_id}/history", response_model=list[HistoryEntry], tags=["rooms"])

@@ -25,7 +25,7 @@ from guanjia_shared.auth import Principal, ensure_role
 from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from guanjia_shared.outbox import record_event
-from guanjia_shared.pagination import PageParams, fetch_page
+from guanjia_shared.pagination import PageParams, containing, fetch_page
 from guanjia_shared.spreadsheets import workbook_bytes
 
 
@@ -113,12 +113,16 @@ async def list_buildings(
     page: PageParams,
     owner_unit_id: str | None = None,
     use: BuildingUse | None = None,
+    q: str | None = None,
 ) -> tuple[list[Building], int]:
+    """`q`: words in the building's name or address."""
     query = buildings_visible_to(viewer).order_by(Building.name, Building.id)
     if owner_unit_id is not None:
         query = query.where(Building.owner_unit_id == owner_unit_id)
     if use is not None:
         query = query.where(Building.use == use.value)
+    if q:
+        query = query.where(containing(q, Building.name, Building.address))
     return await fetch_page(session, query, page)
 
 

@@ -19,7 +19,7 @@ from asset_svc.register.models import (
 from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
-from guanjia_shared.pagination import Page, PageQuery
+from guanjia_shared.pagination import Page, PageQuery, SearchQuery
 from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 
 router = APIRouter(prefix="/api/v1/asset", dependencies=[Depends(current_user)])
@@ -72,9 +72,10 @@ async def list_buildings(
     page: PageQuery,
     owner_unit_id: str | None = None,
     use: BuildingUse | None = None,
+    q: SearchQuery = None,
 ):
     items, total = await service.list_buildings(
-        session=session, viewer=viewer, page=page, owner_unit_id=owner_unit_id, use=use
+        session=session, viewer=viewer, page=page, owner_unit_id=owner_unit_id, use=use, q=q
     )
     return {"items": items, "total": total}
 
