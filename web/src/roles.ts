@@ -17,8 +17,9 @@ export interface Screen {
 /** Everyone who may read a ticket somewhere (ticket-svc's scope decides which). */
 const TICKET_READERS: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', 'admin', 'auditor']
 
-/** Who reads the property register: the bureau's own, and a unit's staff their unit's. */
-const REGISTER_READERS: readonly Role[] = ['admin', 'leader', 'auditor', 'unit_staff']
+/** Who reads the property register: the bureau's leaders, auditors and department heads
+ *  (the property department's among them), and a unit's staff their unit's. */
+const REGISTER_READERS: readonly Role[] = ['admin', 'leader', 'dept_head', 'auditor', 'unit_staff']
 
 /** Everyone who signs in to the console (API clients do not): each has an inbox. */
 const PEOPLE: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', 'admin', 'auditor', 'commander']
@@ -51,6 +52,13 @@ export const SCREENS = {
   messageLog: { name: 'messageLog', path: '/admin/messages', label: 'common.menu.messageLog', roles: ['admin'] },
   units: { name: 'units', path: '/assets/units', label: 'common.menu.units', roles: REGISTER_READERS },
   unit: { name: 'unit', path: '/assets/units/:id', label: 'common.menu.unit', roles: REGISTER_READERS },
+  // The change register is read by asset-svc's readers of it; only an admin records one.
+  changes: {
+    name: 'changes',
+    path: '/assets/changes',
+    label: 'common.menu.changes',
+    roles: ['admin', 'leader', 'dept_head', 'auditor'],
+  },
   // The city-wide report is the bureau's (asset-svc refuses it to a unit's staff).
   compliance: { name: 'compliance', path: '/assets/compliance', label: 'common.menu.compliance', roles: ['admin', 'leader', 'auditor'] },
 } as const satisfies Record<string, Screen>
@@ -67,7 +75,7 @@ export interface MenuGroup {
 const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
-  { key: 'register', label: 'common.menu.register', screens: ['units', 'compliance'] },
+  { key: 'register', label: 'common.menu.register', screens: ['units', 'changes', 'compliance'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]

@@ -71,6 +71,7 @@ const routes: RouteRecordRaw[] = [
       screen('messageLog', () => import('@/views/admin/MessagesPage.vue')),
       screen('units', () => import('@/views/register/UnitsPage.vue')),
       screen('unit', () => import('@/views/register/UnitPage.vue')),
+      screen('changes', () => import('@/views/register/ChangesPage.vue')),
       screen('compliance', () => import('@/views/register/CompliancePage.vue')),
     ],
   },

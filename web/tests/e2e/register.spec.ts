@@ -139,3 +139,82 @@ test('the bureau reads a unit, its rooms on a past day and the city-wide complia
     await admin.dispose()
   }
 })
+
+test('an admin allocates a room, is refused a second allocation in words, and corrects it', async ({ page }) => {
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const stamp = Date.now().toString(36)
+    const finance = await created(
+      await admin.post('/api/v1/asset/units', { data: { code: `0001-${stamp}-a`, name: `测试审计局${stamp}`, level: 'municipal' } }),
+    )
+    const culture = await created(
+      await admin.post('/api/v1/asset/units', { data: { code: `0001-${stamp}-b`, name: `测试文旅局${stamp}`, level: 'municipal' } }),
+    )
+    const building = await created(
+      await admin.post('/api/v1/asset/buildings', {
+        data: { name: `综合楼${stamp}`, address: '建设路9号', owner_unit_id: finance.id, gross_area: 2000, use: 'office' },
+      }),
+    )
+    await created(
+      await admin.post('/api/v1/asset/rooms', {
+        data: { building_id: building.id, floor: 5, number: '501', usable_area: 30, kind: 'office' },
+      }),
+    )
+
+    await signIn(page, 'admin', ADMIN_PASSWORD)
+    await mainMenu(page).getByRole('link', { name: '房产变更登记' }).click()
+    await expect(page.getByRole('heading', { name: '房产变更登记', level: 1 })).toBeVisible()
+
+    async function recordAllocation(unitName: string): Promise<void> {
+      await page.getByRole('button', { name: '登记变更' }).click()
+      const dialog = page.getByRole('dialog', { name: '登记变更' })
+      await dialog.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '变更类型' }) }).click()
+      await page.getByRole('option', { name: '分配', exact: true }).click()
+      await dialog.getByLabel('楼宇').click()
+      await dialog.getByLabel('楼宇').fill(building.name)
+      await page.getByRole('option', { name: building.name }).click()
+      await dialog.getByText(/^501 · 办公室/).click()
+      await dialog.getByLabel('使用单位').click()
+      await dialog.getByLabel('使用单位').fill(unitName)
+      await page.getByRole('option', { name: unitName }).click()
+      await dialog.getByLabel('文号').fill(`机管〔2026〕${stamp}号`)
+      await dialog.getByLabel('事由').fill('分配办公用房')
+      await dialog.getByRole('button', { name: '登记' }).click()
+    }
+
+    await recordAllocation(finance.name)
+    await expect(page.getByRole('dialog', { name: '登记变更' })).toBeHidden()
+    const table = page.getByTestId('changes-table')
+    const allocation = table.getByRole('row', { name: new RegExp(finance.name) }).first()
+    await expect(allocation).toContainText('分配')
+    await expect(allocation).toContainText(`综合楼${stamp} 501`)
+
+    // The same room again, to another unit: the register's rule, in words, and nothing recorded.
+    await recordAllocation(culture.name)
+    const dialog = page.getByRole('dialog', { name: '登记变更' })
+    await expect(dialog.getByRole('alert')).toHaveText(
+      '不能登记：房间已分配给其他单位，不能重复分配；如需改变使用单位，请登记调剂。',
+    )
+    await expectAccessible(page)
+    await photograph(page, 'register-change-refused')
+    await dialog.getByRole('button', { name: '取消' }).click()
+    await expect(table.getByRole('row', { name: new RegExp(culture.name) })).toHaveCount(0)
+
+    // Recorded by mistake: corrected by a counter-change (清退) naming it, never an edit.
+    await allocation.getByRole('button', { name: /^更正/ }).click()
+    const correcting = page.getByRole('dialog', { name: '更正' })
+    await expect(correcting.getByRole('checkbox', { name: /^501 · 办公室/ })).toBeChecked()
+    await correcting.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '变更类型' }) }).click()
+    await page.getByRole('option', { name: '清退', exact: true }).click()
+    await correcting.getByLabel('事由').fill('误登记，予以更正')
+    await correcting.getByRole('button', { name: '登记' }).click()
+    await expect(correcting).toBeHidden()
+    const correction = table.getByRole('row', { name: /误登记，予以更正/ })
+    await expect(correction).toContainText('清退')
+    await expect(correction).toContainText(/更正 \d{4}-\d{2}-\d{2} 的分配/)
+    await expectAccessible(page)
+    await photograph(page, 'register-changes')
+  } finally {
+    await admin.dispose()
+  }
+})

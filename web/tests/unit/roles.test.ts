@@ -16,7 +16,15 @@ describe('menuFor', () => {
   })
 
   it('gives a department head the desk, its escalations and its report', () => {
-    expect(pathsOf(['dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report', '/inbox', '/me/contacts'])
+    expect(pathsOf(['dept_head'])).toEqual([
+      '/desk',
+      '/desk/escalations',
+      '/desk/report',
+      '/assets/units',
+      '/assets/changes',
+      '/inbox',
+      '/me/contacts',
+    ])
   })
 
   it('gives a leader the escalations and the report', () => {
@@ -24,6 +32,7 @@ describe('menuFor', () => {
       '/desk/escalations',
       '/desk/report',
       '/assets/units',
+      '/assets/changes',
       '/assets/compliance',
       '/inbox',
       '/me/contacts',
@@ -33,6 +42,7 @@ describe('menuFor', () => {
   it('gives an admin the administration screens', () => {
     expect(pathsOf(['admin'])).toEqual([
       '/assets/units',
+      '/assets/changes',
       '/assets/compliance',
       '/admin/users',
       '/admin/clients',
@@ -45,11 +55,19 @@ describe('menuFor', () => {
   })
 
   it('joins the screens of several roles, each once', () => {
-    expect(pathsOf(['agent', 'dept_head'])).toEqual(['/desk', '/desk/escalations', '/desk/report', '/inbox', '/me/contacts'])
+    expect(pathsOf(['agent', 'dept_head'])).toEqual([
+      '/desk',
+      '/desk/escalations',
+      '/desk/report',
+      '/assets/units',
+      '/assets/changes',
+      '/inbox',
+      '/me/contacts',
+    ])
   })
 
   it('gives an auditor the register to read', () => {
-    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/compliance', '/inbox', '/me/contacts'])
+    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/changes', '/assets/compliance', '/inbox', '/me/contacts'])
   })
 
   it('gives everyone who signs in their inbox, and nobody else anything', () => {

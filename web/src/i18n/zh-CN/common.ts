@@ -39,6 +39,7 @@ export default {
     register: '房地产',
     units: '单位与用房',
     unit: '单位详情',
+    changes: '房产变更登记',
     compliance: '办公用房核定',
     publicPages: '公开页面',
     board: '服务承诺公示',
