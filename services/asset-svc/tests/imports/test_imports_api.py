@@ -6,6 +6,7 @@ import os
 import sys
 import threading
 import zipfile
+from unittest.mock import ANY
 
 from openpyxl import Workbook, load_workbook
 
@@ -110,18 +111,22 @@ async def test_a_workbook_with_bad_rows_imports_nothing_and_lists_each_error(cli
     )
     answer = await upload(client, admin, content)
     assert answer.status_code == 422
+    # Each fault by place, with a code (and its limits) a reader words in its own language.
     errors = {
-        (error["sheet"], error["row"], error.get("column")) for error in answer.json()["errors"]
+        (error["sheet"], error["row"], error.get("column"), error["code"]): error.get("context")
+        for error in answer.json()["errors"]
     }
     assert errors == {
-        (BUILDINGS_SHEET, 2, "usable_area"),
-        (BUILDINGS_SHEET, 3, "owner_unit_code"),
-        (BUILDINGS_SHEET, 3, "use"),
-        (ROOMS_SHEET, 3, "number"),
-        (ROOMS_SHEET, 4, "usable_area"),
-        (ROOMS_SHEET, 4, "building"),
-        (ROOMS_SHEET, 5, "floor"),
-        (ROOMS_SHEET, 5, "kind"),
+        (BUILDINGS_SHEET, 2, "usable_area", "usable-over-gross"): None,
+        (BUILDINGS_SHEET, 3, "owner_unit_code", "unknown-unit-code"): None,
+        (BUILDINGS_SHEET, 3, "use", "enum"): {
+            "expected": "'office', 'residential', 'mixed', 'canteen', 'garage' or 'other'"
+        },
+        (ROOMS_SHEET, 3, "number", "room-twice-in-workbook"): {"row": 2},
+        (ROOMS_SHEET, 4, "usable_area", "float_type"): None,
+        (ROOMS_SHEET, 4, "building", "unknown-building"): None,
+        (ROOMS_SHEET, 5, "floor", "int_parsing"): None,
+        (ROOMS_SHEET, 5, "kind", "enum"): {"expected": ANY},
     }
     assert await totals(client, admin) == (0, 0)
 
@@ -133,7 +138,7 @@ async def test_a_room_already_registered_is_refused(client, admin):
     assert first.status_code == 200, first.text
     again = await upload(client, admin, workbook([], [[building["id"], 1, "101", 20, "office"]]))
     assert again.status_code == 422
-    assert again.json()["errors"][0]["row"] == 2
+    assert [(e["row"], e["code"]) for e in again.json()["errors"]] == [(2, "room-registered")]
 
 
 async def test_a_file_that_is_not_a_workbook_is_a_422(client, admin):
@@ -171,9 +176,10 @@ async def test_a_value_longer_than_its_column_is_refused_by_row_and_column(clien
     answer = await upload(client, admin, content)
     assert answer.status_code == 422, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
-    assert [(e["sheet"], e["row"], e["column"]) for e in answer.json()["errors"]] == [
-        (ROOMS_SHEET, 3, "number")
-    ]
+    assert [
+        (e["sheet"], e["row"], e["column"], e["code"], e["context"])
+        for e in answer.json()["errors"]
+    ] == [(ROOMS_SHEET, 3, "number", "string_too_long", {"max_length": 32})]
     assert await totals(client, admin) == (0, 0)
 
 
@@ -184,8 +190,8 @@ async def test_a_control_character_in_a_text_cell_is_refused_by_row_and_column(c
     )
     answer = await upload(client, admin, content)
     assert answer.status_code == 422, answer.text
-    assert [(e["sheet"], e["row"], e["column"]) for e in answer.json()["errors"]] == [
-        (BUILDINGS_SHEET, 2, "name")
+    assert [(e["sheet"], e["row"], e["column"], e["code"]) for e in answer.json()["errors"]] == [
+        (BUILDINGS_SHEET, 2, "name", "string_pattern_mismatch")
     ]
     assert await totals(client, admin) == (0, 0)
 

@@ -40,10 +40,16 @@ ROOM_COLUMNS = (
 
 
 class RowError(BaseModel):
+    """One fault of the workbook. `code` names it for a program (the console words it in
+    Chinese): ours (required, unknown-unit-code, room-registered, …) or pydantic's error
+    type (greater_than, enum, …) with its limits in `context`."""
+
     sheet: str
     row: int
     column: str | None = None
+    code: str
     detail: str
+    context: dict[str, str | int | float] | None = None
 
 
 class ImportResult(BaseModel):

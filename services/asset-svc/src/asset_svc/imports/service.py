@@ -108,10 +108,22 @@ class _Errors:
         self.items: list[RowError] = []
         self.count = 0
 
-    def add(self, sheet: str, row: int, column: str | None, detail: str) -> None:
+    def add(
+        self,
+        sheet: str,
+        row: int,
+        column: str | None,
+        code: str,
+        detail: str,
+        context: dict[str, Any] | None = None,
+    ) -> None:
         self.count += 1
         if len(self.items) < MAX_ERRORS_LISTED:
-            self.items.append(RowError(sheet=sheet, row=row, column=column, detail=detail))
+            self.items.append(
+                RowError(
+                    sheet=sheet, row=row, column=column, code=code, detail=detail, context=context
+                )
+            )
 
 
 def _open_workbook(content: bytes, max_rows: int) -> Any:
@@ -150,7 +162,7 @@ def _rows(
     workbook: Any, sheet: str, columns: tuple[Column, ...], max_rows: int, errors: _Errors
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     if sheet not in workbook.sheetnames:
-        errors.add(sheet, 1, None, "the sheet is missing (download the template)")
+        errors.add(sheet, 1, None, "sheet-missing", "the sheet is missing (download the template)")
         return
     worksheet = workbook[sheet]
     last_row = 1 + max_rows  # the header, then the rows
@@ -163,7 +175,7 @@ def _rows(
     if tuple(str(cell or "").strip() for cell in header) != tuple(
         column.label for column in columns
     ):
-        errors.add(sheet, 1, None, "the header row is not the template's")
+        errors.add(sheet, 1, None, "header-not-template", "the header row is not the template's")
         return
     for number, values in enumerate(rows, start=2):
         if number > last_row:
@@ -175,7 +187,7 @@ def _rows(
             row[column.key] = value.strip() if isinstance(value, str) else value
         for column in columns:
             if column.required and row.get(column.key) in (None, ""):
-                errors.add(sheet, number, column.key, "required")
+                errors.add(sheet, number, column.key, "required", "required")
         yield number, row
 
 
@@ -189,6 +201,11 @@ def _read(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         except Exception as exc:  # whatever the parser raises: the file is at fault
             raise _unreadable(exc) from exc
         yield values
+
+
+def _plain(value: Any) -> Any:
+    """A limit of pydantic's error context as JSON has it (a Decimal bound is a number)."""
+    return value if isinstance(value, str | int | float) else str(value)
 
 
 def _text(value: Any) -> str | None:
@@ -215,7 +232,10 @@ def _checked(
             faulty.add(name or "")
             if error["type"] != "missing":
                 column = columns.get(name, name) if name else None
-                errors.add(sheet, row, column, error["msg"])
+                # pydantic's error type is the code (greater_than, enum, float_parsing, …)
+                # and its limits the context, for a reader to word it in its own language.
+                context = {key: _plain(value) for key, value in error.get("ctx", {}).items()}
+                errors.add(sheet, row, column, error["type"], error["msg"], context or None)
         return None, faulty
 
 
@@ -251,10 +271,22 @@ def _read_buildings(
     for row_number, row in _rows(workbook, BUILDINGS_SHEET, BUILDING_COLUMNS, max_rows, errors):
         ref = str(row.get("ref") or "")
         if ref in building_by_ref:
-            errors.add(BUILDINGS_SHEET, row_number, "ref", f"reference {ref} is used twice")
+            errors.add(
+                BUILDINGS_SHEET,
+                row_number,
+                "ref",
+                "ref-used-twice",
+                f"reference {ref} is used twice",
+            )
         owner = unit_ids.get(str(row.get("owner_unit_code") or ""))
         if row.get("owner_unit_code") and owner is None:
-            errors.add(BUILDINGS_SHEET, row_number, "owner_unit_code", "no unit has this code")
+            errors.add(
+                BUILDINGS_SHEET,
+                row_number,
+                "owner_unit_code",
+                "unknown-unit-code",
+                "no unit has this code",
+            )
         building_id = new_id()
         building_by_ref[ref] = building_id
         building, _ = _checked(
@@ -278,7 +310,13 @@ def _read_buildings(
             continue
         data = building.model_dump(mode="json")
         if data["usable_area"] is not None and data["usable_area"] > data["gross_area"]:
-            errors.add(BUILDINGS_SHEET, row_number, "usable_area", "larger than the gross area")
+            errors.add(
+                BUILDINGS_SHEET,
+                row_number,
+                "usable_area",
+                "usable-over-gross",
+                "larger than the gross area",
+            )
         inventory.buildings.append({"id": building_id, **data})
     return building_by_ref
 
@@ -314,7 +352,9 @@ def _read_rooms(
                 ROOMS_SHEET,
                 row_number,
                 "number",
+                "room-twice-in-workbook",
                 f"room {number} is already on row {inventory.room_rows[key]}",
+                {"row": inventory.room_rows[key]},
             )
         if not faulty & {"building_id", "number"}:
             inventory.room_rows.setdefault(key, row_number)
@@ -359,6 +399,7 @@ async def _check_existing_buildings(
                     ROOMS_SHEET,
                     row,
                     "building",
+                    "unknown-building",
                     "neither a reference on the buildings sheet nor a registered building",
                 )
 
@@ -379,6 +420,7 @@ async def _check_existing_room_numbers(
                 ROOMS_SHEET,
                 numbers[(building_id, number)],
                 "number",
+                "room-registered",
                 f"room {number} is already registered in that building",
             )
 
