@@ -61,6 +61,7 @@ export const SCREENS = {
   },
   // The city-wide report is the bureau's (asset-svc refuses it to a unit's staff).
   compliance: { name: 'compliance', path: '/assets/compliance', label: 'common.menu.compliance', roles: ['admin', 'leader', 'auditor'] },
+  imports: { name: 'imports', path: '/assets/imports', label: 'common.menu.imports', roles: ['admin'] },
 } as const satisfies Record<string, Screen>
 
 export type ScreenName = keyof typeof SCREENS
@@ -75,7 +76,7 @@ export interface MenuGroup {
 const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
-  { key: 'register', label: 'common.menu.register', screens: ['units', 'changes', 'compliance'] },
+  { key: 'register', label: 'common.menu.register', screens: ['units', 'changes', 'compliance', 'imports'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]

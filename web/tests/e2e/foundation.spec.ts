@@ -21,7 +21,7 @@ const MENUS: { role: string; home: string; links: string[] }[] = [
   {
     role: 'admin',
     home: '/admin/users',
-    links: ['单位与用房', '房产变更登记', '办公用房核定', '用户', 'API 客户端', '承诺服务', '工作日历', '通知规则', '消息记录'],
+    links: ['单位与用房', '房产变更登记', '办公用房核定', '房产资料导入', '用户', 'API 客户端', '承诺服务', '工作日历', '通知规则', '消息记录'],
   },
   { role: 'auditor', home: '/assets/compliance', links: ['单位与用房', '房产变更登记', '办公用房核定'] },
   { role: 'commander', home: '/home', links: [] },

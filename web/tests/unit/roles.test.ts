@@ -44,6 +44,7 @@ describe('menuFor', () => {
       '/assets/units',
       '/assets/changes',
       '/assets/compliance',
+      '/assets/imports',
       '/admin/users',
       '/admin/clients',
       '/admin/commitments',
