@@ -104,9 +104,15 @@ ACTIONS = {
     "accept a renovation": lambda a: renovations.accept_renovation(
         session=None, renovation_id="r", actor=a, final_cost=Decimal(1)
     ),
-    "list renovations": lambda a: renovations.list_renovations(session=None, viewer=a, page=PAGE),
+    "list renovations": lambda a: renovations.list_renovations(
+        session=None, viewer=a, page=PAGE, cost_cap_per_m2=Decimal(1500), min_years_between=8
+    ),
     "read a renovation": lambda a: renovations.get_renovation(
-        session=None, renovation_id="r", viewer=a
+        session=None,
+        renovation_id="r",
+        viewer=a,
+        cost_cap_per_m2=Decimal(1500),
+        min_years_between=8,
     ),
     "record a household": lambda a: housing.create_occupant(
         session=None, data=OccupantCreate(name="n", unit_id="u"), actor=a

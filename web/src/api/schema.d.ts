@@ -4145,6 +4145,11 @@ export interface components {
              * @default []
              */
             moves: components["schemas"]["RenovationMoveRead"][];
+            /**
+             * Rules Needing A Leader
+             * @default []
+             */
+            rules_needing_a_leader: string[];
         };
         /**
          * RenovationStatus

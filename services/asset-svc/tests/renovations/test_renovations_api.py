@@ -145,6 +145,26 @@ async def test_above_the_cost_cap_an_admin_may_not_approve(client, admin, holdin
     assert answer.json()["rule"] == "renovation-cost-cap"
 
 
+async def test_a_request_names_the_rules_it_goes_beyond_until_it_is_decided(
+    client, admin, leader, holdings
+):
+    within = await request(client, admin, [holdings.room_101], estimated_cost="93750.00")
+    beyond = await request(client, admin, [holdings.room_101], estimated_cost="93750.01")
+    assert beyond["rules_needing_a_leader"] == ["renovation-cost-cap"]
+
+    async def rules_read():
+        listed = (await client.get(RENOVATIONS, headers=admin)).json()["items"]
+        one = (await client.get(f"{RENOVATIONS}/{beyond['id']}", headers=admin)).json()
+        by_id = {item["id"]: item["rules_needing_a_leader"] for item in listed}
+        return by_id[within["id"]], by_id[beyond["id"]], one["rules_needing_a_leader"]
+
+    assert await rules_read() == ([], ["renovation-cost-cap"], ["renovation-cost-cap"])
+    answer = await move(client, leader, beyond["id"], "approve", {"reason": "涉及消防整改"})
+    assert answer.json()["rules_needing_a_leader"] == []
+    # Decided, it names none: what was set aside is its overridden_rules.
+    assert await rules_read() == ([], [], [])
+
+
 async def test_above_the_cost_cap_a_leader_must_give_a_reason(client, admin, leader, holdings):
     renovation = await request(client, admin, [holdings.room_101], estimated_cost="93750.01")
     answer = await move(client, leader, renovation["id"], "approve", {})

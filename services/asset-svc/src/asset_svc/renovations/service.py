@@ -59,12 +59,16 @@ def _years_before(day: date, years: int) -> date:
 
 
 def _read(
-    renovation: Renovation, room_ids: list[str], moves: list[RenovationMove] | None = None
+    renovation: Renovation,
+    room_ids: list[str],
+    moves: list[RenovationMove] | None = None,
+    rules_beyond: list[str] | None = None,
 ) -> RenovationRead:
     return RenovationRead.model_validate(
         {
             **renovation.model_dump(),
             "room_ids": room_ids,
+            "rules_needing_a_leader": rules_beyond or [],
             "overridden_rules": _rules(renovation.overridden_rules),
             "moves": [
                 RenovationMoveRead.model_validate(
@@ -156,13 +160,13 @@ async def request_renovation(
     )
     session.add(move)
     await session.flush()
-    read = _read(renovation, sorted(room.id for room in rooms), [move])
     beyond = await rules_needing_a_leader(
         session=session,
         renovation=renovation,
         cost_cap_per_m2=cost_cap_per_m2,
         min_years_between=min_years_between,
     )
+    read = _read(renovation, sorted(room.id for room in rooms), [move], beyond)
     await _record_renovation_event(
         session, events.RENOVATION_REQUESTED, read, actor, rules_needing_a_leader=beyond
     )
@@ -341,8 +345,26 @@ async def _moves_of(session: AsyncSession, renovation_id: str) -> list[Renovatio
     return list((await session.execute(query)).scalars())
 
 
+async def _rules_beyond_if_requested(
+    session: AsyncSession, renovation: Renovation, cost_cap_per_m2: Decimal, min_years_between: int
+) -> list[str]:
+    if renovation.status != RenovationStatus.requested:
+        return []
+    return await rules_needing_a_leader(
+        session=session,
+        renovation=renovation,
+        cost_cap_per_m2=cost_cap_per_m2,
+        min_years_between=min_years_between,
+    )
+
+
 async def get_renovation(
-    *, session: AsyncSession, renovation_id: str, viewer: Principal
+    *,
+    session: AsyncSession,
+    renovation_id: str,
+    viewer: Principal,
+    cost_cap_per_m2: Decimal,
+    min_years_between: int,
 ) -> RenovationRead:
     ensure_role(viewer, policy.READERS)
     renovation = await session.scalar(
@@ -351,7 +373,10 @@ async def get_renovation(
     if renovation is None:
         raise NotFound(f"no renovation {renovation_id}")
     room_ids = (await _room_ids_of(session, [renovation.id]))[renovation.id]
-    return _read(renovation, room_ids, await _moves_of(session, renovation.id))
+    beyond = await _rules_beyond_if_requested(
+        session, renovation, cost_cap_per_m2, min_years_between
+    )
+    return _read(renovation, room_ids, await _moves_of(session, renovation.id), beyond)
 
 
 async def list_renovations(
@@ -359,6 +384,8 @@ async def list_renovations(
     session: AsyncSession,
     viewer: Principal,
     page: PageParams,
+    cost_cap_per_m2: Decimal,
+    min_years_between: int,
     status: RenovationStatus | None = None,
     building_id: str | None = None,
 ) -> tuple[list[RenovationRead], int]:
@@ -372,7 +399,18 @@ async def list_renovations(
         session, query.order_by(Renovation.requested_at.desc(), Renovation.id), page
     )
     room_ids = await _room_ids_of(session, [renovation.id for renovation in renovations])
-    return [_read(renovation, room_ids[renovation.id]) for renovation in renovations], total
+    # The rules are checked for the page's requested renovations only, those still to decide.
+    reads = [
+        _read(
+            renovation,
+            room_ids[renovation.id],
+            rules_beyond=await _rules_beyond_if_requested(
+                session, renovation, cost_cap_per_m2, min_years_between
+            ),
+        )
+        for renovation in renovations
+    ]
+    return reads, total
 
 
 async def _record_renovation_event(
@@ -382,7 +420,8 @@ async def _record_renovation_event(
     actor: Principal,
     **extra: Any,
 ) -> None:
-    data = renovation.model_dump(mode="json", exclude={"moves"})
+    # An event names the rules beyond which it went only when requested (its `extra`).
+    data = renovation.model_dump(mode="json", exclude={"moves", "rules_needing_a_leader"})
     await record_event(
         session, event_type, subject=renovation.id, data={**data, "actor": actor.id, **extra}
     )

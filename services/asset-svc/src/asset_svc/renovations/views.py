@@ -48,18 +48,33 @@ async def list_renovations(
     session: SessionDep,
     viewer: Reader,
     page: PageQuery,
+    settings: ServiceSettings,
     status: RenovationStatus | None = None,
     building_id: str | None = None,
 ):
     items, total = await service.list_renovations(
-        session=session, viewer=viewer, page=page, status=status, building_id=building_id
+        session=session,
+        viewer=viewer,
+        page=page,
+        status=status,
+        building_id=building_id,
+        cost_cap_per_m2=settings.renovation_cost_cap_per_m2,
+        min_years_between=settings.renovation_min_years_between,
     )
     return {"items": items, "total": total}
 
 
 @router.get("/{renovation_id}", response_model=RenovationRead)
-async def get_renovation(renovation_id: str, session: SessionDep, viewer: Reader):
-    return await service.get_renovation(session=session, renovation_id=renovation_id, viewer=viewer)
+async def get_renovation(
+    renovation_id: str, session: SessionDep, viewer: Reader, settings: ServiceSettings
+):
+    return await service.get_renovation(
+        session=session,
+        renovation_id=renovation_id,
+        viewer=viewer,
+        cost_cap_per_m2=settings.renovation_cost_cap_per_m2,
+        min_years_between=settings.renovation_min_years_between,
+    )
 
 
 @router.post("/{renovation_id}/approve", response_model=RenovationRead)
