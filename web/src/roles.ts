@@ -61,6 +61,13 @@ export const SCREENS = {
   },
   // The city-wide report is the bureau's (asset-svc refuses it to a unit's staff).
   compliance: { name: 'compliance', path: '/assets/compliance', label: 'common.menu.compliance', roles: ['admin', 'leader', 'auditor'] },
+  // A unit's staff read their own unit's renovations (asset-svc scopes them).
+  renovations: {
+    name: 'renovations',
+    path: '/assets/renovations',
+    label: 'common.menu.renovations',
+    roles: ['admin', 'leader', 'auditor', 'unit_staff'],
+  },
   imports: { name: 'imports', path: '/assets/imports', label: 'common.menu.imports', roles: ['admin'] },
 } as const satisfies Record<string, Screen>
 
@@ -76,7 +83,7 @@ export interface MenuGroup {
 const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
-  { key: 'register', label: 'common.menu.register', screens: ['units', 'changes', 'compliance', 'imports'] },
+  { key: 'register', label: 'common.menu.register', screens: ['units', 'changes', 'compliance', 'renovations', 'imports'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]

@@ -8,6 +8,13 @@ export function areaText(value: number): string {
   return `${AREA.format(value)} m²`
 }
 
+const MONEY = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 })
+
+/** Yuan as the API gives them (a decimal string), or a dash for none. */
+export function moneyText(value: string | null | undefined): string {
+  return value == null ? '—' : MONEY.format(Number(value))
+}
+
 /** A difference from a standard: above zero with its sign, so "over" reads at a glance. */
 export function differenceText(value: number): string {
   return value > 0 ? `+${areaText(value)}` : areaText(value)

@@ -175,7 +175,7 @@ test('an admin allocates a room, is refused a second allocation in words, and co
       await dialog.getByLabel('楼宇').click()
       await dialog.getByLabel('楼宇').fill(building.name)
       // The list is the search's answer (not the first buildings shown on opening) before a pick.
-      await expect(page.getByRole('option')).toHaveText([building.name])
+      await expect(page.getByRole('option')).toHaveText([new RegExp(`^${building.name}`)])
       await page.getByRole('option', { name: building.name }).click()
       await dialog.getByText(/^501 · 办公室/).click()
       await dialog.getByLabel('使用单位').click()
@@ -287,6 +287,93 @@ test('an admin fills in the template, is shown the bad row with nothing written,
     ])
     await expectAccessible(page)
     await photograph(page, 'register-imports')
+  } finally {
+    await admin.dispose()
+  }
+})
+
+test('a renovation beyond the cost cap waits for a leader, who approves it with a reason; its works start and are accepted', async ({ page }) => {
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  const leader = await newUser(['leader'])
+  try {
+    const stamp = Date.now().toString(36)
+    const unit = await created(
+      await admin.post('/api/v1/asset/units', { data: { code: `0003-${stamp}`, name: `测试民政局${stamp}`, level: 'municipal' } }),
+    )
+    const building = await created(
+      await admin.post('/api/v1/asset/buildings', {
+        data: { name: `民政楼${stamp}`, address: '民主路6号', owner_unit_id: unit.id, gross_area: 1000, use: 'office' },
+      }),
+    )
+    const room = await created(
+      await admin.post('/api/v1/asset/rooms', { data: { building_id: building.id, floor: 6, number: '601', usable_area: 20, kind: 'office' } }),
+    )
+    const title = `601室墙面翻新${stamp}`
+    const table = page.getByTestId('renovations-table')
+    const row = table.getByRole('row', { name: new RegExp(title) })
+    const openRenovations = async (): Promise<void> => {
+      await mainMenu(page).getByRole('link', { name: '房屋修缮' }).click()
+      await expect(page.getByRole('heading', { name: '房屋修缮', level: 1 })).toBeVisible()
+    }
+
+    // 40 000 yuan for 20 m² is beyond the 1 500 yuan/m² cap: the row says so, and that it is the leaders'.
+    await signIn(page, 'admin', ADMIN_PASSWORD)
+    await openRenovations()
+    await page.getByRole('button', { name: '申请修缮' }).click()
+    const requesting = page.getByRole('dialog', { name: '申请修缮' })
+    await requesting.getByRole('combobox', { name: '楼宇' }).click()
+    await requesting.getByRole('combobox', { name: '楼宇' }).fill(building.name)
+    await expect(page.getByRole('option')).toHaveText([new RegExp(`^${building.name}`)])
+    await page.getByRole('option', { name: building.name }).click()
+    await requesting.getByText(/^601 · 办公室/).click()
+    await requesting.getByLabel('项目名称').fill(title)
+    await requesting.getByLabel('修缮面积（m²）').fill('20')
+    await requesting.getByLabel('预算（元）').fill('40000')
+    await requesting.getByLabel('文号').fill(`民政〔2026〕${stamp}号`)
+    await requesting.getByLabel('申请事由').fill('墙皮脱落，地面起鼓')
+    await requesting.getByRole('button', { name: '提交' }).click()
+    await expect(requesting).toBeHidden()
+    await expect(row).toContainText('待审批')
+    await expect(row).toContainText('超出标准：每平方米预算超过修缮标准上限，须由领导批准')
+    await expect(row.getByRole('button', { name: '批准' })).toHaveCount(0)
+    await expectAccessible(page)
+    await photograph(page, 'register-renovation-requested')
+
+    // The leader is told why a reason is needed, and cannot approve without one.
+    await signOut(page)
+    await signIn(page, leader.username, leader.password)
+    await openRenovations()
+    await row.getByRole('button', { name: '批准' }).click()
+    const approving = page.getByRole('dialog', { name: '批准' })
+    await expect(approving).toContainText('该项目每平方米预算超过修缮标准上限，须说明批准理由。')
+    await approving.getByRole('button', { name: '提交' }).click()
+    await expect(approving).toContainText('请填写理由')
+    await approving.getByLabel('批准理由').fill('涉及消防整改')
+    await approving.getByRole('button', { name: '提交' }).click()
+    await expect(approving).toBeHidden()
+    await expect(row).toContainText('已批准')
+    await expect(row).toContainText('领导批准（每平方米预算超过修缮标准上限）：涉及消防整改')
+
+    // The asset office records the works: started, then accepted at their final cost.
+    await signOut(page)
+    await signIn(page, 'admin', ADMIN_PASSWORD)
+    await openRenovations()
+    await row.getByRole('button', { name: '开工' }).click()
+    const confirming = page.getByRole('dialog', { name: '请确认' })
+    await confirming.getByRole('button', { name: '开工', exact: true }).click()
+    await expect(row).toContainText('施工中')
+    await row.getByRole('button', { name: '验收' }).click()
+    const accepting = page.getByRole('dialog', { name: '验收' })
+    await accepting.getByLabel('决算（元）').fill('38000.5')
+    await accepting.getByRole('button', { name: '提交' }).click()
+    await expect(accepting).toBeHidden()
+    await expect(row).toContainText('已验收')
+    await expect(row).toContainText('¥38,000.50')
+    // Accepting recorded the works in the change register.
+    const renovated = await admin.get('/api/v1/asset/changes', { params: { type: 'renovate', room_id: room.id } })
+    expect(((await renovated.json()) as { total: number }).total).toBe(1)
+    await expectAccessible(page)
+    await photograph(page, 'register-renovations')
   } finally {
     await admin.dispose()
   }

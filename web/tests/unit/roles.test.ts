@@ -8,7 +8,7 @@ function pathsOf(roles: string[]): string[] {
 
 describe('menuFor', () => {
   it('gives unit staff their requests', () => {
-    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/assets/units', '/inbox', '/me/contacts'])
+    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/assets/units', '/assets/renovations', '/inbox', '/me/contacts'])
   })
 
   it('gives an agent the desk only', () => {
@@ -34,6 +34,7 @@ describe('menuFor', () => {
       '/assets/units',
       '/assets/changes',
       '/assets/compliance',
+      '/assets/renovations',
       '/inbox',
       '/me/contacts',
     ])
@@ -44,6 +45,7 @@ describe('menuFor', () => {
       '/assets/units',
       '/assets/changes',
       '/assets/compliance',
+      '/assets/renovations',
       '/assets/imports',
       '/admin/users',
       '/admin/clients',
@@ -68,7 +70,7 @@ describe('menuFor', () => {
   })
 
   it('gives an auditor the register to read', () => {
-    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/changes', '/assets/compliance', '/inbox', '/me/contacts'])
+    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/changes', '/assets/compliance', '/assets/renovations', '/inbox', '/me/contacts'])
   })
 
   it('gives everyone who signs in their inbox, and nobody else anything', () => {

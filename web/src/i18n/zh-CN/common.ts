@@ -42,6 +42,7 @@ export default {
     changes: '房产变更登记',
     compliance: '办公用房核定',
     imports: '房产资料导入',
+    renovations: '房屋修缮',
     publicPages: '公开页面',
     board: '服务承诺公示',
     ratings: '满意度评价结果',
