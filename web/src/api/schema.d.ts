@@ -3693,6 +3693,44 @@ export interface components {
             /** Corrects Change Id */
             corrects_change_id?: string | null;
         };
+        /**
+         * ChangeEntry
+         * @description A change of the room in the register.
+         */
+        ChangeEntry: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "change";
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Change Id */
+            change_id: string;
+            type: components["schemas"]["ChangeType"];
+            /** Unit Id */
+            unit_id: string | null;
+            /** From Unit Id */
+            from_unit_id: string | null;
+            /** Occupant After */
+            occupant_after: string | null;
+            /** Document No */
+            document_no: string | null;
+            /** Reason */
+            reason: string;
+            /** Actor Id */
+            actor_id: string;
+            /** Corrects Change Id */
+            corrects_change_id: string | null;
+        };
         /** ChangeRead */
         ChangeRead: {
             /** Id */
@@ -3783,23 +3821,6 @@ export interface components {
             found_occupant_unit_id?: string | null;
             /** Note */
             note?: string | null;
-        };
-        /** HistoryEntry */
-        HistoryEntry: {
-            /** Kind */
-            kind: string;
-            /**
-             * Date
-             * Format: date
-             */
-            date: string;
-            /**
-             * Recorded At
-             * Format: date-time
-             */
-            recorded_at: string;
-        } & {
-            [key: string]: unknown;
         };
         /** HousingHistory */
         HousingHistory: {
@@ -4156,6 +4177,33 @@ export interface components {
          * @enum {string}
          */
         RenovationStatus: "requested" | "approved" | "rejected" | "in_progress" | "accepted";
+        /**
+         * RepairEntry
+         * @description A repair: a closed service ticket that named the room (or its building, no room).
+         */
+        RepairEntry: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "repair";
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Ticket Id */
+            ticket_id: string;
+            /** Title */
+            title: string;
+            /** Department */
+            department: string | null;
+        };
         /** ReportLineRead */
         ReportLineRead: {
             /** Building Id */
@@ -10978,7 +11026,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HistoryEntry"][];
+                    "application/json": (components["schemas"]["ChangeEntry"] | components["schemas"]["RepairEntry"])[];
                 };
             };
             /** @description Authentication required: no token, or not a valid one */

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from asset_svc.changes import policy, service
 from asset_svc.changes.models import ChangeCreate, ChangeRead, ChangeType
@@ -29,11 +29,36 @@ class OccupancyRead(BaseModel):
     area_by_kind: dict[str, float]
 
 
-class HistoryEntry(BaseModel):
-    kind: str
+class ChangeEntry(BaseModel):
+    """A change of the room in the register."""
+
+    kind: Literal["change"]
     date: date
     recorded_at: datetime
-    model_config = {"extra": "allow"}
+    change_id: str
+    type: ChangeType
+    unit_id: str | None
+    from_unit_id: str | None
+    # Who held the room once the change took effect (none: vacant).
+    occupant_after: str | None
+    document_no: str | None
+    reason: str
+    actor_id: str
+    corrects_change_id: str | None
+
+
+class RepairEntry(BaseModel):
+    """A repair: a closed service ticket that named the room (or its building, no room)."""
+
+    kind: Literal["repair"]
+    date: date
+    recorded_at: datetime
+    ticket_id: str
+    title: str
+    department: str | None
+
+
+HistoryEntry = Annotated[ChangeEntry | RepairEntry, Field(discriminator="kind")]
 
 
 @router.post(
