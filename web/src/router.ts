@@ -73,6 +73,7 @@ const routes: RouteRecordRaw[] = [
       screen('unit', () => import('@/views/register/UnitPage.vue')),
       screen('changes', () => import('@/views/register/ChangesPage.vue')),
       screen('compliance', () => import('@/views/register/CompliancePage.vue')),
+      screen('room', () => import('@/views/register/RoomPage.vue')),
       screen('renovations', () => import('@/views/register/RenovationsPage.vue')),
       screen('imports', () => import('@/views/register/ImportsPage.vue')),
     ],

@@ -137,6 +137,18 @@ test('the bureau reads a unit, its rooms on a past day and the city-wide complia
     await mainMenu(page).getByRole('link', { name: '单位与用房' }).click()
     await expect(page.getByRole('heading', { name: unit.name, level: 1 })).toBeVisible()
     await expect(mainMenu(page).getByRole('link', { name: '办公用房核定' })).toHaveCount(0)
+
+    // A room of theirs opens on its history: the allocation that gave it to them.
+    await page.getByTestId('unit-rooms').getByRole('link', { name: '301' }).click()
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^财政大楼\w+ 301$/)
+    await expect(page.getByTestId('room-facts')).toContainText(unit.name)
+    const history = page.getByTestId('room-history')
+    await expect(history.locator('.el-timeline-item')).toHaveCount(1)
+    await expect(history).toContainText('2020-01-01')
+    await expect(history).toContainText(`分配使用单位：${unit.name}`)
+    await expect(history).toContainText('测试分配')
+    await expectAccessible(page)
+    await photograph(page, 'register-room')
   } finally {
     await admin.dispose()
   }

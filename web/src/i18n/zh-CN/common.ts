@@ -39,6 +39,7 @@ export default {
     register: '房地产',
     units: '单位与用房',
     unit: '单位详情',
+    room: '房间详情',
     changes: '房产变更登记',
     compliance: '办公用房核定',
     imports: '房产资料导入',
