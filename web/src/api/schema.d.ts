@@ -3804,6 +3804,13 @@ export interface components {
             units_over: number;
         };
         /**
+         * ComplianceSort
+         * @description The report's order: by unit code (the default) or name, or by a figure, smallest
+         *     first, or with a leading '-' largest first (`-difference`: the most over standard).
+         * @enum {string}
+         */
+        ComplianceSort: "code" | "name" | "difference" | "-difference" | "actual_area" | "-actual_area" | "standard_area" | "-standard_area";
+        /**
          * ComplianceStatus
          * @enum {string}
          */
@@ -11533,6 +11540,7 @@ export interface operations {
                 as_of?: string | null;
                 status?: components["schemas"]["ComplianceStatus"] | null;
                 level?: components["schemas"]["UnitLevel"] | null;
+                sort?: components["schemas"]["ComplianceSort"];
                 format?: "json" | "xlsx";
                 limit?: number;
                 offset?: number;

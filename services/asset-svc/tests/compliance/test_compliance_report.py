@@ -74,6 +74,32 @@ async def test_the_report_filters_by_level_in_json_and_in_the_spreadsheet(client
     assert unknown.status_code == 422
 
 
+async def test_the_report_is_sorted_by_a_figure_either_way_in_pages_and_in_the_spreadsheet(
+    client, admin
+):
+    await three_units(client, admin)
+
+    async def names(sort, **params):
+        answer = await client.get(REPORT, params={"sort": sort, **params}, headers=admin)
+        assert answer.status_code == 200, answer.text
+        return [row["unit_name"] for row in answer.json()["items"]]
+
+    # Differences +8, -9, -18; office areas 200, 90, 0; standards 192, 99, 18.
+    assert await names("-difference") == ["市财政局", "县教育局", "乡政府"]
+    assert await names("difference") == ["乡政府", "县教育局", "市财政局"]
+    assert await names("-actual_area") == ["市财政局", "县教育局", "乡政府"]
+    assert await names("standard_area") == ["乡政府", "县教育局", "市财政局"]
+    assert await names("name") == sorted(["市财政局", "县教育局", "乡政府"])
+    assert await names("-difference", limit=1, offset=1) == ["县教育局"]
+    assert await names("-difference", status="within") == ["县教育局", "乡政府"]
+    answer = await client.get(
+        REPORT, params={"sort": "difference", "format": "xlsx"}, headers=admin
+    )
+    rows = list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == ["乡政府", "县教育局", "市财政局"]
+    assert (await client.get(REPORT, params={"sort": "-name"}, headers=admin)).status_code == 422
+
+
 @pytest.mark.on_day("2026-06-01T10:00:00+08:00")  # the file is named for the day asked
 async def test_the_report_as_a_spreadsheet_has_chinese_headers_and_the_same_figures(client, admin):
     await three_units(client, admin)

@@ -62,6 +62,20 @@ class AreaByClass(BaseModel):
     ancillary: float
 
 
+class ComplianceSort(StrEnum):
+    """The report's order: by unit code (the default) or name, or by a figure, smallest
+    first, or with a leading '-' largest first (`-difference`: the most over standard)."""
+
+    code = "code"
+    name = "name"
+    difference = "difference"
+    difference_desc = "-difference"
+    actual_area = "actual_area"
+    actual_area_desc = "-actual_area"
+    standard_area = "standard_area"
+    standard_area_desc = "-standard_area"
+
+
 class UnitCompliance(BaseModel):
     unit_id: str
     unit_name: str

@@ -18,6 +18,7 @@ from asset_svc.compliance.export import compliance_workbook
 from asset_svc.compliance.models import (
     AreaByClass,
     ComplianceReport,
+    ComplianceSort,
     ComplianceStatus,
     RankCompliance,
     UnitCompliance,
@@ -123,12 +124,44 @@ class _Inputs:
             area_by_kind=self.areas.get(unit.id, {}),
         )
 
-    def status(self, unit: Unit) -> ComplianceStatus:
-        """The unit's status alone, as `assess` works it out, without the whole answer."""
+    def figures(self, unit: Unit) -> tuple[float, float]:
+        """The unit's standard and office areas, as `assess` works them out, without the
+        whole answer."""
         standard = _standard_area(unit, self.standards, self.headcounts.get(unit.id, {}))
         office = round(self.areas.get(unit.id, {}).get(RoomKind.office.value, 0.0), 2)
+        return standard, office
+
+    def status(self, unit: Unit) -> ComplianceStatus:
+        standard, office = self.figures(unit)
         over = round(office - standard, 2) > 0
         return ComplianceStatus.over if over else ComplianceStatus.within
+
+    def ordered(self, units: list[Unit], sort: ComplianceSort) -> list[Unit]:
+        """`units` (in code order) in the order `sort` asks; ties stay in code order."""
+        field = sort.value.removeprefix("-")
+        if field == ComplianceSort.code:
+            return units
+
+        def value(unit: Unit) -> str | float:
+            if field == ComplianceSort.name:
+                return unit.name
+            standard, office = self.figures(unit)
+            figures = {"difference": round(office - standard, 2), "actual_area": office}
+            return figures.get(field, standard)
+
+        # Python's sort is stable in either direction: equal figures keep the code order.
+        return sorted(units, key=value, reverse=sort.value.startswith("-"))
+
+    def chosen(
+        self,
+        status: ComplianceStatus | None,
+        level: UnitLevel | None,
+        sort: ComplianceSort,
+    ) -> list[tuple[Unit, ComplianceStatus]]:
+        """The report's units (of `status`, of `level`) in its order, each with its status."""
+        units = [unit for unit in self.units if level is None or unit.level == level.value]
+        statuses = [(unit, self.status(unit)) for unit in self.ordered(units, sort)]
+        return [(unit, found) for unit, found in statuses if status is None or found is status]
 
 
 async def _inputs(session: AsyncSession, as_of: date | None, unit_ids: list[str] | None) -> _Inputs:
@@ -168,20 +201,6 @@ async def unit_compliance(
     return answer
 
 
-async def _report_rows(
-    session: AsyncSession,
-    as_of: date | None,
-    status: ComplianceStatus | None,
-    level: UnitLevel | None,
-) -> list[UnitCompliance]:
-    rows = await compute_compliance(session=session, as_of=as_of)
-    return [
-        row
-        for row in rows
-        if (status is None or row.status is status) and (level is None or row.level is level)
-    ]
-
-
 async def space_compliance_report(
     *,
     session: AsyncSession,
@@ -190,14 +209,13 @@ async def space_compliance_report(
     status: ComplianceStatus | None,
     page: PageParams,
     level: UnitLevel | None = None,
+    sort: ComplianceSort = ComplianceSort.code,
 ) -> ComplianceReport:
     """Every unit's status counts (or those of `level`); only the page's units are worked
     out in full (the whole answer of ten thousand units cost more than its queries)."""
     ensure_role(viewer, policy.REPORT_READERS)
     inputs = await _inputs(session, as_of, None)
-    units = [unit for unit in inputs.units if level is None or unit.level == level.value]
-    statuses = [(unit, inputs.status(unit)) for unit in units]
-    chosen = [(unit, found) for unit, found in statuses if status is None or found is status]
+    chosen = inputs.chosen(status, level, sort)
     return ComplianceReport(
         items=[inputs.assess(unit) for unit, _ in chosen[page.offset : page.offset + page.limit]],
         total=len(chosen),
@@ -213,12 +231,16 @@ async def space_compliance_spreadsheet(
     as_of: date | None,
     status: ComplianceStatus | None,
     level: UnitLevel | None = None,
+    sort: ComplianceSort = ComplianceSort.code,
 ) -> tuple[str, bytes]:
-    """The whole report as an .xlsx file: its file name and content."""
+    """The whole report as an .xlsx file, the same rows in the same order: its file name
+    and content."""
     ensure_role(viewer, policy.REPORT_READERS)
-    day = as_of or bureau_today()
-    rows = await _report_rows(session, as_of, status, level)
-    return f"space-compliance-{day.isoformat()}.xlsx", compliance_workbook(rows, as_of=day)
+    inputs = await _inputs(session, as_of, None)
+    rows = [inputs.assess(unit) for unit, _ in inputs.chosen(status, level, sort)]
+    return f"space-compliance-{inputs.day.isoformat()}.xlsx", compliance_workbook(
+        rows, as_of=inputs.day
+    )
 
 
 async def _lock_statuses(session: AsyncSession, unit_ids: list[str]) -> dict[str, UnitSpaceStatus]:

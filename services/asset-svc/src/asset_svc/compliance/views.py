@@ -5,7 +5,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends
 
 from asset_svc.compliance import policy, service
-from asset_svc.compliance.models import ComplianceReport, ComplianceStatus, UnitCompliance
+from asset_svc.compliance.models import (
+    ComplianceReport,
+    ComplianceSort,
+    ComplianceStatus,
+    UnitCompliance,
+)
 from asset_svc.units.models import UnitLevel
 from guanjia_shared.auth import CurrentUser, Principal, current_user, require_roles
 from guanjia_shared.bureau_time import IsoDate
@@ -41,15 +46,22 @@ async def space_compliance_report(
     as_of: IsoDate | None = None,
     status: ComplianceStatus | None = None,
     level: UnitLevel | None = None,
+    sort: ComplianceSort = ComplianceSort.code,
     format: Literal["json", "xlsx"] = "json",
 ):
     """Every unit (or those of `status`, of `level`); `format=xlsx` answers them all as a
     spreadsheet."""
     if format == "xlsx":
         filename, content = await service.space_compliance_spreadsheet(
-            session=session, viewer=viewer, as_of=as_of, status=status, level=level
+            session=session, viewer=viewer, as_of=as_of, status=status, level=level, sort=sort
         )
         return xlsx_response(content, filename)
     return await service.space_compliance_report(
-        session=session, viewer=viewer, as_of=as_of, status=status, page=page, level=level
+        session=session,
+        viewer=viewer,
+        as_of=as_of,
+        status=status,
+        page=page,
+        level=level,
+        sort=sort,
     )
