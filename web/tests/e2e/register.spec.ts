@@ -115,6 +115,15 @@ test('the bureau reads a unit, its rooms on a past day and the city-wide complia
       units_over: number
     }
     await expect(page.getByTestId('compliance-summary')).toHaveText(`超标单位 ${report.units_over} 个，共 ${report.total} 个单位`)
+    // Sorted by the difference, largest first (a header clicked twice: up, then down), the
+    // whole report's order as asset-svc gives it.
+    const difference = page.getByTestId('compliance-table').getByRole('columnheader', { name: '差额' })
+    await difference.click()
+    await difference.click()
+    const mostOver = (await (await admin.get('/api/v1/asset/reports/space-compliance?limit=1&sort=-difference')).json()) as {
+      items: { unit_name: string }[]
+    }
+    await expect(page.getByTestId('compliance-table').locator('tbody tr').first()).toContainText(mostOver.items[0]!.unit_name)
     await page.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '核定结果' }) }).click()
     await page.getByRole('option', { name: '超标', exact: true }).click()
     await page.getByRole('button', { name: '查询' }).click()
