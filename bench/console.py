@@ -186,7 +186,7 @@ def measure_bundle() -> Bundle:
                 continue
             keys = static_closure(manifest, [key, *riders.get(key, [])])
             routes[key.removeprefix("src/")] = kilobytes(js_files(manifest, keys) - first_load)
-    every_js = [str(p.relative_to(DIST)) for p in (DIST / "assets").glob("*.js")]
+    every_js = [str(p.relative_to(DIST)) for p in (DIST / "static").glob("*.js")]
     return Bundle(
         first_load=first_load,
         first_load_kb=kilobytes(first_load),

@@ -19,6 +19,9 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
+    // The hashed bundles go under /static: /assets/... are the console's own routes (the
+    // property register), which the gateway answers with index.html.
+    assetsDir: 'static',
     // dist/.vite/manifest.json: which chunk each route and entry needs (bench/console.py).
     manifest: true,
     chunkSizeWarningLimit: 1500,

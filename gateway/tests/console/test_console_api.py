@@ -8,7 +8,7 @@ import pytest
 from gateway.config import Settings
 
 INDEX = (
-    "<!doctype html><html><body><div id=app></div><script src=/assets/x.js></script></body></html>"
+    "<!doctype html><html><body><div id=app></div><script src=/static/x.js></script></body></html>"
 )
 # Above the gzip threshold, as Vite's bundles are.
 SCRIPT = "console.log('管家');\n" * 100
@@ -18,11 +18,11 @@ SCRIPT = "console.log('管家');\n" * 100
 def dist(tmp_path: Path) -> Path:
     """A built console as Vite lays it out, and a file beside it nobody may read."""
     directory = tmp_path / "dist"
-    (directory / "assets").mkdir(parents=True)
+    (directory / "static").mkdir(parents=True)
     (directory / "index.html").write_text(INDEX)
-    (directory / "assets" / "x.js").write_text(SCRIPT)
+    (directory / "static" / "x.js").write_text(SCRIPT)
     (tmp_path / "secret.txt").write_text("not for the browser")
-    (directory / "assets" / "link.js").symlink_to(tmp_path / "secret.txt")
+    (directory / "static" / "link.js").symlink_to(tmp_path / "secret.txt")
     # Vite's manifest, written for the bench: the names of the sources, not for browsers.
     (directory / ".vite").mkdir()
     (directory / ".vite" / "manifest.json").write_text('{"src/main.ts": {}}')
@@ -49,7 +49,10 @@ def assert_not_found_problem(answer) -> None:
     assert answer.json()["type"] == "urn:guanjia:problem:not-found"
 
 
-@pytest.mark.parametrize("path", ["/", "/tickets", "/rooms/42/history", "/index.html"])
+# /assets/... are the property register's routes, not files: Vite's bundles are under /static.
+@pytest.mark.parametrize(
+    "path", ["/", "/tickets", "/assets/units", "/assets/rooms/42", "/index.html"]
+)
 async def test_the_consoles_routes_are_answered_with_index_html(console, path):
     answer = await console.client.get(path)
     assert answer.status_code == 200
@@ -60,28 +63,28 @@ async def test_the_consoles_routes_are_answered_with_index_html(console, path):
 
 
 async def test_hashed_assets_are_kept_for_good_and_sent_compressed(console):
-    answer = await console.client.get("/assets/x.js", headers={"Accept-Encoding": "gzip"})
+    answer = await console.client.get("/static/x.js", headers={"Accept-Encoding": "gzip"})
     assert answer.status_code == 200
     assert answer.text == SCRIPT
     assert answer.headers["content-encoding"] == "gzip"
     assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert "javascript" in answer.headers["content-type"]
     assert_console_headers(answer)
-    raw = await console.client.get("/assets/x.js", headers={"Accept-Encoding": "identity"})
+    raw = await console.client.get("/static/x.js", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in raw.headers and raw.text == SCRIPT
     assert len(gzip.compress(SCRIPT.encode())) < len(SCRIPT.encode())
 
 
 async def test_an_asset_unchanged_since_it_was_fetched_is_not_sent_again(console):
-    first = await console.client.get("/assets/x.js")
+    first = await console.client.get("/static/x.js")
     again = await console.client.get(
-        "/assets/x.js", headers={"If-None-Match": first.headers["etag"]}
+        "/static/x.js", headers={"If-None-Match": first.headers["etag"]}
     )
     assert again.status_code == 304 and again.content == b""
 
 
 async def test_a_missing_asset_is_a_404_not_the_index(console):
-    answer = await console.client.get("/assets/gone-1234.js")
+    answer = await console.client.get("/static/gone-1234.js")
     assert_not_found_problem(answer)
     assert_console_headers(answer)
 
@@ -89,11 +92,11 @@ async def test_a_missing_asset_is_a_404_not_the_index(console):
 @pytest.mark.parametrize(
     "path",
     [
-        "/assets/%2e%2e/%2e%2e/secret.txt",
+        "/static/%2e%2e/%2e%2e/secret.txt",
         "/%2e%2e/secret.txt",
         "/..%2fsecret.txt",
-        "/assets/link.js",  # a link out of the directory
-        "/assets/%00.js",
+        "/static/link.js",  # a link out of the directory
+        "/static/%00.js",
     ],
 )
 async def test_paths_out_of_the_console_directory_are_404(console, path):
@@ -102,7 +105,7 @@ async def test_paths_out_of_the_console_directory_are_404(console, path):
     assert "not for the browser" not in answer.text
 
 
-@pytest.mark.parametrize("path", ["/.vite/manifest.json", "/.vite/", "/assets/.hidden.js"])
+@pytest.mark.parametrize("path", ["/.vite/manifest.json", "/.vite/", "/static/.hidden.js"])
 async def test_hidden_files_of_the_build_are_404_not_the_index(console, path):
     answer = await console.client.get(path)
     assert_not_found_problem(answer)

@@ -17,7 +17,7 @@ from guanjia_shared.errors import problem_response
 
 # Vite names these by their content's hash: a changed file is a new name, so a browser may
 # keep them for good. Everything else (index.html above all) is asked again every time.
-HASHED_DIRECTORY = "assets/"
+HASHED_DIRECTORY = "static/"  # vite.config.ts build.assetsDir
 HASHED_CACHING = "public, max-age=31536000, immutable"
 REVALIDATED_CACHING = "no-cache"
 
@@ -44,7 +44,8 @@ GATEWAY_SEGMENTS = frozenset(
 
 class ConsoleFiles(StaticFiles):
     """The built files; a path that names none is one of the console's own routes (history
-    mode), answered with index.html, except under assets/, where a missing file is a 404."""
+    mode), answered with index.html, except under static/ (the bundles), where a missing
+    file is a 404."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         # Hidden files (Vite's .vite/manifest.json names the sources) are not the console's.
