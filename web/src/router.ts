@@ -75,6 +75,7 @@ const routes: RouteRecordRaw[] = [
       screen('compliance', () => import('@/views/register/CompliancePage.vue')),
       screen('room', () => import('@/views/register/RoomPage.vue')),
       screen('renovations', () => import('@/views/register/RenovationsPage.vue')),
+      screen('housing', () => import('@/views/register/HousingPage.vue')),
       screen('imports', () => import('@/views/register/ImportsPage.vue')),
     ],
   },

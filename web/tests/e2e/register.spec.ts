@@ -3,7 +3,7 @@
 // rooms it used, replayed for a past day; the city-wide compliance table with the API's own
 // figures; a unit's staff, who see their unit only; the change register; and the inventory
 // workbook filled in and imported.
-import type { APIRequestContext } from '@playwright/test'
+import type { APIRequestContext, Locator } from '@playwright/test'
 import ExcelJS from 'exceljs'
 import { ADMIN_PASSWORD, apiAs, expect, expectAccessible, mainMenu, newUser, photograph, signIn, signOut, test } from './support'
 
@@ -395,6 +395,97 @@ test('a renovation beyond the cost cap waits for a leader, who approves it with 
     expect(((await renovated.json()) as { total: number }).total).toBe(1)
     await expectAccessible(page)
     await photograph(page, 'register-renovations')
+  } finally {
+    await admin.dispose()
+  }
+})
+
+test('an admin records a home and a household moving in; a past day shows it vacant, a move out before it is refused in words', async ({ page }) => {
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const stamp = Date.now().toString(36)
+    const unit = await created(
+      await admin.post('/api/v1/asset/units', { data: { code: `0004-${stamp}`, name: `测试交通局${stamp}`, level: 'municipal' } }),
+    )
+    const building = await created(
+      await admin.post('/api/v1/asset/buildings', {
+        data: { name: `职工宿舍${stamp}`, address: '文化路3号', owner_unit_id: unit.id, gross_area: 5000, use: 'residential' },
+      }),
+    )
+    const household = `王测试${stamp}`
+    const number = `${stamp}-101`
+
+    await signIn(page, 'admin', ADMIN_PASSWORD)
+    await mainMenu(page).getByRole('link', { name: '职工住房' }).click()
+    await expect(page.getByRole('heading', { name: '职工住房', level: 1 })).toBeVisible()
+    const pickBuilding = async (scope: Locator): Promise<void> => {
+      await scope.getByRole('combobox', { name: '楼宇' }).click()
+      await scope.getByRole('combobox', { name: '楼宇' }).fill(building.name)
+      await expect(page.getByRole('option')).toHaveText([new RegExp(`^${building.name}`)])
+      await page.getByRole('option', { name: building.name }).click()
+    }
+
+    await page.getByRole('button', { name: '登记住房' }).click()
+    const recording = page.getByRole('dialog', { name: '登记住房' })
+    await pickBuilding(recording)
+    await recording.getByLabel('房号').fill(number)
+    await recording.getByLabel('使用面积').fill('89.5')
+    await recording.getByLabel('户型').fill('三室一厅')
+    await recording.getByRole('button', { name: '提交' }).click()
+    await expect(recording).toBeHidden()
+
+    await pickBuilding(page.locator('form.housing-filters'))
+    const home = page.getByTestId('housing-table').getByRole('row', { name: new RegExp(number) })
+    await expect(home).toContainText('空置')
+    await home.getByRole('button', { name: '入住' }).click()
+    const movingIn = page.getByRole('dialog', { name: /^入住/ })
+    await movingIn.getByLabel('所属单位').click()
+    await movingIn.getByLabel('所属单位').fill(unit.name)
+    await expect(page.getByRole('option')).toHaveText([new RegExp(`^${unit.name}`)])
+    await page.getByRole('option', { name: unit.name }).click()
+    await movingIn.getByLabel('住户姓名').fill(household)
+    await movingIn.getByLabel('日期').fill('2025-03-01')
+    await movingIn.getByLabel('日期').press('Enter')
+    await movingIn.getByLabel('文号').fill(`房管〔2025〕${stamp}号`)
+    await movingIn.getByRole('button', { name: '提交' }).click()
+    await expect(movingIn).toBeHidden()
+    await expect(home).toContainText(household)
+    await expect(home).toContainText(unit.name)
+    await expect(home).toContainText('2025-03-01')
+
+    // The day before, the home stood empty.
+    const day = page.getByRole('combobox', { name: '查看日期' }).or(page.getByLabel('查看日期'))
+    await day.first().fill('2025-02-28')
+    await day.first().press('Enter')
+    await expect(home).toContainText('空置')
+    await expect(home).not.toContainText(household)
+    // Back to today (the screen opened afresh), all buildings.
+    await mainMenu(page).getByRole('link', { name: '房屋修缮' }).click()
+    await mainMenu(page).getByRole('link', { name: '职工住房' }).click()
+
+    // Moving out before moving in breaks the order of moves: said in words, nothing recorded.
+    await home.getByRole('button', { name: '腾退' }).click()
+    const movingOut = page.getByRole('dialog', { name: /^腾退/ })
+    await movingOut.getByLabel('日期').fill('2025-01-01')
+    await movingOut.getByLabel('日期').press('Enter')
+    await movingOut.getByRole('button', { name: '提交' }).click()
+    await expect(movingOut.getByRole('alert')).toHaveText(
+      '不能登记：入住、腾退须按日期先后登记，日期不能早于该住房已登记的最近一次变动。',
+    )
+    await expectAccessible(page)
+    await photograph(page, 'register-housing-refused')
+    await movingOut.getByLabel('日期').fill('2026-01-15')
+    await movingOut.getByLabel('日期').press('Enter')
+    await movingOut.getByRole('button', { name: '提交' }).click()
+    await expect(movingOut).toBeHidden()
+
+    await home.getByRole('button', { name: '履历' }).click()
+    const history = page.getByTestId('housing-history')
+    await expect(history.locator('.el-timeline-item')).toHaveCount(2)
+    await expect(history.locator('.el-timeline-item').first()).toContainText(`腾退：${household}（${unit.name}）`)
+    await expect(history.locator('.el-timeline-item').last()).toContainText(`入住：${household}（${unit.name}）`)
+    await expectAccessible(page)
+    await photograph(page, 'register-housing')
   } finally {
     await admin.dispose()
   }

@@ -44,6 +44,7 @@ export default {
     compliance: '办公用房核定',
     imports: '房产资料导入',
     renovations: '房屋修缮',
+    housing: '职工住房',
     publicPages: '公开页面',
     board: '服务承诺公示',
     ratings: '满意度评价结果',
