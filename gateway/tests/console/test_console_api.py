@@ -51,7 +51,8 @@ def assert_not_found_problem(answer) -> None:
 
 # /assets/... are the property register's routes, not files: Vite's bundles are under /static.
 @pytest.mark.parametrize(
-    "path", ["/", "/tickets", "/assets/units", "/assets/rooms/42", "/index.html"]
+    "path",
+    ["/", "/tickets", "/assets/units", "/assets/rooms/42", "/public/units/42", "/index.html"],
 )
 async def test_the_consoles_routes_are_answered_with_index_html(console, path):
     answer = await console.client.get(path)
@@ -113,7 +114,7 @@ async def test_hidden_files_of_the_build_are_404_not_the_index(console, path):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/nothing", "/api/v1/auth/nothing", "/api", "/public/v1/nothing"]
+    "path", ["/api/v1/nothing", "/api/v1/auth/nothing", "/api", "/public/v1/nothing", "/public/v1"]
 )
 async def test_unknown_api_paths_stay_problem_404s(console, path):
     assert_not_found_problem(await console.client.get(path))

@@ -27,11 +27,11 @@ def _first_segment(path: str) -> str:
 
 
 # The first path segments the gateway answers itself, never the console: an unknown
-# /api/... path stays a problem+json 404 rather than becoming index.html.
+# /api/... path stays a problem+json 404 rather than becoming index.html. Under /public only
+# /public/v1/... is the API's: the console's public pages (/public/units/...) are beside it.
 GATEWAY_SEGMENTS = frozenset(
     {
         _first_segment(API_PREFIX),
-        _first_segment(PUBLIC_PREFIX),
         ".well-known",
         "docs",
         "openapi.json",
@@ -65,6 +65,10 @@ class ConsoleFiles(StaticFiles):
         return response
 
 
+def _gateways(path: str) -> bool:
+    return _first_segment(path) in GATEWAY_SEGMENTS or f"{path}/".startswith(PUBLIC_PREFIX)
+
+
 class ConsoleApp:
     """GET and HEAD of a path outside the gateway's own segments go to the console's files,
     compressed, with the console's browser headers; every other request goes on to the
@@ -81,7 +85,7 @@ class ConsoleApp:
         if (
             scope["type"] == "http"
             and scope["method"] in ("GET", "HEAD")
-            and _first_segment(scope["path"]) not in GATEWAY_SEGMENTS
+            and not _gateways(scope["path"])
         ):
             await self.files(scope, receive, send)
             return
