@@ -40,6 +40,12 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'public.rate.title' },
   },
   {
+    path: '/public/units/:id',
+    name: 'publicUnit',
+    component: () => import('@/views/public/UnitDisclosurePage.vue'),
+    meta: { public: true, title: 'public.unit.title' },
+  },
+  {
     path: '/ratings',
     name: 'ratings',
     component: () => import('@/views/public/RatingsPage.vue'),

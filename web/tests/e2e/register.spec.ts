@@ -490,3 +490,30 @@ test('an admin records a home and a household moving in; a past day shows it vac
     await admin.dispose()
   }
 })
+
+test('anyone reads a unit’s office space against its standard on its public page, without signing in', async ({ page }) => {
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const { unit } = await unitWithRooms(admin)
+    const summary = (await (await admin.get(`/public/v1/asset/units/${unit.id}/summary`)).json()) as {
+      standard_area: number
+      status: 'over' | 'within'
+    }
+    // The address a unit's page links to, opened by someone who never signed in.
+    await page.goto(`/public/units/${unit.id}`)
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${unit.name} · 办公用房使用情况公示`)
+    const figures = page.getByTestId('disclosure-figures')
+    await expect(figures).toContainText('办公室用房面积100.00 m²')
+    await expect(figures).toContainText(`核定标准面积${summary.standard_area.toFixed(2)} m²`)
+    await expect(figures).toContainText(summary.status === 'over' ? '超标' : '未超标')
+    await expect(page.getByTestId('disclosure-classes').getByRole('row', { name: /办公室/ })).toContainText('100.00 m²')
+    await expect(page.getByText('办公用房合计：100.00 m²')).toBeVisible()
+    await expectAccessible(page)
+    await photograph(page, 'public-unit')
+
+    await page.goto('/public/units/no-such-unit')
+    await expect(page.getByRole('alert')).toContainText('没有这个单位的公示信息')
+  } finally {
+    await admin.dispose()
+  }
+})

@@ -71,6 +71,7 @@ export default {
     builtYear: '建成年份',
     buildingUse: '用途',
     disposed: '已处置',
+    publicPage: '对外公示页（今日数据，无需登录）',
   },
   changeType: {
     acquire: '购建',
