@@ -145,6 +145,9 @@ ACTIONS = {
     "record findings": lambda a: stocktakes.record_findings(
         session=None, stocktake_id="s", findings=[FindingCreate(**FINDING)], actor=a
     ),
+    "list a stocktake's findings": lambda a: stocktakes.list_findings(
+        session=None, stocktake_id="s", viewer=a
+    ),
     "close a stocktake": lambda a: stocktakes.close_stocktake(
         session=None, stocktake_id="s", actor=a
     ),

@@ -546,6 +546,15 @@ TABLE = [
         ],
     ),
     row(
+        "GET",
+        f"{API}/stocktakes/{{stocktake_id}}/findings",
+        ADMIN,
+        at={"stocktake_id": "own_closed_stocktake"},
+        sees={ADMIN: []},
+        id_field=("building_id", "room_number"),
+        note="the counters' working list, for the admin who records the findings",
+    ),
+    row(
         "POST",
         f"{API}/stocktakes/{{stocktake_id}}/close",
         ADMIN,

@@ -911,7 +911,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List Findings */
+        get: operations["list_findings_api_v1_asset_stocktakes__stocktake_id__findings_get"];
         put?: never;
         /** Record Findings */
         post: operations["record_findings_api_v1_asset_stocktakes__stocktake_id__findings_post"];
@@ -3829,6 +3830,28 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /**
+         * FindingRead
+         * @description A room as the counters found it (the last record of it).
+         */
+        FindingRead: {
+            /** Building Id */
+            building_id: string;
+            /** Room Number */
+            room_number: string;
+            /** Found Area */
+            found_area: number;
+            found_kind: components["schemas"]["RoomKind"];
+            /** Found Occupant Unit Id */
+            found_occupant_unit_id: string | null;
+            /** Note */
+            note: string | null;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+        };
         /** HousingHistory */
         HousingHistory: {
             housing_unit: components["schemas"]["HousingUnitRead"];
@@ -6698,7 +6721,7 @@ export interface components {
             /** Injects */
             injects: components["schemas"]["InjectRead"][];
             /** Findings */
-            findings: components["schemas"]["FindingRead"][];
+            findings: components["schemas"]["emergency_FindingRead"][];
             /** Follow Ups */
             follow_ups: components["schemas"]["FollowUpRead"][];
             /** Participants */
@@ -6780,7 +6803,7 @@ export interface components {
             department?: string | null;
         };
         /** FindingRead */
-        FindingRead: {
+        emergency_FindingRead: {
             /** Id */
             id: string;
             /** Position */
@@ -13148,6 +13171,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StocktakeRead"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_findings_api_v1_asset_stocktakes__stocktake_id__findings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stocktake_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingRead"][];
                 };
             };
             /** @description Authentication required: no token, or not a valid one */
@@ -22292,7 +22382,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FindingRead"];
+                    "application/json": components["schemas"]["emergency_FindingRead"];
                 };
             };
             /** @description Malformed body: not valid JSON */

@@ -100,6 +100,11 @@ async def test_a_room_seen_again_replaces_its_finding(client, admin, books):
         client, admin, stocktake, [found(books.x, "101", 30.0, occupant=books.first)]
     )
     assert answer.json()["finding_count"] == 1
+    # The counters' working list holds the room once, as last seen.
+    listed = (await client.get(f"{STOCKTAKES}/{stocktake}/findings", headers=admin)).json()
+    assert [(f["room_number"], f["found_area"], f["found_kind"]) for f in listed] == [
+        ("101", 30.0, "office")
+    ]
     report = (await client.post(f"{STOCKTAKES}/{stocktake}/close", headers=admin)).json()
     assert rooms(report["matches"]) == ["101"]
 

@@ -129,6 +129,20 @@ class FindingCreate(StrictInput):
     note: MultiLineText | None = Field(default=None, max_length=1000)
 
 
+class FindingRead(BaseModel):
+    """A room as the counters found it (the last record of it)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    building_id: str
+    room_number: str
+    found_area: float
+    found_kind: RoomKind
+    found_occupant_unit_id: str | None
+    note: str | None
+    recorded_at: datetime
+
+
 class StocktakeRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -14,6 +14,8 @@ from guanjia_shared.auth import Principal, Role
 
 # Open a stocktake, record its findings, close it.
 WRITERS = frozenset({Role.admin})
+# The findings as recorded so far: the counters' own working list.
+FINDING_READERS = WRITERS
 # List stocktakes, read one and its report.
 READERS = frozenset({Role.admin, Role.leader, Role.auditor, Role.unit_staff})
 

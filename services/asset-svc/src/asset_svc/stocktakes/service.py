@@ -13,6 +13,7 @@ from asset_svc.stocktakes import policy
 from asset_svc.stocktakes.models import (
     Finding,
     FindingCreate,
+    FindingRead,
     Outcome,
     ReportLine,
     ReportLineRead,
@@ -110,6 +111,20 @@ async def list_stocktakes(
         query = query.where(Stocktake.status == status.value)
     stocktakes, total = await fetch_page(session, query, page)
     return await _reads(session, stocktakes), total
+
+
+async def list_findings(
+    *, session: AsyncSession, stocktake_id: str, viewer: Principal
+) -> list[FindingRead]:
+    """The rooms recorded so far, by building and number: what is left to count."""
+    ensure_role(viewer, policy.FINDING_READERS)
+    stocktake = await _visible_stocktake(session, stocktake_id, viewer)
+    findings = await session.execute(
+        select(Finding)
+        .where(Finding.stocktake_id == stocktake.id)
+        .order_by(Finding.building_id, Finding.room_number)
+    )
+    return [FindingRead.model_validate(finding) for finding in findings.scalars()]
 
 
 async def _open_for_writing(session: AsyncSession, stocktake_id: str) -> Stocktake:

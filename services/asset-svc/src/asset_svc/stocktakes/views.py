@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Depends, status
 from asset_svc.stocktakes import policy, service
 from asset_svc.stocktakes.models import (
     FindingCreate,
+    FindingRead,
     StocktakeCreate,
     StocktakeRead,
     StocktakeReport,
@@ -55,6 +56,11 @@ async def record_findings(
     return await service.record_findings(
         session=session, stocktake_id=stocktake_id, findings=findings, actor=actor
     )
+
+
+@router.get("/{stocktake_id}/findings", response_model=list[FindingRead])
+async def list_findings(stocktake_id: str, session: SessionDep, viewer: Writer):
+    return await service.list_findings(session=session, stocktake_id=stocktake_id, viewer=viewer)
 
 
 @router.post("/{stocktake_id}/close", response_model=StocktakeReport)
