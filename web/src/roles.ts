@@ -71,6 +71,9 @@ export const SCREENS = {
   },
   // A unit's staff read the homes of their unit's households (asset-svc scopes them).
   housing: { name: 'housing', path: '/assets/housing', label: 'common.menu.housing', roles: ['admin', 'leader', 'auditor', 'unit_staff'] },
+  // A unit's staff read their unit's stocktakes and reports; only an admin counts.
+  stocktakes: { name: 'stocktakes', path: '/assets/stocktakes', label: 'common.menu.stocktakes', roles: ['admin', 'leader', 'auditor', 'unit_staff'] },
+  stocktake: { name: 'stocktake', path: '/assets/stocktakes/:id', label: 'common.menu.stocktake', roles: ['admin', 'leader', 'auditor', 'unit_staff'] },
   imports: { name: 'imports', path: '/assets/imports', label: 'common.menu.imports', roles: ['admin'] },
 } as const satisfies Record<string, Screen>
 
@@ -86,7 +89,7 @@ export interface MenuGroup {
 const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
-  { key: 'register', label: 'common.menu.register', screens: ['units', 'changes', 'compliance', 'renovations', 'housing', 'imports'] },
+  { key: 'register', label: 'common.menu.register', screens: ['units', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]

@@ -82,6 +82,8 @@ const routes: RouteRecordRaw[] = [
       screen('room', () => import('@/views/register/RoomPage.vue')),
       screen('renovations', () => import('@/views/register/RenovationsPage.vue')),
       screen('housing', () => import('@/views/register/HousingPage.vue')),
+      screen('stocktakes', () => import('@/views/register/StocktakesPage.vue')),
+      screen('stocktake', () => import('@/views/register/StocktakePage.vue')),
       screen('imports', () => import('@/views/register/ImportsPage.vue')),
     ],
   },

@@ -517,3 +517,84 @@ test('anyone reads a unit’s office space against its standard on its public pa
     await admin.dispose()
   }
 })
+
+test('an admin counts a building room by room on a phone and closes the stocktake into its report', async ({ page }) => {
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const stamp = Date.now().toString(36)
+    const unit = await created(
+      await admin.post('/api/v1/asset/units', { data: { code: `0005-${stamp}`, name: `测试统计局${stamp}`, level: 'municipal' } }),
+    )
+    const building = await created(
+      await admin.post('/api/v1/asset/buildings', {
+        data: { name: `统计楼${stamp}`, address: '统计路7号', owner_unit_id: unit.id, gross_area: 800, use: 'office' },
+      }),
+    )
+    for (const [number, area, kind] of [
+      ['701', 20, 'office'],
+      ['702', 30, 'office'],
+      ['703', 15, 'service'],
+    ] as const) {
+      const room = await created(
+        await admin.post('/api/v1/asset/rooms', { data: { building_id: building.id, floor: 7, number, usable_area: area, kind } }),
+      )
+      if (number !== '703') {
+        const allocated = await admin.post('/api/v1/asset/changes', {
+          data: { type: 'allocate', room_ids: [room.id], unit_id: unit.id, effective_date: '2024-01-01', reason: '测试分配' },
+        })
+        expect(allocated.status(), await allocated.text()).toBe(201)
+      }
+    }
+
+    await page.setViewportSize({ width: 390, height: 844 })
+    await signIn(page, 'admin', ADMIN_PASSWORD)
+    await mainMenu(page).getByRole('link', { name: '清查盘点' }).click()
+    await page.getByRole('button', { name: '新建盘点' }).click()
+    const opening = page.getByRole('dialog', { name: '新建盘点' })
+    await opening.getByLabel('盘点名称').fill(`2026年度清查${stamp}`)
+    await opening.getByText('按楼宇').click()
+    await opening.getByRole('combobox', { name: '楼宇' }).click()
+    await opening.getByRole('combobox', { name: '楼宇' }).fill(building.name)
+    await expect(page.getByRole('option')).toHaveText([new RegExp(`^${building.name}`)])
+    await page.getByRole('option', { name: building.name }).click()
+    await opening.getByRole('button', { name: '提交' }).click()
+    await expect(page.getByRole('heading', { name: `2026年度清查${stamp}`, level: 1 })).toBeVisible()
+    await expect(page.getByTestId('stocktake-progress')).toHaveText('账面房间 0/3 已核对')
+
+    const room = (number: string) => page.getByTestId('stocktake-rooms').locator('li').filter({ hasText: `${building.name} ${number}` })
+    // 701 stands as the books have it.
+    await room('701').getByRole('button', { name: '相符' }).click()
+    await expect(room('701')).toContainText(`已录：20.00 m²，办公室，${unit.name}`)
+    // 702 measures 28 m², not 30.
+    await room('702').getByRole('button', { name: '有出入' }).click()
+    const differs = page.getByRole('dialog', { name: `${building.name} 702` })
+    await differs.getByLabel('实测面积（m²）').fill('28')
+    await differs.getByRole('button', { name: '提交' }).click()
+    await expect(differs).toBeHidden()
+    await expect(room('702')).toContainText(`已录：28.00 m²，办公室，${unit.name}`)
+    // 709 is there and not on the books; 703 is never found.
+    await page.getByRole('button', { name: '账外房间' }).click()
+    const extra = page.getByRole('dialog', { name: '账外房间' })
+    await extra.getByLabel('房号').fill('709')
+    await extra.getByLabel('实测面积（m²）').fill('12')
+    await extra.getByRole('button', { name: '提交' }).click()
+    await expect(extra).toBeHidden()
+    await expect(room('709')).toContainText('已录：12.00 m²，办公室，无（空置）')
+    await expect(page.getByTestId('stocktake-progress')).toHaveText('账面房间 2/3 已核对')
+    await expectAccessible(page)
+    await photograph(page, 'register-stocktake-count')
+
+    await page.getByRole('button', { name: '结束盘点' }).click()
+    const confirming = page.getByRole('dialog', { name: '请确认' })
+    await expect(confirming).toContainText('已核对 2/3 间')
+    await confirming.getByRole('button', { name: '结束盘点' }).click()
+    await expect(page.getByTestId('stocktake-summary')).toHaveText('账实相符 1 间；账实不符 1 间；盘盈 1 间；盘亏 1 间')
+    await expect(page.getByTestId('stocktake-discrepancies')).toContainText('面积')
+    await expect(page.getByTestId('stocktake-shortfalls')).toContainText('703')
+    await expect(page.getByTestId('stocktake-surpluses')).toContainText('709')
+    await expectAccessible(page)
+    await photograph(page, 'register-stocktake-report')
+  } finally {
+    await admin.dispose()
+  }
+})

@@ -8,7 +8,7 @@ function pathsOf(roles: string[]): string[] {
 
 describe('menuFor', () => {
   it('gives unit staff their requests', () => {
-    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/assets/units', '/assets/renovations', '/assets/housing', '/inbox', '/me/contacts'])
+    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/assets/units', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/inbox', '/me/contacts'])
   })
 
   it('gives an agent the desk only', () => {
@@ -35,7 +35,7 @@ describe('menuFor', () => {
       '/assets/changes',
       '/assets/compliance',
       '/assets/renovations',
-      '/assets/housing',
+      '/assets/housing', '/assets/stocktakes',
       '/inbox',
       '/me/contacts',
     ])
@@ -47,7 +47,7 @@ describe('menuFor', () => {
       '/assets/changes',
       '/assets/compliance',
       '/assets/renovations',
-      '/assets/housing',
+      '/assets/housing', '/assets/stocktakes',
       '/assets/imports',
       '/admin/users',
       '/admin/clients',
@@ -72,7 +72,7 @@ describe('menuFor', () => {
   })
 
   it('gives an auditor the register to read', () => {
-    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/inbox', '/me/contacts'])
+    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/inbox', '/me/contacts'])
   })
 
   it('gives everyone who signs in their inbox, and nobody else anything', () => {

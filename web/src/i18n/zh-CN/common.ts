@@ -45,6 +45,8 @@ export default {
     imports: '房产资料导入',
     renovations: '房屋修缮',
     housing: '职工住房',
+    stocktakes: '清查盘点',
+    stocktake: '盘点',
     publicPages: '公开页面',
     board: '服务承诺公示',
     ratings: '满意度评价结果',
