@@ -52,6 +52,7 @@ export const SCREENS = {
   messageLog: { name: 'messageLog', path: '/admin/messages', label: 'common.menu.messageLog', roles: ['admin'] },
   units: { name: 'units', path: '/assets/units', label: 'common.menu.units', roles: REGISTER_READERS },
   unit: { name: 'unit', path: '/assets/units/:id', label: 'common.menu.unit', roles: REGISTER_READERS },
+  present: { name: 'present', path: '/present/units/:id', label: 'common.menu.present', roles: REGISTER_READERS },
   room: { name: 'room', path: '/assets/rooms/:id', label: 'common.menu.room', roles: REGISTER_READERS },
   // The change register is read by asset-svc's readers of it; only an admin records one.
   changes: {

@@ -51,6 +51,13 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/public/RatingsPage.vue'),
     meta: { public: true, title: 'public.ratings.title' },
   },
+  // Full screen, outside the console's frame: a unit shown at a leaders' meeting.
+  {
+    path: SCREENS.present.path,
+    name: SCREENS.present.name,
+    component: () => import('@/views/present/UnitPresentation.vue'),
+    meta: { screen: 'present', title: SCREENS.present.label },
+  },
   {
     path: '/',
     component: () => import('@/layouts/ConsoleLayout.vue'),

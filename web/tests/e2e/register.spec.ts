@@ -126,6 +126,8 @@ test('the bureau reads a unit, its rooms on a past day and the city-wide complia
     await expect(page.getByTestId('compliance-table').locator('tbody tr').first()).toContainText(mostOver.items[0]!.unit_name)
     await page.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '核定结果' }) }).click()
     await page.getByRole('option', { name: '超标', exact: true }).click()
+    // The list closes before the next field is used (it covers the fields below it).
+    await expect(page.getByRole('option', { name: '超标', exact: true })).toBeHidden()
     await page.getByRole('button', { name: '查询' }).click()
     const over = (await (await admin.get('/api/v1/asset/reports/space-compliance?limit=1&status=over')).json()) as {
       total: number
@@ -193,6 +195,8 @@ test('an admin allocates a room, is refused a second allocation in words, and co
       const dialog = page.getByRole('dialog', { name: '登记变更' })
       await dialog.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '变更类型' }) }).click()
       await page.getByRole('option', { name: '分配', exact: true }).click()
+      // The list closes before the next field is used (it covers the fields below it).
+      await expect(page.getByRole('option', { name: '分配', exact: true })).toBeHidden()
       await dialog.getByLabel('楼宇').click()
       await dialog.getByLabel('楼宇').fill(building.name)
       // The list is the search's answer (not the first buildings shown on opening) before a pick.
@@ -232,6 +236,8 @@ test('an admin allocates a room, is refused a second allocation in words, and co
     await expect(correcting.getByRole('checkbox', { name: /^501 · 办公室/ })).toBeChecked()
     await correcting.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '变更类型' }) }).click()
     await page.getByRole('option', { name: '清退', exact: true }).click()
+    // The list closes before the next field is used (it covers the fields below it).
+    await expect(page.getByRole('option', { name: '清退', exact: true })).toBeHidden()
     await correcting.getByLabel('事由').fill('误登记，予以更正')
     await correcting.getByRole('button', { name: '登记' }).click()
     await expect(correcting).toBeHidden()
@@ -594,6 +600,68 @@ test('an admin counts a building room by room on a phone and closes the stocktak
     await expect(page.getByTestId('stocktake-surpluses')).toContainText('709')
     await expectAccessible(page)
     await photograph(page, 'register-stocktake-report')
+  } finally {
+    await admin.dispose()
+  }
+})
+
+test('a unit is presented slide by slide, by keyboard and clicker, and prints one A4 page per slide', async ({ page }) => {
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const { unit } = await unitWithRooms(admin)
+    const stamp = Date.now().toString(36)
+    const empty = await created(
+      await admin.post('/api/v1/asset/units', { data: { code: `0006-${stamp}`, name: `测试空单位${stamp}`, level: 'county' } }),
+    )
+    await signIn(page, 'admin', ADMIN_PASSWORD)
+
+    async function present(name: string): Promise<void> {
+      await mainMenu(page).getByRole('link', { name: '单位与用房' }).click()
+      await page.getByRole('searchbox').or(page.getByRole('textbox', { name: '按名称或代码查找单位' })).fill(name)
+      await page.keyboard.press('Enter')
+      await page.getByRole('link', { name }).click()
+      await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible()
+      await page.getByRole('link', { name: '演示' }).click()
+      await expect(page.getByTestId('slide-title').getByRole('heading', { name, level: 1 })).toBeVisible()
+    }
+
+    // Every slide of a unit with rooms, moved through as a clicker does (PageDown).
+    await present(unit.name)
+    const slides = ['title', 'staffing', 'space', 'rooms', 'housing', 'renovations', 'tickets']
+    for (const [index, slide] of slides.entries()) {
+      await expect(page.getByTestId('slide-position')).toHaveText(`第 ${index + 1} / ${slides.length} 页`)
+      await expect(page.getByTestId(`slide-${slide}`)).toBeVisible()
+      if (slide === 'space') {
+        await expect(page.getByTestId('slide-space')).toContainText('实际办公室面积 100.00 m²')
+        await expect(page.getByTestId('slide-space').locator('svg').first()).toBeVisible()
+        await photograph(page, 'present-space')
+      }
+      if (slide === 'rooms') await expect(page.getByTestId('slide-rooms')).toContainText('使用房间 2 间，合计 100.00 m²')
+      await page.keyboard.press('PageDown')
+    }
+    await page.keyboard.press('Home')
+    await page.keyboard.press('n')
+    await expect(page.getByTestId('slide-title').getByRole('complementary', { name: '讲稿' })).toBeVisible()
+    await expectAccessible(page)
+
+    // Printed to PDF by Chromium: one A4 landscape page per slide.
+    await page.emulateMedia({ media: 'print' })
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true })
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []
+    expect(pages).toHaveLength(slides.length)
+    await page.emulateMedia({ media: 'screen' })
+
+    // A unit with no rooms, no staffing, nothing else: every slide still says so in words.
+    await page.getByRole('link', { name: '返回' }).click()
+    await present(empty.name)
+    await page.keyboard.press('End')
+    await expect(page.getByTestId('slide-tickets')).toContainText('没有服务申请')
+    await page.keyboard.press('Home')
+    for (const slide of slides) {
+      await expect(page.getByTestId(`slide-${slide}`)).toBeVisible()
+      await page.keyboard.press('ArrowRight')
+    }
+    await expect(page.getByTestId('slide-rooms')).toContainText('该单位没有使用中的房间')
   } finally {
     await admin.dispose()
   }

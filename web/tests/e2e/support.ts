@@ -64,7 +64,9 @@ export const test = base.extend<{ guard: void }>({
 /** Fails on any serious or critical WCAG 2.1 A/AA violation axe finds on the page as it is. */
 export async function expectAccessible(page: Page): Promise<void> {
   // A message fading in or a dialog sliding open is half transparent: axe would judge its
-  // colours mid-way. Judge the page once nothing moves (a spinner turns for ever: not that).
+  // colours mid-way. Judge the page once nothing moves (a spinner turns for ever: not that),
+  // and once the passing messages have gone: one fading out while axe reads it failed a run.
+  await expect(page.locator('.el-message')).toHaveCount(0, { timeout: 15_000 })
   await page.waitForFunction(() =>
     document
       .getAnimations()

@@ -40,6 +40,7 @@ export default {
     units: '单位与用房',
     unit: '单位详情',
     room: '房间详情',
+    present: '单位情况演示',
     changes: '房产变更登记',
     compliance: '办公用房核定',
     imports: '房产资料导入',
