@@ -622,15 +622,25 @@ test('a unit is presented slide by slide, by keyboard and clicker, and prints on
       await page.getByRole('link', { name }).click()
       await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible()
       await page.getByRole('link', { name: '演示' }).click()
-      await expect(page.getByTestId('slide-title').getByRole('heading', { name, level: 1 })).toBeVisible()
+      await expect(page.getByTestId('slide-title').getByRole('heading', { name, level: 1 })).toBeAttached()
     }
 
     // Every slide of a unit with rooms, moved through as a clicker does (PageDown).
     await present(unit.name)
-    const slides = ['title', 'staffing', 'space', 'rooms', 'housing', 'renovations', 'tickets']
+    // The bureau's people open on the city-wide slide, the report's own counts.
+    const slides = ['city', 'title', 'staffing', 'space', 'rooms', 'housing', 'renovations', 'tickets']
+    const citywide = (await (await admin.get('/api/v1/asset/reports/space-compliance?limit=1')).json()) as {
+      total: number
+      units_over: number
+    }
+    await expect(page.getByTestId('slide-city')).toContainText(`共 ${citywide.total} 个单位，其中超标 ${citywide.units_over} 个`)
     for (const [index, slide] of slides.entries()) {
       await expect(page.getByTestId('slide-position')).toHaveText(`第 ${index + 1} / ${slides.length} 页`)
       await expect(page.getByTestId(`slide-${slide}`)).toBeVisible()
+      if (slide === 'city') {
+        await expect(page.getByTestId('slide-city').locator('svg').first()).toBeVisible()
+        await photograph(page, 'present-city')
+      }
       if (slide === 'space') {
         await expect(page.getByTestId('slide-space')).toContainText('实际办公室面积 100.00 m²')
         await expect(page.getByTestId('slide-space').locator('svg').first()).toBeVisible()
@@ -641,7 +651,7 @@ test('a unit is presented slide by slide, by keyboard and clicker, and prints on
     }
     await page.keyboard.press('Home')
     await page.keyboard.press('n')
-    await expect(page.getByTestId('slide-title').getByRole('complementary', { name: '讲稿' })).toBeVisible()
+    await expect(page.getByTestId('slide-city').getByRole('complementary', { name: '讲稿' })).toBeVisible()
     await expectAccessible(page)
 
     // Printed to PDF by Chromium: one A4 landscape page per slide.
