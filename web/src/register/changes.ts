@@ -1,6 +1,6 @@
 // The change register's kinds of change, what each one names, and its refusals in words.
 import type { components } from '@/api/schema'
-import { ApiError } from '@/api/problems'
+import { ApiError, fieldErrors, showProblem } from '@/api/problems'
 import words from '@/i18n/zh-CN/register'
 
 export type ChangeType = components['schemas']['ChangeType']
@@ -33,4 +33,19 @@ export const NAMES: Record<ChangeType, { target: 'rooms' | 'building' | 'either'
 export function ruleWords(error: unknown): string | null {
   if (!(error instanceof ApiError) || !error.rule) return null
   return (words.rules as Record<string, string>)[error.rule] ?? null
+}
+
+/** A refused form's problems placed beside their fields, or else told as a message. */
+export function placeFieldProblems(error: unknown, errors: Record<string, string>): void {
+  const byField = fieldErrors(error)
+  if (Object.keys(byField).length) Object.assign(errors, byField)
+  else showProblem(error)
+}
+
+/** A refused form of the register: its rule in words, returned for the alert above the form;
+ *  any other refusal placed as `placeFieldProblems` does (and null returned). */
+export function placeRefusal(error: unknown, errors: Record<string, string>): string | null {
+  const words = ruleWords(error)
+  if (!words) placeFieldProblems(error, errors)
+  return words
 }
