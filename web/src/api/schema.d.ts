@@ -11801,6 +11801,7 @@ export interface operations {
             query?: {
                 status?: components["schemas"]["RenovationStatus"] | null;
                 building_id?: string | null;
+                unit_id?: string | null;
                 limit?: number;
                 offset?: number;
             };
@@ -12533,6 +12534,7 @@ export interface operations {
             query?: {
                 as_of?: string | null;
                 building_id?: string | null;
+                occupant_unit_id?: string | null;
                 limit?: number;
                 offset?: number;
             };

@@ -165,6 +165,73 @@ test('the bureau reads a unit, its rooms on a past day and the city-wide complia
   }
 })
 
+test('an admin seats someone in an office room and moves them out; the unit’s page shows who sat where on a day', async ({ page }) => {
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const { unit } = await unitWithRooms(admin)
+    const person = `张测试${Date.now().toString(36)}`
+    await signIn(page, 'admin', ADMIN_PASSWORD)
+    await mainMenu(page).getByRole('link', { name: '单位与用房' }).click()
+    await page.getByRole('textbox', { name: '按名称或代码查找单位' }).fill(unit.name)
+    await page.keyboard.press('Enter')
+    await page.getByRole('link', { name: unit.name }).click()
+    await expect(page.getByRole('heading', { name: unit.name, level: 1 })).toBeVisible()
+    await expect(page.getByText('所选日期没有登记办公的人员')).toBeVisible()
+
+    await page.getByTestId('unit-rooms').getByRole('link', { name: '301' }).click()
+    const seats = page.getByRole('region', { name: '房间使用人员' })
+    await expect(seats.getByText('没有登记在此办公的人员')).toBeVisible()
+
+    // Seated before the room was the unit's (allocated 2020-01-01): refused in words.
+    await seats.getByRole('button', { name: '登记入驻' }).click()
+    const taking = page.getByRole('dialog', { name: '登记入驻' })
+    await taking.getByLabel('姓名').fill(person)
+    await taking.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '职级' }) }).click()
+    await page.getByRole('option', { name: '局（处）级以下', exact: true }).click()
+    await expect(page.getByRole('option', { name: '局（处）级以下', exact: true })).toBeHidden()
+    await taking.getByLabel('职务').fill('科员')
+    await taking.getByLabel('入驻日期').fill('2019-06-01')
+    await taking.getByLabel('入驻日期').press('Enter')
+    await taking.getByRole('button', { name: '提交' }).click()
+    await expect(taking.getByRole('alert')).toHaveText('不能登记：房间须在入驻之日起一直分配给本单位使用，才能安排人员办公。')
+    await expectAccessible(page)
+    await photograph(page, 'register-seat-refused')
+    await taking.getByLabel('入驻日期').fill('2021-03-01')
+    await taking.getByLabel('入驻日期').press('Enter')
+    await taking.getByRole('button', { name: '提交' }).click()
+    await expect(taking).toBeHidden()
+    const row = page.getByTestId('room-seats').getByRole('row', { name: new RegExp(person) })
+    await expect(row).toContainText('局（处）级以下')
+    await expect(row).toContainText('科员')
+    await expect(row).toContainText('2021-03-01')
+    await expectAccessible(page)
+    await photograph(page, 'register-room-seats')
+
+    await row.getByRole('button', { name: '迁出' }).click()
+    const leaving = page.getByRole('dialog', { name: `迁出 · ${person}` })
+    await leaving.getByLabel('迁出日期').fill('2024-12-31')
+    await leaving.getByLabel('迁出日期').press('Enter')
+    await leaving.getByRole('button', { name: '提交' }).click()
+    await expect(leaving).toBeHidden()
+    await expect(seats.getByText('没有登记在此办公的人员')).toBeVisible()
+
+    // The unit's page on a day of the seat: who sat in which room.
+    await page.getByTestId('room-facts').getByRole('link', { name: unit.name }).click()
+    await expect(page.getByRole('heading', { name: unit.name, level: 1 })).toBeVisible()
+    await expect(page.getByText('所选日期没有登记办公的人员')).toBeVisible()
+    const day = page.getByRole('combobox', { name: '查看日期' }).or(page.getByLabel('查看日期'))
+    await day.first().fill('2022-01-01')
+    await day.first().press('Enter')
+    const sat = page.getByTestId('unit-seats').getByRole('row', { name: new RegExp(person) })
+    await expect(sat).toContainText(/财政大楼\w+ 301/)
+    await expect(sat).toContainText('局（处）级以下')
+    await expectAccessible(page)
+    await photograph(page, 'register-unit-seats')
+  } finally {
+    await admin.dispose()
+  }
+})
+
 test('an admin allocates a room, is refused a second allocation in words, and corrects it', async ({ page }) => {
   const admin = await apiAs('admin', ADMIN_PASSWORD)
   try {

@@ -150,6 +150,36 @@ async def test_unit_staff_see_only_their_own_units_households(
     assert (await move_out(client, staff, flat, "2024-02-01")).status_code == 403
 
 
+async def test_homes_are_listed_by_the_unit_of_their_household_on_a_day(
+    client, admin, token_mint, estate, flat
+):
+    zhang = await household(client, admin, "张伟", estate.first)
+    li = await household(client, admin, "李娜", estate.second)
+    other = await housing_unit(client, admin, estate.building, number="1-202")
+    for answer in [
+        await move_in(client, admin, flat, zhang, "2024-01-10"),
+        await move_out(client, admin, flat, "2024-06-30"),
+        await move_in(client, admin, flat, li, "2024-06-30"),
+        await move_in(client, admin, other, zhang, "2024-07-01"),
+    ]:
+        assert answer.status_code == 201, answer.text
+
+    async def homes(headers, unit_id, day):
+        params = {"occupant_unit_id": unit_id, "as_of": day}
+        answer = await client.get(HOUSING, params=params, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return [item["number"] for item in answer.json()["items"]], answer.json()["total"]
+
+    assert await homes(admin, estate.first, "2024-03-01") == (["1-201"], 1)
+    assert await homes(admin, estate.first, "2024-08-01") == (["1-202"], 1)
+    assert await homes(admin, estate.second, "2024-08-01") == (["1-201"], 1)
+    assert await homes(admin, estate.second, "2024-03-01") == ([], 0)
+    staff = token_mint.headers("unit_staff", unit_id=estate.first)
+    assert await homes(staff, estate.first, "2024-08-01") == (["1-202"], 1)
+    # Another unit's households are not a unit's staff's to list.
+    assert await homes(staff, estate.second, "2024-08-01") == ([], 0)
+
+
 async def test_a_building_numbers_its_housing_units_once(client, admin, estate, flat):
     body = {"building_id": estate.building, "number": "1-201", "usable_area": 60}
     answer = await client.post(HOUSING, json=body, headers=admin)

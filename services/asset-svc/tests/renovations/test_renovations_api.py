@@ -332,7 +332,9 @@ async def test_unit_staff_read_only_their_own_units_renovations(
     assert (await move(client, auditor, ours["id"], "approve")).status_code == 403
 
 
-async def test_renovations_are_listed_by_status_and_building(client, admin, holdings):
+async def test_renovations_are_listed_by_status_building_and_unit(
+    client, admin, token_mint, holdings
+):
     first = await request(client, admin, [holdings.room_101])
     second = await request(client, admin, [holdings.room_201], area=30)
     await move(client, admin, second["id"], "approve")
@@ -345,6 +347,12 @@ async def test_renovations_are_listed_by_status_and_building(client, admin, hold
     assert await ids(status="approved") == [second["id"]]
     assert sorted(await ids(building_id=holdings.building)) == sorted([first["id"], second["id"]])
     assert await ids(building_id="nowhere") == []
+    assert await ids(unit_id=holdings.first) == [first["id"]]
+    assert await ids(unit_id=holdings.second) == [second["id"]]
+    # A unit's staff asking for another unit's renovations get none of them.
+    staff = token_mint.headers("unit_staff", unit_id=holdings.first)
+    answer = await client.get(RENOVATIONS, params={"unit_id": holdings.second}, headers=staff)
+    assert answer.json() == {"items": [], "total": 0}
 
 
 # Events

@@ -27,16 +27,17 @@ def sees_names(viewer: Principal) -> bool:
     return viewer.has_any(*PERSONAL_DATA_VIEWERS)
 
 
-def housing_visible_to(viewer: Principal, as_of: date) -> Select:
+def housing_visible_to(viewer: Principal, as_of: date, *, of_unit: str | None = None) -> Select:
     """Housing a caller may see: a unit's staff only the homes of their unit's households
-    (on `as_of`)."""
+    (on `as_of`). `of_unit` narrows it to the homes of that unit's households that day."""
     query = select(HousingUnit)
-    own = visible_unit_id(viewer)
-    if own is not None:
+    units = {unit for unit in (visible_unit_id(viewer), of_unit) if unit is not None}
+    if units:
         residents = residents_as_of(as_of)
-        query = (
-            query.join(residents, residents.c.housing_unit_id == HousingUnit.id)
-            .join(Occupant, Occupant.id == residents.c.occupant_id)
-            .where(Occupant.unit_id == own)
+        query = query.join(residents, residents.c.housing_unit_id == HousingUnit.id).join(
+            Occupant, Occupant.id == residents.c.occupant_id
         )
+        # Another unit's households asked for by a unit's staff: no row matches both.
+        for unit in units:
+            query = query.where(Occupant.unit_id == unit)
     return query

@@ -120,11 +120,13 @@ async def list_housing(
     page: PageParams,
     as_of: date | None = None,
     building_id: str | None = None,
+    occupant_unit_id: str | None = None,
 ) -> tuple[list[HousingUnitRead], int]:
-    """Housing units and who lived in each on `as_of` (today when not given)."""
+    """Housing units and who lived in each on `as_of` (today when not given); with
+    `occupant_unit_id`, only the homes of that unit's households that day."""
     ensure_role(viewer, policy.READERS)
     day = as_of or bureau_today()
-    query = policy.housing_visible_to(viewer, day).order_by(
+    query = policy.housing_visible_to(viewer, day, of_unit=occupant_unit_id).order_by(
         HousingUnit.building_id, HousingUnit.number, HousingUnit.id
     )
     if building_id is not None:

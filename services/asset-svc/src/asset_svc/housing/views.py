@@ -56,9 +56,15 @@ async def list_housing(
     page: PageQuery,
     as_of: IsoDate | None = None,
     building_id: str | None = None,
+    occupant_unit_id: str | None = None,
 ):
     items, total = await service.list_housing(
-        session=session, viewer=viewer, page=page, as_of=as_of, building_id=building_id
+        session=session,
+        viewer=viewer,
+        page=page,
+        as_of=as_of,
+        building_id=building_id,
+        occupant_unit_id=occupant_unit_id,
     )
     return {"items": items, "total": total}
 

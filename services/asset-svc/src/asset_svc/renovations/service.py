@@ -388,6 +388,7 @@ async def list_renovations(
     min_years_between: int,
     status: RenovationStatus | None = None,
     building_id: str | None = None,
+    unit_id: str | None = None,
 ) -> tuple[list[RenovationRead], int]:
     ensure_role(viewer, policy.READERS)
     query = policy.renovations_visible_to(viewer)
@@ -395,6 +396,8 @@ async def list_renovations(
         query = query.where(Renovation.status == status.value)
     if building_id is not None:
         query = query.where(Renovation.building_id == building_id)
+    if unit_id is not None:
+        query = query.where(Renovation.unit_id == unit_id)
     renovations, total = await fetch_page(
         session, query.order_by(Renovation.requested_at.desc(), Renovation.id), page
     )

@@ -51,6 +51,7 @@ async def list_renovations(
     settings: ServiceSettings,
     status: RenovationStatus | None = None,
     building_id: str | None = None,
+    unit_id: str | None = None,
 ):
     items, total = await service.list_renovations(
         session=session,
@@ -58,6 +59,7 @@ async def list_renovations(
         page=page,
         status=status,
         building_id=building_id,
+        unit_id=unit_id,
         cost_cap_per_m2=settings.renovation_cost_cap_per_m2,
         min_years_between=settings.renovation_min_years_between,
     )
