@@ -53,6 +53,8 @@ export const SCREENS = {
   units: { name: 'units', path: '/assets/units', label: 'common.menu.units', roles: REGISTER_READERS },
   unit: { name: 'unit', path: '/assets/units/:id', label: 'common.menu.unit', roles: REGISTER_READERS },
   present: { name: 'present', path: '/present/units/:id', label: 'common.menu.present', roles: REGISTER_READERS },
+  buildings: { name: 'buildings', path: '/assets/buildings', label: 'common.menu.buildings', roles: REGISTER_READERS },
+  building: { name: 'building', path: '/assets/buildings/:id', label: 'common.menu.building', roles: REGISTER_READERS },
   room: { name: 'room', path: '/assets/rooms/:id', label: 'common.menu.room', roles: REGISTER_READERS },
   // The change register is read by asset-svc's readers of it; only an admin records one.
   changes: {
@@ -90,7 +92,7 @@ export interface MenuGroup {
 const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
-  { key: 'register', label: 'common.menu.register', screens: ['units', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },
+  { key: 'register', label: 'common.menu.register', screens: ['units', 'buildings', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]

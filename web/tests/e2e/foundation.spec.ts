@@ -14,16 +14,16 @@ import {
 const PUBLIC_LINKS = ['服务承诺公示', '满意度评价结果']
 
 const MENUS: { role: string; home: string; links: string[] }[] = [
-  { role: 'unit_staff', home: '/requests', links: ['提交申请', '我的申请', '单位与用房', '房屋修缮', '职工住房', '清查盘点'] },
+  { role: 'unit_staff', home: '/requests', links: ['提交申请', '我的申请', '单位与用房', '楼宇', '房屋修缮', '职工住房', '清查盘点'] },
   { role: 'agent', home: '/desk', links: ['工单处理'] },
-  { role: 'dept_head', home: '/desk', links: ['工单处理', '催办与升级', '部门报表', '单位与用房', '房产变更登记'] },
-  { role: 'leader', home: '/desk/escalations', links: ['催办与升级', '部门报表', '单位与用房', '房产变更登记', '办公用房核定', '房屋修缮', '职工住房', '清查盘点'] },
+  { role: 'dept_head', home: '/desk', links: ['工单处理', '催办与升级', '部门报表', '单位与用房', '楼宇', '房产变更登记'] },
+  { role: 'leader', home: '/desk/escalations', links: ['催办与升级', '部门报表', '单位与用房', '楼宇', '房产变更登记', '办公用房核定', '房屋修缮', '职工住房', '清查盘点'] },
   {
     role: 'admin',
     home: '/admin/users',
-    links: ['单位与用房', '房产变更登记', '办公用房核定', '房屋修缮', '职工住房', '清查盘点', '房产资料导入', '用户', 'API 客户端', '承诺服务', '工作日历', '通知规则', '消息记录'],
+    links: ['单位与用房', '楼宇', '房产变更登记', '办公用房核定', '房屋修缮', '职工住房', '清查盘点', '房产资料导入', '用户', 'API 客户端', '承诺服务', '工作日历', '通知规则', '消息记录'],
   },
-  { role: 'auditor', home: '/assets/compliance', links: ['单位与用房', '房产变更登记', '办公用房核定', '房屋修缮', '职工住房', '清查盘点'] },
+  { role: 'auditor', home: '/assets/compliance', links: ['单位与用房', '楼宇', '房产变更登记', '办公用房核定', '房屋修缮', '职工住房', '清查盘点'] },
   { role: 'commander', home: '/home', links: [] },
 ]
 

@@ -165,6 +165,65 @@ test('the bureau reads a unit, its rooms on a past day and the city-wide complia
   }
 })
 
+test('the bureau finds a building by its name, with its title and owner, and reads its rooms and who uses them', async ({ page }) => {
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const { unit } = await unitWithRooms(admin)
+    const building = ((await (await admin.get('/api/v1/asset/buildings', { params: { owner_unit_id: unit.id } })).json()) as {
+      items: { id: string; name: string }[]
+    }).items[0]!
+    const titled = await created(
+      await admin.post('/api/v1/asset/buildings', {
+        data: {
+          name: `档案馆${Date.now().toString(36)}`,
+          address: '中原路2号',
+          owner_unit_id: unit.id,
+          title_certificate_no: '豫(2024)郑州市不动产权第0012345号',
+          gross_area: 1200,
+          use: 'office',
+        },
+      }),
+    )
+    await signIn(page, 'admin', ADMIN_PASSWORD)
+    await mainMenu(page).getByRole('link', { name: '楼宇', exact: true }).click()
+    await expect(page.getByRole('heading', { name: '楼宇', level: 1 })).toBeVisible()
+    const words = page.getByRole('textbox', { name: '按楼宇名称或地址查找' })
+    const count = page.getByRole('status').filter({ hasText: '栋楼宇' })
+    await words.fill(titled.name)
+    await page.keyboard.press('Enter')
+    await expect(count).toHaveText('共 1 栋楼宇')
+    const titledRow = page.getByTestId('buildings-table').getByRole('row', { name: new RegExp(titled.name) })
+    await expect(titledRow).toContainText('豫(2024)郑州市不动产权第0012345号')
+    await expect(titledRow).toContainText('1,200.00 m²')
+
+    // A building without its title certificate says so.
+    await words.fill(building.name)
+    await page.getByRole('button', { name: '查询' }).click()
+    await expect(count).toHaveText('共 1 栋楼宇')
+    const row = page.getByTestId('buildings-table').getByRole('row', { name: new RegExp(building.name) })
+    await expect(row).toContainText('未办证')
+    await expect(row).toContainText(unit.name)
+    await expect(row).toContainText('3,000.00 m²')
+    await expectAccessible(page)
+    await photograph(page, 'register-buildings')
+
+    await row.getByRole('link', { name: building.name }).click()
+    await expect(page.getByRole('heading', { name: building.name, level: 1 })).toBeVisible()
+    await expect(page.getByTestId('building-facts')).toContainText('未办证')
+    await expect(page.getByTestId('building-facts').getByRole('link', { name: unit.name })).toBeVisible()
+    const rooms = page.getByTestId('building-rooms')
+    await expect(rooms.getByRole('row')).toHaveCount(3)
+    await expect(rooms.getByRole('row', { name: /301/ })).toContainText(unit.name)
+    await expect(rooms.getByRole('row', { name: /302/ })).toContainText('40.00 m²')
+    await expectAccessible(page)
+    await photograph(page, 'register-building')
+    await rooms.getByRole('link', { name: '302' }).click()
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${building.name} 302`)
+  } finally {
+    await admin.dispose()
+  }
+})
+
 test('an admin seats someone in an office room and moves them out; the unit’s page shows who sat where on a day', async ({ page }) => {
   const admin = await apiAs('admin', ADMIN_PASSWORD)
   try {
@@ -739,6 +798,81 @@ test('a unit is presented slide by slide, by keyboard and clicker, and prints on
       await page.keyboard.press('ArrowRight')
     }
     await expect(page.getByTestId('slide-rooms')).toContainText('该单位没有使用中的房间')
+  } finally {
+    await admin.dispose()
+  }
+})
+
+test('a unit of 5 000 rooms is presented whole, every slide without a console error', async ({ page }) => {
+  test.setTimeout(180_000)
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const stamp = Date.now().toString(36)
+    const code = `0007-${stamp}`
+    const unit = await created(await admin.post('/api/v1/asset/units', { data: { code, name: `测试大单位${stamp}`, level: 'municipal' } }))
+    const staffing = await admin.put(`/api/v1/asset/units/${unit.id}/staffing`, {
+      data: [
+        { rank: 'head', headcount: 1 },
+        { rank: 'deputy', headcount: 4 },
+        { rank: 'staff', headcount: 2000 },
+      ],
+    })
+    expect(staffing.status(), await staffing.text()).toBe(200)
+    // The inventory workbook as an agency fills it in: one building, 5 000 rooms of every kind.
+    const book = new ExcelJS.Workbook()
+    const template = await (await admin.get('/api/v1/asset/imports/template')).body()
+    await book.xlsx.load(new Uint8Array(template).buffer)
+    const buildingName = `综合楼${stamp}`
+    book.getWorksheet('楼宇 buildings')!.spliceRows(2, 1, ['B', buildingName, '人民路9号', code, '', 200000, 150000, 2005, 'office'])
+    const kinds = ['office', 'office', 'office', 'service', 'equipment', 'ancillary', 'parking', 'residential', 'other']
+    const rooms = book.getWorksheet('房间 rooms')!
+    rooms.spliceRows(2, rooms.rowCount)
+    for (let room = 0; room < 5000; room += 1) {
+      rooms.addRow(['B', Math.floor(room / 100) + 1, String(10000 + room), 12 + (room % 7) * 3, kinds[room % kinds.length]])
+    }
+    const imported = await admin.post('/api/v1/asset/imports', {
+      headers: { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      data: Buffer.from(await book.xlsx.writeBuffer()),
+    })
+    expect(imported.status(), await imported.text()).toBe(200)
+    const building = ((await (await admin.get('/api/v1/asset/buildings', { params: { q: buildingName } })).json()) as { items: { id: string }[] })
+      .items[0]!
+    const roomIds: string[] = []
+    while (roomIds.length < 5000) {
+      const listed = await admin.get('/api/v1/asset/rooms', { params: { building_id: building.id, limit: 500, offset: roomIds.length } })
+      roomIds.push(...((await listed.json()) as { items: { id: string }[] }).items.map((room) => room.id))
+    }
+    const allocated = await admin.post('/api/v1/asset/changes', {
+      data: { type: 'allocate', room_ids: roomIds, unit_id: unit.id, effective_date: '2020-01-01', reason: '测试整栋分配' },
+    })
+    expect(allocated.status(), await allocated.text()).toBe(201)
+    const held = (await (await admin.get(`/api/v1/asset/units/${unit.id}/occupancy`)).json()) as { room_count: number; total_area: number }
+    expect(held.room_count).toBe(5000)
+
+    await signIn(page, 'admin', ADMIN_PASSWORD)
+    await mainMenu(page).getByRole('link', { name: '单位与用房' }).click()
+    await page.getByRole('textbox', { name: '按名称或代码查找单位' }).fill(unit.name)
+    await page.keyboard.press('Enter')
+    await page.getByRole('link', { name: unit.name }).click()
+    await expect(page.getByTestId('unit-occupancy')).toContainText('共 5000 间')
+    await page.getByRole('link', { name: '演示' }).click()
+    await expect(page.getByTestId('slide-title').getByRole('heading', { name: unit.name, level: 1 })).toBeAttached()
+    const slides = ['city', 'title', 'staffing', 'space', 'rooms', 'housing', 'renovations', 'tickets']
+    for (const [index, slide] of slides.entries()) {
+      await expect(page.getByTestId('slide-position')).toHaveText(`第 ${index + 1} / ${slides.length} 页`)
+      await expect(page.getByTestId(`slide-${slide}`)).toBeVisible()
+      if (slide === 'rooms') {
+        await expect(page.getByTestId('slide-rooms')).toContainText(
+          `使用房间 5000 间，合计 ${new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2 }).format(held.total_area)} m²`,
+        )
+        await expect(page.getByTestId('slide-rooms').locator('svg').first()).toBeVisible()
+        await photograph(page, 'present-rooms-5000')
+      }
+      await page.keyboard.press('PageDown')
+    }
+    await page.emulateMedia({ media: 'print' })
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true })
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).toHaveLength(slides.length)
   } finally {
     await admin.dispose()
   }

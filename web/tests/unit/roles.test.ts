@@ -8,7 +8,7 @@ function pathsOf(roles: string[]): string[] {
 
 describe('menuFor', () => {
   it('gives unit staff their requests', () => {
-    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/assets/units', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/inbox', '/me/contacts'])
+    expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/assets/units', '/assets/buildings', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/inbox', '/me/contacts'])
   })
 
   it('gives an agent the desk only', () => {
@@ -21,6 +21,7 @@ describe('menuFor', () => {
       '/desk/escalations',
       '/desk/report',
       '/assets/units',
+      '/assets/buildings',
       '/assets/changes',
       '/inbox',
       '/me/contacts',
@@ -32,6 +33,7 @@ describe('menuFor', () => {
       '/desk/escalations',
       '/desk/report',
       '/assets/units',
+      '/assets/buildings',
       '/assets/changes',
       '/assets/compliance',
       '/assets/renovations',
@@ -44,6 +46,7 @@ describe('menuFor', () => {
   it('gives an admin the administration screens', () => {
     expect(pathsOf(['admin'])).toEqual([
       '/assets/units',
+      '/assets/buildings',
       '/assets/changes',
       '/assets/compliance',
       '/assets/renovations',
@@ -65,6 +68,7 @@ describe('menuFor', () => {
       '/desk/escalations',
       '/desk/report',
       '/assets/units',
+      '/assets/buildings',
       '/assets/changes',
       '/inbox',
       '/me/contacts',
@@ -72,7 +76,7 @@ describe('menuFor', () => {
   })
 
   it('gives an auditor the register to read', () => {
-    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/inbox', '/me/contacts'])
+    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/buildings', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/inbox', '/me/contacts'])
   })
 
   it('gives everyone who signs in their inbox, and nobody else anything', () => {

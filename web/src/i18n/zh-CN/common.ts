@@ -39,6 +39,8 @@ export default {
     register: '房地产',
     units: '单位与用房',
     unit: '单位详情',
+    buildings: '楼宇',
+    building: '楼宇详情',
     room: '房间详情',
     present: '单位情况演示',
     changes: '房产变更登记',
