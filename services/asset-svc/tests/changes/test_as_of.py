@@ -1,5 +1,9 @@
 """As-of answers across a sequence of allocations, reallocations and reclaims."""
 
+from datetime import UTC, datetime
+
+from guanjia_shared.clock import frozen_at
+
 from ..asset_helpers import API, change, make_building, make_rooms, make_unit
 
 
@@ -38,6 +42,45 @@ async def test_occupancy_and_history_answer_any_past_date(client, admin):
         ("allocate", "2024-01-10", first),
         ("reallocate", "2024-06-15", second),
     ]
+
+
+async def test_today_and_later_days_are_answered_as_the_register_stands_with_todays_changes(
+    client, admin
+):
+    first, second = await make_unit(client, admin, "甲局"), await make_unit(client, admin, "乙局")
+    building = await make_building(client, admin, first)
+    a, b = await make_rooms(client, admin, building["id"], [20.0, 30.0])
+
+    async def held(unit, day=None):
+        params = {"as_of": day} if day else {}
+        answer = await client.get(f"{API}/units/{unit}/occupancy", params=params, headers=admin)
+        assert answer.status_code == 200, answer.text
+        return sorted(room["id"] for room in answer.json()["rooms"])
+
+    async def city(day=None):
+        params = {"as_of": day} if day else {}
+        answer = await client.get(f"{API}/reports/space-compliance", params=params, headers=admin)
+        assert answer.status_code == 200, answer.text
+        return {item["unit_id"]: item["actual_area"] for item in answer.json()["items"]}
+
+    # 02:00 UTC on 15 June is 10:00 that day in the bureau's calendar.
+    with frozen_at(datetime(2024, 6, 15, 2, tzinfo=UTC)):
+        for type, day, fields in [
+            ("allocate", "2024-06-14", {"room_ids": [a, b], "unit_id": first}),
+            ("reallocate", "2024-06-15", {"room_ids": [b], "unit_id": second}),
+        ]:
+            answer = await change(client, admin, type, effective_date=day, **fields)
+            assert answer.status_code == 201, answer.text
+
+        assert await held(first, "2024-06-14") == sorted([a, b])
+        # Today's change counts today, and on any later day, as the register stands.
+        for day in ("2024-06-15", "2024-07-01", None):
+            assert await held(first, day) == [a], day
+            assert await held(second, day) == [b], day
+        assert (await city("2024-06-14"))[first] == 50.0
+        for day in ("2024-06-15", "2024-07-01", None):
+            areas = await city(day)
+            assert (areas[first], areas[second]) == (20.0, 30.0), day
 
 
 async def test_unit_staff_see_only_their_own_units_occupancy(client, admin, token_mint):

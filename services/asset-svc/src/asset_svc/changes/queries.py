@@ -2,7 +2,8 @@
 
 Each change row of a room records the occupant after it (`occupant_after`); the occupant on
 day D is that of the room's last change effective on or before D (ties broken by the order
-of recording). Today's answer is also kept on `rooms.occupant_unit_id` for speed.
+of recording). Today's answer is also kept on `rooms.occupant_unit_id` for speed, and since
+the register takes no change dated after today, it is the answer for any day from today on.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from asset_svc.changes.models import ChangeRoom, PropertyChange
 from asset_svc.register.models import Room
+from guanjia_shared.bureau_time import bureau_today
+
+
+def day_to_replay(as_of: date | None) -> date | None:
+    """The day to replay the register to, or None when the rooms' current holders are that
+    day's: today, or a day after it (no change takes effect in the future)."""
+    return as_of if as_of is not None and as_of < bureau_today() else None
 
 
 def occupants_as_of(as_of: date, *, rooms_held_by: str | None = None) -> Select:
@@ -48,6 +56,7 @@ async def rooms_of_unit(
     session: AsyncSession, unit_id: str, as_of: date | None = None
 ) -> list[Room]:
     """The rooms allocated to `unit_id` today, or on `as_of`."""
+    as_of = day_to_replay(as_of)
     if as_of is None:
         query = select(Room).where(Room.occupant_unit_id == unit_id, Room.disposed.is_(False))
     else:
@@ -62,6 +71,7 @@ async def area_by_unit_and_kind(
     session: AsyncSession, as_of: date | None = None
 ) -> dict[str, dict[str, float]]:
     """Usable area held by every unit, per room kind, today or on `as_of` (one query)."""
+    as_of = day_to_replay(as_of)
     if as_of is None:
         holder = Room.occupant_unit_id
         query = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asset_svc import events
@@ -196,10 +196,9 @@ async def unit_seating(
     if await session.get(Unit, unit_id) is None:
         raise NotFound(f"no unit {unit_id}")
     day = as_of or bureau_today()
-    held = occupants_as_of(day).subquery()
-    query = _seated_on(day).join(
-        held, and_(held.c.room_id == Room.id, held.c.occupant_unit_id == unit_id)
-    )
+    # A seat is its unit's for its whole period (a room's unit cannot change while anyone
+    # sits in it): the unit's seats that day, without replaying the register.
+    query = _seated_on(day).where(Seat.unit_id == unit_id)
     if not sees_leader_offices(viewer):
         query = query.where(Room.leader_office.is_(False))
     rows = await session.execute(query)
