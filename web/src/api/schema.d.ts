@@ -3803,6 +3803,8 @@ export interface components {
             as_of: string;
             /** Units Over */
             units_over: number;
+            /** By Level */
+            by_level: components["schemas"]["LevelCount"][];
         };
         /**
          * ComplianceSort
@@ -3947,6 +3949,17 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * LevelCount
+         * @description Of the report's units, those of one level, and how many of them are over standard.
+         */
+        LevelCount: {
+            level: components["schemas"]["UnitLevel"];
+            /** Units */
+            units: number;
+            /** Units Over */
+            units_over: number;
         };
         /** MoveInBody */
         MoveInBody: {

@@ -40,6 +40,11 @@ async def test_the_report_lists_every_unit_with_its_figures(client, admin):
     await three_units(client, admin)
     body = (await client.get(REPORT, headers=admin)).json()
     assert body["total"] == 3 and body["units_over"] == 1
+    assert body["by_level"] == [
+        {"level": "municipal", "units": 1, "units_over": 1},
+        {"level": "county", "units": 1, "units_over": 0},
+        {"level": "township", "units": 1, "units_over": 0},
+    ]
     rows = {row["unit_name"]: row for row in body["items"]}
     assert (
         rows["市财政局"]["standard_area"],
@@ -63,6 +68,7 @@ async def test_the_report_filters_by_level_in_json_and_in_the_spreadsheet(client
     county = (await client.get(REPORT, params={"level": "county"}, headers=admin)).json()
     assert [row["unit_name"] for row in county["items"]] == ["县教育局"]
     assert (county["total"], county["units_over"]) == (1, 0)
+    assert county["by_level"] == [{"level": "county", "units": 1, "units_over": 0}]
     municipal_over = await client.get(
         REPORT, params={"level": "municipal", "status": "over"}, headers=admin
     )

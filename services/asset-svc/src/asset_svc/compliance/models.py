@@ -94,6 +94,16 @@ class UnitCompliance(BaseModel):
     office_space_area: float
 
 
+class LevelCount(BaseModel):
+    """Of the report's units, those of one level, and how many of them are over standard."""
+
+    level: UnitLevel
+    units: int
+    units_over: int
+
+
 class ComplianceReport(Page[UnitCompliance]):
     as_of: date
     units_over: int
+    # `total` and `units_over` by level, for the levels with units in the answer.
+    by_level: list[LevelCount]

@@ -4,6 +4,7 @@ the usable area of the unit's office rooms that day. Over when actual exceeds st
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -20,6 +21,7 @@ from asset_svc.compliance.models import (
     ComplianceReport,
     ComplianceSort,
     ComplianceStatus,
+    LevelCount,
     RankCompliance,
     UnitCompliance,
     UnitSpaceStatus,
@@ -221,7 +223,19 @@ async def space_compliance_report(
         total=len(chosen),
         as_of=inputs.day,
         units_over=sum(found is ComplianceStatus.over for _, found in chosen),
+        by_level=_count_by_level(chosen),
     )
+
+
+def _count_by_level(chosen: list[tuple[Unit, ComplianceStatus]]) -> list[LevelCount]:
+    """The units and those over standard per level, from the highest level down."""
+    units = Counter(unit.level for unit, _ in chosen)
+    over = Counter(unit.level for unit, found in chosen if found is ComplianceStatus.over)
+    return [
+        LevelCount(level=level, units=units[level.value], units_over=over[level.value])
+        for level in UnitLevel
+        if units[level.value]
+    ]
 
 
 async def space_compliance_spreadsheet(
