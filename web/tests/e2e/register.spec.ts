@@ -798,6 +798,22 @@ test('a unit is presented slide by slide, by keyboard and clicker, and prints on
       await page.keyboard.press('ArrowRight')
     }
     await expect(page.getByTestId('slide-rooms')).toContainText('该单位没有使用中的房间')
+
+    // A department head reads the register but neither renovations nor housing: those slides
+    // say they are not theirs to read rather than "none"; no city-wide slide either.
+    const head = await newUser(['dept_head'])
+    await page.getByRole('link', { name: '返回' }).click()
+    await signOut(page)
+    await signIn(page, head.username, head.password)
+    await present(unit.name)
+    for (const [index, slide] of ['title', 'staffing', 'space', 'rooms', 'housing', 'renovations'].entries()) {
+      await expect(page.getByTestId('slide-position')).toHaveText(`第 ${index + 1} / 7 页`)
+      await expect(page.getByTestId(`slide-${slide}`)).toBeVisible()
+      if (slide === 'housing' || slide === 'renovations') {
+        await expect(page.getByTestId(`slide-${slide}`)).toContainText('此项不在您的查阅范围内，未予显示')
+      }
+      await page.keyboard.press('ArrowRight')
+    }
   } finally {
     await admin.dispose()
   }
