@@ -34,12 +34,9 @@ async def move_out(client, admin, housing_id, day):
     return await client.post(f"{HOUSING}/{housing_id}/move-out", json=body, headers=admin)
 
 
-@pytest.fixture
-async def flat(client, admin, estate):
-    return await housing_unit(client, admin, estate.building)
-
-
-async def test_who_lived_where_is_answered_for_any_date(client, admin, estate, flat):
+async def two_households_move(client, admin, estate, flat):
+    """张伟 (the first unit's) lives in 1-201 from 2024-01-10 to 06-30, then in 1-202 from
+    07-01; 李娜 (the second unit's) in 1-201 from 06-30."""
     zhang = await household(client, admin, "张伟", estate.first)
     li = await household(client, admin, "李娜", estate.second)
     other = await housing_unit(client, admin, estate.building, number="1-202")
@@ -50,6 +47,15 @@ async def test_who_lived_where_is_answered_for_any_date(client, admin, estate, f
         await move_in(client, admin, other, zhang, "2024-07-01"),
     ]:
         assert answer.status_code == 201, answer.text
+
+
+@pytest.fixture
+async def flat(client, admin, estate):
+    return await housing_unit(client, admin, estate.building)
+
+
+async def test_who_lived_where_is_answered_for_any_date(client, admin, estate, flat):
+    await two_households_move(client, admin, estate, flat)
 
     async def living(day=None):
         params = {"as_of": day} if day else {}
@@ -153,16 +159,7 @@ async def test_unit_staff_see_only_their_own_units_households(
 async def test_homes_are_listed_by_the_unit_of_their_household_on_a_day(
     client, admin, token_mint, estate, flat
 ):
-    zhang = await household(client, admin, "张伟", estate.first)
-    li = await household(client, admin, "李娜", estate.second)
-    other = await housing_unit(client, admin, estate.building, number="1-202")
-    for answer in [
-        await move_in(client, admin, flat, zhang, "2024-01-10"),
-        await move_out(client, admin, flat, "2024-06-30"),
-        await move_in(client, admin, flat, li, "2024-06-30"),
-        await move_in(client, admin, other, zhang, "2024-07-01"),
-    ]:
-        assert answer.status_code == 201, answer.text
+    await two_households_move(client, admin, estate, flat)
 
     async def homes(headers, unit_id, day):
         params = {"occupant_unit_id": unit_id, "as_of": day}
