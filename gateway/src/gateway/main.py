@@ -29,6 +29,7 @@ from gateway.tokens.views import router as tokens_router
 from gateway.users.service import ensure_first_admin
 from gateway.users.views import colleagues_router
 from gateway.users.views import router as users_router
+from guanjia_shared.app import add_routes
 from guanjia_shared.db import create_engine
 from guanjia_shared.errors import install_error_handlers
 from guanjia_shared.logging import configure_logging, get_logger
@@ -53,7 +54,12 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         audience=settings.jwt_audience,
         revoked=revoked,
     )
-    hasher = SecretHasher(concurrency=settings.hashing_concurrency, queue=settings.hashing_queue)
+    hasher = SecretHasher(
+        concurrency=settings.hashing_concurrency,
+        queue=settings.hashing_queue,
+        memory_kib=settings.password_hash_memory_kib,
+        time_cost=settings.password_hash_time_cost,
+    )
     upstreams = Upstreams(settings)
 
     @contextlib.asynccontextmanager
@@ -140,16 +146,18 @@ def create_app(settings: Settings | None = None) -> GatewayApp:
         own=app.openapi, upstreams=upstreams, refresh_seconds=settings.openapi_refresh_seconds
     )
     install_error_handlers(app)
-    for router in (
-        tokens_router,
-        users_router,
-        colleagues_router,
-        contacts_router,
-        clients_router,
-        openapi_router,
-        health_router,
-    ):
-        app.include_router(router)
+    add_routes(
+        app,
+        [
+            tokens_router,
+            users_router,
+            colleagues_router,
+            contacts_router,
+            clients_router,
+            openapi_router,
+            health_router,
+        ],
+    )
     app.add_middleware(
         BodySizeLimitMiddleware, default_limit=settings.max_body_bytes, limit_for=lambda _: None
     )
