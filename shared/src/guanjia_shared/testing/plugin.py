@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import MetaData, Table, insert, select, text
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
@@ -37,7 +38,11 @@ from guanjia_shared.testing.containers import (
     RunningContainers,
     containers_for_this_run,
 )
-from guanjia_shared.testing.streams import delete_namespace_streams, publish_event
+from guanjia_shared.testing.streams import (
+    account_storage_kept,
+    delete_namespace_streams,
+    publish_event,
+)
 from guanjia_shared.testing.tokens import TokenMint
 
 REQUIRE_POSTGRES_ENV = "GUANJIA_TEST_REQUIRE_POSTGRES"
@@ -81,14 +86,17 @@ def _clock_on_day(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def nats_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """NATS_URL when a server answers there; else our own nats-server for the session."""
+    """NATS_URL when a server answers there; else our own nats-server for the session. A
+    stream of the session's own stays on it meanwhile (`account_storage_kept`)."""
     configured = configured_nats_url()
     if configured is not None:
-        yield configured
+        with account_storage_kept(configured):
+            yield configured
         return
     server = NatsServerProcess(tmp_path_factory.mktemp("nats")).start()
     try:
-        yield server.url
+        with account_storage_kept(server.url):
+            yield server.url
     finally:
         server.stop()
 
@@ -139,14 +147,15 @@ def database_backend(request: pytest.FixtureRequest) -> str:
 
 class _DatabaseCache:
     """Migrated databases made once per run: SQLite templates copied for each test, and
-    PostgreSQL databases emptied before each test and dropped at the end of the run."""
+    PostgreSQL databases put back to their migrated state before each test and dropped at
+    the end of the run."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.run_id = uuid.uuid4().hex[:8]
         self.sqlite_templates: dict[str, Path] = {}
         self.postgres_databases: dict[str, str] = {}
-        self.postgres_seeds: dict[str, list[tuple[Table, list[dict]]]] = {}
+        self.postgres_resets: dict[str, str] = {}
 
     async def sqlite(self, migrations: str, destination: Path) -> str:
         if migrations not in self.sqlite_templates:
@@ -170,9 +179,15 @@ class _DatabaseCache:
             url = server.set(database=name).render_as_string(hide_password=False)
             await upgrade_database_async(migrations, url)
             self.postgres_databases[migrations] = url
-            self.postgres_seeds[migrations] = await _seeded_rows(url)
+            self.postgres_resets[migrations] = await _reset_script(url)
         url = self.postgres_databases[migrations]
-        await _empty_but_for_seeds(url, self.postgres_seeds[migrations])
+        # One round trip on a bare connection: an engine of its own and a TRUNCATE of every
+        # table cost some 100 ms a test, most of a small test's time on PostgreSQL.
+        connection = await asyncpg.connect(_driver_dsn(url))
+        try:
+            await connection.execute(self.postgres_resets[migrations])
+        finally:
+            await connection.close()
         return url
 
     def drop_postgres_databases(self) -> None:
@@ -196,49 +211,54 @@ class _DatabaseCache:
         asyncio.run(_drop())
 
 
-async def _seeded_rows(url: str) -> list[tuple[Table, list[dict]]]:
-    """The rows the migrations themselves wrote (reference data such as the space
-    standards), table by table in foreign-key order, to put back after each emptying."""
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as connection:
-            metadata = MetaData()
-            await connection.run_sync(metadata.reflect)
-            seeds = []
-            for table in metadata.sorted_tables:
-                if table.name == "alembic_version":
-                    continue
-                rows = (await connection.execute(select(table))).mappings().all()
-                if rows:
-                    seeds.append((table, [dict(row) for row in rows]))
-            return seeds
-    finally:
-        await engine.dispose()
+# Where a test database keeps a copy of the rows its migrations wrote.
+_SEEDS_SCHEMA = "guanjia_test_seeds"
 
 
-async def _empty_but_for_seeds(url: str, seeds: list[tuple[Table, list[dict]]]) -> None:
+async def _reset_script(url: str) -> str:
+    """The SQL that puts a freshly migrated database back as it is now, after any test:
+    every table emptied (those referring to others first), the rows the migrations wrote
+    (reference data such as the space standards) copied back from a copy kept beside them,
+    and every sequence where the migrations left it. Run as one script, it is one
+    transaction."""
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:
-            tables = (
-                (
-                    await connection.execute(
-                        text(
-                            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                            "AND tablename <> 'alembic_version'"
-                        )
+            metadata = MetaData()
+            await connection.run_sync(metadata.reflect)
+            tables = [table.name for table in metadata.sorted_tables]
+            tables.remove("alembic_version")
+            seeded = [
+                name
+                for name in tables
+                if (await connection.execute(text(f'SELECT EXISTS (TABLE "{name}")'))).scalar()
+            ]
+            await connection.execute(text(f"CREATE SCHEMA {_SEEDS_SCHEMA}"))
+            for name in seeded:
+                await connection.execute(
+                    text(f'CREATE TABLE {_SEEDS_SCHEMA}."{name}" AS TABLE "{name}"')
+                )
+            sequences = (
+                await connection.execute(
+                    text(
+                        "SELECT format('%I', sequencename), coalesce(last_value, start_value), "
+                        "last_value IS NOT NULL FROM pg_sequences WHERE schemaname = 'public'"
                     )
                 )
-                .scalars()
-                .all()
-            )
-            if tables:
-                names = ", ".join(f'"{table}"' for table in tables)
-                await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            for table, rows in seeds:
-                await connection.execute(insert(table), rows)
+            ).all()
     finally:
         await engine.dispose()
+    statements = [f'DELETE FROM "{name}"' for name in reversed(tables)]
+    statements += [f'INSERT INTO "{name}" TABLE {_SEEDS_SCHEMA}."{name}"' for name in seeded]
+    statements += [
+        f"SELECT setval('{sequence}', {value}, {called})" for sequence, value, called in sequences
+    ]
+    return ";\n".join(statements)
+
+
+def _driver_dsn(url: str) -> str:
+    """A SQLAlchemy URL (postgresql+asyncpg://...) as asyncpg itself takes it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import TypeVar
 
 import nats
@@ -135,3 +135,35 @@ async def delete_namespace_streams(nats_url: str, namespace: str) -> None:
         await _within(WITHIN_SECONDS, delete)
     finally:
         await connection.close()
+
+
+@contextlib.contextmanager
+def account_storage_kept(nats_url: str) -> Iterator[None]:
+    """Keep one stream of this run's own on the server until the block ends.
+
+    nats-server removes an account's storage directory along with its last stream, and a
+    stream created at that moment fails ("error creating store for stream": its directory's
+    parent is gone). Tests that delete their own streams as they end (several at once under
+    xdist) brought the count to zero often enough to hit it."""
+    name = f"KEEP_{uuid.uuid4().hex[:12].upper()}"
+
+    async def kept(add: bool) -> None:
+        connection = await nats.connect(nats_url)
+        try:
+            js = connection.jetstream()
+            if add:
+                await _within(
+                    WITHIN_SECONDS,
+                    lambda: js.add_stream(name=name, subjects=[f"guanjia-test-keep.{name}"]),
+                )
+            else:
+                with contextlib.suppress(NotFoundError):
+                    await _within(WITHIN_SECONDS, lambda: js.delete_stream(name))
+        finally:
+            await connection.close()
+
+    asyncio.run(kept(add=True))
+    try:
+        yield
+    finally:
+        asyncio.run(kept(add=False))
