@@ -9,6 +9,7 @@ from gateway.config import Settings
 from gateway.database import MIGRATIONS
 from gateway.testing.harness import (
     ADMIN_PASSWORD,
+    TEST_HASHING_COST,
     RunningGateway,
     ServiceProcess,
     dead_url,
@@ -75,6 +76,7 @@ def gateway_settings(
             "public_rate_limit_burst": 1000,
             "login_rate_limit_per_second": 1000,
             "login_rate_limit_burst": 1000,
+            **TEST_HASHING_COST,
             **{
                 f"{name}_url": dead_url()
                 for name in ("asset", "ticket", "ledger", "emergency", "notify")

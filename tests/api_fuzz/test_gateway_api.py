@@ -22,7 +22,12 @@ from gateway.main import create_app
 from gateway.openapi.merge import merge_documents
 from gateway.proxy.routing import SERVICES, destination_of
 from gateway.testing import fake_service
-from gateway.testing.harness import ADMIN_PASSWORD, bearer, write_signing_key
+from gateway.testing.harness import (
+    ADMIN_PASSWORD,
+    TEST_HASHING_COST,
+    bearer,
+    write_signing_key,
+)
 from guanjia_shared.testing.streams import delete_namespace_streams
 from tests.api_fuzz.fuzzing import (
     FUZZ_SETTINGS,
@@ -185,6 +190,7 @@ def gateway(
                 signing_key_file=directory / "signing-key.pem",
                 previous_public_key_file=directory / "previous-key.pub",
                 GUANJIA_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                **TEST_HASHING_COST,
                 # The tokens outlive the whole run: an expired one would turn every later case
                 # into a 401.
                 token_lifetime_seconds=int(TOKEN_LIFETIME.total_seconds()),

@@ -13,6 +13,7 @@ import pytest
 from gateway.config import Settings
 from gateway.database import MIGRATIONS
 from gateway.main import create_app
+from gateway.testing.harness import TEST_HASHING_COST
 from guanjia_shared.auth import Role
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.testing.apps import running_app
@@ -143,6 +144,7 @@ def gateway_settings(tmp_path, fresh_database, nats_server_url, event_namespace)
             log_json=False,
             GUANJIA_ADMIN_PASSWORD="admin-password-for-tests",
             openapi_refresh_seconds=3600,
+            **TEST_HASHING_COST,
             **dead,
         )
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from gateway.hashing import DEFAULT_MEMORY_KIB, DEFAULT_TIME_COST
 from guanjia_shared.settings import BaseServiceSettings
 
 # What `npm run build` in web/ makes, in a checkout (an installed gateway has none there).
@@ -46,10 +47,15 @@ class Settings(BaseServiceSettings):
     # counters are read or a hash is computed.
     login_rate_limit_per_second: float = Field(default=2.0, gt=0)
     login_rate_limit_burst: int = Field(default=20, gt=0)
-    # Every Argon2 hash (logins, new passwords and secrets) holds 64 MiB while it runs:
-    # this many run at once and this many more wait; beyond that a caller gets 503.
+    # Every Argon2 hash (logins, new passwords and secrets) holds password_hash_memory_kib
+    # while it runs: this many run at once and this many more wait; beyond that a caller
+    # gets 503.
     hashing_concurrency: int = Field(default=2, gt=0)
     hashing_queue: int = Field(default=32, ge=0)
+    # Argon2's cost for new hashes: RFC 9106's 64 MiB and 3 passes. A stored hash carries the
+    # cost it was made with, and a login with another one rehashes it at today's.
+    password_hash_memory_kib: int = Field(default=DEFAULT_MEMORY_KIB, ge=64)
+    password_hash_time_cost: int = Field(default=DEFAULT_TIME_COST, ge=1)
     # How often each replica reads the deactivated users and revoked clients, whose
     # tokens it refuses from then on (at once on the replica that was told).
     revocation_refresh_seconds: float = Field(default=5.0, gt=0)

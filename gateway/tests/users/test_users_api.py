@@ -2,8 +2,12 @@
 
 import re
 
+from sqlalchemy import text
+
 from gateway.config import Settings
-from gateway.testing.harness import ADMIN_PASSWORD, bearer, running_gateway
+from gateway.hashing import DEFAULT_MEMORY_KIB, DEFAULT_TIME_COST
+from gateway.testing.harness import ADMIN_PASSWORD, TEST_HASHING_COST, bearer, running_gateway
+from guanjia_shared.db import create_engine
 
 USERS = "/api/v1/auth/users"
 
@@ -214,6 +218,39 @@ async def test_a_restart_keeps_the_first_admin_as_it_was(start_gateway, gateway_
         assert await gateway.token("admin", ADMIN_PASSWORD)
         total = (await gateway.client.get(USERS, headers=await gateway.headers())).json()["total"]
         assert total == 1
+
+
+async def argon2_cost_of_the_admins_password(database_url: str) -> str:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            stored = await connection.scalar(
+                text("SELECT password_hash FROM users WHERE username = 'admin'")
+            )
+    finally:
+        await engine.dispose()
+    return re.search(r"\$m=(\d+),t=(\d+),", stored).group(0)
+
+
+async def test_a_login_rehashes_a_password_made_at_another_cost(start_gateway, gateway_settings):
+    database_url = (await gateway_settings()).database_url
+    product_cost = {
+        "password_hash_memory_kib": DEFAULT_MEMORY_KIB,
+        "password_hash_time_cost": DEFAULT_TIME_COST,
+    }
+    async with start_gateway(database_url=database_url, **product_cost):
+        pass
+    assert await argon2_cost_of_the_admins_password(database_url) == "$m=65536,t=3,"
+    async with start_gateway(database_url=database_url) as gateway:
+        assert await gateway.token("admin", ADMIN_PASSWORD)
+        cheaper = TEST_HASHING_COST["password_hash_memory_kib"]
+        assert await argon2_cost_of_the_admins_password(database_url) == f"$m={cheaper},t=1,"
+        assert await gateway.token("admin", ADMIN_PASSWORD)
+        refused = await gateway.client.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "password", "username": "admin", "password": "not-it"},
+        )
+        assert refused.status_code == 401
 
 
 async def test_a_password_is_kept_as_typed_spaces_included(gateway, admin):

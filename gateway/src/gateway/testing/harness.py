@@ -32,6 +32,10 @@ from guanjia_shared.processes import stop_process
 from guanjia_shared.testing.streams import published_events
 
 ADMIN_PASSWORD = "admin-password-for-tests"
+# Argon2 at a small cost for test gateways: their hashes protect nothing, and at the product's
+# (64 MiB, 3 passes: 0.1 s and more on a busy machine) each gateway test paid for several.
+# The tests of hashing itself (the login flood) keep the product's.
+TEST_HASHING_COST = {"password_hash_memory_kib": 1024, "password_hash_time_cost": 1}
 
 
 def write_signing_key(path: Path) -> Ed25519PrivateKey:

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from gateway.database import storable
 from gateway.events import AuthEvent
-from gateway.hashing import SecretHasher, needs_rehash
+from gateway.hashing import SecretHasher
 from gateway.revocations.service import RevokedSubjects
 from gateway.users.events import record_user_change
 from gateway.users.models import User, UserCreate, UserUpdate, normalize_username, unique_roles
@@ -151,7 +151,7 @@ async def authenticate_user(
     matched = await hasher.verify(user.password_hash if user else None, password)
     if user is None or not matched:
         return None
-    if needs_rehash(user.password_hash):
+    if hasher.needs_rehash(user.password_hash):
         user.password_hash = await hasher.hash(password)
         session.add(user)
         await session.commit()
