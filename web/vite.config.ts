@@ -32,5 +32,10 @@ export default defineConfig({
     // origin is then the gateway's, as when the gateway serves the console.
     environmentOptions: { jsdom: { url: process.env.GUANJIA_CONSOLE_URL ?? 'http://localhost:3000/' } },
     include: ['tests/unit/**/*.test.ts'],
+    // One jsdom and one import of Vue and Element Plus for all files, not one per file: 3 s
+    // instead of 30 on two cores. The files share their modules (each test makes its own
+    // stores; the two that change a module's state, the API client's hooks and the server
+    // clock's offset, set it before each test or put it back after).
+    isolate: false,
   },
 })
