@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { noteServerDate, serverNow } from '@/api/serverClock'
 
 describe('the server’s clock', () => {
+  // The unit tests share their modules: another file's calls to a real gateway may have left
+  // a skew noted. Each test starts from none (an answer dated now), and leaves none.
+  beforeEach(() => noteServerDate(new Date().toUTCString()))
   afterEach(() => {
     noteServerDate(new Date().toUTCString())
     vi.useRealTimers()
