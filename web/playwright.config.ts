@@ -4,7 +4,8 @@ import { defineConfig } from '@playwright/test'
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  outputDir: 'test-results',
+  // tests/console gives each spec's run a folder of its own.
+  outputDir: process.env.GUANJIA_PLAYWRIGHT_OUTPUT ?? 'test-results',
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,

@@ -15,7 +15,13 @@ def test_the_console_works_in_a_browser(chromium, console, spec):
     run = subprocess.run(
         [*npx(), "playwright", "test", str(spec.relative_to(WEB))],
         cwd=WEB,
-        env={**console_environment(console), "GUANJIA_CHROMIUM": chromium},
+        env={
+            **console_environment(console),
+            "GUANJIA_CHROMIUM": chromium,
+            # Playwright empties its output folder as it starts: one per spec, so that a
+            # failed spec's screenshot and trace outlive the next spec's run.
+            "GUANJIA_PLAYWRIGHT_OUTPUT": f"test-results/{spec.name.removesuffix('.spec.ts')}",
+        },
         capture_output=True,
         text=True,
         timeout=1800,
