@@ -21,6 +21,10 @@ const TICKET_READERS: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'le
  *  (the property department's among them), and a unit's staff their unit's. */
 const REGISTER_READERS: readonly Role[] = ['admin', 'leader', 'dept_head', 'auditor', 'unit_staff']
 
+/** Who reads the work ledger (ledger-svc's READERS): the bureau's own people, not a served
+ *  unit's staff. What each may do there is ledger/rules.ts's. */
+const LEDGER_READERS: readonly Role[] = ['admin', 'leader', 'dept_head', 'agent', 'auditor', 'commander']
+
 /** Everyone who signs in to the console (API clients do not): each has an inbox. */
 const PEOPLE: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', 'admin', 'auditor', 'commander']
 
@@ -78,6 +82,10 @@ export const SCREENS = {
   stocktakes: { name: 'stocktakes', path: '/assets/stocktakes', label: 'common.menu.stocktakes', roles: ['admin', 'leader', 'auditor', 'unit_staff'] },
   stocktake: { name: 'stocktake', path: '/assets/stocktakes/:id', label: 'common.menu.stocktake', roles: ['admin', 'leader', 'auditor', 'unit_staff'] },
   imports: { name: 'imports', path: '/assets/imports', label: 'common.menu.imports', roles: ['admin'] },
+  ledger: { name: 'ledger', path: '/ledger', label: 'ledger.menu.ledger', roles: LEDGER_READERS },
+  ledgerItem: { name: 'ledgerItem', path: '/ledger/items/:id', label: 'ledger.menu.item', roles: LEDGER_READERS },
+  // ledger-svc gives each reader the interventions they follow: an owner's are their to-do.
+  ledgerInterventions: { name: 'ledgerInterventions', path: '/ledger/interventions', label: 'ledger.menu.interventions', roles: LEDGER_READERS },
 } as const satisfies Record<string, Screen>
 
 export type ScreenName = keyof typeof SCREENS
@@ -93,6 +101,7 @@ const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
   { key: 'register', label: 'common.menu.register', screens: ['units', 'buildings', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },
+  { key: 'ledger', label: 'ledger.menu.group', screens: ['ledger', 'ledgerInterventions'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]

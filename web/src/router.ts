@@ -94,6 +94,9 @@ const routes: RouteRecordRaw[] = [
       screen('stocktakes', () => import('@/views/register/StocktakesPage.vue')),
       screen('stocktake', () => import('@/views/register/StocktakePage.vue')),
       screen('imports', () => import('@/views/register/ImportsPage.vue')),
+      screen('ledger', () => import('@/views/ledger/LedgerPage.vue')),
+      screen('ledgerItem', () => import('@/views/ledger/LedgerItemPage.vue')),
+      screen('ledgerInterventions', () => import('@/views/ledger/InterventionsPage.vue')),
     ],
   },
   {

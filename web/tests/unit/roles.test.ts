@@ -11,8 +11,8 @@ describe('menuFor', () => {
     expect(pathsOf(['unit_staff'])).toEqual(['/requests/new', '/requests', '/assets/units', '/assets/buildings', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/inbox', '/me/contacts'])
   })
 
-  it('gives an agent the desk only', () => {
-    expect(pathsOf(['agent'])).toEqual(['/desk', '/inbox', '/me/contacts'])
+  it('gives an agent the desk and the work ledger', () => {
+    expect(pathsOf(['agent'])).toEqual(['/desk', '/ledger', '/ledger/interventions', '/inbox', '/me/contacts'])
   })
 
   it('gives a department head the desk, its escalations and its report', () => {
@@ -23,6 +23,8 @@ describe('menuFor', () => {
       '/assets/units',
       '/assets/buildings',
       '/assets/changes',
+      '/ledger',
+      '/ledger/interventions',
       '/inbox',
       '/me/contacts',
     ])
@@ -38,6 +40,8 @@ describe('menuFor', () => {
       '/assets/compliance',
       '/assets/renovations',
       '/assets/housing', '/assets/stocktakes',
+      '/ledger',
+      '/ledger/interventions',
       '/inbox',
       '/me/contacts',
     ])
@@ -52,6 +56,8 @@ describe('menuFor', () => {
       '/assets/renovations',
       '/assets/housing', '/assets/stocktakes',
       '/assets/imports',
+      '/ledger',
+      '/ledger/interventions',
       '/admin/users',
       '/admin/clients',
       '/admin/commitments',
@@ -70,17 +76,19 @@ describe('menuFor', () => {
       '/assets/units',
       '/assets/buildings',
       '/assets/changes',
+      '/ledger',
+      '/ledger/interventions',
       '/inbox',
       '/me/contacts',
     ])
   })
 
   it('gives an auditor the register to read', () => {
-    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/buildings', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/inbox', '/me/contacts'])
+    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/buildings', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/ledger', '/ledger/interventions', '/inbox', '/me/contacts'])
   })
 
   it('gives everyone who signs in their inbox, and nobody else anything', () => {
-    expect(pathsOf(['commander'])).toEqual(['/inbox', '/me/contacts'])
+    expect(pathsOf(['commander'])).toEqual(['/ledger', '/ledger/interventions', '/inbox', '/me/contacts'])
     expect(menuFor(['integration'])).toEqual([])
     expect(menuFor([])).toEqual([])
   })

@@ -1,0 +1,187 @@
+// The work ledger (大项工作台账) in a browser against the real platform: a plan's items as a
+// tree whose parent rolls up its sub-items' progress; the owner reports on their own item
+// (nobody else is offered to); a leader moves a deadline with a reason and intervenes, the
+// owner acknowledges and answers, the leader closes it; the ledger as a spreadsheet.
+import type { APIRequestContext, Page } from '@playwright/test'
+import { randomUUID } from 'node:crypto'
+import ExcelJS from 'exceljs'
+import { ADMIN_PASSWORD, apiAs, expect, expectAccessible, mainMenu, newUser, photograph, signIn, signOut, test, type NewUser } from './support'
+
+async function created<T>(answer: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
+  expect(answer.status(), await answer.text()).toBe(201)
+  return (await answer.json()) as T
+}
+
+function bureauToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
+}
+
+interface Ledger {
+  department: string
+  plan: { id: string; title: string }
+  parent: { id: string; title: string }
+  mine: { id: string; title: string }
+  theirs: { id: string; title: string }
+  owner: NewUser
+  leader: NewUser
+}
+
+/** A plan of this year, made by the admin, with one item broken down into two of equal
+ *  weight: one the owner's, one a colleague's. Deadlines at the year's end keep them off
+ *  the overdue list. */
+async function ledgerOfItsOwn(): Promise<Ledger> {
+  const suffix = randomUUID().slice(0, 8)
+  const department = `综合处${suffix}`
+  const [owner, colleague, leader] = await Promise.all([
+    newUser(['agent'], { department, display_name: `责任人${suffix}` }),
+    newUser(['agent'], { department, display_name: `同事${suffix}` }),
+    newUser(['leader']),
+  ])
+  const year = Number(bureauToday().slice(0, 4))
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const plan = await created<{ id: string; title: string }>(
+      await admin.post('/api/v1/ledger/plans', { data: { year, title: `${year} 年度工作要点${suffix}` } }),
+    )
+    const item = async (title: string, owner_id: string, parent_id?: string) =>
+      created<{ id: string; title: string }>(
+        await admin.post(`/api/v1/ledger/plans/${plan.id}/items`, {
+          data: {
+            title,
+            owner_id,
+            department,
+            deadline: `${year}-12-31`,
+            target: `${title}的目标`,
+            quality_requirement: '按期保质完成',
+            ...(parent_id ? { parent_id } : {}),
+          },
+        }),
+      )
+    const parent = await item(`机关大院节能改造${suffix}`, owner.id)
+    const mine = await item(`照明系统更换${suffix}`, owner.id, parent.id)
+    const theirs = await item(`空调系统改造${suffix}`, colleague.id, parent.id)
+    return { department, plan, parent, mine, theirs, owner, leader }
+  } finally {
+    await admin.dispose()
+  }
+}
+
+/** Opens the ledger from the menu on `plan`. */
+async function openPlan(page: Page, plan: { title: string }): Promise<void> {
+  await mainMenu(page).getByRole('link', { name: '工作台账' }).click()
+  await expect(page.getByRole('heading', { name: '工作台账', level: 1 })).toBeVisible()
+  await page.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '工作计划' }) }).click()
+  await page.getByRole('option', { name: plan.title }).click()
+  await expect(page.getByRole('option', { name: plan.title })).toBeHidden()
+  await expect(page.getByRole('tree', { name: plan.title })).toBeVisible()
+}
+
+function bar(page: Page, title: string) {
+  return page.getByRole('progressbar', { name: new RegExp(`^${title}：`) })
+}
+
+/** Sends the open dialog's form and waits until it has gone. */
+async function submitDialog(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog')
+  await dialog.getByRole('button', { name: '提交' }).click()
+  await expect(dialog).toBeHidden()
+}
+
+test('the owner reports, the parent rolls up, a leader moves the deadline and intervenes until it is closed', async ({ page }) => {
+  const ledger = await ledgerOfItsOwn()
+  const { owner, leader, mine, parent, theirs } = ledger
+
+  // The owner: the tree, their own item's report, the parent's bar rolled up from it.
+  await signIn(page, owner.username, owner.password)
+  await openPlan(page, ledger.plan)
+  const tree = page.getByRole('tree', { name: ledger.plan.title })
+  await expect(tree.getByRole('link', { name: mine.title })).toBeVisible()
+  await expect(bar(page, parent.title)).toHaveAttribute('aria-valuenow', '0')
+  await tree.getByRole('link', { name: theirs.title }).click()
+  await expect(page.getByRole('heading', { name: theirs.title, level: 1 })).toBeVisible()
+  // A colleague's item: nothing to report on for this owner.
+  await expect(page.getByRole('button', { name: '汇报进展' })).toHaveCount(0)
+  await page.getByRole('navigation', { name: '所在位置' }).getByRole('link', { name: '上级事项' }).click()
+  await expect(page.getByRole('heading', { name: parent.title, level: 1 })).toBeVisible()
+  await expect(page.getByText('由下级事项按权重汇总')).toBeVisible()
+  await expect(page.getByRole('button', { name: '汇报进展' })).toHaveCount(0)
+  await page.getByRole('link', { name: mine.title }).click()
+  await expect(page.getByRole('heading', { name: mine.title, level: 1 })).toBeVisible()
+  await page.getByRole('button', { name: '汇报进展' }).click()
+  await page.getByLabel('完成进度（%）').fill('60')
+  await page.getByLabel('进展情况').fill('已完成一至三号楼的灯具更换')
+  await submitDialog(page)
+  await expect(bar(page, mine.title)).toHaveAttribute('aria-valuenow', '60')
+  await expect(page.getByTestId('item-reports')).toContainText('已完成一至三号楼的灯具更换')
+  await page.getByRole('navigation', { name: '所在位置' }).getByRole('link', { name: ledger.plan.title }).click()
+  await expect(bar(page, parent.title)).toHaveAttribute('aria-valuenow', '30')
+  await expect(page.getByTestId('ledger-summary')).toContainText('共 3 项，已完成 0 项，逾期 0 项')
+  await expectAccessible(page)
+  await photograph(page, 'ledger-plan')
+
+  // The ledger as the paper ledger lays it out.
+  const download = page.waitForEvent('download')
+  await page.getByTestId('ledger-download').click()
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.readFile(await (await download).path())
+  const cells = workbook.worksheets[0]!.getSheetValues().flat().map(String)
+  expect(cells.some((cell) => cell.includes(mine.title))).toBe(true)
+  await signOut(page)
+
+  // A leader: moves the deadline with a reason and intervenes; no report offered.
+  const year = bureauToday().slice(0, 4)
+  await signIn(page, leader.username, leader.password)
+  await openPlan(page, ledger.plan)
+  await page.getByRole('tree', { name: ledger.plan.title }).getByRole('link', { name: mine.title }).click()
+  await expect(page.getByRole('heading', { name: mine.title, level: 1 })).toBeVisible()
+  await expect(page.getByRole('button', { name: '汇报进展' })).toHaveCount(0)
+  await page.getByRole('button', { name: '调整完成时限' }).click()
+  const newDeadline = page.getByRole('dialog').getByLabel('新的完成时限')
+  await newDeadline.fill(`${Number(year) + 1}-01-15`)
+  await newDeadline.press('Enter')
+  await page.getByLabel('调整理由').fill('供货延迟，顺延半个月')
+  await submitDialog(page)
+  await expect(page.getByTestId('item-deadline')).toHaveText(`${Number(year) + 1}-01-15`)
+  const moves = page.getByTestId('item-deadlines')
+  await expect(moves).toContainText(`${year}-12-31`)
+  await expect(moves).toContainText(`由 ${year}-12-31 调整为 ${Number(year) + 1}-01-15`)
+  await expect(moves).toContainText('供货延迟，顺延半个月')
+  await page.getByRole('button', { name: '过问', exact: true }).click()
+  await page.getByLabel('过问意见').fill('请说明剩余楼栋的安排')
+  await submitDialog(page)
+  const interventions = page.getByTestId('item-interventions')
+  await expect(interventions.getByRole('article')).toContainText('已下达')
+  await expectAccessible(page)
+  await photograph(page, 'ledger-item')
+  await signOut(page)
+
+  // The owner finds it among their interventions, acknowledges and answers it.
+  await signIn(page, owner.username, owner.password)
+  await mainMenu(page).getByRole('link', { name: '领导过问' }).click()
+  await expect(page.getByRole('heading', { name: '领导过问', level: 1 })).toBeVisible()
+  const line = page.getByTestId('interventions-list').getByRole('article').filter({ hasText: '请说明剩余楼栋的安排' })
+  await expect(line).toContainText(mine.title)
+  await expectAccessible(page)
+  await photograph(page, 'ledger-interventions')
+  await line.getByRole('link', { name: mine.title }).click()
+  await expect(page.getByRole('heading', { name: mine.title, level: 1 })).toBeVisible()
+  await interventions.getByRole('button', { name: '知悉' }).click()
+  await expect(interventions.getByRole('article')).toContainText('已知悉')
+  await interventions.getByRole('button', { name: '答复' }).click()
+  await page.getByLabel('答复内容').fill('剩余两栋楼下月中旬完成')
+  await submitDialog(page)
+  await expect(interventions.getByRole('article')).toContainText('已答复')
+  await expect(interventions.getByRole('button', { name: '办结' })).toHaveCount(0)
+  await signOut(page)
+
+  // The leader reads the answer and closes it.
+  await signIn(page, leader.username, leader.password)
+  await mainMenu(page).getByRole('link', { name: '领导过问' }).click()
+  await page.getByTestId('interventions-list').getByRole('link', { name: mine.title }).first().click()
+  await expect(interventions.getByRole('article')).toContainText('剩余两栋楼下月中旬完成')
+  await interventions.getByRole('button', { name: '办结' }).click()
+  await page.getByLabel('办结意见（可不填）').fill('同意')
+  await submitDialog(page)
+  await expect(interventions.getByRole('article')).toContainText('已办结')
+  await expect(interventions.getByRole('button')).toHaveCount(0)
+})
