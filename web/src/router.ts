@@ -97,6 +97,7 @@ const routes: RouteRecordRaw[] = [
       screen('ledger', () => import('@/views/ledger/LedgerPage.vue')),
       screen('ledgerItem', () => import('@/views/ledger/LedgerItemPage.vue')),
       screen('ledgerInterventions', () => import('@/views/ledger/InterventionsPage.vue')),
+      screen('scorecards', () => import('@/views/ledger/ScorecardsPage.vue')),
     ],
   },
   {

@@ -5,7 +5,7 @@
 import type { APIRequestContext, Page } from '@playwright/test'
 import { randomUUID } from 'node:crypto'
 import ExcelJS from 'exceljs'
-import { ADMIN_PASSWORD, apiAs, expect, expectAccessible, mainMenu, newUser, photograph, signIn, signOut, test, type NewUser } from './support'
+import { ADMIN_PASSWORD, apiAs, eventually, expect, expectAccessible, mainMenu, newUser, photograph, signIn, signOut, test, type NewUser } from './support'
 
 async function created<T>(answer: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
   expect(answer.status(), await answer.text()).toBe(201)
@@ -184,4 +184,49 @@ test('the owner reports, the parent rolls up, a leader moves the deadline and in
   await submitDialog(page)
   await expect(interventions.getByRole('article')).toContainText('已办结')
   await expect(interventions.getByRole('button')).toHaveCount(0)
+})
+
+test("a department's scorecard counts its completed item, and the figure opens the event and the item", async ({ page }) => {
+  const ledger = await ledgerOfItsOwn()
+  const { owner, leader, mine, department } = ledger
+  const year = bureauToday().slice(0, 4)
+  const client = await apiAs(owner.username, owner.password)
+  try {
+    const reported = await client.post(`/api/v1/ledger/items/${mine.id}/progress`, { data: { percent: 100, note: '全部完成' } })
+    expect(reported.status(), await reported.text()).toBe(201)
+  } finally {
+    await client.dispose()
+  }
+  // ledger-svc counts the completion once its event has come back to it.
+  const reader = await apiAs(leader.username, leader.password)
+  try {
+    await eventually(async () => {
+      const card = await reader.get(`/api/v1/ledger/scorecards/${encodeURIComponent(department)}?year=${year}`)
+      expect(((await card.json()) as { items_completed: number }).items_completed).toBe(1)
+    })
+  } finally {
+    await reader.dispose()
+  }
+
+  await signIn(page, leader.username, leader.password)
+  await mainMenu(page).getByRole('link', { name: '年度考核' }).click()
+  await expect(page.getByRole('heading', { name: '年度考核', level: 1 })).toBeVisible()
+  const row = page.getByTestId('scorecards').getByRole('row', { name: new RegExp(department) })
+  await expect(row).toBeVisible()
+  await expectAccessible(page)
+  await photograph(page, 'ledger-scorecards')
+
+  const download = page.waitForEvent('download')
+  await page.getByTestId('scorecards-download').click()
+  expect((await download).suggestedFilename()).toMatch(/\.xlsx$/)
+
+  await row.getByRole('button', { name: `查看${department}“完成事项”的依据` }).click()
+  const facts = page.getByTestId('scorecard-facts')
+  await expect(facts.getByRole('listitem')).toHaveCount(1)
+  await expect(page.getByRole('dialog')).toContainText(`${department} · 完成事项的依据`)
+  await expectAccessible(page)
+  await photograph(page, 'ledger-scorecard-events')
+  await facts.getByRole('link', { name: mine.title }).click()
+  await expect(page.getByRole('heading', { name: mine.title, level: 1 })).toBeVisible()
+  await expect(page.getByText('已完成', { exact: true })).toBeVisible()
 })

@@ -25,6 +25,7 @@ describe('menuFor', () => {
       '/assets/changes',
       '/ledger',
       '/ledger/interventions',
+      '/ledger/scorecards',
       '/inbox',
       '/me/contacts',
     ])
@@ -42,6 +43,7 @@ describe('menuFor', () => {
       '/assets/housing', '/assets/stocktakes',
       '/ledger',
       '/ledger/interventions',
+      '/ledger/scorecards',
       '/inbox',
       '/me/contacts',
     ])
@@ -58,6 +60,7 @@ describe('menuFor', () => {
       '/assets/imports',
       '/ledger',
       '/ledger/interventions',
+      '/ledger/scorecards',
       '/admin/users',
       '/admin/clients',
       '/admin/commitments',
@@ -78,13 +81,14 @@ describe('menuFor', () => {
       '/assets/changes',
       '/ledger',
       '/ledger/interventions',
+      '/ledger/scorecards',
       '/inbox',
       '/me/contacts',
     ])
   })
 
   it('gives an auditor the register to read', () => {
-    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/buildings', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/ledger', '/ledger/interventions', '/inbox', '/me/contacts'])
+    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/buildings', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/ledger', '/ledger/interventions', '/ledger/scorecards', '/inbox', '/me/contacts'])
   })
 
   it('gives everyone who signs in their inbox, and nobody else anything', () => {
