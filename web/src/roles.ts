@@ -86,6 +86,8 @@ export const SCREENS = {
   ledgerItem: { name: 'ledgerItem', path: '/ledger/items/:id', label: 'ledger.menu.item', roles: LEDGER_READERS },
   // ledger-svc gives each reader the interventions they follow: an owner's are their to-do.
   ledgerInterventions: { name: 'ledgerInterventions', path: '/ledger/interventions', label: 'ledger.menu.interventions', roles: LEDGER_READERS },
+  campaigns: { name: 'campaigns', path: '/ledger/campaigns', label: 'ledger.menu.campaigns', roles: LEDGER_READERS },
+  campaign: { name: 'campaign', path: '/ledger/campaigns/:id', label: 'ledger.menu.campaign', roles: LEDGER_READERS },
   // The leadership and auditors read every department's scorecard, a department head their own.
   scorecards: { name: 'scorecards', path: '/ledger/scorecards', label: 'ledger.menu.scorecards', roles: ['leader', 'admin', 'auditor', 'dept_head'] },
 } as const satisfies Record<string, Screen>
@@ -103,7 +105,7 @@ const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
   { key: 'register', label: 'common.menu.register', screens: ['units', 'buildings', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },
-  { key: 'ledger', label: 'ledger.menu.group', screens: ['ledger', 'ledgerInterventions', 'scorecards'] },
+  { key: 'ledger', label: 'ledger.menu.group', screens: ['ledger', 'ledgerInterventions', 'campaigns', 'scorecards'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]

@@ -97,6 +97,8 @@ const routes: RouteRecordRaw[] = [
       screen('ledger', () => import('@/views/ledger/LedgerPage.vue')),
       screen('ledgerItem', () => import('@/views/ledger/LedgerItemPage.vue')),
       screen('ledgerInterventions', () => import('@/views/ledger/InterventionsPage.vue')),
+      screen('campaigns', () => import('@/views/ledger/CampaignsPage.vue')),
+      screen('campaign', () => import('@/views/ledger/CampaignPage.vue')),
       screen('scorecards', () => import('@/views/ledger/ScorecardsPage.vue')),
     ],
   },

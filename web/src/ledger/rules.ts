@@ -70,3 +70,15 @@ export function interventionActions(intervention: Pick<Intervention, 'status'>, 
 export function interventionTag(status: InterventionStatus): 'danger' | 'warning' | 'primary' | 'info' {
   return ({ issued: 'danger', acknowledged: 'warning', answered: 'primary', closed: 'info' } as const)[status]
 }
+
+/** Admins and leaders write campaigns: the campaign, its activities, who took part, results. */
+export function mayWriteCampaigns(viewer: Viewer): boolean {
+  return mayMakePlan(viewer)
+}
+
+/** A writer closes a campaign after its last day (the bureau's `today`); before then only a
+ *  leader may cut it short. A closed one is the record and closes no more. */
+export function mayCloseCampaign(campaign: { ends_on: string; closed_at: string | null }, viewer: Viewer, today: string): boolean {
+  if (campaign.closed_at || !mayWriteCampaigns(viewer)) return false
+  return today > campaign.ends_on || isLeader(viewer)
+}

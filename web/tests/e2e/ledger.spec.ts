@@ -230,3 +230,71 @@ test("a department's scorecard counts its completed item, and the figure opens t
   await expect(page.getByRole('heading', { name: mine.title, level: 1 })).toBeVisible()
   await expect(page.getByText('已完成', { exact: true })).toBeVisible()
 })
+
+test('a leader runs a campaign: an activity, the departments that took part, a result and the summary', async ({ page }) => {
+  const suffix = randomUUID().slice(0, 8)
+  const theme = `岗位创新促发展${suffix}`
+  const [first, second] = [`物业管理处${suffix}`, `财务处${suffix}`]
+  const today = bureauToday()
+  const leader = await newUser(['leader'])
+
+  await signIn(page, leader.username, leader.password)
+  await mainMenu(page).getByRole('link', { name: '主题活动' }).click()
+  await expect(page.getByRole('heading', { name: '主题活动', level: 1 })).toBeVisible()
+  await page.getByRole('button', { name: '新建主题活动' }).click()
+  const dialog = page.getByRole('dialog')
+  await dialog.getByLabel('活动主题').fill(theme)
+  for (const label of ['开始日期', '结束日期']) {
+    await dialog.getByLabel(label).fill(today)
+    await dialog.getByLabel(label).press('Enter')
+  }
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await expect(page.getByRole('heading', { name: theme, level: 1 })).toBeVisible()
+
+  await page.getByRole('button', { name: '新增活动' }).click()
+  await dialog.getByLabel('活动名称').fill('空调维修技能比赛')
+  await dialog.getByLabel('举办日期').fill(today)
+  await dialog.getByLabel('举办日期').press('Enter')
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await expect(dialog).toBeHidden()
+  const activity = page.getByTestId('campaign-activities').getByRole('article').filter({ hasText: '空调维修技能比赛' })
+  await expect(activity).toContainText('业务培训')
+
+  await activity.getByRole('button', { name: '登记参加部门' }).click()
+  for (const department of [first, second]) {
+    await dialog.getByLabel('增加参加部门').fill(department)
+    await dialog.getByRole('button', { name: '加入' }).click()
+  }
+  await dialog.getByLabel(`${first}参加人数`).fill('12')
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(activity.getByRole('listitem').filter({ hasText: first })).toContainText('12 人')
+
+  await activity.getByRole('button', { name: '登记成绩' }).click()
+  await dialog.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '部门' }) }).click()
+  await page.getByRole('option', { name: first }).click()
+  await expect(page.getByRole('option', { name: first })).toBeHidden()
+  await dialog.getByLabel('名次').fill('1')
+  await dialog.getByLabel('奖项').fill('一等奖')
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(activity.getByRole('listitem').filter({ hasText: first })).toContainText('第 1 名 · 一等奖')
+  await expect(page.getByText('活动 1 项，参加部门 2 个，共 13 人次')).toBeVisible()
+  await expectAccessible(page)
+  await photograph(page, 'ledger-campaign')
+
+  // A leader may sum it up before its last day; afterwards nothing under it changes.
+  await page.getByRole('button', { name: '总结并结束' }).click()
+  await dialog.getByLabel('活动总结').fill('各部门积极参与，评出一等奖一个')
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByTestId('campaign-summary')).toContainText('各部门积极参与')
+  await expect(page.getByRole('button', { name: '新增活动' })).toHaveCount(0)
+  await expect(activity.getByRole('button')).toHaveCount(0)
+
+  await page.getByRole('navigation', { name: '所在位置' }).getByRole('link', { name: '主题活动' }).click()
+  const listed = page.getByTestId('campaigns').getByRole('article').filter({ hasText: theme })
+  await expect(listed).toContainText('已总结')
+  await expectAccessible(page)
+  await photograph(page, 'ledger-campaigns')
+})

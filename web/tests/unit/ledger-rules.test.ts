@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { interventionActions, mayFollow, mayIntervene, mayMakePlan, mayMoveDeadline, mayReport, shapesSomeDepartment, type Viewer } from '@/ledger/rules'
+import {
+  interventionActions,
+  mayCloseCampaign,
+  mayFollow,
+  mayIntervene,
+  mayMakePlan,
+  mayMoveDeadline,
+  mayReport,
+  mayWriteCampaigns,
+  shapesSomeDepartment,
+  type Viewer,
+} from '@/ledger/rules'
 
 const OWNER: Viewer = { id: 'owner-1', roles: ['agent'], department: '综合处' }
 const COLLEAGUE: Viewer = { id: 'colleague-1', roles: ['agent'], department: '综合处' }
@@ -52,5 +63,22 @@ describe('interventions', () => {
     expect(interventionActions({ status: 'issued' }, 'owner-1', LEADER)).toEqual(['close'])
     expect(interventionActions({ status: 'closed' }, 'owner-1', LEADER)).toEqual([])
     expect(interventionActions({ status: 'issued' }, 'owner-1', HEAD)).toEqual([])
+  })
+})
+
+describe('campaigns', () => {
+  const running = { ends_on: '2026-06-30', closed_at: null }
+
+  it('are written by admins and leaders', () => {
+    expect(mayWriteCampaigns(ADMIN) && mayWriteCampaigns(LEADER)).toBe(true)
+    for (const viewer of [OWNER, HEAD, AUDITOR]) expect(mayWriteCampaigns(viewer)).toBe(false)
+  })
+
+  it('are closed after their last day by a writer, before it by a leader only, and once', () => {
+    expect(mayCloseCampaign(running, ADMIN, '2026-06-30')).toBe(false)
+    expect(mayCloseCampaign(running, ADMIN, '2026-07-01')).toBe(true)
+    expect(mayCloseCampaign(running, LEADER, '2026-06-01')).toBe(true)
+    expect(mayCloseCampaign(running, HEAD, '2026-07-01')).toBe(false)
+    expect(mayCloseCampaign({ ...running, closed_at: '2026-07-02T00:00:00Z' }, LEADER, '2026-07-03')).toBe(false)
   })
 })

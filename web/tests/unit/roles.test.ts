@@ -12,7 +12,7 @@ describe('menuFor', () => {
   })
 
   it('gives an agent the desk and the work ledger', () => {
-    expect(pathsOf(['agent'])).toEqual(['/desk', '/ledger', '/ledger/interventions', '/inbox', '/me/contacts'])
+    expect(pathsOf(['agent'])).toEqual(['/desk', '/ledger', '/ledger/interventions', '/ledger/campaigns', '/inbox', '/me/contacts'])
   })
 
   it('gives a department head the desk, its escalations and its report', () => {
@@ -25,6 +25,7 @@ describe('menuFor', () => {
       '/assets/changes',
       '/ledger',
       '/ledger/interventions',
+      '/ledger/campaigns',
       '/ledger/scorecards',
       '/inbox',
       '/me/contacts',
@@ -43,6 +44,7 @@ describe('menuFor', () => {
       '/assets/housing', '/assets/stocktakes',
       '/ledger',
       '/ledger/interventions',
+      '/ledger/campaigns',
       '/ledger/scorecards',
       '/inbox',
       '/me/contacts',
@@ -60,6 +62,7 @@ describe('menuFor', () => {
       '/assets/imports',
       '/ledger',
       '/ledger/interventions',
+      '/ledger/campaigns',
       '/ledger/scorecards',
       '/admin/users',
       '/admin/clients',
@@ -81,6 +84,7 @@ describe('menuFor', () => {
       '/assets/changes',
       '/ledger',
       '/ledger/interventions',
+      '/ledger/campaigns',
       '/ledger/scorecards',
       '/inbox',
       '/me/contacts',
@@ -88,11 +92,11 @@ describe('menuFor', () => {
   })
 
   it('gives an auditor the register to read', () => {
-    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/buildings', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/ledger', '/ledger/interventions', '/ledger/scorecards', '/inbox', '/me/contacts'])
+    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/buildings', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/ledger', '/ledger/interventions', '/ledger/campaigns', '/ledger/scorecards', '/inbox', '/me/contacts'])
   })
 
   it('gives everyone who signs in their inbox, and nobody else anything', () => {
-    expect(pathsOf(['commander'])).toEqual(['/ledger', '/ledger/interventions', '/inbox', '/me/contacts'])
+    expect(pathsOf(['commander'])).toEqual(['/ledger', '/ledger/interventions', '/ledger/campaigns', '/inbox', '/me/contacts'])
     expect(menuFor(['integration'])).toEqual([])
     expect(menuFor([])).toEqual([])
   })
