@@ -2,16 +2,25 @@
 caller gets a 503 problem+json saying when to retry, at once, never a 500. A real fault
 of a query stays a 500; text the database refuses to store is the caller's 422."""
 
+import array
+import asyncio
+import fcntl
+import socket
+import termios
+from contextlib import asynccontextmanager
+
 import pytest
-from fastapi import APIRouter
-from sqlalchemy import text
+from fastapi import APIRouter, Request
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from guanjia_shared.app import create_service_app
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
 from guanjia_shared.nats_server import free_port
 from guanjia_shared.settings import BaseServiceSettings
-from guanjia_shared.testing.apps import running_app
+from guanjia_shared.testing.apps import eventually, running_app
 from guanjia_shared.testing.effects import MIGRATIONS
 
 router = APIRouter(prefix="/api/v1/asset/probe")
@@ -97,3 +106,110 @@ async def test_text_the_database_cannot_store_is_the_callers_422(
         assert answer.json()["type"] == "urn:guanjia:problem:unstorable-text"
         plain = await client.get("/api/v1/asset/probe/stored", params={"value": "ab"})
         assert plain.json() == {"value": "ab"}
+
+
+class FarewellAloneProxy:
+    """A TCP hop to PostgreSQL that passes every byte on at once, but keeps from the client
+    the hang-up of the backend it ends: the farewell a shutting-down server sends
+    ("terminating connection due to administrator command") arrives alone. On a busy machine
+    that is how a client may read it, a turn of its event loop before the hang-up."""
+
+    def __init__(self, database_url: str) -> None:
+        self.upstream = make_url(database_url)
+        self.holding_hang_up = False
+        self.hang_ups_held = 0
+        self.streams: list[asyncio.StreamWriter] = []
+        self.pumps: set[asyncio.Task[None]] = set()
+
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self._pass_on, "127.0.0.1", 0)
+        port = self.server.sockets[0].getsockname()[1]
+        return self.upstream.set(host="127.0.0.1", port=port).render_as_string(False)
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self.server.close()
+        for stream in self.streams:
+            stream.close()
+
+    async def _pass_on(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        server_reader, server_writer = await asyncio.open_connection(
+            self.upstream.host, self.upstream.port
+        )
+        self.streams += [writer, server_writer]
+
+        async def pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            while data := await source.read(65536):
+                sink.write(data)
+                await sink.drain()
+
+        async def from_client() -> None:
+            await pump(reader, server_writer)
+            server_writer.close()
+            writer.close()
+
+        task = asyncio.create_task(from_client())
+        self.pumps.add(task)
+        task.add_done_callback(self.pumps.discard)
+        await pump(server_reader, writer)
+        if self.holding_hang_up:
+            self.holding_hang_up = False
+            self.hang_ups_held += 1
+        else:
+            writer.close()
+
+    async def farewell_read(self, pid: int, client_socket: socket.socket) -> None:
+        """End backend `pid` from outside, and wait until its client has read the farewell
+        (no byte left waiting on its socket) while its hang-up is held back."""
+        self.holding_hang_up = True
+        outsider = create_async_engine(self.upstream, poolclass=NullPool)
+        try:
+            async with outsider.connect() as connection:
+                await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        finally:
+            await outsider.dispose()
+
+        async def read_alone() -> None:
+            assert self.hang_ups_held == 1
+            waiting = array.array("i", [0])
+            fcntl.ioctl(client_socket.fileno(), termios.FIONREAD, waiting)
+            assert waiting[0] == 0
+
+        await eventually(read_alone, timeout=10, interval=0.01)
+
+
+async def driver_socket(session: AsyncSession) -> socket.socket:
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    # asyncpg keeps its transport to itself; the test reads its socket's queue.
+    return raw.driver_connection._transport.get_extra_info("socket")  # type: ignore[union-attr]
+
+
+@router.get("/farewell-before-close")
+async def farewell_before_close(session: SessionDep, request: Request) -> dict[str, int]:
+    """Reads, then the server says farewell before the session is closed."""
+    pid = await session.scalar(text("SELECT pg_backend_pid()"))
+    await request.app.state.proxy.farewell_read(pid, await driver_socket(session))
+    return {"pid": pid}
+
+
+@asynccontextmanager
+async def probe_behind(proxy: FarewellAloneProxy, nats_url: str, namespace: str):
+    """The probe app connected through `proxy`, with a client that sees whatever the app
+    raises, an answer cut off once started included."""
+    async with proxy as proxied_url:
+        app = probe_app(proxied_url, nats_url, namespace)
+        app.state.proxy = proxy
+        async with running_app(app, raise_app_exceptions=True) as client:
+            yield client
+
+
+@pytest.mark.parametrize("database_backend", ["postgres"], indirect=True)
+async def test_a_farewell_between_a_requests_last_statement_and_its_close_leaves_the_answer_whole(
+    database_url, nats_server_url, event_namespace
+):
+    proxy = FarewellAloneProxy(database_url)
+    async with probe_behind(proxy, nats_server_url, event_namespace) as client:
+        answer = await client.get("/api/v1/asset/probe/farewell-before-close")
+        assert answer.status_code == 200 and answer.json()["pid"] > 0
+        again = await client.get("/api/v1/asset/probe/select")
+        assert again.status_code == 200 and again.json() == {"one": 1}

@@ -15,10 +15,14 @@ ResultT = TypeVar("ResultT")
 
 
 @contextlib.asynccontextmanager
-async def running_app(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Start `app` (its lifespan: migrations, relay, consumers) and answer a client to it."""
+async def running_app(
+    app: FastAPI, *, raise_app_exceptions: bool = False
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Start `app` (its lifespan: migrations, relay, consumers) and answer a client to it.
+    With `raise_app_exceptions`, an error the app lets out reaches the caller even after the
+    answer has started (a real server would drop the connection there)."""
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
 
