@@ -80,10 +80,15 @@ function bar(page: Page, title: string) {
   return page.getByRole('progressbar', { name: new RegExp(`^${title}：`) })
 }
 
-/** Sends the open dialog's form and waits until it has gone. */
-async function submitDialog(page: Page): Promise<void> {
-  const dialog = page.getByRole('dialog')
-  await dialog.getByRole('button', { name: '提交' }).click()
+/** The dialog titled `title` (a date picker's calendar is a dialog too, untitled). */
+function dialogOf(page: Page, title: string) {
+  return page.getByRole('dialog', { name: title })
+}
+
+/** Sends the form of the dialog titled `title` with `button` and waits until it has gone. */
+async function submitDialog(page: Page, title: string, button = '提交'): Promise<void> {
+  const dialog = dialogOf(page, title)
+  await dialog.getByRole('button', { name: button }).click()
   await expect(dialog).toBeHidden()
 }
 
@@ -110,7 +115,7 @@ test('the owner reports, the parent rolls up, a leader moves the deadline and in
   await page.getByRole('button', { name: '汇报进展' }).click()
   await page.getByLabel('完成进度（%）').fill('60')
   await page.getByLabel('进展情况').fill('已完成一至三号楼的灯具更换')
-  await submitDialog(page)
+  await submitDialog(page, '汇报进展')
   await expect(bar(page, mine.title)).toHaveAttribute('aria-valuenow', '60')
   await expect(page.getByTestId('item-reports')).toContainText('已完成一至三号楼的灯具更换')
   await page.getByRole('navigation', { name: '所在位置' }).getByRole('link', { name: ledger.plan.title }).click()
@@ -136,11 +141,11 @@ test('the owner reports, the parent rolls up, a leader moves the deadline and in
   await expect(page.getByRole('heading', { name: mine.title, level: 1 })).toBeVisible()
   await expect(page.getByRole('button', { name: '汇报进展' })).toHaveCount(0)
   await page.getByRole('button', { name: '调整完成时限' }).click()
-  const newDeadline = page.getByRole('dialog').getByLabel('新的完成时限')
+  const newDeadline = dialogOf(page, '调整完成时限').getByLabel('新的完成时限')
   await newDeadline.fill(`${Number(year) + 1}-01-15`)
   await newDeadline.press('Enter')
   await page.getByLabel('调整理由').fill('供货延迟，顺延半个月')
-  await submitDialog(page)
+  await submitDialog(page, '调整完成时限')
   await expect(page.getByTestId('item-deadline')).toHaveText(`${Number(year) + 1}-01-15`)
   const moves = page.getByTestId('item-deadlines')
   await expect(moves).toContainText(`${year}-12-31`)
@@ -148,7 +153,7 @@ test('the owner reports, the parent rolls up, a leader moves the deadline and in
   await expect(moves).toContainText('供货延迟，顺延半个月')
   await page.getByRole('button', { name: '过问', exact: true }).click()
   await page.getByLabel('过问意见').fill('请说明剩余楼栋的安排')
-  await submitDialog(page)
+  await submitDialog(page, '过问')
   const interventions = page.getByTestId('item-interventions')
   await expect(interventions.getByRole('article')).toContainText('已下达')
   await expectAccessible(page)
@@ -169,7 +174,7 @@ test('the owner reports, the parent rolls up, a leader moves the deadline and in
   await expect(interventions.getByRole('article')).toContainText('已知悉')
   await interventions.getByRole('button', { name: '答复' }).click()
   await page.getByLabel('答复内容').fill('剩余两栋楼下月中旬完成')
-  await submitDialog(page)
+  await submitDialog(page, '答复')
   await expect(interventions.getByRole('article')).toContainText('已答复')
   await expect(interventions.getByRole('button', { name: '办结' })).toHaveCount(0)
   await signOut(page)
@@ -181,7 +186,7 @@ test('the owner reports, the parent rolls up, a leader moves the deadline and in
   await expect(interventions.getByRole('article')).toContainText('剩余两栋楼下月中旬完成')
   await interventions.getByRole('button', { name: '办结' }).click()
   await page.getByLabel('办结意见（可不填）').fill('同意')
-  await submitDialog(page)
+  await submitDialog(page, '办结')
   await expect(interventions.getByRole('article')).toContainText('已办结')
   await expect(interventions.getByRole('button')).toHaveCount(0)
 })
@@ -223,7 +228,7 @@ test("a department's scorecard counts its completed item, and the figure opens t
   await row.getByRole('button', { name: `查看${department}“完成事项”的依据` }).click()
   const facts = page.getByTestId('scorecard-facts')
   await expect(facts.getByRole('listitem')).toHaveCount(1)
-  await expect(page.getByRole('dialog')).toContainText(`${department} · 完成事项的依据`)
+  await expect(dialogOf(page, `${department} · 完成事项的依据`)).toBeVisible()
   await expectAccessible(page)
   await photograph(page, 'ledger-scorecard-events')
   await facts.getByRole('link', { name: mine.title }).click()
@@ -242,42 +247,42 @@ test('a leader runs a campaign: an activity, the departments that took part, a r
   await mainMenu(page).getByRole('link', { name: '主题活动' }).click()
   await expect(page.getByRole('heading', { name: '主题活动', level: 1 })).toBeVisible()
   await page.getByRole('button', { name: '新建主题活动' }).click()
-  const dialog = page.getByRole('dialog')
+  let dialog = dialogOf(page, '新建主题活动')
   await dialog.getByLabel('活动主题').fill(theme)
   for (const label of ['开始日期', '结束日期']) {
     await dialog.getByLabel(label).fill(today)
     await dialog.getByLabel(label).press('Enter')
   }
-  await dialog.getByRole('button', { name: '保存' }).click()
+  await submitDialog(page, '新建主题活动', '保存')
   await expect(page.getByRole('heading', { name: theme, level: 1 })).toBeVisible()
 
   await page.getByRole('button', { name: '新增活动' }).click()
+  dialog = dialogOf(page, '新增活动')
   await dialog.getByLabel('活动名称').fill('空调维修技能比赛')
   await dialog.getByLabel('举办日期').fill(today)
   await dialog.getByLabel('举办日期').press('Enter')
-  await dialog.getByRole('button', { name: '保存' }).click()
-  await expect(dialog).toBeHidden()
+  await submitDialog(page, '新增活动', '保存')
   const activity = page.getByTestId('campaign-activities').getByRole('article').filter({ hasText: '空调维修技能比赛' })
   await expect(activity).toContainText('业务培训')
 
   await activity.getByRole('button', { name: '登记参加部门' }).click()
+  dialog = dialogOf(page, '登记参加部门')
   for (const department of [first, second]) {
     await dialog.getByLabel('增加参加部门').fill(department)
     await dialog.getByRole('button', { name: '加入' }).click()
   }
   await dialog.getByLabel(`${first}参加人数`).fill('12')
-  await dialog.getByRole('button', { name: '保存' }).click()
-  await expect(dialog).toBeHidden()
+  await submitDialog(page, '登记参加部门', '保存')
   await expect(activity.getByRole('listitem').filter({ hasText: first })).toContainText('12 人')
 
   await activity.getByRole('button', { name: '登记成绩' }).click()
+  dialog = dialogOf(page, '登记成绩')
   await dialog.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '部门' }) }).click()
   await page.getByRole('option', { name: first }).click()
   await expect(page.getByRole('option', { name: first })).toBeHidden()
   await dialog.getByLabel('名次').fill('1')
   await dialog.getByLabel('奖项').fill('一等奖')
-  await dialog.getByRole('button', { name: '保存' }).click()
-  await expect(dialog).toBeHidden()
+  await submitDialog(page, '登记成绩', '保存')
   await expect(activity.getByRole('listitem').filter({ hasText: first })).toContainText('第 1 名 · 一等奖')
   await expect(page.getByText('活动 1 项，参加部门 2 个，共 13 人次')).toBeVisible()
   await expectAccessible(page)
@@ -285,9 +290,8 @@ test('a leader runs a campaign: an activity, the departments that took part, a r
 
   // A leader may sum it up before its last day; afterwards nothing under it changes.
   await page.getByRole('button', { name: '总结并结束' }).click()
-  await dialog.getByLabel('活动总结').fill('各部门积极参与，评出一等奖一个')
-  await dialog.getByRole('button', { name: '保存' }).click()
-  await expect(dialog).toBeHidden()
+  await dialogOf(page, '总结并结束').getByLabel('活动总结').fill('各部门积极参与，评出一等奖一个')
+  await submitDialog(page, '总结并结束', '保存')
   await expect(page.getByTestId('campaign-summary')).toContainText('各部门积极参与')
   await expect(page.getByRole('button', { name: '新增活动' })).toHaveCount(0)
   await expect(activity.getByRole('button')).toHaveCount(0)
@@ -297,4 +301,65 @@ test('a leader runs a campaign: an activity, the departments that took part, a r
   await expect(listed).toContainText('已总结')
   await expectAccessible(page)
   await photograph(page, 'ledger-campaigns')
+})
+
+test("a leader makes the year's plan and an item, and the department's head breaks it down", async ({ page }) => {
+  const suffix = randomUUID().slice(0, 8)
+  const department = `后勤服务处${suffix}`
+  const title = `年度工作要点${suffix}`
+  const [leader, head, owner] = await Promise.all([
+    newUser(['leader']),
+    newUser(['dept_head'], { department, display_name: `处长${suffix}` }),
+    newUser(['agent'], { department, display_name: `经办人${suffix}` }),
+  ])
+  const deadline = `${bureauToday().slice(0, 4)}-12-31`
+
+  /** Chooses `person` in the owner list, which holds the department's people. */
+  async function chooseOwner(person: NewUser): Promise<void> {
+    const dialog = dialogOf(page, '新增事项')
+    await dialog.getByRole('combobox', { name: '责任人' }).fill(person.display_name)
+    await expect(page.getByRole('option')).toHaveText([new RegExp('^' + person.display_name)])
+    await page.getByRole('option', { name: person.display_name }).click()
+  }
+
+  await signIn(page, leader.username, leader.password)
+  await mainMenu(page).getByRole('link', { name: '工作台账' }).click()
+  await page.getByRole('button', { name: '新建工作计划' }).click()
+  await dialogOf(page, '新建工作计划').getByLabel('计划名称').fill(title)
+  await submitDialog(page, '新建工作计划', '保存')
+  await expect(page.getByText('该计划还没有事项')).toBeVisible()
+  await page.getByRole('button', { name: '新增事项' }).click()
+  const dialog = dialogOf(page, '新增事项')
+  await dialog.getByLabel('事项名称').fill(`公务用车管理${suffix}`)
+  await dialog.getByLabel('目标任务').fill('全年公务用车费用下降百分之五')
+  await dialog.getByLabel('责任部门').fill(department)
+  await chooseOwner(head)
+  await dialog.getByLabel('完成时限').fill(deadline)
+  await dialog.getByLabel('完成时限').press('Enter')
+  await submitDialog(page, '新增事项', '保存')
+  const tree = page.getByRole('tree', { name: title })
+  await expect(tree.getByRole('link', { name: `公务用车管理${suffix}` })).toBeVisible()
+  await signOut(page)
+
+  // The head adds a sub-item of their own department (theirs, fixed) for one of its people.
+  await signIn(page, head.username, head.password)
+  await openPlan(page, { title })
+  await expect(page.getByRole('button', { name: '新建工作计划' })).toHaveCount(0)
+  await page.getByRole('button', { name: '新增事项' }).click()
+  const parentSelect = dialog.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '上级事项' }) })
+  await parentSelect.click()
+  await page.getByRole('option', { name: `1 公务用车管理${suffix}` }).click()
+  await expect(page.getByRole('option', { name: `1 公务用车管理${suffix}` })).toBeHidden()
+  await expect(parentSelect).toContainText(`1 公务用车管理${suffix}`)
+  await expect(dialog.getByLabel('责任部门')).toHaveValue(department)
+  await dialog.getByLabel('事项名称').fill(`车辆定点维修${suffix}`)
+  await chooseOwner(owner)
+  await dialog.getByLabel('完成时限').fill(deadline)
+  await dialog.getByLabel('完成时限').press('Enter')
+  await expectAccessible(page)
+  await photograph(page, 'ledger-new-item')
+  await submitDialog(page, '新增事项', '保存')
+  const sub = tree.getByRole('treeitem').filter({ hasText: `车辆定点维修${suffix}` }).last()
+  await expect(sub).toContainText(new RegExp(`^1\\.1\\s*车辆定点维修${suffix}`))
+  await expect(sub).toContainText(owner.display_name)
 })
