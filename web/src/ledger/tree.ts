@@ -32,6 +32,16 @@ export function ledgerTree(items: readonly Item[]): LedgerNode[] {
   return roots
 }
 
+/** The branches of the tree that hold an item `keep` accepts, each such item with all
+ *  above it (its place in the plan) and all below it (its breakdown), numbers unchanged. */
+export function branchesWith(roots: readonly LedgerNode[], keep: (item: Item) => boolean): LedgerNode[] {
+  return roots.flatMap((node) => {
+    if (keep(node.item)) return [node]
+    const children = branchesWith(node.children, keep)
+    return children.length ? [{ ...node, children }] : []
+  })
+}
+
 /** The plan's progress: its top items' rolled up by weight, as ledger-svc rolls up a
  *  parent's from its children (null for a plan with no items yet). */
 export function planProgress(roots: readonly LedgerNode[]): number | null {

@@ -26,9 +26,9 @@ interface Ledger {
   leader: NewUser
 }
 
-/** A plan of this year, made by the admin, with one item broken down into two of equal
- *  weight: one the owner's, one a colleague's. Deadlines at the year's end keep them off
- *  the overdue list. */
+/** A plan of this year, made by the admin, with a colleague's item broken down into two of
+ *  equal weight: one the owner's, one the colleague's. Deadlines at the year's end keep them
+ *  off the overdue list. */
 async function ledgerOfItsOwn(): Promise<Ledger> {
   const suffix = randomUUID().slice(0, 8)
   const department = `综合处${suffix}`
@@ -57,7 +57,7 @@ async function ledgerOfItsOwn(): Promise<Ledger> {
           },
         }),
       )
-    const parent = await item(`机关大院节能改造${suffix}`, owner.id)
+    const parent = await item(`机关大院节能改造${suffix}`, colleague.id)
     const mine = await item(`照明系统更换${suffix}`, owner.id, parent.id)
     const theirs = await item(`空调系统改造${suffix}`, colleague.id, parent.id)
     return { department, plan, parent, mine, theirs, owner, leader }
@@ -123,6 +123,12 @@ test('the owner reports, the parent rolls up, a leader moves the deadline and in
   await expect(page.getByTestId('ledger-summary')).toContainText('共 3 项，已完成 0 项，逾期 0 项')
   await expectAccessible(page)
   await photograph(page, 'ledger-plan')
+  // The owner narrows the plan to their own items, in their place under the parent.
+  await page.getByText('只看我负责的事项').click()
+  await expect(page.getByRole('checkbox', { name: '只看我负责的事项' })).toBeChecked()
+  await expect(tree.getByRole('link', { name: theirs.title })).toHaveCount(0)
+  await expect(tree.getByRole('link', { name: mine.title })).toBeVisible()
+  await expect(tree.getByRole('link', { name: parent.title })).toBeVisible()
 
   // The ledger as the paper ledger lays it out.
   const download = page.waitForEvent('download')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deadlineMoved, isOverdue, ledgerTree, planProgress, progressState, tally, wholePercent, type Item } from '@/ledger/tree'
+import { branchesWith, deadlineMoved, isOverdue, ledgerTree, planProgress, progressState, tally, wholePercent, type Item } from '@/ledger/tree'
 
 let made = 0
 function item(overrides: Partial<Item> = {}): Item {
@@ -88,5 +88,22 @@ describe('progress and deadlines', () => {
   it('counts the items done and overdue', () => {
     const items = [item({ status: 'done', progress: 100 }), item({ deadline: '2026-01-31' }), item({ deadline: '2026-12-31' })]
     expect(tally(items, '2026-03-01')).toEqual({ total: 3, done: 1, overdue: 1 })
+  })
+})
+
+describe('branchesWith', () => {
+  it("keeps an owner's items with all above and below them, and nothing else", () => {
+    const roots = ledgerTree([
+      item({ id: 'top', owner_id: 'head' }),
+      item({ id: 'mine', parent_id: 'top', owner_id: 'me' }),
+      item({ id: 'below-mine', parent_id: 'mine', owner_id: 'someone' }),
+      item({ id: 'theirs', parent_id: 'top', owner_id: 'someone' }),
+      item({ id: 'other-top', owner_id: 'someone' }),
+    ])
+    const kept = branchesWith(roots, (each) => each.owner_id === 'me')
+    expect(kept.map((node) => node.item.id)).toEqual(['top'])
+    expect(kept[0]!.children.map((node) => [node.item.id, node.number])).toEqual([['mine', '1.1']])
+    expect(kept[0]!.children[0]!.children.map((node) => node.item.id)).toEqual(['below-mine'])
+    expect(branchesWith(roots, () => false)).toEqual([])
   })
 })

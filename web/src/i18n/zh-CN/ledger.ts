@@ -35,6 +35,7 @@ export default {
     progressOf: '{title}的总体进度',
     counts: '共 {total} 项，已完成 {done} 项，逾期 {overdue} 项',
     empty: '该计划还没有事项',
+    mineOnly: '只看我负责的事项',
   },
   item: {
     add: '新增事项',
@@ -73,6 +74,7 @@ export default {
     baseline: '原定完成时限',
     move: '由 {from} 调整为 {to}',
     reason: '调整理由',
+    by: '调整人：',
   },
   report: {
     heading: '进展汇报',
@@ -88,6 +90,7 @@ export default {
   intervention: {
     heading: '领导过问',
     none: '暂无领导过问',
+    by: '下达人：',
     answer: '答复',
     acknowledgedAt: '责任人已于 {at} 知悉',
     closedAt: '{at} 办结',
