@@ -40,8 +40,12 @@ async function problemOf(response: Response): Promise<ApiError> {
   })
 }
 
+// When each call went out: its answer's Date header is judged against the whole wait.
+const sentAt = new WeakMap<Request, number>()
+
 const session: Middleware = {
   onRequest({ request }) {
+    sentAt.set(request, Date.now())
     const token = hooks.token()
     if (token && !request.headers.has('Authorization')) {
       request.headers.set('Authorization', `Bearer ${token}`)
@@ -49,7 +53,7 @@ const session: Middleware = {
     return request
   },
   async onResponse({ request, response }) {
-    noteServerDate(response.headers.get('date'))
+    noteServerDate(response.headers.get('date'), Date.now(), sentAt.get(request))
     if (response.ok) return response
     const error = await problemOf(response)
     if (response.status === 401 && new URL(request.url).pathname !== TOKEN_PATH) {

@@ -5,13 +5,16 @@
 
 let offsetMs = 0
 
-/** Notes the server's time from an answer's `Date` header (whole seconds), if it has one. */
-export function noteServerDate(header: string | null, receivedAt: number = Date.now()): void {
+/** Notes the server's time from an answer's `Date` header (whole seconds), if it has one.
+ *  The server wrote it between the call's sending (`sentAt`) and its answer's arrival
+ *  (`receivedAt`), dropping the milliseconds: a header within that window, widened by the
+ *  second the header may have lost, says the clocks agree, however slow the answer was. */
+export function noteServerDate(header: string | null, receivedAt: number = Date.now(), sentAt: number = receivedAt): void {
   const served = header ? Date.parse(header) : Number.NaN
   if (Number.isNaN(served)) return
-  const skew = served - receivedAt
-  // The header drops the milliseconds: a difference under a second is no skew at all.
-  offsetMs = Math.abs(skew) < 1000 ? 0 : skew
+  if (served > receivedAt) offsetMs = served - receivedAt
+  else if (served + 1000 <= sentAt) offsetMs = served + 1000 - sentAt
+  else offsetMs = 0
 }
 
 /** Now on the server's clock (the browser's own until an answer has said otherwise). */

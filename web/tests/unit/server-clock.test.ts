@@ -31,4 +31,17 @@ describe('the server’s clock', () => {
     noteServerDate('Sun, 06 Dec 2026 02:00:00 GMT')
     expect(serverNow().toISOString()).toBe('2026-12-06T02:00:00.900Z')
   })
+
+  it('takes a slow answer dated while it was on its way for no skew at all', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-06T02:00:03.400Z') })
+    const sent = Date.parse('2026-12-06T02:00:00.700Z')
+    noteServerDate('Sun, 06 Dec 2026 02:00:01 GMT', Date.now(), sent)
+    expect(serverNow().toISOString()).toBe('2026-12-06T02:00:03.400Z')
+  })
+
+  it('hears a server behind the browser, by at least what the window allows', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-06T02:00:00.500Z') })
+    noteServerDate('Sun, 06 Dec 2026 01:00:00 GMT', Date.now(), Date.parse('2026-12-06T02:00:00.200Z'))
+    expect(serverNow().toISOString()).toBe('2026-12-06T01:00:01.300Z')
+  })
 })
