@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 
 from gateway.database import MIGRATIONS
+from gateway.hashing import DEFAULT_MEMORY_KIB
 from gateway.testing.harness import (
     ADMIN_PASSWORD,
     ServiceProcess,
@@ -25,7 +25,7 @@ from guanjia_shared.errors import PROBLEM_MEDIA_TYPE
 from guanjia_shared.nats_server import free_port
 
 HASHING_CONCURRENCY = 2
-HASH_MEBIBYTES = PasswordHasher().memory_cost // 1024
+HASH_MEBIBYTES = DEFAULT_MEMORY_KIB // 1024
 FLOOD = 200
 # Imports and the first admin's hash take seconds, more on a machine busy with other tests.
 READY_TIMEOUT_SECONDS = 45
