@@ -45,6 +45,13 @@ export function mayMakePlan(viewer: Viewer): boolean {
   return viewer.roles.includes('admin') || isLeader(viewer)
 }
 
+/** Admins and leaders shape (make and edit) any department's items, a department head
+ *  their own department's. */
+export function mayShape(viewer: Viewer, department: string): boolean {
+  if (mayMakePlan(viewer)) return true
+  return viewer.roles.includes('dept_head') && !!viewer.department && viewer.department === department
+}
+
 /** Whether the viewer shapes items of some department (and so may add one). */
 export function shapesSomeDepartment(viewer: Viewer): boolean {
   return mayMakePlan(viewer) || (viewer.roles.includes('dept_head') && !!viewer.department)

@@ -104,8 +104,9 @@ test('the owner reports, the parent rolls up, a leader moves the deadline and in
   await expect(bar(page, parent.title)).toHaveAttribute('aria-valuenow', '0')
   await tree.getByRole('link', { name: theirs.title }).click()
   await expect(page.getByRole('heading', { name: theirs.title, level: 1 })).toBeVisible()
-  // A colleague's item: nothing to report on for this owner.
+  // A colleague's item: nothing to report on for this owner, nor to shape.
   await expect(page.getByRole('button', { name: '汇报进展' })).toHaveCount(0)
+  await expect(page.getByRole('button', { name: '修改事项' })).toHaveCount(0)
   await page.getByRole('navigation', { name: '所在位置' }).getByRole('link', { name: '上级事项' }).click()
   await expect(page.getByRole('heading', { name: parent.title, level: 1 })).toBeVisible()
   await expect(page.getByText('由下级事项按权重汇总')).toBeVisible()
@@ -368,4 +369,16 @@ test("a leader makes the year's plan and an item, and the department's head brea
   const sub = tree.getByRole('treeitem').filter({ hasText: `车辆定点维修${suffix}` }).last()
   await expect(sub).toContainText(new RegExp(`^1\\.1\\s*车辆定点维修${suffix}`))
   await expect(sub).toContainText(owner.display_name)
+
+  // The head puts a column of it right; its deadline is not theirs to change.
+  await sub.getByRole('link', { name: `车辆定点维修${suffix}` }).click()
+  await expect(page.getByRole('heading', { name: `车辆定点维修${suffix}`, level: 1 })).toBeVisible()
+  await page.getByRole('button', { name: '修改事项' }).click()
+  const editing = dialogOf(page, '修改事项')
+  await expect(editing.getByLabel('事项名称')).toHaveValue(`车辆定点维修${suffix}`)
+  await expect(editing.getByLabel('完成时限')).toHaveCount(0)
+  await editing.getByLabel('质量要求').fill('维修单位须为政府采购定点单位')
+  await submitDialog(page, '修改事项', '保存')
+  await expect(page.getByTestId('item-facts')).toContainText('维修单位须为政府采购定点单位')
+  await expect(page.getByRole('button', { name: '调整完成时限' })).toHaveCount(0)
 })

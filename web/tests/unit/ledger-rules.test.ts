@@ -7,6 +7,7 @@ import {
   mayMakePlan,
   mayMoveDeadline,
   mayReport,
+  mayShape,
   mayWriteCampaigns,
   shapesSomeDepartment,
   type Viewer,
@@ -40,9 +41,13 @@ describe('who reports and who moves a deadline', () => {
 })
 
 describe('who shapes the ledger', () => {
-  it('lets admins and leaders make plans, and department heads add items too', () => {
+  it("lets admins and leaders make plans and shape any department's items, a head their own", () => {
     expect(mayMakePlan(ADMIN) && mayMakePlan(LEADER)).toBe(true)
     expect(mayMakePlan(HEAD)).toBe(false)
+    expect(mayShape(LEADER, '财务处') && mayShape(ADMIN, '财务处')).toBe(true)
+    expect(mayShape(HEAD, '综合处')).toBe(true)
+    expect(mayShape(OTHER_HEAD, '综合处')).toBe(false)
+    expect(mayShape(OWNER, '综合处')).toBe(false)
     expect(shapesSomeDepartment(HEAD)).toBe(true)
     expect(shapesSomeDepartment({ ...HEAD, department: null })).toBe(false)
     expect(shapesSomeDepartment(OWNER)).toBe(false)

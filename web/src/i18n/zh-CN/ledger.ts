@@ -39,6 +39,8 @@ export default {
   },
   item: {
     add: '新增事项',
+    edit: '修改事项',
+    saved: '事项已修改',
     missing: '找不到该台账事项',
     path: '所在位置',
     parentItem: '上级事项',
