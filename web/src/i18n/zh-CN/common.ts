@@ -12,6 +12,12 @@ export default {
     usernameRequired: '请输入用户名',
     passwordRequired: '请输入密码',
   },
+  // A presentation's frame (units, the bureau's year): moving through it, the speaker's notes.
+  deck: {
+    slideOf: '第 {n} / {count} 页',
+    help: '← → 或翻页器切换，N 显示讲稿，P 打印（每页一张 A4 横向）',
+    notes: '讲稿',
+  },
   layout: {
     signOut: '退出',
     mainMenu: '主菜单',

@@ -334,9 +334,6 @@ export default {
   },
   present: {
     open: '演示',
-    slideOf: '第 {n} / {count} 页',
-    help: '← → 或翻页器切换，N 显示讲稿，P 打印（每页一张 A4 横向）',
-    notes: '讲稿',
     print: '打印 / 导出 PDF',
     back: '返回',
     asOf: '数据截至 {day}',
