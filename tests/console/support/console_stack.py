@@ -52,6 +52,12 @@ RELAXED_LIMITS = {
 # Every browser test rates from the one address 127.0.0.1: ticket-svc's daily allowance of
 # ratings per address is raised likewise (ticket-svc's own tests hold it).
 RELAXED_SERVICE_SETTINGS = {"GUANJIA_TICKET_RATINGS_PER_ADDRESS_PER_DAY": "1000"}
+# The emergency board's journey watches a task nobody acknowledges pass to the deputy: a
+# 15-second window, and timers that look every second, let that happen within a test.
+QUICK_EMERGENCY_TIMERS = {
+    "GUANJIA_EMERGENCY_ACK_MINUTES": "0.25",
+    "GUANJIA_EMERGENCY_TIMER_INTERVAL_SECONDS": "1",
+}
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,7 @@ def running_console(*, nats_url: str, directory: Path) -> Iterator[RunningConsol
         f"GUANJIA_GATEWAY_{name.upper()}": str(value) for name, value in settings.items()
     }
     services["ticket"].env.update(RELAXED_SERVICE_SETTINGS)
+    services["emergency"].env.update(QUICK_EMERGENCY_TIMERS)
     gateway = ServiceProcess(
         [sys.executable, "-m", "gateway", "serve", "--port", str(gateway_port)],
         env={**environment, "GUANJIA_ADMIN_PASSWORD": ADMIN_PASSWORD},

@@ -17,8 +17,9 @@ class Settings(BaseServiceSettings):
     port: int = 8004
 
     # Incidents and tasks (incidents/, tasks/). An assigned task must be acknowledged within
-    # `ack_minutes`, or it goes to the role's deputy.
-    ack_minutes: int = Field(default=10, gt=0, le=24 * 60)
+    # `ack_minutes`, or it goes to the role's deputy. Fractions are taken (0.25: 15 seconds),
+    # so a drill of the handover, or a browser test of it, need not wait whole minutes.
+    ack_minutes: float = Field(default=10, gt=0, le=24 * 60)
     # Reports upward (初报 / 续报), by grade: the initial report is due this many minutes
     # after activation, each follow-up this many after the report before it. A grade left
     # out owes no report of that kind. As JSON in the environment, e.g.

@@ -20,7 +20,7 @@ class ResponseTimeLimits:
     """The settings `ack_minutes`, `initial_report_minutes` and
     `followup_report_interval_minutes` (their defaults are in config.py)."""
 
-    ack_minutes: int
+    ack_minutes: float
     initial_report_minutes: Mapping[Level, int]
     followup_report_interval_minutes: Mapping[Level, int]
 
