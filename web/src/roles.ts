@@ -25,6 +25,13 @@ const REGISTER_READERS: readonly Role[] = ['admin', 'leader', 'dept_head', 'audi
  *  unit's staff. What each may do there is ledger/rules.ts's. */
 const LEDGER_READERS: readonly Role[] = ['admin', 'leader', 'dept_head', 'agent', 'auditor', 'commander']
 
+/** Who reads incidents and plans (emergency-svc's INCIDENT_READERS, PLAN_READERS): the
+ *  bureau's people, and a served unit's staff — they hold plan roles and tasks. */
+const EMERGENCY_READERS: readonly Role[] = ['admin', 'leader', 'dept_head', 'agent', 'auditor', 'commander', 'unit_staff']
+
+/** Who reads drills, trainings, supplies and readiness: the bureau's own people. */
+const EMERGENCY_STAFF: readonly Role[] = ['admin', 'leader', 'dept_head', 'agent', 'auditor', 'commander']
+
 /** Everyone who signs in to the console (API clients do not): each has an inbox. */
 const PEOPLE: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', 'admin', 'auditor', 'commander']
 
@@ -90,6 +97,11 @@ export const SCREENS = {
   campaign: { name: 'campaign', path: '/ledger/campaigns/:id', label: 'ledger.menu.campaign', roles: LEDGER_READERS },
   // The leadership and auditors read every department's scorecard, a department head their own.
   scorecards: { name: 'scorecards', path: '/ledger/scorecards', label: 'ledger.menu.scorecards', roles: ['leader', 'admin', 'auditor', 'dept_head'] },
+  incidents: { name: 'incidents', path: '/emergency', label: 'emergency.menu.incidents', roles: EMERGENCY_READERS },
+  incidentBoard: { name: 'incidentBoard', path: '/emergency/incidents/:id', label: 'emergency.menu.board', roles: EMERGENCY_READERS },
+  emergencyPlans: { name: 'emergencyPlans', path: '/emergency/plans', label: 'emergency.menu.plans', roles: EMERGENCY_READERS },
+  drills: { name: 'drills', path: '/emergency/drills', label: 'emergency.menu.drills', roles: EMERGENCY_STAFF },
+  readiness: { name: 'readiness', path: '/emergency/readiness', label: 'emergency.menu.readiness', roles: EMERGENCY_STAFF },
 } as const satisfies Record<string, Screen>
 
 export type ScreenName = keyof typeof SCREENS
@@ -106,6 +118,7 @@ const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
   { key: 'register', label: 'common.menu.register', screens: ['units', 'buildings', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },
   { key: 'ledger', label: 'ledger.menu.group', screens: ['ledger', 'ledgerInterventions', 'campaigns', 'scorecards'] },
+  { key: 'emergency', label: 'emergency.menu.group', screens: ['incidents', 'emergencyPlans', 'drills', 'readiness'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]

@@ -100,6 +100,11 @@ const routes: RouteRecordRaw[] = [
       screen('campaigns', () => import('@/views/ledger/CampaignsPage.vue')),
       screen('campaign', () => import('@/views/ledger/CampaignPage.vue')),
       screen('scorecards', () => import('@/views/ledger/ScorecardsPage.vue')),
+      screen('incidents', () => import('@/views/emergency/IncidentsPage.vue')),
+      screen('incidentBoard', () => import('@/views/emergency/IncidentBoard.vue')),
+      screen('emergencyPlans', () => import('@/views/emergency/PlansPage.vue')),
+      screen('drills', () => import('@/views/emergency/DrillsPage.vue')),
+      screen('readiness', () => import('@/views/emergency/ReadinessPage.vue')),
     ],
   },
   {

@@ -90,7 +90,7 @@ test('the admin makes a unit staff member in the screen, who then signs in to th
   await signOut(page)
   await signIn(page, username, 'zhang-password-1')
   await expect(page).toHaveURL(/\/requests$/)
-  await expect(mainMenu(page).getByRole('link')).toHaveText(['提交申请', '我的申请', '单位与用房', '楼宇', '房屋修缮', '职工住房', '清查盘点', '消息中心', '联系方式与通知', '服务承诺公示', '满意度评价结果'])
+  await expect(mainMenu(page).getByRole('link')).toHaveText(['提交申请', '我的申请', '单位与用房', '楼宇', '房屋修缮', '职工住房', '清查盘点', '突发事件', '应急预案', '消息中心', '联系方式与通知', '服务承诺公示', '满意度评价结果'])
 })
 
 test('a username already taken is told next to the field, in the API’s words', async ({ page }) => {

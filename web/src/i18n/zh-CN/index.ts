@@ -1,9 +1,10 @@
 // Each area's words live in their own file, so screens of different areas change apart.
 import admin from './admin'
 import common from './common'
+import emergency from './emergency'
 import ledger from './ledger'
 import publicPages from './public'
 import register from './register'
 import tickets from './tickets'
 
-export default { common, public: publicPages, tickets, admin, register, ledger }
+export default { common, public: publicPages, tickets, admin, register, ledger, emergency }
