@@ -4,6 +4,7 @@ const STEERERS = ['commander', 'leader'] // incidents/policy.py STEERERS
 const BUREAU = ['admin', 'leader', 'dept_head', 'agent', 'auditor', 'commander'] // BUREAU_ROLES
 const PLAN_KEEPERS = ['admin', 'leader'] // plans/policy.py PLAN_KEEPERS
 const TYPE_KEEPERS = ['admin'] // incident_types/policy.py KEEPERS
+const DRILL_WRITERS = ['admin', 'leader', 'commander'] // drills/policy.py WRITERS
 
 const anyOf = (roles: readonly string[], allowed: readonly string[]) => roles.some((role) => allowed.includes(role))
 
@@ -18,3 +19,6 @@ export const mayKeepPlans = (roles: readonly string[]) => anyOf(roles, PLAN_KEEP
 
 /** Add an incident type. */
 export const mayKeepTypes = (roles: readonly string[]) => anyOf(roles, TYPE_KEEPERS)
+
+/** Schedule a drill, record it and its findings. */
+export const mayWriteDrills = (roles: readonly string[]) => anyOf(roles, DRILL_WRITERS)

@@ -134,7 +134,7 @@ describe('the grades', () => {
 
 describe('who may do what', () => {
   it('lets commanders and leaders steer a response, nobody else', async () => {
-    const { maySteer, mayReadStaffParts, mayKeepPlans, mayKeepTypes } = await import('@/emergency/rules')
+    const { maySteer, mayReadStaffParts, mayKeepPlans, mayKeepTypes, mayWriteDrills } = await import('@/emergency/rules')
     expect(maySteer(['commander'])).toBe(true)
     expect(maySteer(['leader'])).toBe(true)
     expect(maySteer(['admin', 'dept_head'])).toBe(false)
@@ -144,5 +144,7 @@ describe('who may do what', () => {
     expect(mayKeepPlans(['commander'])).toBe(false)
     expect(mayKeepTypes(['admin'])).toBe(true)
     expect(mayKeepTypes(['leader'])).toBe(false)
+    expect(mayWriteDrills(['commander'])).toBe(true)
+    expect(mayWriteDrills(['auditor', 'agent'])).toBe(false)
   })
 })
