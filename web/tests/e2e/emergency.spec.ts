@@ -151,7 +151,7 @@ test('an activated incident’s tasks reach a second browser within 5 s, and an 
   await holderPage.context().close()
 })
 
-test('a leader raises the level, reports upward and closes the incident with follow-ups', async ({ page }) => {
+test('a leader raises the level, hands a task on, reports upward and closes the incident with follow-ups', async ({ page }) => {
   const response = await planOfItsOwn()
   const title = `配电室跳闸${response.suffix}`
   const commander = await apiAs(response.commander.username, response.commander.password)
@@ -181,6 +181,17 @@ test('a leader raises the level, reports upward and closes the incident with fol
   await expect(page.locator('.board__head [data-level="II"]')).toHaveText('Ⅱ级 重大')
   await expect(taskOf(page, '启动二级响应，报告局领导')).toBeVisible()
   await expect(page.getByTestId('timeline')).toContainText('调整响应等级：Ⅲ级 较大 → Ⅱ级 重大')
+
+  // The leader hands the evacuation to the commander, with the reason.
+  const evacuation = taskOf(page, `组织机房人员疏散${response.suffix}`)
+  await evacuation.getByRole('button', { name: '改派' }).click()
+  const handing = page.getByRole('dialog', { name: '改派' })
+  await choose(handing, '改派给')
+  await page.getByRole('option', { name: `指挥长${response.suffix}` }).click()
+  await handing.getByLabel('改派理由').fill('疏散组长在外地出差')
+  await handing.getByRole('button', { name: '确定' }).click()
+  await expect(evacuation).toContainText(`承办人：指挥长${response.suffix}`)
+  await expect(page.getByTestId('timeline')).toContainText('指挥长改派任务')
 
   // The initial report upward; the follow-up report falls due next.
   await page.getByRole('button', { name: '报送信息' }).click()
@@ -227,10 +238,14 @@ test('the plans, a drill scheduled and recorded, and the readiness report', asyn
   await scheduling.getByLabel('计划时间').fill('2026-12-20 09:30')
   await scheduling.getByLabel('计划时间').press('Enter')
   await scheduling.getByLabel('演练情景').fill(scenario)
+  await scheduling.getByRole('button', { name: '增加情景注入' }).click()
+  await scheduling.getByLabel('开始后第几分钟 1').fill('5')
+  await scheduling.getByLabel('注入的情景 1').fill('配电柜冒烟')
   await scheduling.getByRole('button', { name: '安排演练' }).click()
   await expect(scheduling).toBeHidden()
   await page.getByRole('button', { name: scenario }).click()
   const drillDrawer = page.getByRole('dialog', { name: `【演练】${scenario}` })
+  await expect(drillDrawer.getByRole('listitem').filter({ hasText: '第 5 分钟' })).toContainText('【演练】配电柜冒烟')
   await drillDrawer.getByRole('button', { name: '记录演练情况' }).click()
   const recording = page.getByRole('dialog', { name: '记录演练情况' })
   await recording.getByLabel('处室 1').fill('物业管理处')
