@@ -8,9 +8,10 @@ const HOME_BY_ROLE: [string, ScreenName][] = [
   ['leader', 'escalations'],
   ['unit_staff', 'myRequests'],
   ['auditor', 'compliance'],
+  ['commander', 'incidents'],
 ]
 
-/** A page for roles without a screen of their own yet (commander, …). */
+/** A page for roles without a screen of their own (an API client's, say). */
 export const FALLBACK_HOME = '/home'
 
 export function homeOf(roles: readonly string[]): string {

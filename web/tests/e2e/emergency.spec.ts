@@ -97,7 +97,7 @@ test('an activated incident’s tasks reach a second browser within 5 s, and an 
 
   // The commander reports the incident; the board opens on it.
   await signIn(page, response.commander.username, response.commander.password)
-  await openIncidents(page)
+  await expect(page.getByRole('heading', { name: '突发事件', level: 1 })).toBeVisible() // a commander's home
   await page.getByRole('button', { name: '报告突发事件' }).click()
   const dialog = page.getByRole('dialog', { name: '报告突发事件' })
   await dialog.getByLabel('事件类型').fill(response.type.name)
@@ -148,6 +148,12 @@ test('an activated incident’s tasks reach a second browser within 5 s, and an 
   await expect(theirs.getByRole('button', { name: '签收' })).toHaveCount(0)
   await expect(holderPage.getByTestId('timeline')).toContainText('超时未签收，转副职承办')
   await expect(taskOf(page, evacuate).getByTestId('escalated')).toBeVisible({ timeout: 5_000 })
+
+  // The board alone on the whole screen, for the command room's wall.
+  await page.getByRole('button', { name: '全屏显示（指挥大屏）' }).click()
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement?.classList.contains('board') ?? false)).toBe(true)
+  await photograph(page, 'emergency-wall')
+  await page.evaluate(() => document.exitFullscreen())
   await holderPage.context().close()
 })
 

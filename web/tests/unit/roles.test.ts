@@ -126,14 +126,15 @@ describe('homeOf', () => {
     expect(homeOf(['leader'])).toBe('/desk/escalations')
     expect(homeOf(['unit_staff'])).toBe('/requests')
     expect(homeOf(['auditor'])).toBe('/assets/compliance')
+    expect(homeOf(['commander'])).toBe('/emergency')
   })
 
   it('sends roles without screens to the home page', () => {
-    expect(homeOf(['commander'])).toBe('/home')
+    expect(homeOf(['integration'])).toBe('/home')
   })
 
   it('sends each role to a screen it may open', () => {
-    for (const role of ['admin', 'agent', 'dept_head', 'leader', 'unit_staff', 'auditor']) {
+    for (const role of ['admin', 'agent', 'dept_head', 'leader', 'unit_staff', 'auditor', 'commander']) {
       const screen = Object.values(SCREENS).find((candidate) => candidate.path === homeOf([role]))
       expect(screen && mayOpen(screen, [role])).toBe(true)
     }

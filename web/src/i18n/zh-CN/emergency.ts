@@ -50,6 +50,7 @@ export default {
     activatedAt: '启动于 {at}',
     closedAt: '结束于 {at}',
     live: '看板每 2 秒自动检查更新',
+    wallScreen: '全屏显示（指挥大屏）',
     activate: '启动响应',
     activateConfirm: '按预案启动 {level} 响应，并向各岗位下达处置任务？',
     activated: '已启动响应',
