@@ -217,7 +217,7 @@ test('a leader raises the level, hands a task on, reports upward and closes the 
   await expect(page.getByTestId('timeline')).toContainText('处置结束')
 })
 
-test('the plans, a drill scheduled and recorded, and the readiness report', async ({ page }) => {
+test('the plans, a drill and a training scheduled and recorded, and the readiness report', async ({ page }) => {
   const response = await planOfItsOwn()
   const scenario = `机房漏水疏散演练${response.suffix}`
   // A leader of the plan's department: they know its people by name.
@@ -266,6 +266,26 @@ test('the plans, a drill scheduled and recorded, and the readiness report', asyn
   await expectAccessible(page)
   await photograph(page, 'emergency-drills')
   await page.keyboard.press('Escape')
+
+  // A training for two departments, then recorded with them as its participants.
+  const training = `应急疏散培训${response.suffix}`
+  await page.getByRole('tab', { name: '培训' }).click()
+  await page.getByRole('button', { name: '安排培训' }).click()
+  const trainingDialog = page.getByRole('dialog', { name: '安排培训' })
+  await trainingDialog.getByLabel('培训名称').fill(training)
+  await trainingDialog.getByLabel('计划时间').fill('2026-12-22 14:00')
+  await trainingDialog.getByLabel('计划时间').press('Enter')
+  await trainingDialog.getByLabel('参训处室').fill('物业管理处、保卫处')
+  await trainingDialog.getByRole('button', { name: '安排培训' }).click()
+  const trainingRow = page.getByTestId('trainings').getByRole('row', { name: new RegExp(training) })
+  await expect(trainingRow).toContainText('物业管理处、保卫处')
+  await trainingRow.getByRole('button', { name: '记录培训情况' }).click()
+  const trainingRecord = page.getByRole('dialog', { name: '记录培训情况' })
+  await expect(trainingRecord.getByLabel('处室 2')).toHaveValue('保卫处')
+  await trainingRecord.getByRole('button', { name: '记录培训情况' }).click()
+  await expect(trainingRow).toContainText('已记录')
+  await expectAccessible(page)
+  await photograph(page, 'emergency-trainings')
 
   // The plan now drilled, the readiness report still names its commander without a deputy.
   await mainMenu(page).getByRole('link', { name: '应急准备情况' }).click()

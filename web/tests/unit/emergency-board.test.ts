@@ -148,3 +148,27 @@ describe('who may do what', () => {
     expect(mayWriteDrills(['auditor', 'agent'])).toBe(false)
   })
 })
+
+describe('the participants typed in', () => {
+  it('are the rows naming a department, trimmed', async () => {
+    const { filledIn } = await import('@/emergency/participants')
+    expect(
+      filledIn([
+        { department: ' 物业管理处 ', people: 12 },
+        { department: '  ', people: 3 },
+        { department: '保卫处', people: 0 },
+      ]),
+    ).toEqual([
+      { department: '物业管理处', people: 12 },
+      { department: '保卫处', people: 0 },
+    ])
+  })
+})
+
+describe('the departments typed for a training', () => {
+  it('are split at 、, commas and spaces, each once', async () => {
+    const { departmentList } = await import('@/emergency/participants')
+    expect(departmentList(' 物业管理处、保卫处，办公室 保卫处 ')).toEqual(['物业管理处', '保卫处', '办公室'])
+    expect(departmentList('')).toEqual([])
+  })
+})

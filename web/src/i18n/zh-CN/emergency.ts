@@ -216,6 +216,15 @@ export default {
     heldAtText: '实施于 {at}',
     scoreText: '评分 {score}',
   },
+  trainings: {
+    schedule: '安排培训',
+    scheduled: '培训已安排',
+    titleRequired: '请填写培训名称',
+    plan: '相关预案（可不选）',
+    departmentsHint: '多个处室用顿号分隔，如：物业管理处、保卫处',
+    record: '记录培训情况',
+    recorded: '培训情况已记录',
+  },
   readiness: {
     intro: '应急准备的缺口：超期未演练的预案、无人承担的岗位、低于最低储备的物资、逾期未完成的培训。',
     asOf: '截至 {date}',
