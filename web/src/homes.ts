@@ -5,7 +5,7 @@ const HOME_BY_ROLE: [string, ScreenName][] = [
   ['admin', 'users'],
   ['dept_head', 'desk'],
   ['agent', 'desk'],
-  ['leader', 'escalations'],
+  ['leader', 'cockpit'],
   ['unit_staff', 'myRequests'],
   ['auditor', 'compliance'],
   ['commander', 'incidents'],

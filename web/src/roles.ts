@@ -36,6 +36,8 @@ const EMERGENCY_STAFF: readonly Role[] = ['admin', 'leader', 'dept_head', 'agent
 const PEOPLE: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', 'admin', 'auditor', 'commander']
 
 export const SCREENS = {
+  // The leaders' view by exception; every list in it is one the leadership (and admins) read.
+  cockpit: { name: 'cockpit', path: '/cockpit', label: 'cockpit.menu.cockpit', roles: ['leader', 'admin'] },
   inbox: { name: 'inbox', path: '/inbox', label: 'common.menu.inbox', roles: PEOPLE },
   contacts: { name: 'contacts', path: '/me/contacts', label: 'common.menu.contacts', roles: PEOPLE },
   newRequest: { name: 'newRequest', path: '/requests/new', label: 'common.menu.newRequest', roles: ['unit_staff'] },
@@ -64,6 +66,8 @@ export const SCREENS = {
   units: { name: 'units', path: '/assets/units', label: 'common.menu.units', roles: REGISTER_READERS },
   unit: { name: 'unit', path: '/assets/units/:id', label: 'common.menu.unit', roles: REGISTER_READERS },
   present: { name: 'present', path: '/present/units/:id', label: 'common.menu.present', roles: REGISTER_READERS },
+  // The bureau's year at a leaders' meeting: read by those who read every department's figures.
+  presentYear: { name: 'presentYear', path: '/present/year', label: 'cockpit.presentYear', roles: ['leader', 'admin', 'auditor'] },
   buildings: { name: 'buildings', path: '/assets/buildings', label: 'common.menu.buildings', roles: REGISTER_READERS },
   building: { name: 'building', path: '/assets/buildings/:id', label: 'common.menu.building', roles: REGISTER_READERS },
   room: { name: 'room', path: '/assets/rooms/:id', label: 'common.menu.room', roles: REGISTER_READERS },
@@ -114,6 +118,7 @@ export interface MenuGroup {
 }
 
 const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
+  { key: 'cockpit', label: 'cockpit.menu.group', screens: ['cockpit'] },
   { key: 'requests', label: 'common.menu.requests', screens: ['newRequest', 'myRequests'] },
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
   { key: 'register', label: 'common.menu.register', screens: ['units', 'buildings', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },

@@ -59,6 +59,12 @@ const routes: RouteRecordRaw[] = [
     meta: { screen: 'present', title: SCREENS.present.label },
   },
   {
+    path: SCREENS.presentYear.path,
+    name: SCREENS.presentYear.name,
+    component: () => import('@/views/present/YearPresentation.vue'),
+    meta: { screen: 'presentYear', title: SCREENS.presentYear.label },
+  },
+  {
     path: '/',
     component: () => import('@/layouts/ConsoleLayout.vue'),
     children: [
@@ -68,6 +74,7 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/HomePage.vue'),
         meta: { title: 'common.home.title' },
       },
+      screen('cockpit', () => import('@/views/cockpit/CockpitPage.vue')),
       screen('inbox', () => import('@/views/InboxPage.vue')),
       screen('contacts', () => import('@/views/ContactsPage.vue')),
       screen('newRequest', () => import('@/views/tickets/NewRequest.vue')),

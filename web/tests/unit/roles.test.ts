@@ -33,8 +33,9 @@ describe('menuFor', () => {
     ])
   })
 
-  it('gives a leader the escalations and the report', () => {
+  it('gives a leader the cockpit, the escalations and the report', () => {
     expect(pathsOf(['leader'])).toEqual([
+      '/cockpit',
       '/desk/escalations',
       '/desk/report',
       '/assets/units',
@@ -53,8 +54,9 @@ describe('menuFor', () => {
     ])
   })
 
-  it('gives an admin the administration screens', () => {
+  it('gives an admin the cockpit and the administration screens', () => {
     expect(pathsOf(['admin'])).toEqual([
+      '/cockpit',
       '/assets/units',
       '/assets/buildings',
       '/assets/changes',
@@ -123,7 +125,7 @@ describe('homeOf', () => {
     expect(homeOf(['admin'])).toBe('/admin/users')
     expect(homeOf(['agent'])).toBe('/desk')
     expect(homeOf(['dept_head'])).toBe('/desk')
-    expect(homeOf(['leader'])).toBe('/desk/escalations')
+    expect(homeOf(['leader'])).toBe('/cockpit')
     expect(homeOf(['unit_staff'])).toBe('/requests')
     expect(homeOf(['auditor'])).toBe('/assets/compliance')
     expect(homeOf(['commander'])).toBe('/emergency')

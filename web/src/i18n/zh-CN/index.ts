@@ -1,5 +1,6 @@
 // Each area's words live in their own file, so screens of different areas change apart.
 import admin from './admin'
+import cockpit from './cockpit'
 import common from './common'
 import emergency from './emergency'
 import ledger from './ledger'
@@ -7,4 +8,4 @@ import publicPages from './public'
 import register from './register'
 import tickets from './tickets'
 
-export default { common, public: publicPages, tickets, admin, register, ledger, emergency }
+export default { common, cockpit, public: publicPages, tickets, admin, register, ledger, emergency }

@@ -1,0 +1,161 @@
+// The leaders' cockpit (领导驾驶舱) in a browser against the real platform: a leader lands on
+// it, finds an overdue ledger item at the top of its list, opens it and intervenes; once the
+// owner has answered and reported it done, it has left the list.
+import type { APIRequestContext } from '@playwright/test'
+import { randomUUID } from 'node:crypto'
+import { ADMIN_PASSWORD, apiAs, expect, expectAccessible, fileByApi, mainMenu, newDesk, newUser, photograph, signIn, test } from './support'
+
+async function answered<T>(answer: Awaited<ReturnType<APIRequestContext['post']>>, status = 201): Promise<T> {
+  expect(answer.status(), await answer.text()).toBe(status)
+  return (await answer.json()) as T
+}
+
+/** An item of last year's plan, long past its deadline and not done: overdue since last
+ *  January, so the worst of the overdue (whatever else the platform holds) on any date. */
+async function overdueItem() {
+  const suffix = randomUUID().slice(0, 8)
+  const department = `综合处${suffix}`
+  const owner = await newUser(['agent'], { department, display_name: `责任人${suffix}` })
+  const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).slice(0, 4)) - 1
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  try {
+    const plan = await answered<{ id: string }>(
+      await admin.post('/api/v1/ledger/plans', { data: { year, title: `${year} 年度工作要点${suffix}` } }),
+    )
+    const item = await answered<{ id: string; title: string }>(
+      await admin.post(`/api/v1/ledger/plans/${plan.id}/items`, {
+        data: {
+          title: `档案室消防改造${suffix}`,
+          owner_id: owner.id,
+          department,
+          starts_on: `${year}-01-01`,
+          deadline: `${year}-01-02`,
+          target: '完成档案室气体灭火系统改造',
+          quality_requirement: '通过消防验收',
+        },
+      }),
+    )
+    return { item, owner, department }
+  } finally {
+    await admin.dispose()
+  }
+}
+
+test('a leader opens an overdue item from the cockpit and intervenes; done and answered, it leaves the list', async ({ page }) => {
+  const { item, owner, department } = await overdueItem()
+  const leader = await newUser(['leader'])
+
+  await signIn(page, leader.username, leader.password)
+  await expect(page).toHaveURL(/\/cockpit$/)
+  await expect(page.getByRole('heading', { name: '领导驾驶舱', level: 1 })).toBeVisible()
+  const ledger = page.getByTestId('cockpit-ledger')
+  const line = ledger.getByRole('listitem').filter({ hasText: item.title })
+  await expect(line).toContainText('逾期未完成')
+  await expect(line).toContainText(department)
+  await expect(ledger.getByRole('listitem').first()).toContainText(item.title)
+
+  // Its figure opens the list it counts.
+  const figure = page.getByTestId('cockpit-figure-ledger')
+  await expect(figure).not.toHaveText(/—/)
+  await figure.click()
+  await expect(ledger).toBeFocused()
+  await expectAccessible(page)
+  await photograph(page, 'cockpit')
+
+  // The line opens the item, where the leader intervenes.
+  await line.getByRole('link', { name: item.title }).click()
+  await expect(page.getByRole('heading', { name: item.title, level: 1 })).toBeVisible()
+  await page.getByRole('button', { name: '过问', exact: true }).click()
+  await page.getByLabel('过问意见').fill('请说明逾期原因和完成安排')
+  const dialog = page.getByRole('dialog', { name: '过问' })
+  await dialog.getByRole('button', { name: '提交' }).click()
+  await expect(dialog).toBeHidden()
+
+  await mainMenu(page).getByRole('link', { name: '领导驾驶舱' }).click()
+  await expect(line).toContainText('已过问')
+
+  // The owner answers and reports the work done.
+  const asOwner = await apiAs(owner.username, owner.password)
+  try {
+    const interventions = await asOwner.get(`/api/v1/ledger/items/${item.id}/interventions`)
+    const [intervention] = (await interventions.json()) as { id: string }[]
+    await answered(await asOwner.post(`/api/v1/ledger/interventions/${intervention!.id}/acknowledge`), 200)
+    await answered(
+      await asOwner.post(`/api/v1/ledger/interventions/${intervention!.id}/answer`, {
+        data: { answer: '设备到货延迟，已于本周完成改造并通过验收' },
+      }),
+      200,
+    )
+    await answered(
+      await asOwner.post(`/api/v1/ledger/items/${item.id}/progress`, { data: { percent: 100, note: '改造完成，通过消防验收' } }),
+    )
+  } finally {
+    await asOwner.dispose()
+  }
+
+  await page.getByTestId('cockpit-refresh').click()
+  await expect(ledger.getByRole('listitem').filter({ hasText: item.title })).toHaveCount(0)
+})
+
+test('a leader presents the bureau’s year from the cockpit, slide by slide, and prints it', async ({ page }) => {
+  const suffix = randomUUID().slice(0, 8)
+  const department = `综合处${suffix}`
+  const owner = await newUser(['agent'], { department })
+  const leader = await newUser(['leader'])
+  // A request of this year, so that the tickets' slides have a department to show.
+  const desk = await newDesk()
+  await fileByApi(desk, `会议室投影仪维修${suffix}`)
+  const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).slice(0, 4))
+  const admin = await apiAs('admin', ADMIN_PASSWORD)
+  let planTitle = ''
+  try {
+    const plan = await answered<{ id: string; title: string }>(
+      await admin.post('/api/v1/ledger/plans', { data: { year, title: `${year} 年度工作要点${suffix}` } }),
+    )
+    planTitle = plan.title
+    for (const title of [`机关食堂改造${suffix}`, `公务用车平台建设${suffix}`]) {
+      const item = await answered<{ id: string }>(
+        await admin.post(`/api/v1/ledger/plans/${plan.id}/items`, {
+          data: { title, owner_id: owner.id, department, deadline: `${year}-12-31`, target: `${title}的目标`, quality_requirement: '按期完成' },
+        }),
+      )
+      if (title.startsWith('机关食堂')) {
+        const asOwner = await apiAs(owner.username, owner.password)
+        await answered(await asOwner.post(`/api/v1/ledger/items/${item.id}/progress`, { data: { percent: 100, note: '已完工' } }))
+        await asOwner.dispose()
+      }
+    }
+  } finally {
+    await admin.dispose()
+  }
+
+  await signIn(page, leader.username, leader.password)
+  await page.getByRole('link', { name: '年度工作汇报' }).click()
+  await expect(page.getByTestId('slide-title').getByRole('heading', { name: `${year} 年度工作汇报`, level: 1 })).toBeVisible()
+  const slides = ['title', 'ledger', 'tickets', 'sla', 'ratings', 'drills']
+  for (const [index, slide] of slides.entries()) {
+    await expect(page.getByTestId('slide-position')).toHaveText(`第 ${index + 1} / ${slides.length} 页`)
+    await expect(page.getByTestId(`slide-${slide}`)).toBeVisible()
+    if (slide === 'ledger') {
+      await expect(page.getByTestId('slide-ledger')).toContainText(`${planTitle}：总体进度 50%，2 项重点工作中已完成 1 项，逾期 0 项`)
+      await expect(page.getByTestId('slide-ledger').locator('svg').first()).toBeVisible()
+      await photograph(page, 'present-year-ledger')
+    }
+    if (slide === 'tickets') {
+      await expect(page.getByTestId('slide-tickets')).toContainText(desk.department)
+      await photograph(page, 'present-year-tickets')
+    }
+    await page.keyboard.press('PageDown')
+  }
+  await page.keyboard.press('n')
+  await expect(page.getByTestId('slide-drills').getByRole('complementary', { name: '讲稿' })).toBeVisible()
+  await expectAccessible(page)
+
+  await page.emulateMedia({ media: 'print' })
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true })
+  expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).toHaveLength(slides.length)
+  await page.emulateMedia({ media: 'screen' })
+
+  await page.getByRole('link', { name: '返回领导驾驶舱' }).click()
+  await expect(page.getByRole('heading', { name: '领导驾驶舱', level: 1 })).toBeVisible()
+})
