@@ -39,6 +39,11 @@ async function planOfItsOwn(): Promise<Response> {
     const type = await ok<{ code: string; name: string }>(
       await admin.post('/api/v1/emergency/incident-types', { data: { code: `e2e_${suffix}`, name: `机房漏水${suffix}` } }),
     )
+    // Three pumps wanted, two in stock: two reserved on activation, one short.
+    const pump = await ok<{ code: string; name: string }>(
+      await admin.post('/api/v1/emergency/supplies/items', { data: { code: `e2e_pump_${suffix}`, name: `抽水泵${suffix}`, unit: '台' } }),
+    )
+    await ok(await admin.post('/api/v1/emergency/supplies', { data: { location: `三号楼物资库${suffix}`, item_code: pump.code, quantity: 2, minimum: 1 } }))
     const plan = await ok<{ id: string; title: string }>(
       await admin.post('/api/v1/emergency/plans', {
         data: {
@@ -55,6 +60,7 @@ async function planOfItsOwn(): Promise<Response> {
             { level: 'III', step: 2, role: 'evacuation', action: `组织机房人员疏散${suffix}`, within_minutes: 20 },
             { level: 'II', step: 1, role: 'commander', action: '启动二级响应，报告局领导', within_minutes: 10 },
           ],
+          safeguards: { supplies: [{ item_code: pump.code, quantity: 3 }] },
         },
       }),
     )
@@ -176,6 +182,11 @@ test('a leader raises the level, hands a task on, reports upward and closes the 
   await page.getByRole('link', { name: title }).click()
   await expect(page.getByRole('heading', { name: title })).toBeVisible()
   await expect(page.getByTestId('next-report')).toContainText('下次上报（初报）截止')
+  const supplies = page.getByRole('region', { name: '应急物资' })
+  const reserved = supplies.getByRole('listitem').filter({ hasText: '已预留' })
+  await expect(reserved).toContainText(`抽水泵${response.suffix} · 2 台`)
+  await expect(reserved).toContainText(`（三号楼物资库${response.suffix}）`)
+  await expect(supplies.getByRole('listitem').filter({ hasText: '短缺' })).toContainText(`抽水泵${response.suffix} · 1 台`)
 
   // Raised to II: the board turns orange and the plan's grade-II step is added.
   await page.getByRole('button', { name: '调整响应等级' }).click()

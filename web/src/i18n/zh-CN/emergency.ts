@@ -99,7 +99,6 @@ export default {
       issued: '已发放',
       shortfall: '短缺',
     },
-    quantity: '{quantity} 件',
     reports: '上报情况',
     nextReport: '下次上报（{kind}）截止 {at}',
     noReportDue: '当前无待上报信息',
