@@ -61,6 +61,7 @@ async function planOfItsOwn(): Promise<Response> {
             { level: 'II', step: 1, role: 'commander', action: '启动二级响应，报告局领导', within_minutes: 10 },
           ],
           safeguards: { supplies: [{ item_code: pump.code, quantity: 3 }] },
+          activation_criteria: [{ level: 'III', criteria: '机房进水，影响单栋楼宇运行' }],
         },
       }),
     )
@@ -241,6 +242,7 @@ test('the plans, a drill and a training scheduled and recorded, and the readines
   await expect(drawer.getByRole('row', { name: /疏散组/ })).toContainText(`疏散组长${response.suffix}`)
   await expect(drawer.getByRole('row', { name: /疏散组/ })).toContainText(`疏散副组长${response.suffix}`)
   await expect(drawer.getByText(`组织机房人员疏散${response.suffix}`)).toBeVisible()
+  await expect(drawer.getByText('启动条件：机房进水，影响单栋楼宇运行')).toBeVisible()
   await expect(drawer.getByRole('button', { name: '废止' })).toBeVisible()
   await expectAccessible(page)
   await photograph(page, 'emergency-plan')

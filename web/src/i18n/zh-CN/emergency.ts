@@ -154,6 +154,7 @@ export default {
     holders: '责任人',
     deputy: '副职',
     procedures: '应急处置程序',
+    criteria: '启动条件',
     within: '时限',
     withinMinutes: '{minutes} 分钟内',
     noProcedures: '该等级无处置程序',
