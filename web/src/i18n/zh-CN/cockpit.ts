@@ -59,12 +59,6 @@ export default {
     none: '没有进行中的突发事件',
     drill: '演练',
     activated: '{at} 启动响应',
-    level: {
-      I: 'Ⅰ级 特别重大',
-      II: 'Ⅱ级 重大',
-      III: 'Ⅲ级 较大',
-      IV: 'Ⅳ级 一般',
-    },
   },
   readiness: {
     figure: '应急准备缺口',
