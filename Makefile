@@ -13,17 +13,16 @@ PACKAGE_FILES := pyproject.toml uv.lock shared/pyproject.toml gateway/pyproject.
 SERVICES := asset ticket ledger emergency notify
 PYTEST_ARGS ?=
 PYTEST_CONSOLE_ARGS ?=
-# The console's tests run after the rest, in two lanes: each xdist worker starts a platform
-# of its own and runs its share of the browser specs against it, one spec at a time (13
-# specs: 463 s in one lane, 346 s in two, on a quiet 2-core machine; docs/benchmarks.md).
-# Worksteal, because the register's spec alone takes a third of the time.
+# The console's tests share one running platform and one browser: they run after the rest, in
+# one process of their own (spread over xdist's workers, each worker would start a platform
+# and a browser; and xdist's group scheduling drops tests whose ids repeat, as the API fuzz
+# cases' do).
 CONSOLE_TESTS := tests/console
-CONSOLE_LANES := --numprocesses 2 --dist worksteal
 # Every test: the rest over all cores, then the console's; fails when either part failed.
 # $(1): more arguments for both (the time travel's warning filter).
 define every_test
 	$(VENV)/bin/pytest --numprocesses auto --ignore=$(CONSOLE_TESTS) $(1) $(PYTEST_ARGS); rest=$$?; \
-	$(VENV)/bin/pytest $(CONSOLE_LANES) $(CONSOLE_TESTS) $(1) $(PYTEST_CONSOLE_ARGS); console=$$?; \
+	$(VENV)/bin/pytest $(CONSOLE_TESTS) $(1) $(PYTEST_CONSOLE_ARGS); console=$$?; \
 	test $$rest -eq 0 -a $$console -eq 0
 endef
 

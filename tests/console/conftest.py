@@ -14,8 +14,7 @@ REQUIRE_BROWSER_ENV = "GUANJIA_TEST_REQUIRE_BROWSER"
 def console(
     nats_server_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningConsole]:
-    """The platform with the console, started once per test process: each of the console's
-    xdist lanes (Makefile, CONSOLE_LANES) runs its specs against a platform of its own."""
+    """The platform with the console, started once for the session's console tests."""
     with running_console(
         nats_url=nats_server_url, directory=tmp_path_factory.mktemp("console")
     ) as running:
