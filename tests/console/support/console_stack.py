@@ -1,7 +1,8 @@
 """The whole platform as `make run` starts it, for the web console's tests: the four real
 services and the gateway, each a process of its own on a SQLite file in a temporary folder,
-events over real NATS, the built console (web/dist) served by the gateway at /, and an SMS
-provider notify-svc texts through (a real HTTP server, whose texts a test can read)."""
+events over real NATS, the built console (web/dist) served by the gateway at /, an SMS
+provider notify-svc texts through (a real HTTP server, whose texts a test can read), and a
+clock the tests move: every process of the stack follows it (tests/time_travel)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,13 @@ QUICK_EMERGENCY_TIMERS = {
     "GUANJIA_EMERGENCY_ACK_MINUTES": "0.25",
     "GUANJIA_EMERGENCY_TIMER_INTERVAL_SECONDS": "1",
 }
+# The cockpit's journey moves the clock past an item's deadline and watches it fall overdue:
+# the ledger's sweep looks every second instead of every five minutes.
+QUICK_LEDGER_SWEEP = {"GUANJIA_LEDGER_EXCEPTION_SCAN_INTERVAL_SECONDS": "1"}
+TIME_TRAVEL = ROOT / "tests" / "time_travel"
+# How long every process of the stack may take to follow a move of the clock (a tenth of a
+# second when the machine is quiet).
+CLOCK_MOVE_TIMEOUT_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -68,45 +76,108 @@ class RunningConsole:
     # The SMS provider notify-svc texts through: POST a text as its API takes it; GET what
     # it was sent, for a browser test to read the code a person would read on their phone.
     sms_url: str
+    # The stack's clock: POST {"offset_seconds"} from the real clock, answered once every
+    # process follows it; GET the offset in force.
+    clock_url: str
 
 
-class _SmsProvider(BaseHTTPRequestHandler):
-    """An SMS provider as notify-svc calls it (docs/api.md), keeping what it is sent."""
+class _JsonHandler(BaseHTTPRequestHandler):
+    def _body(self) -> object:
+        return json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
 
-    # One list per server: sms_provider() makes a subclass with its own.
-    texts: ClassVar[list[dict]] = []
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", 0))
-        self.texts.append(json.loads(self.rfile.read(length)))
-        self._answer({"code": 0})
-
-    def do_GET(self) -> None:
-        self._answer(self.texts)
-
-    def _answer(self, body: object) -> None:
+    def _answer(self, body: object, status: int = 200) -> None:
         payload = json.dumps(body, ensure_ascii=False).encode()
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
 
     def log_message(self, *_: object) -> None:
-        pass  # quiet: the stack's own logs say what notify-svc sent
+        pass  # quiet: the stack's own logs say what happened
+
+
+class _SmsProvider(_JsonHandler):
+    """An SMS provider as notify-svc calls it (docs/api.md), keeping what it is sent."""
+
+    # One list per server: sms_provider() makes a subclass with its own.
+    texts: ClassVar[list[object]] = []
+
+    def do_POST(self) -> None:
+        self.texts.append(self._body())
+        self._answer({"code": 0})
+
+    def do_GET(self) -> None:
+        self._answer(self.texts)
+
+
+class _StackClock(_JsonHandler):
+    """Moves the clock of the stack's processes, which follow the offset in `file` and say
+    what they applied in `<file>.<pid>` (tests/time_travel/sitecustomize.py)."""
+
+    file: ClassVar[Path]
+    pids: ClassVar[list[int]] = []
+
+    def do_POST(self) -> None:
+        body = self._body()
+        offset = body.get("offset_seconds") if isinstance(body, dict) else None
+        if not isinstance(offset, int | float):
+            self._answer({"detail": 'expected {"offset_seconds": <number>}'}, 422)
+            return
+        # Written whole, then put in place, so no process reads half an offset.
+        staged = self.file.with_name(f"{self.file.name}.staged")
+        offset = float(offset)
+        staged.write_text(repr(offset))
+        staged.replace(self.file)
+        deadline = time.monotonic() + CLOCK_MOVE_TIMEOUT_SECONDS
+        while not all(self._applied(pid) == repr(offset) for pid in self.pids):
+            if time.monotonic() > deadline:
+                self._answer({"detail": "the stack's processes did not follow the clock"}, 504)
+                return
+            time.sleep(0.05)
+        self._answer({"offset_seconds": offset})
+
+    def do_GET(self) -> None:
+        self._answer({"offset_seconds": float(self.file.read_text() or 0)})
+
+    def _applied(self, pid: int) -> str | None:
+        with contextlib.suppress(OSError):
+            return self.file.with_name(f"{self.file.name}.{pid}").read_text()
+        return None
 
 
 @contextlib.contextmanager
-def sms_provider() -> Iterator[str]:
-    handler = type("SmsProvider", (_SmsProvider,), {"texts": []})
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`handler` served on a port of its own (its address) until the block ends."""
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/sms"
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def sms_provider() -> Iterator[str]:
+    with _serving(type("SmsProvider", (_SmsProvider,), {"texts": []})) as url:
+        yield f"{url}/sms"
+
+
+@contextlib.contextmanager
+def stack_clock(file: Path, pids: list[int]) -> Iterator[str]:
+    """The clock's control for processes started with `clock_environment(file)`; `pids` is
+    filled in as they start."""
+    file.write_text("0.0")
+    with _serving(type("StackClock", (_StackClock,), {"file": file, "pids": pids})) as url:
+        yield f"{url}/clock"
+
+
+def clock_environment(file: Path) -> dict[str, str]:
+    """What makes a Python process follow the clock in `file`."""
+    paths = [str(TIME_TRAVEL), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {"PYTHONPATH": os.pathsep.join(paths), "GUANJIA_CLOCK_FILE": str(file)}
 
 
 def console_environment(console: RunningConsole) -> dict[str, str]:
@@ -116,6 +187,7 @@ def console_environment(console: RunningConsole) -> dict[str, str]:
         "GUANJIA_CONSOLE_URL": console.url,
         "GUANJIA_ADMIN_PASSWORD": console.admin_password,
         "GUANJIA_SMS_URL": console.sms_url,
+        "GUANJIA_CLOCK_URL": console.clock_url,
         "GUANJIA_SCREENSHOTS": str(SCREENSHOTS),
     }
 
@@ -169,6 +241,7 @@ def running_console(*, nats_url: str, directory: Path) -> Iterator[RunningConsol
     }
     services["ticket"].env.update(RELAXED_SERVICE_SETTINGS)
     services["emergency"].env.update(QUICK_EMERGENCY_TIMERS)
+    services["ledger"].env.update(QUICK_LEDGER_SWEEP)
     gateway = ServiceProcess(
         [sys.executable, "-m", "gateway", "serve", "--port", str(gateway_port)],
         env={**environment, "GUANJIA_ADMIN_PASSWORD": ADMIN_PASSWORD},
@@ -176,16 +249,25 @@ def running_console(*, nats_url: str, directory: Path) -> Iterator[RunningConsol
         port=gateway_port,
     )
     processes = [*services.values(), gateway]
-    with sms_provider() as texts:
+    clock_file = directory / "clock"
+    for process in processes:
+        process.env.update(clock_environment(clock_file))
+    pids: list[int] = []
+    with sms_provider() as texts, stack_clock(clock_file, pids) as clock:
         services["notify"].env["GUANJIA_NOTIFY_SMS_URL"] = texts
         try:
             for process in processes:
                 process.launch()
+                pids.append(process.process.pid)
             for process in processes:
                 process.wait_until_ready(READY_TIMEOUT_SECONDS)
             _wait_until_ready(gateway_url, READY_TIMEOUT_SECONDS)
             yield RunningConsole(
-                url=gateway_url, admin_password=ADMIN_PASSWORD, logs=directory, sms_url=texts
+                url=gateway_url,
+                admin_password=ADMIN_PASSWORD,
+                logs=directory,
+                sms_url=texts,
+                clock_url=clock,
             )
         finally:
             for process in reversed(processes):

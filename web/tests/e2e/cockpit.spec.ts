@@ -1,23 +1,35 @@
-// The leaders' cockpit (领导驾驶舱) in a browser against the real platform: a leader lands on
-// it, finds an overdue ledger item at the top of its list, opens it and intervenes; once the
-// owner has answered and reported it done, it has left the list.
+// The leaders' cockpit (领导驾驶舱) in a browser against the real platform: a ledger item falls
+// overdue as the platform's clock passes its deadline, and the leader finds it there the next
+// morning, opens it and intervenes; once the owner has answered and reported it done, it has
+// left the list.
 import type { APIRequestContext } from '@playwright/test'
 import { randomUUID } from 'node:crypto'
-import { ADMIN_PASSWORD, apiAs, expect, expectAccessible, fileByApi, mainMenu, newDesk, newUser, photograph, signIn, test } from './support'
+import { ADMIN_PASSWORD, apiAs, eventually, expect, expectAccessible, fileByApi, mainMenu, moveClock, newDesk, newUser, photograph, signIn, test } from './support'
 
 async function answered<T>(answer: Awaited<ReturnType<APIRequestContext['post']>>, status = 201): Promise<T> {
   expect(answer.status(), await answer.text()).toBe(status)
   return (await answer.json()) as T
 }
 
-/** An item of last year's plan, long past its deadline and not done: overdue since last
- *  January, so the worst of the overdue (whatever else the platform holds) on any date. */
-async function overdueItem() {
+const BUREAU_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' })
+const DAY_MS = 86_400_000
+
+/** Noon yesterday on the bureau's clock (Beijing time), and that day: half a day from either
+ *  midnight, so "today" cannot turn under the journey at whatever hour it runs. */
+function yesterdayNoon(): { moment: Date; day: string } {
+  const today = BUREAU_DAY.format(new Date())
+  const moment = new Date(Date.parse(`${today}T12:00:00+08:00`) - DAY_MS)
+  return { moment, day: BUREAU_DAY.format(moment) }
+}
+
+/** An item due today and 95% done by its owner: on time, so no exception yet. */
+async function itemDueToday(today: string) {
   const suffix = randomUUID().slice(0, 8)
   const department = `综合处${suffix}`
   const owner = await newUser(['agent'], { department, display_name: `责任人${suffix}` })
-  const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).slice(0, 4)) - 1
+  const year = Number(today.slice(0, 4))
   const admin = await apiAs('admin', ADMIN_PASSWORD)
+  const asOwner = await apiAs(owner.username, owner.password)
   try {
     const plan = await answered<{ id: string }>(
       await admin.post('/api/v1/ledger/plans', { data: { year, title: `${year} 年度工作要点${suffix}` } }),
@@ -28,73 +40,92 @@ async function overdueItem() {
           title: `档案室消防改造${suffix}`,
           owner_id: owner.id,
           department,
-          starts_on: `${year}-01-01`,
-          deadline: `${year}-01-02`,
+          starts_on: today,
+          deadline: today,
           target: '完成档案室气体灭火系统改造',
           quality_requirement: '通过消防验收',
         },
       }),
     )
+    await answered(await asOwner.post(`/api/v1/ledger/items/${item.id}/progress`, { data: { percent: 95, note: '待消防验收' } }))
     return { item, owner, department }
   } finally {
-    await admin.dispose()
+    await Promise.all([admin.dispose(), asOwner.dispose()])
   }
 }
 
-test('a leader opens an overdue item from the cockpit and intervenes; done and answered, it leaves the list', async ({ page }) => {
-  const { item, owner, department } = await overdueItem()
-  const leader = await newUser(['leader'])
-
-  await signIn(page, leader.username, leader.password)
-  await expect(page).toHaveURL(/\/cockpit$/)
-  await expect(page.getByRole('heading', { name: '领导驾驶舱', level: 1 })).toBeVisible()
-  const ledger = page.getByTestId('cockpit-ledger')
-  const line = ledger.getByRole('listitem').filter({ hasText: item.title })
-  await expect(line).toContainText('逾期未完成')
-  await expect(line).toContainText(department)
-  await expect(ledger.getByRole('listitem').first()).toContainText(item.title)
-
-  // Its figure opens the list it counts.
-  const figure = page.getByTestId('cockpit-figure-ledger')
-  await expect(figure).not.toHaveText(/—/)
-  await figure.click()
-  await expect(ledger).toBeFocused()
-  await expectAccessible(page)
-  await photograph(page, 'cockpit')
-
-  // The line opens the item, where the leader intervenes.
-  await line.getByRole('link', { name: item.title }).click()
-  await expect(page.getByRole('heading', { name: item.title, level: 1 })).toBeVisible()
-  await page.getByRole('button', { name: '过问', exact: true }).click()
-  await page.getByLabel('过问意见').fill('请说明逾期原因和完成安排')
-  const dialog = page.getByRole('dialog', { name: '过问' })
-  await dialog.getByRole('button', { name: '提交' }).click()
-  await expect(dialog).toBeHidden()
-
-  await mainMenu(page).getByRole('link', { name: '领导驾驶舱' }).click()
-  await expect(line).toContainText('已过问')
-
-  // The owner answers and reports the work done.
-  const asOwner = await apiAs(owner.username, owner.password)
+test('an item falls overdue as its deadline passes: the leader finds it in the cockpit next morning, intervenes; answered and done, it leaves the list', async ({ page }) => {
+  // The platform's clock goes back to yesterday noon, the item's deadline day, and comes
+  // back to the present: the deadline passes as the test watches.
+  const deadlineDay = yesterdayNoon()
+  const dayAfter = BUREAU_DAY.format(new Date(deadlineDay.moment.getTime() + DAY_MS))
+  await moveClock(deadlineDay.moment)
   try {
-    const interventions = await asOwner.get(`/api/v1/ledger/items/${item.id}/interventions`)
-    const [intervention] = (await interventions.json()) as { id: string }[]
-    await answered(await asOwner.post(`/api/v1/ledger/interventions/${intervention!.id}/acknowledge`), 200)
-    await answered(
-      await asOwner.post(`/api/v1/ledger/interventions/${intervention!.id}/answer`, {
-        data: { answer: '设备到货延迟，已于本周完成改造并通过验收' },
-      }),
-      200,
-    )
-    await answered(
-      await asOwner.post(`/api/v1/ledger/items/${item.id}/progress`, { data: { percent: 100, note: '改造完成，通过消防验收' } }),
-    )
-  } finally {
-    await asOwner.dispose()
-  }
+    const { item, owner, department } = await itemDueToday(deadlineDay.day)
+    const leader = await newUser(['leader'])
 
-  await page.getByTestId('cockpit-refresh').click()
-  await expect(ledger.getByRole('listitem').filter({ hasText: item.title })).toHaveCount(0)
+    await signIn(page, leader.username, leader.password)
+    await expect(page).toHaveURL(/\/cockpit$/)
+    const ledger = page.getByTestId('cockpit-ledger')
+    const line = ledger.getByRole('listitem').filter({ hasText: item.title })
+    const figure = page.getByTestId('cockpit-figure-ledger')
+    await expect(figure).not.toHaveText(/—/)
+    await expect(line).toHaveCount(0)
+
+    await moveClock()
+    // The next morning: yesterday's sign-in has long expired.
+    await signIn(page, leader.username, leader.password)
+    await expect(page.getByRole('heading', { name: '领导驾驶舱', level: 1 })).toBeVisible()
+    await eventually(async () => {
+      await page.getByTestId('cockpit-refresh').click()
+      await expect(line).toContainText('逾期未完成', { timeout: 1_000 })
+    })
+    await expect(line).toContainText(department)
+    await expect(line).toContainText(`自 ${dayAfter} 起`)
+
+    // Its figure opens the list it counts.
+    await expect(figure).not.toHaveText(/—/)
+    await figure.click()
+    await expect(ledger).toBeFocused()
+    await expectAccessible(page)
+    await photograph(page, 'cockpit')
+
+    // The line opens the item, where the leader intervenes.
+    await line.getByRole('link', { name: item.title }).click()
+    await expect(page.getByRole('heading', { name: item.title, level: 1 })).toBeVisible()
+    await page.getByRole('button', { name: '过问', exact: true }).click()
+    await page.getByLabel('过问意见').fill('请说明逾期原因和完成安排')
+    const dialog = page.getByRole('dialog', { name: '过问' })
+    await dialog.getByRole('button', { name: '提交' }).click()
+    await expect(dialog).toBeHidden()
+
+    await mainMenu(page).getByRole('link', { name: '领导驾驶舱' }).click()
+    await expect(line).toContainText('已过问')
+
+    // The owner answers and reports the work done.
+    const asOwner = await apiAs(owner.username, owner.password)
+    try {
+      const interventions = await asOwner.get(`/api/v1/ledger/items/${item.id}/interventions`)
+      const [intervention] = (await interventions.json()) as { id: string }[]
+      await answered(await asOwner.post(`/api/v1/ledger/interventions/${intervention!.id}/acknowledge`), 200)
+      await answered(
+        await asOwner.post(`/api/v1/ledger/interventions/${intervention!.id}/answer`, {
+          data: { answer: '消防验收推迟一天，今日已通过验收' },
+        }),
+        200,
+      )
+      await answered(
+        await asOwner.post(`/api/v1/ledger/items/${item.id}/progress`, { data: { percent: 100, note: '改造完成，通过消防验收' } }),
+      )
+    } finally {
+      await asOwner.dispose()
+    }
+
+    await page.getByTestId('cockpit-refresh').click()
+    await expect(ledger.getByRole('listitem').filter({ hasText: item.title })).toHaveCount(0)
+  } finally {
+    await moveClock()
+  }
 })
 
 test('a leader presents the bureau’s year from the cockpit, slide by slide, and prints it', async ({ page }) => {

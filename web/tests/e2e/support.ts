@@ -168,6 +168,20 @@ export async function newUser(roles: string[], fields: Record<string, unknown> =
   }
 }
 
+/** Moves the clock of the whole platform (every service and the gateway) to `moment`, or
+ *  back to the real present without one; resolves once every process follows it. The
+ *  browser's clock stays: the console takes "today" from the server's answers. */
+export async function moveClock(moment?: Date): Promise<void> {
+  const offset_seconds = moment ? (moment.getTime() - Date.now()) / 1000 : 0
+  const clock = await request.newContext()
+  try {
+    const answer = await clock.post(process.env.GUANJIA_CLOCK_URL ?? '', { data: { offset_seconds } })
+    expect(answer.status(), await answer.text()).toBe(200)
+  } finally {
+    await clock.dispose()
+  }
+}
+
 /** Waits until `check` passes (it throws or fails an expect until then). */
 export async function eventually(check: () => Promise<void> | void, timeout = 15_000): Promise<void> {
   await expect(async () => {
