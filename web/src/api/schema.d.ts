@@ -23221,7 +23221,8 @@ export interface operations {
     list_incidents_api_v1_emergency_incidents_get: {
         parameters: {
             query?: {
-                status?: components["schemas"]["IncidentStatus"] | null;
+                /** @description One or more (`?status=reported&status=active`: the open ones). */
+                status?: components["schemas"]["IncidentStatus"][] | null;
                 type?: string | null;
                 level?: components["schemas"]["Level"] | null;
                 mode?: components["schemas"]["Mode"] | null;

@@ -128,6 +128,26 @@ test('an item falls overdue as its deadline passes: the leader finds it in the c
   }
 })
 
+test('an incident reported and not yet responded to stands in the cockpit, marked; its line opens the board, where the leader may activate the response', async ({ page }) => {
+  const leader = await newUser(['leader'])
+  const reporter = await newUser(['agent'])
+  const title = `三号楼电梯困人${randomUUID().slice(0, 8)}`
+  const asReporter = await apiAs(reporter.username, reporter.password)
+  try {
+    await answered(await asReporter.post('/api/v1/emergency/incidents', { data: { type: 'fire', level: 'IV', title } }))
+  } finally {
+    await asReporter.dispose()
+  }
+
+  await signIn(page, leader.username, leader.password)
+  const line = page.getByTestId('cockpit-incidents').getByRole('listitem').filter({ hasText: title })
+  await expect(line).toContainText('待启动响应')
+  await expect(line).toContainText('尚未启动响应')
+  await line.getByRole('link', { name: title }).click()
+  await expect(page.getByRole('heading', { name: title })).toBeVisible()
+  await expect(page.getByRole('button', { name: '启动响应' })).toBeVisible()
+})
+
 test('a leader presents the bureau’s year from the cockpit, slide by slide, and prints it', async ({ page }) => {
   const suffix = randomUUID().slice(0, 8)
   const department = `综合处${suffix}`

@@ -492,10 +492,14 @@ test('a renovation beyond the cost cap waits for a leader, who approves it with 
     await expectAccessible(page)
     await photograph(page, 'register-renovation-requested')
 
-    // The leader is told why a reason is needed, and cannot approve without one.
+    // The leader finds it in the cockpit, whose line opens that request alone, with its
+    // actions; is told why a reason is needed, and cannot approve without one.
     await signOut(page)
     await signIn(page, leader.username, leader.password)
-    await openRenovations()
+    await page.getByTestId('cockpit-renovations').getByRole('link', { name: title }).click()
+    await expect(page.getByRole('heading', { name: '房屋修缮', level: 1 })).toBeVisible()
+    await expect(page.getByText('只显示从领导驾驶舱打开的这一项申请。')).toBeVisible()
+    await expect(table.locator('tbody tr')).toHaveCount(1)
     await row.getByRole('button', { name: '批准' }).click()
     const approving = page.getByRole('dialog', { name: '批准' })
     await expect(approving).toContainText('该项目每平方米预算超过修缮标准上限，须说明批准理由。')
@@ -506,6 +510,9 @@ test('a renovation beyond the cost cap waits for a leader, who approves it with 
     await expect(approving).toBeHidden()
     await expect(row).toContainText('已批准')
     await expect(row).toContainText('领导批准（每平方米预算超过修缮标准上限）：涉及消防整改')
+    await page.getByRole('button', { name: '显示全部申请' }).click()
+    await expect(page.getByText('只显示从领导驾驶舱打开的这一项申请。')).toHaveCount(0)
+    await expect(row).toContainText('已批准')
 
     // The asset office records the works: started, then accepted at their final cost.
     await signOut(page)

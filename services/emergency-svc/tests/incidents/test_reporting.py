@@ -10,6 +10,9 @@ from guanjia_shared.testing.apps import eventually
 from .incident_helpers import (
     API,
     INCIDENTS,
+    act,
+    activated,
+    at,
     incident_body,
     master_plan,
     plan_in_force,
@@ -162,6 +165,35 @@ async def test_incidents_are_listed_and_read_back(client, people):
     assert one.json()["title"] == "二号楼配电室冒烟"
     missing = await client.get(f"{INCIDENTS}/nope", headers=people.agent.headers)
     assert missing.status_code == 404
+
+
+async def test_the_open_incidents_are_those_reported_or_under_way(client, people):
+    """The cockpit's question: what is not over yet, waiting for a response or in one."""
+    await plan_in_force(client, people)
+    waiting = await reported(client, people.reporter, title="三号楼电梯困人")
+    under_way = await reported(client, people.reporter, title="二号楼配电室冒烟")
+    await activated(client, people.commander, under_way["id"], at(9, 0))
+    over = await reported(client, people.reporter, title="食堂燃气泄漏")
+    await activated(client, people.commander, over["id"], at(9, 5))
+    closing = {"summary": "已处置完毕", "follow_ups": []}
+    await act(
+        client, people.commander, at(10, 0), "POST", f"{INCIDENTS}/{over['id']}/close", closing
+    )
+
+    open_ones = await client.get(
+        INCIDENTS, params={"status": ["reported", "active"]}, headers=people.commander.headers
+    )
+    assert open_ones.status_code == 200
+    assert open_ones.json()["total"] == 2
+    assert {item["id"] for item in open_ones.json()["items"]} == {waiting["id"], under_way["id"]}
+    only_active = await client.get(
+        INCIDENTS, params={"status": "active"}, headers=people.commander.headers
+    )
+    assert [item["id"] for item in only_active.json()["items"]] == [under_way["id"]]
+    unknown = await client.get(
+        INCIDENTS, params={"status": ["active", "burning"]}, headers=people.commander.headers
+    )
+    assert unknown.status_code == 422
 
 
 # Timeline rows are only ever added: there is no route that changes or removes one.

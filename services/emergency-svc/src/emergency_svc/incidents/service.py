@@ -23,6 +23,7 @@ Every refusal happens before anything is written, so a refused request changes n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,7 +73,7 @@ async def list_incidents(
     session: AsyncSession,
     viewer: Principal,
     page: PageParams,
-    status: IncidentStatus | None = None,
+    statuses: Collection[IncidentStatus] | None = None,
     type: str | None = None,
     level: Level | None = None,
     mode: Mode | None = None,
@@ -84,8 +85,9 @@ async def list_incidents(
         .where(policy.visible_incidents(viewer))
         .order_by(Incident.reported_at.desc(), Incident.id)
     )
+    if statuses:
+        query = query.where(Incident.status.in_([status.value for status in statuses]))
     filters = {
-        Incident.status: status.value if status else None,
         Incident.type: type,
         Incident.level: level.value if level else None,
         Incident.mode: mode.value if mode else None,
