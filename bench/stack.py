@@ -234,11 +234,14 @@ def running_stack(
     *,
     gateway_env: Mapping[str, object] | None = None,
     service_env: Mapping[str, Mapping[str, object]] | None = None,
+    databases: Mapping[str, str] | None = None,
 ) -> Iterator[Stack]:
     """`services` on PostgreSQL databases of their own, and the gateway in front of them
     (on a SQLite file; services not started are routed to an address where nothing
     listens). `gateway_env` and `service_env[name]` are settings by field name, given to
-    the processes as GUANJIA_<NAME>_<FIELD> variables."""
+    the processes as GUANJIA_<NAME>_<FIELD> variables. `databases[name]` is a database
+    the caller keeps (data made once and reused): used as it is, never dropped; the
+    others are made empty and dropped afterwards."""
     with contextlib.ExitStack() as stack:
         directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
         nats_url = stack.enter_context(nats(directory))
@@ -248,7 +251,9 @@ def running_stack(
         database_urls: dict[str, str] = {}
         started: dict[str, ServerProcess] = {}
         for service in services:
-            database_urls[service] = stack.enter_context(postgres_database())
+            database_urls[service] = (databases or {}).get(service) or stack.enter_context(
+                postgres_database()
+            )
             settings = {
                 "database_url": database_urls[service],
                 "nats_url": nats_url,
