@@ -104,6 +104,10 @@ export const SCREENS = {
   incidents: { name: 'incidents', path: '/emergency', label: 'emergency.menu.incidents', roles: EMERGENCY_READERS },
   incidentBoard: { name: 'incidentBoard', path: '/emergency/incidents/:id', label: 'emergency.menu.board', roles: EMERGENCY_READERS },
   emergencyPlans: { name: 'emergencyPlans', path: '/emergency/plans', label: 'emergency.menu.plans', roles: EMERGENCY_READERS },
+  // emergency-svc's PLAN_KEEPERS write plans: a draft, or a new version of one.
+  newPlan: { name: 'newPlan', path: '/emergency/plans/new', label: 'emergency.menu.newPlan', roles: ['admin', 'leader'] },
+  editPlan: { name: 'editPlan', path: '/emergency/plans/:id/edit', label: 'emergency.menu.editPlan', roles: ['admin', 'leader'] },
+  supplies: { name: 'supplies', path: '/emergency/supplies', label: 'emergency.menu.supplies', roles: EMERGENCY_STAFF },
   drills: { name: 'drills', path: '/emergency/drills', label: 'emergency.menu.drills', roles: EMERGENCY_STAFF },
   readiness: { name: 'readiness', path: '/emergency/readiness', label: 'emergency.menu.readiness', roles: EMERGENCY_STAFF },
 } as const satisfies Record<string, Screen>
@@ -123,7 +127,7 @@ const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
   { key: 'register', label: 'common.menu.register', screens: ['units', 'buildings', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },
   { key: 'ledger', label: 'ledger.menu.group', screens: ['ledger', 'ledgerInterventions', 'campaigns', 'scorecards'] },
-  { key: 'emergency', label: 'emergency.menu.group', screens: ['incidents', 'emergencyPlans', 'drills', 'readiness'] },
+  { key: 'emergency', label: 'emergency.menu.group', screens: ['incidents', 'emergencyPlans', 'supplies', 'drills', 'readiness'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },
 ]

@@ -5,6 +5,7 @@ const BUREAU = ['admin', 'leader', 'dept_head', 'agent', 'auditor', 'commander']
 const PLAN_KEEPERS = ['admin', 'leader'] // plans/policy.py PLAN_KEEPERS
 const TYPE_KEEPERS = ['admin'] // incident_types/policy.py KEEPERS
 const DRILL_WRITERS = ['admin', 'leader', 'commander'] // drills/policy.py WRITERS
+const SUPPLY_KEEPERS = ['admin', 'commander'] // supplies/policy.py KEEPERS
 
 const anyOf = (roles: readonly string[], allowed: readonly string[]) => roles.some((role) => allowed.includes(role))
 
@@ -14,7 +15,7 @@ export const maySteer = (roles: readonly string[]) => anyOf(roles, STEERERS)
 /** The supplies, the reports upward, drills and readiness: the bureau's own people's. */
 export const mayReadStaffParts = (roles: readonly string[]) => anyOf(roles, BUREAU)
 
-/** Put a plan in force or retire it. */
+/** Write a plan (a draft, or a new version of one), put it in force or retire it. */
 export const mayKeepPlans = (roles: readonly string[]) => anyOf(roles, PLAN_KEEPERS)
 
 /** Add an incident type. */
@@ -22,3 +23,7 @@ export const mayKeepTypes = (roles: readonly string[]) => anyOf(roles, TYPE_KEEP
 
 /** Schedule a drill, record it and its findings. */
 export const mayWriteDrills = (roles: readonly string[]) => anyOf(roles, DRILL_WRITERS)
+
+/** Add to the catalogue, keep stock (receipts, issues, counts, minimums), release a
+ *  reservation by hand. */
+export const mayKeepSupplies = (roles: readonly string[]) => anyOf(roles, SUPPLY_KEEPERS)
