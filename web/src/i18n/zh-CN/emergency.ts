@@ -309,6 +309,7 @@ export default {
     setMinimum: '最低储备',
     minimumSaved: '最低储备已修改',
     history: '流水',
+    actions: '操作',
     historyOf: '{item} · {location}',
     movement: {
       opening: '期初',
