@@ -21,6 +21,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -112,11 +113,28 @@ async def ticket_figures(
     means, and the nearest-rank 90th percentile of each duration in `DURATIONS`.
 
     The percentile: in a group with n values of a duration, the value ranked ⌈0.9 n⌉ in
-    ascending order. An inner query numbers each ticket's value within its group (nulls in
-    a partition of their own, so they take no rank) and counts the group's values; the
-    outer query keeps the value whose rank r satisfies 10(r − 1) < 9n ≤ 10r, which is
-    r = ⌈0.9 n⌉ in integers, free of each database's division and rounding rules.
+    ascending order, found in integers, free of each database's division and rounding rules.
+    On SQLite an inner query numbers each ticket's value within its group (nulls in a
+    partition of their own, so they take no rank) and counts the group's values; the outer
+    query keeps the value whose rank r satisfies 10(r − 1) < 9n ≤ 10r, which is
+    r = ⌈0.9 n⌉. On PostgreSQL each group gathers its values in order into an array and
+    takes element ⌈0.9 n⌉ = (9n + 9) div 10 (nulls sort after the n values): the windows
+    sorted and wrote out every ticket of the period four times, 1.5–3 s for a year of a
+    million tickets (docs/benchmarks.md, "Cockpit").
     """
+    in_arrays = session.get_bind().dialect.name == "postgresql"
+    windows = [
+        *(
+            func.row_number()
+            .over(partition_by=[*keys, value.is_(None)], order_by=value)
+            .label(f"{name}_rank")
+            for name, value in DURATIONS.items()
+        ),
+        *(
+            func.count(value).over(partition_by=list(keys)).label(f"{name}_count")
+            for name, value in DURATIONS.items()
+        ),
+    ]
     per_ticket = select(
         *keys,
         _flag(_is_done).label("is_resolved"),
@@ -129,21 +147,16 @@ async def ticket_figures(
         Ticket.rating,
         epoch_seconds(Ticket.created_at).label("opened_epoch"),
         *(value.label(name) for name, value in DURATIONS.items()),
-        *(
-            func.row_number()
-            .over(partition_by=[*keys, value.is_(None)], order_by=value)
-            .label(f"{name}_rank")
-            for name, value in DURATIONS.items()
-        ),
-        *(
-            func.count(value).over(partition_by=list(keys)).label(f"{name}_count")
-            for name, value in DURATIONS.items()
-        ),
+        *([] if in_arrays else windows),
     ).where(*conditions)
     rows = per_ticket.subquery("per_ticket")
     group = [rows.c[key.key] for key in keys]
 
     def p90(name: str) -> ColumnElement[Any]:
+        if in_arrays:
+            value = rows.c[name]
+            in_order = aggregate_order_by(value, value.asc().nulls_last())
+            return func.array_agg(in_order)[(func.count(value) * 9 + 9) // 10]
         rank, count = rows.c[f"{name}_rank"], rows.c[f"{name}_count"]
         nearest_rank = and_(
             rows.c[name].is_not(None), (rank - 1) * 10 < count * 9, count * 9 <= rank * 10
