@@ -62,6 +62,17 @@ def test_every_process_is_on_the_moved_clock_when_the_move_is_answered(clock):
     assert httpx.get(url).json() == {"offset_seconds": 0}
 
 
+def test_a_process_on_the_unmoved_clock_keeps_the_real_time(clock):
+    """Each process starts on the real clock, whatever its start-up cost: a process behind
+    the gateway by a second would find the gateway's tokens issued in its future."""
+    _, followers = clock
+    for follower in followers:
+        asked = time.time()
+        told = follower.clock()
+        answered = time.time()
+        assert asked - 0.02 <= told <= answered + 0.02
+
+
 def test_a_move_without_an_offset_is_refused_and_moves_nothing(clock):
     url, followers = clock
     assert httpx.post(url, json={"offset_seconds": -DAY}).status_code == 200

@@ -22,13 +22,16 @@ _OFFSET = "GUANJIA_TIME_TRAVEL_OFFSET_SECONDS"
 _CLOCK_FILE = "GUANJIA_CLOCK_FILE"
 
 
-def _start(destination: float):
+def _start(offset: float):
+    """The wall clock moved `offset` seconds on from now, ticking."""
     import time_machine
 
-    traveller = time_machine.travel(destination, tick=True).start()
+    # "Now" read after the import, which can take a second on a busy machine: read before,
+    # this process would lag the others by that much (a token minted by one is then
+    # "issued in the future" for another).
+    traveller = time_machine.travel(time.time() + offset, tick=True).start()
     # time-machine starts its clock ticking at the first reading, not at start(): read it at
-    # once, or a process that imports for seconds first lags behind the others (a token
-    # minted by one is then "issued in the future" for another).
+    # once, for the same reason.
     time.time()
     return traveller
 
@@ -48,7 +51,7 @@ def _follow_clock_file(path: str) -> None:
             file.write(repr(offset))
 
     applied = wanted() or 0.0
-    traveller = _start(time.time() + applied)
+    traveller = _start(applied)
     acknowledge(applied)
 
     def follow() -> None:
@@ -70,7 +73,7 @@ if os.environ.get(_DESTINATION):
         if destination.tzinfo is None:
             raise SystemExit(f"{_DESTINATION} must carry its offset, e.g. +08:00")
         os.environ[_OFFSET] = repr(destination.timestamp() - time.time())
-    _start(time.time() + float(os.environ[_OFFSET]))
+    _start(float(os.environ[_OFFSET]))
 
 if os.environ.get(_CLOCK_FILE):
     _follow_clock_file(os.environ[_CLOCK_FILE])
