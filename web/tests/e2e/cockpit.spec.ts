@@ -207,6 +207,13 @@ test('a leader presents the bureau’s year from the cockpit, slide by slide, an
   expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).toHaveLength(slides.length)
   await page.emulateMedia({ media: 'screen' })
 
+  // January's meeting looks back on the year just ended: picked in the bar, shown whole.
+  await page.locator('.el-select').filter({ has: page.getByRole('combobox', { name: '汇报年度' }) }).click()
+  await page.getByRole('option', { name: `${year - 1} 年` }).click()
+  await expect(page.getByTestId('slide-drills')).toContainText(`统计期间 ${year - 1}-01-01 至 ${year - 1}-12-31`)
+  await page.keyboard.press('Home')
+  await expect(page.getByTestId('slide-title').getByRole('heading', { name: `${year - 1} 年度工作汇报`, level: 1 })).toBeVisible()
+
   await page.getByRole('link', { name: '返回领导驾驶舱' }).click()
   await expect(page.getByRole('heading', { name: '领导驾驶舱', level: 1 })).toBeVisible()
 })

@@ -77,6 +77,7 @@ export default {
     title: '{year} 年度工作汇报',
     subtitle: '大项工作台账、服务工单、满意度评价与应急演练',
     back: '返回领导驾驶舱',
+    pick: '汇报年度',
     period: '统计期间 {from} 至 {to}',
     notShown: '暂时无法读取这部分数据',
     ledger: '大项工作完成情况',
