@@ -26,6 +26,7 @@ export default {
     title: '工作台账：逾期、停滞、滞后的事项',
     none: '没有逾期、停滞或滞后的事项',
     since: '自 {since} 起（{days} 天）',
+    sinceToday: '自今天（{since}）起',
     progress: '进度 {progress}%',
     intervened: '已过问',
   },
