@@ -119,8 +119,8 @@ async def ticket_figures(
     query keeps the value whose rank r satisfies 10(r − 1) < 9n ≤ 10r, which is
     r = ⌈0.9 n⌉. On PostgreSQL each group gathers its values in order into an array and
     takes element ⌈0.9 n⌉ = (9n + 9) div 10 (nulls sort after the n values): the windows
-    sorted and wrote out every ticket of the period four times, 1.5–3 s for a year of a
-    million tickets (docs/benchmarks.md, "Cockpit").
+    sorted and wrote out every ticket of the period four times (7.0 s against 2.2 s for
+    this year's 512 000 tickets of a million; docs/benchmarks.md, "Cockpit").
     """
     in_arrays = session.get_bind().dialect.name == "postgresql"
     windows = [
