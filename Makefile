@@ -98,7 +98,7 @@ migrate: $(SYNCED)
 
 # Benchmarks: figures, never part of `make test`. Each prints a table and writes
 # bench/results/<name>.json; PostgreSQL runs use GUANJIA_BENCH_POSTGRES_URL.
-BENCHMARKS := gateway_overhead ticket_writes events scale asset_import console register ids notify_fanout
+BENCHMARKS := gateway_overhead ticket_writes events scale asset_import console cockpit register ids notify_fanout
 GUANJIA_BENCH_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 export GUANJIA_BENCH_POSTGRES_URL
 WRK := $(or $(shell command -v wrk 2>/dev/null),/usr/bin/wrk)
