@@ -19,6 +19,8 @@ from ledger_svc.items import service as items
 from ledger_svc.items.models import DeadlineMove, ItemCreate
 from ledger_svc.plans import service as plans
 from ledger_svc.plans.models import Plan, PlanCreate
+from ledger_svc.quality import service as quality
+from ledger_svc.quality.models import DocumentCreate, DocumentKind, ProcedureDocument
 
 AGENT = Principal(id="agent-1", username="agent", roles=frozenset({"agent"}), department="综合处")
 THRESHOLDS = exception_thresholds(Settings())
@@ -59,11 +61,23 @@ REFUSED = {
     "issue an intervention": lambda session: interventions.issue_intervention(
         session=session, item_id="no-item", data=InterventionIn(instruction="请说明"), actor=AGENT
     ),
+    "enter another department's procedure": lambda session: quality.create_document(
+        session=session,
+        actor=AGENT,
+        quality_office=None,
+        data=DocumentCreate(
+            code="GJ-CW-001",
+            kind=DocumentKind.procedure,
+            department="财务处",
+            owner_id=AGENT.id,
+            title="报销流程",
+        ),
+    ),
 }
 
 
 async def test_the_rules_refuse_whom_the_routes_refuse(session_factory):
-    assert len(REFUSED) == 5
+    assert len(REFUSED) == 6
     for action, call in REFUSED.items():
         async with session_factory() as session:
             with pytest.raises(Forbidden):
@@ -72,3 +86,4 @@ async def test_the_rules_refuse_whom_the_routes_refuse(session_factory):
     async with session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(Plan)) == 0
         assert await session.scalar(select(func.count()).select_from(Campaign)) == 0
+        assert await session.scalar(select(func.count()).select_from(ProcedureDocument)) == 0

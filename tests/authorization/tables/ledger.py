@@ -31,6 +31,7 @@ from tests.authorization.matrix import (
 )
 
 API = "/api/v1/ledger"
+QUALITY = f"{API}/quality/documents"
 SHAPERS = roles(Role.admin, Role.leader)
 LEADER = roles(Role.leader)
 LEADERSHIP = roles(Role.admin, Role.leader, Role.auditor)
@@ -102,7 +103,9 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
         f"/campaigns/{campaign['id']}/activities",
         {"kind": "training", "title": "礼仪培训", "held_on": "2026-03-10"},
     )
+    quality = await build_quality_world(client, mint, caller)
     return {
+        **quality,
         "own_unit": str(uuid.uuid4()),
         "plan": plan["id"],
         "others_item": others,
@@ -117,6 +120,60 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
     }
 
 
+async def build_quality_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller) -> World:
+    """The procedure register: a procedure of the caller's department in force (published
+    to the units), drafts of the caller's department and another's, and two revisions in
+    review that name the caller as their approver."""
+    leader_id = str(uuid.uuid4())
+    leader = mint.headers("leader", sub=leader_id)
+    drafter = mint.headers("dept_head", sub=str(uuid.uuid4()), department=OWN_DEPARTMENT)
+
+    async def document(code: str, department: str = OWN_DEPARTMENT, **fields: object) -> str:
+        body = {
+            "code": code,
+            "kind": "procedure",
+            "department": department,
+            "owner_id": str(uuid.uuid4()),
+            "title": "公务接待办理流程",
+            "text": "第一条 接待须有公函。",
+            "effective_on": "2026-01-01",
+            "next_review_on": "2027-01-01",
+            **fields,
+        }
+        answer = await client.post(f"{QUALITY}", json=body, headers=mint.headers("admin"))
+        assert answer.status_code == 201, answer.text
+        return answer.json()["id"]
+
+    async def submit(document_id: str, approver_id: str) -> dict:
+        answer = await client.post(
+            f"{QUALITY}/{document_id}/revisions/1/submit",
+            json={"approvers": [approver_id]},
+            headers=drafter,
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    in_force = await document("GJ-LC-001", published_to_units=True)
+    revision = await submit(in_force, leader_id)
+    approved = await client.post(
+        f"{QUALITY}/{in_force}/revisions/1/approve", json={}, headers=leader
+    )
+    assert approved.json()["status"] == "effective", approved.text
+    for_caller, for_caller_too = await document("GJ-LC-002"), await document("GJ-LC-003")
+    await submit(for_caller, caller.id)
+    await submit(for_caller_too, caller.id)
+    return {
+        "doc_in_force": in_force,
+        "rev_in_force": revision["id"],
+        "first": 1,
+        "own_draft": await document("GJ-LC-004"),
+        "other_draft": await document("GJ-LC-005", OTHER_DEPARTMENT),
+        "doc_to_abolish": await document("GJ-LC-006"),
+        "for_caller": for_caller,
+        "for_caller_too": for_caller_too,
+    }
+
+
 ITEM = f"{API}/items/{{item_id}}"
 OTHERS = {"item_id": "others_item"}
 MINE = {"item_id": "my_item"}
@@ -124,6 +181,24 @@ CAMPAIGN = f"{API}/campaigns/{{campaign_id}}"
 ACTIVITY = f"{CAMPAIGN}/activities/{{activity_id}}"
 AT_ACTIVITY = {"campaign_id": "campaign", "activity_id": "activity"}
 INTERVENTION = f"{API}/interventions/{{intervention_id}}"
+
+DOCUMENT = f"{QUALITY}/{{document_id}}"
+REVISION = f"{DOCUMENT}/revisions/{{number}}"
+IN_FORCE = {"document_id": "doc_in_force"}
+REGISTER_READERS = BUREAU | roles(Role.unit_staff)
+DRAFTERS = roles(Role.admin, Role.dept_head, Role.agent)
+DECIDERS = roles(Role.admin, Role.leader, Role.dept_head, Role.agent)
+
+
+def document_body(code: str, department: str) -> dict:
+    return {
+        "code": code,
+        "kind": "form",
+        "department": department,
+        "owner_id": str(uuid.uuid4()),
+        "title": "用车申请表",
+    }
+
 
 TABLE = [
     *HEALTH,
@@ -356,6 +431,88 @@ TABLE = [
         FOLLOWERS,
         at={"department": "own_department"},
         query={"year": "2026"},
+    ),
+    # the procedure register (quality/policy.py): the owning department's staff and the
+    # admins draft; named approvers approve; the bureau reads what is in force, a unit's
+    # staff what is published to the units; drafts of another department are out of sight
+    row(
+        "POST",
+        QUALITY,
+        DRAFTERS,
+        body=document_body("GJ-LC-101", OWN_DEPARTMENT),
+        keep_as="new_document",
+        note="a department's staff: their own department's",
+    ),
+    row(
+        "POST",
+        QUALITY,
+        roles(Role.admin),
+        body=document_body("GJ-LC-102", OTHER_DEPARTMENT),
+        note="another department's: the register's keepers only",
+    ),
+    row("GET", QUALITY, REGISTER_READERS, sees={REGISTER_READERS: ["doc_in_force"]}),
+    row("GET", DOCUMENT, REGISTER_READERS, at=IN_FORCE),
+    row(
+        "GET",
+        DOCUMENT,
+        roles(Role.admin, Role.leader, Role.auditor),
+        at={"document_id": "other_draft"},
+        hidden_from=roles(Role.dept_head, Role.agent, Role.commander, Role.unit_staff),
+        note="another department's draft",
+    ),
+    row("PATCH", DOCUMENT, roles(Role.admin), at=IN_FORCE, body={"next_review_on": "2027-06-01"}),
+    row(
+        "GET",
+        f"{DOCUMENT}/revisions",
+        REGISTER_READERS,
+        at=IN_FORCE,
+        sees={REGISTER_READERS: ["rev_in_force"]},
+    ),
+    row("GET", REVISION, REGISTER_READERS, at={**IN_FORCE, "number": "first"}),
+    row(
+        "GET",
+        f"{DOCUMENT}/diff",
+        REGISTER_READERS,
+        at=IN_FORCE,
+        query={"from": "1", "to": "1"},
+    ),
+    row("POST", f"{DOCUMENT}/revisions", DRAFTERS, at=IN_FORCE, body={"title": "修订稿"}),
+    row(
+        "PATCH",
+        REVISION,
+        DRAFTERS,
+        at={"document_id": "own_draft", "number": "first"},
+        body={"title": "改名"},
+    ),
+    row(
+        "POST",
+        f"{REVISION}/submit",
+        DRAFTERS,
+        at={"document_id": "own_draft", "number": "first"},
+        body={"approvers": [str(uuid.uuid4())]},
+    ),
+    row(
+        "POST",
+        f"{REVISION}/approve",
+        DECIDERS,
+        at={"document_id": "for_caller", "number": "first"},
+        body={},
+        note="the caller is its named approver",
+    ),
+    row(
+        "POST",
+        f"{REVISION}/reject",
+        DECIDERS,
+        at={"document_id": "for_caller_too", "number": "first"},
+        body={"reason": "第一条不清"},
+        note="the caller is its named approver",
+    ),
+    row(
+        "POST",
+        f"{DOCUMENT}/abolish",
+        roles(Role.admin, Role.leader),
+        at={"document_id": "doc_to_abolish"},
+        body={"reason": "已并入新制度"},
     ),
     # the unit replica: names of the served units (none has reached it here)
     row("GET", f"{API}/units", SIGNED_IN, sees={SIGNED_IN: []}),

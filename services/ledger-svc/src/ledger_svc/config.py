@@ -20,6 +20,12 @@ class Settings(BaseServiceSettings):
     exception_scan_interval_seconds: float = Field(default=300, gt=0)
     stalled_after_days: int = Field(default=14, ge=1)
     behind_tolerance_points: float = Field(default=20, ge=0, le=100)
+    # The procedure register (quality/): the department whose staff keep it beside the
+    # admins (none: the admins alone), how long before a review date its owner is reminded,
+    # and how often the register's job looks (revisions due in force, reviews due).
+    quality_office: str | None = Field(default=None, min_length=1, max_length=100)
+    review_reminder_days: int = Field(default=30, ge=1, le=365)
+    quality_job_interval_seconds: float = Field(default=300, gt=0)
 
 
 @lru_cache

@@ -3,7 +3,7 @@
 Each published event is written to the outbox in the transaction of the change it tells
 of (so it goes out exactly when the change commits); its subject is the id of the row it
 is about. Where its data is built: plans/service.py, items/service.py, exceptions/service.py,
-interventions/service.py, campaigns/service.py.
+interventions/service.py, campaigns/service.py, quality/service.py, quality/jobs.py.
 """
 
 from __future__ import annotations
@@ -30,6 +30,17 @@ class LedgerEvent(StrEnum):
     campaign_created = "ledger.campaign.created"
     campaign_closed = "ledger.campaign.closed"
     campaign_result_recorded = "ledger.campaign.result_recorded"
+    # The procedure register (quality/service.py, quality/jobs.py): a revision's steps,
+    # each with the document and the revision's heading, never its text. Saving a draft
+    # tells nobody: the first event of a revision is its submission.
+    procedure_submitted = "ledger.procedure.submitted"  # the approvers are asked
+    procedure_approval_recorded = "ledger.procedure.approval_recorded"  # one of several
+    procedure_approved = "ledger.procedure.approved"  # the last approval
+    procedure_rejected = "ledger.procedure.rejected"  # back to draft, with the reason
+    procedure_effective = "ledger.procedure.effective"  # adds supersedes (a number or null)
+    procedure_superseded = "ledger.procedure.superseded"  # adds superseded_by
+    procedure_abolished = "ledger.procedure.abolished"  # the document as a whole
+    procedure_review_due = "ledger.procedure.review_due"  # once per document and review date
 
 
 class ConsumedEvent(StrEnum):

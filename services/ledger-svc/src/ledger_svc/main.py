@@ -10,6 +10,8 @@ from ledger_svc.followups.consumers import follow_up_subscription
 from ledger_svc.interventions.views import router as interventions_router
 from ledger_svc.items.views import router as items_router
 from ledger_svc.plans.views import router as plans_router
+from ledger_svc.quality.jobs import procedure_job
+from ledger_svc.quality.views import router as quality_router
 from ledger_svc.scorecards.consumers import scorecard_subscriptions
 from ledger_svc.scorecards.views import router as scorecards_router
 
@@ -19,7 +21,10 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
     return create_service_app(
         settings=settings,
         title="Guanjia ledger-svc",
-        description="The big-item work ledger, management by exception, campaigns, scorecards.",
+        description=(
+            "The big-item work ledger, management by exception, campaigns, scorecards, "
+            "the procedure register."
+        ),
         routers=[
             plans_router,
             campaigns_router,
@@ -28,10 +33,11 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             interventions_router,
             exports_router,
             scorecards_router,
+            quality_router,
             unit_replica_router("/api/v1/ledger"),
         ],
         migrations=MIGRATIONS,
-        periodic_jobs=[exception_sweep_job],
+        periodic_jobs=[exception_sweep_job, procedure_job],
         subscriptions=[
             unit_replica_subscription(),
             *scorecard_subscriptions(),
