@@ -597,6 +597,7 @@ TABLE = [
     ),
     row("GET", f"{API}/reports/departments", REPORT_READERS),
     row("GET", f"{API}/reports/commitments", REPORT_READERS),
+    row("GET", f"{API}/reports/totals", REPORT_READERS),
     # the unit replica: names of the served units (none has reached it here)
     row("GET", f"{API}/units", SIGNED_IN, sees={SIGNED_IN: []}),
     row(

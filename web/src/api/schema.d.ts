@@ -1716,6 +1716,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ticket/reports/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report Totals
+         * @description The department report's tickets, resolved and SLA compliance, all its rows together.
+         */
+        get: operations["report_totals_api_v1_ticket_reports_totals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ticket/units": {
         parameters: {
             query?: never;
@@ -5762,6 +5782,49 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * ReportTotals
+         * @description The period's tickets in the viewer's sight, all departments together: the report's
+         *     first three figures without the rest, for a figure at a glance (the leaders' cockpit).
+         */
+        ReportTotals: {
+            /**
+             * From
+             * @description first day, Asia/Shanghai, included
+             */
+            from: string | null;
+            /**
+             * To
+             * @description last day, Asia/Shanghai, included
+             */
+            to: string | null;
+            /**
+             * As Of
+             * Format: date-time
+             * @description the moment backlog ages and overdue clocks are read
+             */
+            as_of: string;
+            /**
+             * Tickets
+             * @description tickets opened in the period
+             */
+            tickets: number;
+            /**
+             * Resolved
+             * @description of those, resolved or closed now
+             */
+            resolved: number;
+            /**
+             * Sla Met
+             * @description resolved or closed tickets that met both SLA clocks
+             */
+            sla_met: number;
+            /**
+             * Sla Compliance Percent
+             * @description sla_met / resolved × 100; null when none is resolved (nothing judged)
+             */
+            sla_compliance_percent: number | null;
+        };
         /** RequesterIn */
         RequesterIn: {
             /**
@@ -7320,8 +7383,11 @@ export interface components {
         DrillRecord: {
             /** Participants */
             participants: components["schemas"]["emergency_ParticipantIn"][];
-            /** Findings */
-            findings?: string[];
+            /**
+             * Findings
+             * @description each a text, or a finding with its evaluator, severity and department
+             */
+            findings?: (components["schemas"]["emergency_FindingCreate"] | string)[];
             /** Score */
             score?: number | string | null;
             /**
@@ -18209,6 +18275,67 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CommitmentReport"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_totals_api_v1_ticket_reports_totals_get: {
+        parameters: {
+            query?: {
+                /** @description opened on or after */
+                from?: string | null;
+                /** @description opened on or before */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTotals"];
                 };
             };
             /** @description Authentication required: no token, or not a valid one */

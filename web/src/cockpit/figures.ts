@@ -3,6 +3,8 @@
 import type { components } from '@/api/schema'
 
 type DepartmentReport = components['schemas']['DepartmentReport']
+/** What a period's figures are made of: the report totals' counts, or one report row's. */
+type TicketCounts = Pick<components['schemas']['ReportTotals'], 'tickets' | 'resolved' | 'sla_met'>
 
 /** A stretch of days, both ends included (YYYY-MM-DD), as the reports take them. */
 export interface Period {
@@ -58,11 +60,17 @@ export interface TicketFigures {
   slaCompliancePercent: number | null
 }
 
-export function ticketFigures(report: DepartmentReport): TicketFigures {
-  const tickets = report.items.reduce((sum, row) => sum + row.tickets, 0)
-  const resolved = report.items.reduce((sum, row) => sum + row.resolved, 0)
-  const met = report.items.reduce((sum, row) => sum + row.sla_met, 0)
-  return { tickets, slaCompliancePercent: resolved === 0 ? null : round((met / resolved) * 100) }
+export function ticketFigures({ tickets, resolved, sla_met }: TicketCounts): TicketFigures {
+  return { tickets, slaCompliancePercent: resolved === 0 ? null : round((sla_met / resolved) * 100) }
+}
+
+/** A department report's rows counted together, as `GET reports/totals` counts them. */
+export function reportCounts(report: DepartmentReport): TicketCounts {
+  return {
+    tickets: report.items.reduce((sum, row) => sum + row.tickets, 0),
+    resolved: report.items.reduce((sum, row) => sum + row.resolved, 0),
+    sla_met: report.items.reduce((sum, row) => sum + row.sla_met, 0),
+  }
 }
 
 /** Whole days from `since` to `today` (both YYYY-MM-DD): how long a thing has waited. */

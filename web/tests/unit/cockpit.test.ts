@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { daysSince, ticketFigures, trendOf, yearToDate } from '@/cockpit/figures'
+import { daysSince, reportCounts, ticketFigures, trendOf, yearToDate } from '@/cockpit/figures'
 import { ledgerLines } from '@/cockpit/ledgerLines'
 
 describe('yearToDate', () => {
@@ -37,13 +37,13 @@ describe('ticketFigures', () => {
   const row = (tickets: number, resolved: number, met: number) => ({ tickets, resolved, sla_met: met })
 
   it('sums the departments: the rate is of all judged tickets, not a mean of rates', () => {
-    const report = { items: [row(10, 10, 9), row(90, 10, 1)] } as unknown as Parameters<typeof ticketFigures>[0]
-    expect(ticketFigures(report)).toEqual({ tickets: 100, slaCompliancePercent: 50 })
+    const report = { items: [row(10, 10, 9), row(90, 10, 1)] } as unknown as Parameters<typeof reportCounts>[0]
+    expect(reportCounts(report)).toEqual({ tickets: 100, resolved: 20, sla_met: 10 })
+    expect(ticketFigures(reportCounts(report))).toEqual({ tickets: 100, slaCompliancePercent: 50 })
   })
 
   it('has no rate when nothing was judged', () => {
-    const report = { items: [row(4, 0, 0)] } as unknown as Parameters<typeof ticketFigures>[0]
-    expect(ticketFigures(report)).toEqual({ tickets: 4, slaCompliancePercent: null })
+    expect(ticketFigures(row(4, 0, 0))).toEqual({ tickets: 4, slaCompliancePercent: null })
   })
 })
 

@@ -73,3 +73,15 @@ class DepartmentReport(_Report):
 
 class CommitmentReport(_Report):
     items: list[CommitmentRow]
+
+
+class ReportTotals(_Report):
+    """The period's tickets in the viewer's sight, all departments together: the report's
+    first three figures without the rest, for a figure at a glance (the leaders' cockpit)."""
+
+    tickets: int = Field(description="tickets opened in the period")
+    resolved: int = Field(description="of those, resolved or closed now")
+    sla_met: int = Field(description="resolved or closed tickets that met both SLA clocks")
+    sla_compliance_percent: float | None = Field(
+        description="sla_met / resolved × 100; null when none is resolved (nothing judged)"
+    )

@@ -85,6 +85,7 @@ from ticket_svc.reports.models import (
     DepartmentReport,
     DepartmentRow,
     ReportFigures,
+    ReportTotals,
 )
 from ticket_svc.reports.policy import department_in_view
 from ticket_svc.tickets.models import Ticket
@@ -249,6 +250,30 @@ async def department_report(
     period = report_period(first, last)
     as_of, rows = await department_rows(session=session, viewer=viewer, period=period)
     return DepartmentReport(from_=first, to=last, as_of=as_of, items=rows)
+
+
+async def report_totals(
+    *, session: AsyncSession, viewer: Principal, first: dt.date | None, last: dt.date | None
+) -> ReportTotals:
+    """One query: the department report's tickets, resolved and sla_met summed over its rows
+    (the same tickets, the same viewer's sight), without the figures that cost a pass over
+    every ticket's durations."""
+    period = report_period(first, last)
+    department = department_in_view(viewer)
+    as_of = now()
+    conditions = period.opened_within()
+    if department is not None:
+        conditions.append(Ticket.department == department)
+    totals = await queries.ticket_totals(session, conditions=conditions)
+    return ReportTotals(
+        from_=first,
+        to=last,
+        as_of=as_of,
+        tickets=totals.tickets,
+        resolved=totals.resolved,
+        sla_met=totals.sla_met,
+        sla_compliance_percent=_percent(totals.sla_met, totals.resolved),
+    )
 
 
 async def commitment_report(

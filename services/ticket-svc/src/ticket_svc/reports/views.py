@@ -12,7 +12,7 @@ from guanjia_shared.bureau_time import IsoDate
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 from ticket_svc.reports import policy, service
-from ticket_svc.reports.models import CommitmentReport, DepartmentReport
+from ticket_svc.reports.models import CommitmentReport, DepartmentReport, ReportTotals
 
 router = APIRouter(
     prefix="/api/v1/ticket/reports", tags=["reports"], dependencies=[Depends(current_user)]
@@ -54,3 +54,11 @@ async def commitment_report(
         )
         return xlsx_response(content, filename)
     return await service.commitment_report(session=session, viewer=viewer, first=from_, last=to)
+
+
+@router.get("/totals", response_model=ReportTotals)
+async def report_totals(
+    session: SessionDep, viewer: ReportReader, from_: FirstDay = None, to: LastDay = None
+):
+    """The department report's tickets, resolved and SLA compliance, all its rows together."""
+    return await service.report_totals(session=session, viewer=viewer, first=from_, last=to)

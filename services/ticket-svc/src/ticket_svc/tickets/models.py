@@ -100,6 +100,8 @@ class Ticket(TicketTable, table=True):
         # An owner's and a department's lists by next open deadline (sort=due), soonest
         # first, tickets without one last: read in order along these, never sorted whole.
         Index("ix_tickets_owner_next_due_at_id", "owner", "next_due_at", "id"),
+        # A period's tickets counted (reports/totals): index-only.
+        Index("ix_tickets_created_at_status_sla_met", "created_at", "status", "sla_met"),
         Index("ix_tickets_department_next_due_at_id", "department", "next_due_at", "id"),
         # A rating code finds its ticket, and no two tickets share one.
         Index("uq_tickets_rating_code", "rating_code", unique=True),
