@@ -143,6 +143,42 @@ async def test_recording_a_drill_publishes_its_departments_findings_and_marked_f
     ]
 
 
+async def test_a_record_lists_findings_with_their_department_severity_and_evaluator(
+    client, commander, make_plan
+):
+    drill = await schedule(client, commander, await make_plan())
+    recorded = await client.post(
+        f"{API}/{drill['id']}/record",
+        json={
+            "participants": [{"department": "物业管理处", "people": 8}],
+            "findings": [
+                {
+                    "finding": "疏散指示灯损坏",
+                    "department": "物业管理处",
+                    "severity": "critical",
+                    "evaluator": "李评估",
+                },
+                "广播覆盖不到地下一层",
+                {"finding": "疏散指示灯损坏", "department": "保卫处"},
+            ],
+        },
+        headers=commander,
+    )
+    assert recorded.status_code == 200, recorded.text
+    body = recorded.json()
+    assert [
+        (f["finding"], f["department"], f["severity"], f["evaluator"], f["source"])
+        for f in body["findings"]
+    ] == [
+        ("疏散指示灯损坏", "物业管理处", "critical", "李评估", "record"),
+        ("广播覆盖不到地下一层", None, None, None, "record"),
+    ]
+    assert body["follow_ups"] == [
+        {"title": "【演练】疏散指示灯损坏", "department": "物业管理处"},
+        {"title": "【演练】广播覆盖不到地下一层", "department": None},
+    ]
+
+
 async def test_a_drill_is_recorded_once_and_then_nothing_of_it_changes(
     client, commander, make_plan
 ):

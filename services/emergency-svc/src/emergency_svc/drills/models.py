@@ -251,7 +251,11 @@ class FindingRead(BaseModel):
 
 class DrillRecord(StrictInput):
     participants: list[ParticipantIn] = Field(min_length=1, max_length=500)
-    findings: list[Text] = Field(default_factory=list, max_length=500)
+    findings: list[FindingCreate | Text] = Field(
+        default_factory=list,
+        max_length=500,
+        description="each a text, or a finding with its evaluator, severity and department",
+    )
     score: Score | None = None
     held_at: AwareIsoDateTime | None = Field(
         default=None, description="when the drill was held; now when left out"

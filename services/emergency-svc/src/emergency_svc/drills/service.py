@@ -3,8 +3,9 @@
 - A drill exercises a plan that exists (422 `#/plan_id` otherwise).
 - Its injects (the timed, scripted messages of the exercise) are replaced as a whole while
   it is scheduled; every message carries the drill mark 【演练】.
-- Evaluators add findings while it is scheduled; recording adds the findings listed then
-  (a text already there is not added twice). Each finding is a follow-up titled with the
+- Evaluators add findings while it is scheduled; recording adds the findings listed then,
+  each a text or a finding with its evaluator, severity and department (a text already
+  there is not added twice). Each finding is a follow-up titled with the
   drill mark, going to the department the evaluator named, if any.
 - A drill is recorded once (409 `record-once`); after that nothing of it changes
   (409 `drill-recorded`). Recording publishes `emergency.drill.recorded`, in the same
@@ -254,14 +255,18 @@ async def record_drill(
     findings = await _findings(session, drill_id)
     known = {finding.finding for finding in findings}
     moment = now()
-    for text in data.findings:
-        if text in known:
+    for given in data.findings:
+        listed = given if isinstance(given, FindingCreate) else FindingCreate(finding=given)
+        if listed.finding in known:
             continue
-        known.add(text)
+        known.add(listed.finding)
         finding = DrillFinding(
             drill_id=drill_id,
             position=len(findings) + 1,
-            finding=text,
+            finding=listed.finding,
+            evaluator=listed.evaluator,
+            severity=listed.severity.value if listed.severity else None,
+            department=listed.department,
             source=FindingSource.record.value,
             recorded_at=moment,
             recorded_by=actor.id,
