@@ -75,9 +75,11 @@ async def test_the_owner_is_reminded_once_per_review_date_and_overdue_reviews_ar
     ]
 
 
-async def test_replicas_ticking_together_remind_once(
+async def test_another_replica_s_tick_reminds_no_more(
     running_service, client, session_factory, drafter, head
 ):
+    """Each replica runs the job on its own engine; the reminder's key, not the process,
+    decides that one of them reminds (the ticks run one after the other here)."""
     with frozen_at(bureau_morning("2026-03-02")):
         document = await register(client, drafter, head, next_review_on="2026-03-20")
         await submit(client, drafter, document, 1, [head])
