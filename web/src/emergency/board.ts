@@ -47,3 +47,29 @@ export function nextReportDue(reports: readonly Report[]): Report | null {
   owed.sort((a, b) => Date.parse(a.due_at!) - Date.parse(b.due_at!))
   return owed[0] ?? null
 }
+
+/** Why the task went to whom it did, when the plan's holder is not the one doing it:
+ *  the holder was marked out of reach (the deputy stands in), the role has no holder, or
+ *  nobody could take it. Null for a task given to its holder. */
+export function whyAssigned(task: Pick<Task, 'assigned_because'>): 'deputyForAway' | 'deputyForNoHolder' | 'nobodyAvailable' | null {
+  switch (task.assigned_because) {
+    case 'deputy_for_unavailable_holder':
+      return 'deputyForAway'
+    case 'deputy_for_missing_holder':
+      return 'deputyForNoHolder'
+    case 'nobody_available':
+      return 'nobodyAvailable'
+    default:
+      return null
+  }
+}
+
+export type Line = components['schemas']['TimelineEntryRead']
+
+/** Who made a timeline line, as far as the reader is told: a person (their id), the
+ *  service itself (no actor), or nobody said — the unit view withholds who did it, and
+ *  that is not to be shown as the system. */
+export function lineActor(line: Pick<Line, 'actor' | 'withheld'>): { person: string } | 'system' | 'withheld' {
+  if (line.actor) return { person: line.actor }
+  return line.withheld?.includes('actor') ? 'withheld' : 'system'
+}

@@ -6,6 +6,7 @@ const PLAN_KEEPERS = ['admin', 'leader'] // plans/policy.py PLAN_KEEPERS
 const TYPE_KEEPERS = ['admin'] // incident_types/policy.py KEEPERS
 const DRILL_WRITERS = ['admin', 'leader', 'commander'] // drills/policy.py WRITERS
 const SUPPLY_KEEPERS = ['admin', 'commander'] // supplies/policy.py KEEPERS
+const MARKERS = ['commander', 'leader', 'admin'] // tasks/policy.py MARKERS
 
 const anyOf = (roles: readonly string[], allowed: readonly string[]) => roles.some((role) => allowed.includes(role))
 
@@ -27,3 +28,6 @@ export const mayWriteDrills = (roles: readonly string[]) => anyOf(roles, DRILL_W
 /** Add to the catalogue, keep stock (receipts, issues, counts, minimums), release a
  *  reservation by hand. */
 export const mayKeepSupplies = (roles: readonly string[]) => anyOf(roles, SUPPLY_KEEPERS)
+
+/** Mark anyone out of reach and clear it (everyone may mark themself). */
+export const mayMarkOthers = (roles: readonly string[]) => anyOf(roles, MARKERS)
