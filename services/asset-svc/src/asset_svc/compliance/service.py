@@ -133,37 +133,46 @@ class _Inputs:
         office = round(self.areas.get(unit.id, {}).get(RoomKind.office.value, 0.0), 2)
         return standard, office
 
-    def status(self, unit: Unit) -> ComplianceStatus:
-        standard, office = self.figures(unit)
-        over = round(office - standard, 2) > 0
-        return ComplianceStatus.over if over else ComplianceStatus.within
-
-    def ordered(self, units: list[Unit], sort: ComplianceSort) -> list[Unit]:
-        """`units` (in code order) in the order `sort` asks; ties stay in code order."""
-        field = sort.value.removeprefix("-")
-        if field == ComplianceSort.code:
-            return units
-
-        def value(unit: Unit) -> str | float:
-            if field == ComplianceSort.name:
-                return unit.name
-            standard, office = self.figures(unit)
-            figures = {"difference": round(office - standard, 2), "actual_area": office}
-            return figures.get(field, standard)
-
-        # Python's sort is stable in either direction: equal figures keep the code order.
-        return sorted(units, key=value, reverse=sort.value.startswith("-"))
-
     def chosen(
         self,
         status: ComplianceStatus | None,
         level: UnitLevel | None,
         sort: ComplianceSort,
     ) -> list[tuple[Unit, ComplianceStatus]]:
-        """The report's units (of `status`, of `level`) in its order, each with its status."""
-        units = [unit for unit in self.units if level is None or unit.level == level.value]
-        statuses = [(unit, self.status(unit)) for unit in self.ordered(units, sort)]
-        return [(unit, found) for unit, found in statuses if status is None or found is status]
+        """The report's units (of `status`, of `level`) in its order, each with its status:
+        each unit's figures are worked out once, and only the units kept are sorted."""
+        judged = []
+        for unit in self.units:
+            if level is None or unit.level == level.value:
+                standard, office = self.figures(unit)
+                row = _Judged(unit, standard_area=standard, actual_area=office)
+                if status is None or row.status is status:
+                    judged.append(row)
+        field = sort.value.removeprefix("-")
+        if field != ComplianceSort.code:
+            # Python's sort is stable in either direction: equal figures keep the code order.
+            judged.sort(key=lambda row: row.key(field), reverse=sort.value.startswith("-"))
+        return [(row.unit, row.status) for row in judged]
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A unit with the figures its status and its place in the report's order come from."""
+
+    unit: Unit
+    standard_area: float
+    actual_area: float
+
+    @property
+    def difference(self) -> float:
+        return round(self.actual_area - self.standard_area, 2)
+
+    @property
+    def status(self) -> ComplianceStatus:
+        return ComplianceStatus.over if self.difference > 0 else ComplianceStatus.within
+
+    def key(self, field: str) -> str | float:
+        return self.unit.name if field == ComplianceSort.name else getattr(self, field)
 
 
 async def _inputs(session: AsyncSession, as_of: date | None, unit_ids: list[str] | None) -> _Inputs:
