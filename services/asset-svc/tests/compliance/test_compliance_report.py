@@ -55,6 +55,27 @@ async def test_the_report_lists_every_unit_with_its_figures(client, admin):
     assert (rows["乡政府"]["actual_area"], rows["乡政府"]["status"]) == (0.0, "within")
 
 
+async def test_a_units_line_is_its_own_answer_with_every_class_of_room(client, admin):
+    """The report judges today's statuses on office rooms alone, then reads the page's
+    units whole: each line must still be the unit's own answer, its other rooms included."""
+    await three_units(client, admin)
+    [finance] = [
+        u
+        for u in (await client.get(f"{API}/units", headers=admin)).json()["items"]
+        if u["name"] == "市财政局"
+    ]
+    building = await make_building(client, admin, finance["id"], name="财政局附楼")
+    rooms = await make_rooms(client, admin, building["id"], [25.0, 5.5], kind="service")
+    answer = await change(client, admin, "allocate", room_ids=rooms, unit_id=finance["id"])
+    assert answer.status_code == 201, answer.text
+
+    body = (await client.get(REPORT, params={"status": "over"}, headers=admin)).json()
+    own = await client.get(f"{API}/units/{finance['id']}/space-compliance", headers=admin)
+    assert body["items"] == [own.json()]
+    assert own.json()["area_by_class"]["service"] == 30.5
+    assert own.json()["actual_area"] == 200.0
+
+
 async def test_the_report_filters_by_status_and_pages(client, admin):
     await three_units(client, admin)
     over = (await client.get(REPORT, params={"status": "over"}, headers=admin)).json()

@@ -68,9 +68,14 @@ async def rooms_of_unit(
 
 
 async def area_by_unit_and_kind(
-    session: AsyncSession, as_of: date | None = None
+    session: AsyncSession,
+    as_of: date | None = None,
+    *,
+    kind: str | None = None,
+    unit_ids: list[str] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Usable area held by every unit, per room kind, today or on `as_of` (one query)."""
+    """Usable area held by every unit (or by `unit_ids`), per room kind (or of `kind`
+    only), today or on `as_of` (one query)."""
     as_of = day_to_replay(as_of)
     if as_of is None:
         holder = Room.occupant_unit_id
@@ -88,7 +93,11 @@ async def area_by_unit_and_kind(
             .where(holder.is_not(None))
             .group_by(holder, Room.kind)
         )
+    if kind is not None:
+        query = query.where(Room.kind == kind)
+    if unit_ids is not None:
+        query = query.where(holder.in_(unit_ids))
     areas: dict[str, dict[str, float]] = {}
-    for unit_id, kind, area in await session.execute(query):
-        areas.setdefault(unit_id, {})[kind] = float(area or 0)
+    for unit_id, found_kind, area in await session.execute(query):
+        areas.setdefault(unit_id, {})[found_kind] = float(area or 0)
     return areas
