@@ -216,17 +216,13 @@ def cockpit_calls(today: dt.date) -> list[tuple[str, str, dict[str, object]]]:
             {**FIRST_PAGE, "status": "requested"},
         ),
         (
-            "incidents under way",
+            "incidents not over",
             "/api/v1/emergency/incidents",
-            {**FIRST_PAGE, "status": "active"},
+            {**FIRST_PAGE, "status": ["reported", "active"]},
         ),
         ("readiness report", "/api/v1/emergency/reports/readiness", {}),
-        ("department report, this year to date", "/api/v1/ticket/reports/departments", current),
-        (
-            "department report, last year's same days",
-            "/api/v1/ticket/reports/departments",
-            previous,
-        ),
+        ("ticket totals, this year to date", "/api/v1/ticket/reports/totals", current),
+        ("ticket totals, last year's same days", "/api/v1/ticket/reports/totals", previous),
     ]
 
 
@@ -253,7 +249,7 @@ def screens(leader: dict[str, str], today: dt.date, seen: dict[str, object]) -> 
             elif "ready" in answer:
                 seen[name] = sum(len(value) for value in answer.values() if isinstance(value, list))
             else:
-                seen[name] = sum(row["tickets"] for row in answer["items"])
+                seen[name] = answer["tickets"]
 
     return [
         Screen("GET /healthz (baseline)", "1", healthz, goal_ms=None),

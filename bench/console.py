@@ -241,7 +241,9 @@ class Screen:
 
 
 async def get(client: httpx.AsyncClient, path: str, headers: dict[str, str], **query) -> dict:
-    answer = await client.get(path + (f"?{urlencode(query)}" if query else ""), headers=headers)
+    answer = await client.get(
+        path + (f"?{urlencode(query, doseq=True)}" if query else ""), headers=headers
+    )
     if answer.status_code != 200:
         raise RuntimeError(f"GET {path} answered {answer.status_code}: {answer.text[:300]}")
     return answer.json()
