@@ -53,7 +53,10 @@ TICK_SECONDS = 0.3
 JOB_SETTINGS = {
     "asset": {},
     "ticket": {"scheduler_interval_seconds": TICK_SECONDS, "scheduler_batch_size": 3},
-    "ledger": {"exception_scan_interval_seconds": TICK_SECONDS},
+    "ledger": {
+        "exception_scan_interval_seconds": TICK_SECONDS,
+        "quality_job_interval_seconds": TICK_SECONDS,
+    },
     "emergency": {"timer_interval_seconds": TICK_SECONDS, "timer_batch_size": 3},
 }
 WHOLE_DAY = {"start": "00:00", "end": "23:59:59"}
