@@ -62,7 +62,7 @@ def assess_unit(
             )
         )
     areas = AreaByClass(**{kind: round(area_by_kind.get(kind, 0.0), 2) for kind in _CLASSES})
-    standard_area = _standard_area(unit, standards, headcounts)
+    standard_area = _standard_area(_rates_of(unit.level, standards), headcounts)
     difference = round(areas.office - standard_area, 2)
     return UnitCompliance(
         unit_id=unit.id,
@@ -85,15 +85,23 @@ def assess_unit(
 _CLASSES = tuple(kind.value for kind in OFFICE_SPACE_KINDS)
 
 
-def _standard_area(
-    unit: Unit, standards: dict[tuple[str, str], SpaceStandard], headcounts: dict[str, int]
-) -> float:
-    """Σ headcount(rank) × area per person(rank), in m²."""
+def _rates_of(
+    level: str, standards: dict[tuple[str, str], SpaceStandard]
+) -> list[tuple[str, float]]:
+    """The level's ranks with their area per person in the versions in force, in order."""
+    return [
+        (rank.code, version.area_per_person)
+        for rank in ranks_of(level)
+        if (version := standards.get((level, rank.code))) is not None
+    ]
+
+
+def _standard_area(rates: list[tuple[str, float]], headcounts: dict[str, int]) -> float:
+    """Σ headcount(rank) × area per person(rank), in m²: one sum, in one order, for a unit's
+    answer and for its place in the report alike."""
     area = 0.0
-    for rank in ranks_of(unit.level):
-        version = standards.get((unit.level, rank.code))
-        if version is not None:
-            area += headcounts.get(rank.code, 0) * version.area_per_person
+    for rank, per_person in rates:
+        area += headcounts.get(rank, 0) * per_person
     return round(area, 2)
 
 
@@ -129,22 +137,13 @@ class _Inputs:
 
     @cached_property
     def _rates(self) -> dict[str, list[tuple[str, float]]]:
-        """Each level's ranks with their area per person in the versions in force, in the
-        order `_standard_area` adds them: looked up once, not once per unit."""
-        return {
-            level.value: [
-                (rank.code, version.area_per_person)
-                for rank in ranks_of(level)
-                if (version := self.standards.get((level.value, rank.code))) is not None
-            ]
-            for level in UnitLevel
-        }
+        """Each level's rates, looked up once rather than once per unit."""
+        return {level.value: _rates_of(level.value, self.standards) for level in UnitLevel}
 
     def figures(self, unit: Unit) -> tuple[float, float]:
-        """The unit's standard and office areas, as `assess` works them out (the same sums
-        in the same order), without the whole answer."""
-        headcounts, rates = self.headcounts.get(unit.id, {}), self._rates[unit.level]
-        standard = round(sum(headcounts.get(rank, 0) * per_person for rank, per_person in rates), 2)
+        """The unit's standard and office areas, as `assess` works them out, without the
+        whole answer."""
+        standard = _standard_area(self._rates[unit.level], self.headcounts.get(unit.id, {}))
         office = round(self.areas.get(unit.id, {}).get(RoomKind.office.value, 0.0), 2)
         return standard, office
 
