@@ -3,17 +3,19 @@ transaction of the change it reports; the subject is the id of the row it is abo
 
 - `ticket.ticket.*`: a ticket's life (tickets/events.py builds them). Every one carries the
   ticket as it stands (`id`, `title`, `status`, `department`, `commitment`,
-  `commitment_version`, `owner`, `first_receiver`, `requester_unit_id`, `building_id`,
-  `room_id`, `channel`, `external_ref`) and adds what is particular to it: `waiting` the
-  `reason`; `transferred` the
+  `commitment_id`, `commitment_version`, `owner`, `first_receiver`, `requester_unit_id`,
+  `building_id`, `room_id`, `channel`, `external_ref`) and adds what is particular to it:
+  `waiting` the `reason`; `transferred` the
   `previous_owner` and `reason`; `coordinated` the coordination; `resolved` the
   `resolution`; `reopened` the `rating` and `dissatisfied`; `closed` the verdict
   (`sla_met`, `rating`, `satisfied`, `auto_confirmed`, `closed_at`,
   `late_coordinating_departments`). `sla_warning`, `sla_breached` and `escalated` are the
   escalation job's (escalations/jobs.py): the clock, threshold, moment reached and who was
-  told.
+  told, and the `procedure_code` the commitment names (ledger-svc's quality system opens
+  nonconformities from the breaches).
 - `ticket.commitment.*`: the whole commitment after each change (commitments/service.py).
 - `ticket.rating.*`: a public rating recorded, a comment moderated (ratings/service.py).
+  A ticket's rating names its commitment and the commitment's `procedure_code`.
 - `ticket.accountability.*`: a record made, a penalty exempted (accountability/service.py).
 """
 

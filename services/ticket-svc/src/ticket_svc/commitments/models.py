@@ -1,8 +1,9 @@
 """Service commitments (承诺服务): published standards with time limits, kept in versions.
 
-A commitment's terms (name, category, department, time limits, calendar) are never
-overwritten: each edit adds a `CommitmentVersion`, so a ticket opened under version n is
-judged by version n however the commitment changes afterwards. The `Commitment` row keeps
+A commitment's terms (name, category, department, time limits, calendar, and the procedure
+of ledger-svc's register it carries out) are never overwritten: each edit adds a
+`CommitmentVersion`, so a ticket opened under version n is judged by version n however the
+commitment changes afterwards. The `Commitment` row keeps
 a copy of its current version's terms (and its number) so lists filter without a join;
 the service writes both in one transaction.
 """
@@ -10,8 +11,9 @@ the service writes both in one transaction.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy import Column, ForeignKey, String
 from sqlmodel import Field as TableField
 
@@ -33,7 +35,23 @@ TERMS = (
     "response_minutes",
     "resolve_hours",
     "calendar_id",
+    "procedure_code",
 )
+
+# The procedure a commitment carries out is named by its code in ledger-svc's procedure
+# register (ISO 9001:2015 7.5; e.g. "GJ-WX-001"): as long as the register's codes (50), and
+# a code's shape — letters and digits, joined by "-", "_", ".", "/" or a space — so that a
+# typo's stray punctuation is refused here. Only the shape: the register is ledger-svc's,
+# and ticket-svc reads no other service's database; asking ledger-svc over HTTP at every
+# edit would make commitments uneditable whenever it is down, and would prove little, since
+# a document named today may be abolished tomorrow. ledger-svc judges the code when it acts
+# on it (an automatic nonconformity names the document when its register has it).
+MAX_PROCEDURE_CODE = 50
+PROCEDURE_CODE_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9 ._/-]*[A-Za-z0-9])?$"
+ProcedureCode = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_PROCEDURE_CODE, pattern=PROCEDURE_CODE_PATTERN),
+]
 
 
 class Commitment(TicketTable, table=True):
@@ -48,6 +66,7 @@ class Commitment(TicketTable, table=True):
     response_minutes: int
     resolve_hours: int
     calendar_id: str | None = TableField(default=None, max_length=36)
+    procedure_code: str | None = TableField(default=None, max_length=MAX_PROCEDURE_CODE)
     published: bool = TableField(default=False, index=True)
     version: int = TableField(default=1)
 
@@ -67,6 +86,7 @@ class CommitmentVersion(TicketTable, table=True):
     response_minutes: int
     resolve_hours: int
     calendar_id: str | None = TableField(default=None, max_length=36)
+    procedure_code: str | None = TableField(default=None, max_length=MAX_PROCEDURE_CODE)
     created_at: datetime = TableField(
         default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
     )
@@ -84,6 +104,8 @@ class CommitmentCreate(StrictInput):
     response_minutes: int = Field(gt=0, le=MAX_RESPONSE_MINUTES)
     resolve_hours: int = Field(gt=0, le=MAX_RESOLVE_HOURS)
     calendar_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
+    # The procedure of ledger-svc's register the commitment carries out, if any.
+    procedure_code: ProcedureCode | None = None
 
 
 class CommitmentUpdate(StrictInput):
@@ -98,6 +120,8 @@ class CommitmentUpdate(StrictInput):
     resolve_hours: int | None = Field(default=None, gt=0, le=MAX_RESOLVE_HOURS)
     # null clears the calendar: the commitment then counts the municipal default hours.
     calendar_id: SingleLineText | None = Field(default=None, min_length=1, max_length=36)
+    # null: the commitment names no procedure any more.
+    procedure_code: ProcedureCode | None = None
 
     @field_validator(
         "name", "category", "department", "response_minutes", "resolve_hours", mode="before"
@@ -122,6 +146,7 @@ class CommitmentRead(BaseModel):
     response_minutes: int
     resolve_hours: int
     calendar_id: str | None
+    procedure_code: str | None
     published: bool
     version: int
 
@@ -137,5 +162,6 @@ class CommitmentVersionRead(BaseModel):
     response_minutes: int
     resolve_hours: int
     calendar_id: str | None
+    procedure_code: str | None
     created_at: datetime
     created_by: str | None

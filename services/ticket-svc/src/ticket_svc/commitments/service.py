@@ -45,6 +45,7 @@ async def list_commitments(
     published: bool | None = None,
     category: str | None = None,
     department: str | None = None,
+    procedure_code: str | None = None,
 ) -> tuple[list[Commitment], int]:
     query = select(Commitment).order_by(Commitment.code)
     if published is not None:
@@ -53,6 +54,8 @@ async def list_commitments(
         query = query.where(Commitment.category == category)
     if department is not None:
         query = query.where(Commitment.department == department)
+    if procedure_code is not None:
+        query = query.where(Commitment.procedure_code == procedure_code)
     return await fetch_page(session, query, page)
 
 
@@ -86,6 +89,21 @@ async def publishes_commitments(session: AsyncSession, department: str) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+async def procedure_codes(
+    session: AsyncSession, commitment_ids: set[str | None]
+) -> dict[str, str | None]:
+    """The procedure each commitment names now (its current version), by commitment id:
+    what an SLA threshold's or a rating's event tells ledger-svc, whose quality system acts
+    on the procedure as it stands (a ticket keeps its own version's time limits)."""
+    wanted = {commitment_id for commitment_id in commitment_ids if commitment_id is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Commitment.id, Commitment.procedure_code).where(Commitment.id.in_(wanted))
+    )
+    return {commitment_id: code for commitment_id, code in rows.all()}
 
 
 # Built once, on the tables (no ORM objects to load): opening a ticket runs it every time.

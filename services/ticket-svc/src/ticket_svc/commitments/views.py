@@ -10,6 +10,7 @@ from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
 from ticket_svc.commitments import policy, service
 from ticket_svc.commitments.models import (
+    MAX_PROCEDURE_CODE,
     CommitmentCreate,
     CommitmentRead,
     CommitmentUpdate,
@@ -41,9 +42,15 @@ async def list_commitments(
     category: Annotated[str | None, Query(max_length=64)] = None,
     department: Annotated[str | None, Query(max_length=100)] = None,
     published: bool | None = None,
+    procedure_code: Annotated[str | None, Query(max_length=MAX_PROCEDURE_CODE)] = None,
 ):
     items, total = await service.list_commitments(
-        session=session, page=page, published=published, category=category, department=department
+        session=session,
+        page=page,
+        published=published,
+        category=category,
+        department=department,
+        procedure_code=procedure_code,
     )
     return {"items": items, "total": total}
 

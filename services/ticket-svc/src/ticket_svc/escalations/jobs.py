@@ -57,6 +57,7 @@ from ticket_svc.calendars.working_time import (
     is_working_moment,
     next_working_moment,
 )
+from ticket_svc.commitments.service import procedure_codes
 from ticket_svc.config import Settings
 from ticket_svc.database import insert_new_rows
 from ticket_svc.events import EventType
@@ -274,6 +275,9 @@ async def raise_thresholds(
     key = [table.c.ticket_id, table.c.clock, table.c.target_id, table.c.threshold]
     inserted = {tuple(row) for row in await insert_new_rows(session, table, rows, key)}
     raised = [(clocks, t) for clocks, t in reached if (clocks.ticket.id, *t.key) in inserted]
+    procedures = await procedure_codes(
+        session, {clocks.ticket.commitment_id for clocks, _ in raised}
+    )
     events = []
     for clocks, threshold in raised:
         clocks.alerts.add(threshold.key)
@@ -308,6 +312,8 @@ async def raise_thresholds(
                 threshold=threshold.name,
                 reached_at=reached_at,
                 escalated_to=threshold.escalated_to,
+                # For ledger-svc's quality system: the procedure the commitment carries out.
+                procedure_code=procedures.get(clocks.ticket.commitment_id),
                 **coordination,
             )
         )

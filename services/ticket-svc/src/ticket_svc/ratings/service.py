@@ -44,7 +44,7 @@ from guanjia_shared.clock import now
 from guanjia_shared.errors import Conflict, NotFound, RateLimited, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
-from ticket_svc.commitments.service import publishes_commitments
+from ticket_svc.commitments.service import procedure_codes, publishes_commitments
 from ticket_svc.events import EventType
 from ticket_svc.ratings import policy
 from ticket_svc.ratings.models import (
@@ -83,7 +83,8 @@ async def record_rating(
     address_hash = hash_address(address)
     await _lock_address(session, address_hash)
     await _ensure_under_address_limit(session, address_hash, limit_per_day)
-    department, ticket_id = await _rated(session, data)
+    department, ticket = await _rated(session, data)
+    ticket_id = ticket.id if ticket is not None else None
     rating = Rating(
         department=department,
         score=data.score,
@@ -113,6 +114,7 @@ async def record_rating(
             "has_comment": rating.comment is not None,
             "moderation": rating.moderation,
             "created_at": rating.created_at.isoformat(),
+            **await _commitment_rated(session, ticket),
         },
     )
     await session.commit()
@@ -151,7 +153,27 @@ async def _ensure_under_address_limit(
         )
 
 
-async def _rated(session: AsyncSession, data: RatingCreate) -> tuple[str, str | None]:
+async def _commitment_rated(session: AsyncSession, ticket: Row | None) -> dict[str, object]:
+    """The commitment a rating of a ticket is about (the ticket's, under the version it was
+    opened under) and the procedure it now names, so that ledger-svc's quality system can
+    follow a commitment's ratings; all null for a rating of a department alone."""
+    if ticket is None:
+        return {
+            "commitment": None,
+            "commitment_id": None,
+            "commitment_version": None,
+            "procedure_code": None,
+        }
+    procedures = await procedure_codes(session, {ticket.commitment_id})
+    return {
+        "commitment": ticket.commitment_code,
+        "commitment_id": ticket.commitment_id,
+        "commitment_version": ticket.commitment_version,
+        "procedure_code": procedures.get(ticket.commitment_id),
+    }
+
+
+async def _rated(session: AsyncSession, data: RatingCreate) -> tuple[str, Row | None]:
     """The department and the ticket (or None) a rating is about."""
     if data.code is not None:
         ticket = await _ticket_of_code(session, data.code)
@@ -169,7 +191,7 @@ async def _rated(session: AsyncSession, data: RatingCreate) -> tuple[str, str | 
                 f"the ticket is {ticket.status}; it can be rated once resolved or closed",
                 rule="rate-after-service",
             )
-        return ticket.department, ticket.id
+        return ticket.department, ticket
     if data.ticket_id is not None:
         raise invalid_field(
             "a ticket is rated with the rating code its requester was given when it was resolved",
@@ -192,7 +214,14 @@ async def _ticket_of_code(session: AsyncSession, code: str) -> Row | None:
     return (
         await session.execute(
             select(
-                Ticket.id, Ticket.title, Ticket.department, Ticket.status, Ticket.resolved_at
+                Ticket.id,
+                Ticket.title,
+                Ticket.department,
+                Ticket.status,
+                Ticket.resolved_at,
+                Ticket.commitment_id,
+                Ticket.commitment_code,
+                Ticket.commitment_version,
             ).where(Ticket.rating_code == code)
         )
     ).first()

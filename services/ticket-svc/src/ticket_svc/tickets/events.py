@@ -28,6 +28,7 @@ def ticket_event(event_type: EventType, ticket: TicketRow, **extra: Any) -> Tick
         "status": ticket.status,
         "department": ticket.department,
         "commitment": ticket.commitment_code,
+        "commitment_id": ticket.commitment_id,
         "commitment_version": ticket.commitment_version,
         "owner": ticket.owner,
         "first_receiver": ticket.first_receiver,
