@@ -185,23 +185,26 @@ async def escalate_to_leaders(url: str, now: dt.datetime) -> int:
     try:
         async with engine.begin() as connection:
             parameters = {"now": now, "share": ESCALATED_SHARE_PERCENT}
+            # A ticket the service's own job escalated meanwhile keeps its rows as the job
+            # wrote them: history lines only for the alerts added here.
             await connection.execute(
                 text(f"""
-INSERT INTO ticket_alerts (ticket_id, clock, target_id, threshold, reached_at, raised_at,
-                           escalated_to, department)
-SELECT ticket_id, 'resolve', '', threshold, reached_at, reached_at + INTERVAL '20 seconds',
-       escalated_to, department
-FROM ({ladder}) AS reached WHERE reached_at < :now"""),
-                parameters,
-            )
-            await connection.execute(
-                text(f"""
+WITH reached AS (SELECT * FROM ({ladder}) AS ladder WHERE reached_at < :now),
+added AS (
+    INSERT INTO ticket_alerts (ticket_id, clock, target_id, threshold, reached_at, raised_at,
+                               escalated_to, department)
+    SELECT ticket_id, 'resolve', '', threshold, reached_at,
+           reached_at + INTERVAL '20 seconds', escalated_to, department
+    FROM reached
+    ON CONFLICT DO NOTHING
+    RETURNING ticket_id, threshold
+)
 INSERT INTO ticket_events (ticket_id, kind, actor, at, data)
 SELECT ticket_id, kind, NULL, reached_at + INTERVAL '20 seconds',
        json_build_object('clock', 'resolve', 'target_id', '', 'threshold', threshold,
                          'reached_at', reached_at, 'escalated_to', escalated_to,
                          'department', department)
-FROM ({ladder}) AS reached WHERE reached_at < :now ORDER BY reached_at"""),
+FROM reached JOIN added USING (ticket_id, threshold) ORDER BY reached_at"""),
                 parameters,
             )
             return await connection.scalar(

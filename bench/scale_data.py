@@ -312,6 +312,26 @@ LEFT JOIN (
     SELECT occupant_unit_id, sum(usable_area) AS area FROM rooms
     WHERE kind = 'office' AND occupant_unit_id IS NOT NULL GROUP BY occupant_unit_id
 ) AS held ON held.occupant_unit_id = record.unit_id""",
+                # The figures asset-svc keeps per unit as each change is made (and its
+                # migration 0008 fills for units that existed before it).
+                f"""
+INSERT INTO unit_space_statuses (unit_id, status, checked_at, office_area, headcounts)
+SELECT unit.id, 'within', {stamp}, round(coalesce(held.area, 0)::numeric, 2),
+       coalesce(staffed.headcounts, '{{}}'::json)
+FROM units AS unit
+LEFT JOIN (
+    SELECT occupant_unit_id, sum(usable_area) AS area FROM rooms
+    WHERE kind = 'office' AND occupant_unit_id IS NOT NULL AND disposed IS false
+    GROUP BY occupant_unit_id
+) AS held ON held.occupant_unit_id = unit.id
+LEFT JOIN (
+    SELECT record.unit_id, json_object_agg(headcount.rank, headcount.headcount) AS headcounts
+    FROM staffing_records AS record
+    JOIN staffing_headcounts AS headcount ON headcount.record_id = record.id
+    WHERE record.id = (SELECT max(id) FROM staffing_records AS later
+                       WHERE later.unit_id = record.unit_id)
+    GROUP BY record.unit_id
+) AS staffed ON staffed.unit_id = unit.id""",
             )
     finally:
         await engine.dispose()

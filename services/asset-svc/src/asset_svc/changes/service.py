@@ -22,7 +22,7 @@ from asset_svc.changes.models import (
     RepairRecord,
 )
 from asset_svc.changes.queries import rooms_of_unit
-from asset_svc.compliance.service import publish_if_over_standard
+from asset_svc.compliance.service import keep_space_figures
 from asset_svc.register.links import room_ids_by
 from asset_svc.register.locks import lock_register
 from asset_svc.register.models import Building, Room, RoomKind
@@ -41,7 +41,6 @@ from guanjia_shared.pagination import PageParams, fetch_page
 NEEDS_UNIT = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.transfer_title})
 NEEDS_ROOMS = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.reclaim})
 NEEDS_BUILDING = frozenset({ChangeType.acquire, ChangeType.transfer_title})
-ROOM_MOVES = frozenset({ChangeType.allocate, ChangeType.reallocate, ChangeType.reclaim})
 # Changes that take a room from its unit: its people are moved out first, never carried along.
 # A new owner or a disposal changes the building itself, not only its rooms.
 CHANGES_THE_BUILDING = frozenset({ChangeType.transfer_title, ChangeType.dispose})
@@ -103,6 +102,14 @@ async def write_change(
     )
     session.add(change)
     await session.flush()
+    # Every unit a room leaves or joins, however many (a reclaim may take rooms from several).
+    moved_between = {
+        unit
+        for room in rooms
+        if occupant_after(room) != room.occupant_unit_id
+        for unit in (room.occupant_unit_id, occupant_after(room))
+        if unit is not None
+    }
     for room in rooms:
         session.add(
             ChangeRoom(change_id=change.id, room_id=room.id, occupant_after=occupant_after(room))
@@ -117,9 +124,7 @@ async def write_change(
     if building is not None and change_type in CHANGES_THE_BUILDING:
         # Other services keep their replica of buildings from these events alone.
         await record_building_event(session, events.BUILDING_UPDATED, building)
-    if change_type in ROOM_MOVES:
-        moved_between = [unit for unit in (change.unit_id, change.from_unit_id) if unit]
-        await publish_if_over_standard(session=session, unit_ids=moved_between)
+    await keep_space_figures(session=session, unit_ids=moved_between)
     return change
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import Column, ForeignKey, String
+from sqlalchemy import JSON, Column, Float, ForeignKey, String
 from sqlmodel import Field as TableField
 
 from asset_svc.database import AssetTable
@@ -31,8 +31,15 @@ class ComplianceStatus(StrEnum):
 
 
 class UnitSpaceStatus(AssetTable, table=True):
-    """The status last found for a unit, so that `asset.unit.over_standard` is published
-    on the move from within to over, not on every change while it stays over."""
+    """What a unit's compliance today is worked out from, kept in the transaction of every
+    change that moves it — rooms allocated, reallocated or reclaimed, staffing replaced —,
+    and the status last found then.
+
+    The figures let today's city-wide report judge ten thousand units from one row each,
+    with the standards in force read when asked (a version taking effect changes no row);
+    a unit without a row holds no office room and has no staffing. The status is there so
+    that `asset.unit.over_standard` is published on the move from within to over, not on
+    every change while it stays over."""
 
     __tablename__ = "unit_space_statuses"
 
@@ -42,6 +49,12 @@ class UnitSpaceStatus(AssetTable, table=True):
     status: str = TableField(max_length=16)
     checked_at: datetime = TableField(
         default_factory=now, sa_column=Column(UtcDateTime, nullable=False)
+    )
+    # The usable area of its office rooms (m², rounded as the answers show it) and the
+    # headcount by rank of its latest staffing record.
+    office_area: float = TableField(default=0.0, sa_column=Column(Float, nullable=False))
+    headcounts: dict[str, int] = TableField(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
 
 

@@ -5,10 +5,11 @@ the usable area of the unit's office rooms that day. Over when actual exceeds st
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -116,17 +117,28 @@ def _end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=BUREAU_TIMEZONE)
 
 
+class _UnitHeading(Protocol):
+    """What the report's order and counts need of a unit (a `Unit`, or those columns)."""
+
+    id: str
+    code: str
+    name: str
+    level: str
+
+
 @dataclass(frozen=True)
 class _Inputs:
-    """What the compliance of units is worked out from, read in four queries."""
+    """What the compliance of units is worked out from, read in four queries (or three,
+    from the figures kept per unit)."""
 
     day: date
-    units: list[Unit]
+    units: Sequence[_UnitHeading]
     standards: dict[tuple[str, str], SpaceStandard]
     headcounts: dict[str, dict[str, int]]
     areas: dict[str, dict[str, float]]
 
     def assess(self, unit: Unit) -> UnitCompliance:
+        """`unit`'s whole answer (read it whole: `units` may hold headings only)."""
         return assess_unit(
             unit,
             as_of=self.day,
@@ -140,7 +152,7 @@ class _Inputs:
         """Each level's rates, looked up once rather than once per unit."""
         return {level.value: _rates_of(level.value, self.standards) for level in UnitLevel}
 
-    def figures(self, unit: Unit) -> tuple[float, float]:
+    def figures(self, unit: _UnitHeading) -> tuple[float, float]:
         """The unit's standard and office areas, as `assess` works them out, without the
         whole answer."""
         standard = _standard_area(self._rates[unit.level], self.headcounts.get(unit.id, {}))
@@ -152,7 +164,7 @@ class _Inputs:
         status: ComplianceStatus | None,
         level: UnitLevel | None,
         sort: ComplianceSort,
-    ) -> list[tuple[Unit, ComplianceStatus]]:
+    ) -> list[tuple[_UnitHeading, ComplianceStatus]]:
         """The report's units (of `status`, of `level`) in its order, each with its status:
         each unit's figures are worked out once, and only the units kept are sorted."""
         judged = []
@@ -173,7 +185,7 @@ class _Inputs:
 class _Judged:
     """A unit with the figures its status and its place in the report's order come from."""
 
-    unit: Unit
+    unit: _UnitHeading
     standard_area: float
     actual_area: float
 
@@ -218,6 +230,22 @@ async def _inputs(
     return _Inputs(day, units, standards, headcounts, areas)
 
 
+async def _kept_inputs(session: AsyncSession) -> _Inputs:
+    """Today's inputs of every unit from the figures kept for it (`UnitSpaceStatus`): the
+    units' headings, the standards in force and a row per unit."""
+    day = bureau_today()
+    headings = select(Unit.id, Unit.code, Unit.name, Unit.level).order_by(Unit.code)
+    units = list((await session.execute(headings)).all())
+    standards = await standards_in_force(session=session, as_of=day)
+    kept = select(UnitSpaceStatus.unit_id, UnitSpaceStatus.office_area, UnitSpaceStatus.headcounts)
+    headcounts: dict[str, dict[str, int]] = {}
+    areas: dict[str, dict[str, float]] = {}
+    for unit_id, office_area, counts in await session.execute(kept):
+        headcounts[unit_id] = counts
+        areas[unit_id] = {RoomKind.office.value: office_area}
+    return _Inputs(day, units, standards, headcounts, areas)
+
+
 async def compute_compliance(
     *, session: AsyncSession, as_of: date | None = None, unit_ids: list[str] | None = None
 ) -> list[UnitCompliance]:
@@ -245,20 +273,23 @@ async def space_compliance_report(
     sort: ComplianceSort = ComplianceSort.code,
 ) -> ComplianceReport:
     """Every unit's status counts (or those of `level`); only the page's units are worked
-    out in full (the whole answer of ten thousand units cost more than its queries). As
-    things stand today, the statuses are judged on the office rooms' areas alone and the
-    page's units then read their every kind of room: a third fewer rows summed, a sixth
-    as many returned (docs/benchmarks.md, "Cockpit")."""
+    out in full, each as its own answer is (the whole answer of ten thousand units cost more
+    than its queries). As things stand today, the statuses come from the figures kept per
+    unit, a row each instead of a million rooms summed (docs/benchmarks.md, "Cockpit"); on
+    an earlier day, from the office rooms held that day."""
     ensure_role(viewer, policy.REPORT_READERS)
-    today = day_to_replay(as_of) is None
-    inputs = await _inputs(session, as_of, None, office_only=today)
+    if day_to_replay(as_of) is None:
+        inputs = await _kept_inputs(session)
+    else:
+        inputs = await _inputs(session, as_of, None, office_only=True)
     chosen = inputs.chosen(status, level, sort)
-    shown = [unit for unit, _ in chosen[page.offset : page.offset + page.limit]]
-    if today:
-        areas = await area_by_unit_and_kind(session, unit_ids=[unit.id for unit in shown])
-        inputs = replace(inputs, areas=areas)
+    shown = [unit.id for unit, _ in chosen[page.offset : page.offset + page.limit]]
+    answers = {
+        answer.unit_id: answer
+        for answer in await compute_compliance(session=session, as_of=as_of, unit_ids=shown)
+    }
     return ComplianceReport(
-        items=[inputs.assess(unit) for unit in shown],
+        items=[answers[unit_id] for unit_id in shown],
         total=len(chosen),
         as_of=inputs.day,
         units_over=sum(found is ComplianceStatus.over for _, found in chosen),
@@ -266,7 +297,7 @@ async def space_compliance_report(
     )
 
 
-def _count_by_level(chosen: list[tuple[Unit, ComplianceStatus]]) -> list[LevelCount]:
+def _count_by_level(chosen: list[tuple[_UnitHeading, ComplianceStatus]]) -> list[LevelCount]:
     """The units and those over standard per level, from the highest level down."""
     units = Counter(unit.level for unit, _ in chosen)
     over = Counter(unit.level for unit, found in chosen if found is ComplianceStatus.over)
@@ -297,13 +328,19 @@ async def space_compliance_spreadsheet(
 
 
 async def _lock_statuses(session: AsyncSession, unit_ids: list[str]) -> dict[str, UnitSpaceStatus]:
-    """The units' last known statuses, locked for this transaction on PostgreSQL; a unit
-    never checked before starts as within."""
+    """The units' kept rows, locked for this transaction on PostgreSQL; a unit never checked
+    before starts as within, with no figures."""
     await session.execute(
         dialect_insert(session, UnitSpaceStatus)
         .values(
             [
-                {"unit_id": unit_id, "status": ComplianceStatus.within.value, "checked_at": now()}
+                {
+                    "unit_id": unit_id,
+                    "status": ComplianceStatus.within.value,
+                    "checked_at": now(),
+                    "office_area": 0.0,
+                    "headcounts": {},
+                }
                 for unit_id in unit_ids
             ]
         )
@@ -318,31 +355,38 @@ async def _lock_statuses(session: AsyncSession, unit_ids: list[str]) -> dict[str
     return {row.unit_id: row for row in (await session.execute(query)).scalars()}
 
 
-async def publish_if_over_standard(*, session: AsyncSession, unit_ids: list[str]) -> None:
-    """Record `asset.unit.over_standard` for each of `unit_ids` that the caller's change
-    (rooms allocated, staffing replaced) has just taken from within to over its standard.
+async def keep_space_figures(*, session: AsyncSession, unit_ids: Iterable[str]) -> None:
+    """Keep the figures of `unit_ids`, whose office rooms or staffing the caller's change
+    has just moved, and record `asset.unit.over_standard` for each it takes from within to
+    over its standard.
 
     Runs inside the caller's transaction, after its change is flushed; the caller commits.
-    """
-    found = await compute_compliance(session=session, unit_ids=sorted(set(unit_ids)))
-    if not found:
+    The rows are locked before the figures are read: of two changes to a unit at once, the
+    second waits for the first to commit, then reads (on PostgreSQL each statement sees
+    what was committed before it began) and keeps figures holding both."""
+    chosen = sorted(set(unit_ids))
+    if not chosen:
         return
-    statuses = await _lock_statuses(session, [unit.unit_id for unit in found])
-    for unit in found:
-        known = statuses[unit.unit_id]
-        if unit.status is ComplianceStatus.over and known.status != ComplianceStatus.over:
+    kept = await _lock_statuses(session, chosen)
+    inputs = await _inputs(session, None, chosen)
+    for unit in inputs.units:
+        found = inputs.assess(unit)
+        known = kept[unit.id]
+        if found.status is ComplianceStatus.over and known.status != ComplianceStatus.over:
             await record_event(
                 session,
                 events.UNIT_OVER_STANDARD,
-                subject=unit.unit_id,
+                subject=found.unit_id,
                 data={
-                    "unit_id": unit.unit_id,
-                    "standard_area": unit.standard_area,
-                    "actual_area": unit.actual_area,
-                    "excess": unit.excess,
-                    "as_of": unit.as_of.isoformat(),
+                    "unit_id": found.unit_id,
+                    "standard_area": found.standard_area,
+                    "actual_area": found.actual_area,
+                    "excess": found.excess,
+                    "as_of": found.as_of.isoformat(),
                 },
             )
-        known.status = unit.status.value
+        known.status = found.status.value
         known.checked_at = now()
+        known.office_area = found.actual_area
+        known.headcounts = inputs.headcounts.get(unit.id, {})
     await session.flush()

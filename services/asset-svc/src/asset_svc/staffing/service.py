@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asset_svc.compliance.service import publish_if_over_standard
+from asset_svc.compliance.service import keep_space_figures
 from asset_svc.staffing import policy
 from asset_svc.staffing.models import (
     RankHeadcountRead,
@@ -75,6 +75,6 @@ async def replace_staffing(
     )
     await session.flush()
     # Fewer people means a smaller standard, which can leave the unit's rooms over it.
-    await publish_if_over_standard(session=session, unit_ids=[unit.id])
+    await keep_space_figures(session=session, unit_ids=[unit.id])
     await session.commit()
     return _read(unit, record, {line.rank: line.headcount for line in lines})
