@@ -32,6 +32,7 @@ from tests.authorization.matrix import (
 
 API = "/api/v1/ledger"
 QUALITY = f"{API}/quality/documents"
+CLEANUPS = f"{API}/quality/cleanups"
 SHAPERS = roles(Role.admin, Role.leader)
 LEADER = roles(Role.leader)
 LEADERSHIP = roles(Role.admin, Role.leader, Role.auditor)
@@ -162,7 +163,7 @@ async def build_quality_world(client: httpx.AsyncClient, mint: TokenMint, caller
     for_caller, for_caller_too = await document("GJ-LC-002"), await document("GJ-LC-003")
     await submit(for_caller, caller.id)
     await submit(for_caller_too, caller.id)
-    return {
+    documents = {
         "doc_in_force": in_force,
         "rev_in_force": revision["id"],
         "first": 1,
@@ -171,6 +172,41 @@ async def build_quality_world(client: httpx.AsyncClient, mint: TokenMint, caller
         "doc_to_abolish": await document("GJ-LC-006"),
         "for_caller": for_caller,
         "for_caller_too": for_caller_too,
+    }
+    return {**documents, **await build_cleanup_world(client, mint)}
+
+
+async def build_cleanup_world(client: httpx.AsyncClient, mint: TokenMint) -> World:
+    """Two clean-up campaigns over the register above: one of both departments, its lines
+    undecided (each line kept under its document's key, `line_of_…`), and one of the other
+    department alone, every line decided (so it may close)."""
+    admin = mint.headers("admin")
+
+    async def post(path: str, body: object) -> dict:
+        answer = await client.post(f"{CLEANUPS}{path}", json=body, headers=admin)
+        assert answer.status_code == 201, f"{path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    async def lines(cleanup_id: str) -> dict[str, str]:
+        answer = await client.get(f"{CLEANUPS}/{cleanup_id}/lines", headers=admin)
+        assert answer.status_code == 200, answer.text
+        return {line["code"]: line["id"] for line in answer.json()["items"]}
+
+    both = await post("", {"name": "制度清理", "departments": [OWN_DEPARTMENT, OTHER_DEPARTMENT]})
+    other = await post("", {"name": "综合处制度清理", "departments": [OTHER_DEPARTMENT]})
+    [other_line] = (await lines(other["id"])).values()
+    decision = {
+        "decision": "revise",
+        "rationale": "需修订",
+        "owner_id": str(uuid.uuid4()),
+        "deadline": "2026-12-31",
+    }
+    await post(f"/{other['id']}/lines/{other_line}/decision", decision)
+    line_ids = await lines(both["id"])
+    return {
+        "cleanup": both["id"],
+        "closable_cleanup": other["id"],
+        **{f"line_of_{code}": line_id for code, line_id in line_ids.items()},
     }
 
 
@@ -188,6 +224,12 @@ IN_FORCE = {"document_id": "doc_in_force"}
 REGISTER_READERS = BUREAU | roles(Role.unit_staff)
 DRAFTERS = roles(Role.admin, Role.dept_head, Role.agent)
 DECIDERS = roles(Role.admin, Role.leader, Role.dept_head, Role.agent)
+CLEANUP = f"{CLEANUPS}/{{cleanup_id}}"
+LINE = f"{CLEANUP}/lines/{{line_id}}"
+AT_CLEANUP = {"cleanup_id": "cleanup"}
+RUNNERS = roles(Role.admin, Role.leader)
+OVERSEERS = roles(Role.admin, Role.leader, Role.auditor)
+OWN_LINES = [f"line_of_GJ-LC-00{number}" for number in (1, 2, 3, 4, 6)]
 
 
 def document_body(code: str, department: str) -> dict:
@@ -514,6 +556,59 @@ TABLE = [
         at={"document_id": "doc_to_abolish"},
         body={"reason": "已并入新制度"},
     ),
+    row("GET", QUALITY, REGISTER_READERS, query={"format": "xlsx"}, note="the register's xlsx"),
+    # clean-up campaigns (cleanups/policy.py): run by a leader, an admin or the quality
+    # office; read by the bureau, each line as the register shows its document (another
+    # department's document never in force is out of sight); not the served units'
+    row(
+        "POST",
+        CLEANUPS,
+        RUNNERS,
+        body={"name": "清理", "departments": [OWN_DEPARTMENT]},
+        keep_as="new_cleanup",
+    ),
+    row(
+        "GET",
+        CLEANUPS,
+        BUREAU,
+        sees={BUREAU: ["cleanup", "closable_cleanup", "new_cleanup"]},
+    ),
+    row("GET", CLEANUP, BUREAU, at=AT_CLEANUP),
+    row("GET", f"{CLEANUP}/progress", BUREAU, at=AT_CLEANUP),
+    row(
+        "GET",
+        f"{CLEANUP}/lines",
+        BUREAU,
+        at=AT_CLEANUP,
+        sees={
+            OVERSEERS: [*OWN_LINES, "line_of_GJ-LC-005"],
+            BUREAU - OVERSEERS: OWN_LINES,
+        },
+        note="another department's draft is out of sight",
+    ),
+    row("GET", f"{CLEANUP}/lines", BUREAU, at=AT_CLEANUP, query={"format": "xlsx"}),
+    row("GET", LINE, BUREAU, at={**AT_CLEANUP, "line_id": "line_of_GJ-LC-001"}),
+    row(
+        "GET",
+        LINE,
+        OVERSEERS,
+        at={**AT_CLEANUP, "line_id": "line_of_GJ-LC-005"},
+        hidden_from=BUREAU - OVERSEERS,
+        note="the line of another department's draft",
+    ),
+    row(
+        "POST",
+        f"{LINE}/decision",
+        RUNNERS,
+        at={**AT_CLEANUP, "line_id": "line_of_GJ-LC-001"},
+        body={
+            "decision": "confirm",
+            "rationale": "成熟有效",
+            "owner_id": str(uuid.uuid4()),
+            "deadline": "2026-12-31",
+        },
+    ),
+    row("POST", f"{CLEANUP}/close", RUNNERS, at={"cleanup_id": "closable_cleanup"}, body={}),
     # the unit replica: names of the served units (none has reached it here)
     row("GET", f"{API}/units", SIGNED_IN, sees={SIGNED_IN: []}),
     row(

@@ -3,7 +3,8 @@
 Each published event is written to the outbox in the transaction of the change it tells
 of (so it goes out exactly when the change commits); its subject is the id of the row it
 is about. Where its data is built: plans/service.py, items/service.py, exceptions/service.py,
-interventions/service.py, campaigns/service.py, quality/service.py, quality/jobs.py.
+interventions/service.py, campaigns/service.py, quality/service.py, quality/jobs.py,
+cleanups/service.py.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ class LedgerEvent(StrEnum):
     procedure_superseded = "ledger.procedure.superseded"  # adds superseded_by
     procedure_abolished = "ledger.procedure.abolished"  # the document as a whole
     procedure_review_due = "ledger.procedure.review_due"  # once per document and review date
+    # The register's clean-up campaigns (制度清理, cleanups/service.py), each with the
+    # campaign (subject: its id); abolish and revise/supplement bring the register's own
+    # ledger.procedure.* events in the same transaction.
+    cleanup_opened = "ledger.cleanup.opened"  # adds in_scope_by_department
+    cleanup_decided = "ledger.cleanup.decided"  # one line's decision, once per line
+    cleanup_closed = "ledger.cleanup.closed"  # every line decided; adds decided (by kind)
 
 
 class ConsumedEvent(StrEnum):

@@ -1,6 +1,7 @@
 from guanjia_shared.app import GuanjiaApp, create_service_app
 from guanjia_shared.replicas import unit_replica_router, unit_replica_subscription
 from ledger_svc.campaigns.views import router as campaigns_router
+from ledger_svc.cleanups.views import router as cleanups_router
 from ledger_svc.config import Settings, get_settings
 from ledger_svc.database import MIGRATIONS
 from ledger_svc.exceptions.jobs import exception_sweep_job
@@ -23,7 +24,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
         title="Guanjia ledger-svc",
         description=(
             "The big-item work ledger, management by exception, campaigns, scorecards, "
-            "the procedure register."
+            "the procedure register and its clean-up campaigns."
         ),
         routers=[
             plans_router,
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             exports_router,
             scorecards_router,
             quality_router,
+            cleanups_router,
             unit_replica_router("/api/v1/ledger"),
         ],
         migrations=MIGRATIONS,

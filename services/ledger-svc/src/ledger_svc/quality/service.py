@@ -25,7 +25,7 @@ import datetime as dt
 import difflib
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -37,6 +37,7 @@ from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, containing, fetch_page
 from ledger_svc.events import LedgerEvent
 from ledger_svc.quality import policy
+from ledger_svc.quality.exports import register_workbook
 from ledger_svc.quality.models import (
     ON_ITS_WAY,
     REVISION_FIELDS,
@@ -84,6 +85,59 @@ async def list_documents(
 ) -> tuple[list[ProcedureDocument], int]:
     """The documents in force unless `status` says otherwise; `review_overdue`: those in
     force whose review date has passed (the leaders' exception list)."""
+    query = _register_query(
+        actor,
+        quality_office,
+        status=status,
+        kind=kind,
+        department=department,
+        owner_id=owner_id,
+        q=q,
+        review_overdue=review_overdue,
+    )
+    return await fetch_page(session, query, page)
+
+
+async def register_spreadsheet(
+    *,
+    session: AsyncSession,
+    actor: Principal,
+    quality_office: str | None,
+    status: DocumentStatus | None = None,
+    kind: DocumentKind | None = None,
+    department: str | None = None,
+    owner_id: str | None = None,
+    q: str | None = None,
+    review_overdue: bool = False,
+) -> tuple[str, bytes]:
+    """The documents the list would answer, every one of them, in its order, as an .xlsx
+    file (quality/exports.py): its file name and content."""
+    query = _register_query(
+        actor,
+        quality_office,
+        status=status,
+        kind=kind,
+        department=department,
+        owner_id=owner_id,
+        q=q,
+        review_overdue=review_overdue,
+    )
+    documents = (await session.execute(query)).scalars().all()
+    today = bureau_today()
+    return f"procedure-register-{today.isoformat()}.xlsx", register_workbook(documents, today=today)
+
+
+def _register_query(
+    actor: Principal,
+    quality_office: str | None,
+    *,
+    status: DocumentStatus | None,
+    kind: DocumentKind | None,
+    department: str | None,
+    owner_id: str | None,
+    q: str | None,
+    review_overdue: bool,
+) -> Select[tuple[ProcedureDocument]]:
     query = select(ProcedureDocument).where(policy.visible_documents(actor, quality_office))
     if review_overdue:
         query = query.where(
@@ -105,7 +159,7 @@ async def list_documents(
         if review_overdue
         else (ProcedureDocument.code,)
     )
-    return await fetch_page(session, query.order_by(*order), page)
+    return query.order_by(*order)
 
 
 async def read_document(
@@ -212,6 +266,17 @@ async def abolish_document(
     """废止: the document as a whole, its revision in force and any still on its way."""
     policy.ensure_may_abolish(actor, quality_office)
     document = await _document_for_writing(session, document_id, expected_version)
+    await abolish_held_document(session, document, actor=actor, reason=data.reason)
+    await session.commit()
+    return document
+
+
+async def abolish_held_document(
+    session: AsyncSession, document: ProcedureDocument, *, actor: Principal, reason: str
+) -> None:
+    """The abolition itself, with its event: for a caller that holds the document's row
+    (locked, not abolished), has checked who may, and commits (the register's own route;
+    a clean-up's decision, in the decision's transaction)."""
     moment = now()
     revisions = (
         await session.execute(
@@ -233,7 +298,7 @@ async def abolish_document(
     document.status = DocumentStatus.abolished.value
     document.abolished_at = moment
     document.abolished_by = actor.id
-    document.abolish_reason = data.reason
+    document.abolish_reason = reason
     document.version += 1
     session.add(document)
     await session.flush()
@@ -244,12 +309,10 @@ async def abolish_document(
         data={
             **document_facts(document),
             "revisions": abolished,
-            "reason": data.reason,
+            "reason": reason,
             "actor": actor.id,
         },
     )
-    await session.commit()
-    return document
 
 
 # --- revisions -----------------------------------------------------------------------------
@@ -304,6 +367,16 @@ async def start_revision(
     document = await _document_for_writing(session, document_id)
     policy.ensure_may_draft(actor, document.department, quality_office)
     await _ensure_none_on_its_way(session, document)
+    revision = await open_draft(session, document, author_id=actor.id, data=data)
+    await session.commit()
+    return await _revision_read(session, revision)
+
+
+async def open_draft(
+    session: AsyncSession, document: ProcedureDocument, *, author_id: str, data: RevisionStart
+) -> ProcedureRevision:
+    """The new draft itself: for a caller that holds the document's row (in force, none on
+    its way), has checked who may, and commits."""
     base = await _revision_of(session, document, document.effective_revision)
     last = await session.scalar(
         select(func.max(ProcedureRevision.number)).where(
@@ -314,7 +387,7 @@ async def start_revision(
     revision = ProcedureRevision(
         document_id=document.id,
         number=int(last or 0) + 1,
-        author_id=actor.id,
+        author_id=author_id,
         title=sent.get("title") or base.title,
         process=sent.get("process", base.process),
         legal_basis=sent.get("legal_basis", base.legal_basis),
@@ -324,8 +397,8 @@ async def start_revision(
         next_review_on=sent.get("next_review_on"),
     )
     session.add(revision)
-    await session.commit()
-    return await _revision_read(session, revision)
+    await session.flush()
+    return revision
 
 
 async def edit_revision(

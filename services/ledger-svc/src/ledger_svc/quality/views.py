@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
@@ -8,6 +8,7 @@ from guanjia_shared.auth import CurrentUser, Principal, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery, SearchQuery
+from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 from ledger_svc.config import ServiceSettings
 from ledger_svc.quality import policy, service
 from ledger_svc.quality.models import (
@@ -64,7 +65,7 @@ async def create_document(
     return document
 
 
-@router.get("", response_model=Page[DocumentRead])
+@router.get("", response_model=Page[DocumentRead], responses=XLSX_RESPONSE)
 async def list_documents(
     session: SessionDep,
     actor: CurrentUser,
@@ -78,18 +79,25 @@ async def list_documents(
     review_overdue: Annotated[
         bool, Query(description="only those in force whose review date has passed")
     ] = False,
+    format: Literal["json", "xlsx"] = "json",
 ):
+    """The register in pages; `format=xlsx` answers every matching document as a
+    spreadsheet (受控文件清单)."""
+    filters = {
+        "status": status,
+        "kind": kind,
+        "department": department,
+        "owner_id": actor.id if owner_id == "me" else owner_id,
+        "q": q,
+        "review_overdue": review_overdue,
+    }
+    if format == "xlsx":
+        filename, content = await service.register_spreadsheet(
+            session=session, actor=actor, quality_office=settings.quality_office, **filters
+        )
+        return xlsx_response(content, filename)
     items, total = await service.list_documents(
-        session=session,
-        actor=actor,
-        quality_office=settings.quality_office,
-        page=page,
-        status=status,
-        kind=kind,
-        department=department,
-        owner_id=actor.id if owner_id == "me" else owner_id,
-        q=q,
-        review_overdue=review_overdue,
+        session=session, actor=actor, quality_office=settings.quality_office, page=page, **filters
     )
     return {"items": items, "total": total}
 
