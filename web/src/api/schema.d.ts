@@ -3085,7 +3085,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Unavailable */
+        /**
+         * List Unavailable
+         * @description The people out of reach now; `user_id`: that person's mark alone (one's own, say).
+         */
         get: operations["list_unavailable_api_v1_emergency_availability_get"];
         put?: never;
         /**
@@ -26268,6 +26271,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                user_id?: string | null;
             };
             header?: never;
             path?: never;

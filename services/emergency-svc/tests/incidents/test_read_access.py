@@ -276,6 +276,18 @@ async def test_unit_staff_see_only_their_own_mark_on_the_availability_list(clien
     assert mine["total"] == 1
     assert (await listed(client, world.other_staff, AVAILABILITY))["total"] == 0
     assert (await listed(client, people.agent, AVAILABILITY))["total"] == 2
+    # One person's mark alone, whoever asks; a unit's staff still only their own.
+    for viewer, person, found in (
+        (people.agent, world.staff, ["出差"]),
+        (people.agent, people.guard_a, ["住院治疗"]),
+        (world.staff, world.staff, ["出差"]),
+        (world.staff, people.guard_a, []),
+    ):
+        answer = await client.get(
+            AVAILABILITY, params={"user_id": person.id}, headers=viewer.headers
+        )
+        assert answer.status_code == 200, answer.text
+        assert [mark["reason"] for mark in answer.json()["items"]] == found
 
 
 async def test_an_integration_client_reads_nothing_unless_its_client_was_given_a_reading_role(

@@ -88,16 +88,18 @@ async def clear_unavailability(*, session: AsyncSession, user_id: str, actor: Pr
 
 
 async def list_unavailable(
-    *, session: AsyncSession, viewer: Principal, page: PageParams
+    *, session: AsyncSession, viewer: Principal, page: PageParams, user_id: str | None = None
 ) -> tuple[list[Unavailability], int]:
     """The people out of reach now (marks that have run out are left out), as many of them
-    as the viewer may see."""
+    as the viewer may see; of `user_id` only when given."""
     policy.ensure_may_read(viewer)
     query = (
         select(Unavailability)
         .where(_in_force(now()))
         .order_by(Unavailability.marked_at.desc(), Unavailability.user_id)
     )
+    if user_id is not None:
+        query = query.where(Unavailability.user_id == user_id)
     if (only := policy.marks_in_sight(viewer)) is not None:
         query = query.where(Unavailability.user_id == only)
     return await fetch_page(session, query, page)

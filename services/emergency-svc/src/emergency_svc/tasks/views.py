@@ -92,8 +92,16 @@ async def mark_unavailable(data: UnavailabilityIn, session: SessionDep, actor: C
 
 
 @availability_router.get("", response_model=Page[UnavailabilityRead])
-async def list_unavailable(session: SessionDep, viewer: TaskReader, page: PageQuery):
-    items, total = await availability.list_unavailable(session=session, viewer=viewer, page=page)
+async def list_unavailable(
+    session: SessionDep,
+    viewer: TaskReader,
+    page: PageQuery,
+    user_id: Annotated[str | None, Query(max_length=64)] = None,
+):
+    """The people out of reach now; `user_id`: that person's mark alone (one's own, say)."""
+    items, total = await availability.list_unavailable(
+        session=session, viewer=viewer, page=page, user_id=user_id
+    )
     return {"items": items, "total": total}
 
 
