@@ -11,6 +11,8 @@ from guanjia_shared.auth import Principal
 from guanjia_shared.errors import Forbidden
 from ledger_svc.campaigns import service as campaigns
 from ledger_svc.campaigns.models import Campaign, CampaignCreate
+from ledger_svc.cleanups import service as cleanups
+from ledger_svc.cleanups.models import Cleanup, CleanupDecisionKind, CleanupOpen, DecisionIn
 from ledger_svc.config import Settings
 from ledger_svc.exceptions.service import exception_thresholds
 from ledger_svc.interventions import service as interventions
@@ -73,11 +75,27 @@ REFUSED = {
             title="报销流程",
         ),
     ),
+    "open a clean-up": lambda session: cleanups.open_cleanup(
+        session=session, actor=AGENT, quality_office=None, data=CleanupOpen(name="制度清理")
+    ),
+    "decide a clean-up's document": lambda session: cleanups.decide_line(
+        session=session,
+        actor=AGENT,
+        quality_office=None,
+        cleanup_id="no-cleanup",
+        line_id="no-line",
+        data=DecisionIn(
+            decision=CleanupDecisionKind.abolish,
+            rationale="已过时",
+            owner_id=AGENT.id,
+            deadline=dt.date(2026, 12, 31),
+        ),
+    ),
 }
 
 
 async def test_the_rules_refuse_whom_the_routes_refuse(session_factory):
-    assert len(REFUSED) == 6
+    assert len(REFUSED) == 8
     for action, call in REFUSED.items():
         async with session_factory() as session:
             with pytest.raises(Forbidden):
@@ -87,3 +105,4 @@ async def test_the_rules_refuse_whom_the_routes_refuse(session_factory):
         assert await session.scalar(select(func.count()).select_from(Plan)) == 0
         assert await session.scalar(select(func.count()).select_from(Campaign)) == 0
         assert await session.scalar(select(func.count()).select_from(ProcedureDocument)) == 0
+        assert await session.scalar(select(func.count()).select_from(Cleanup)) == 0

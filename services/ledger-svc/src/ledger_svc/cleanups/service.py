@@ -148,7 +148,9 @@ async def list_cleanups(
     query = select(Cleanup)
     if status is not None:
         query = query.where(Cleanup.status == status.value)
-    return await fetch_page(session, query.order_by(Cleanup.opened_at.desc(), Cleanup.id), page)
+    return await fetch_page(
+        session, query.order_by(Cleanup.opened_at.desc(), Cleanup.id.desc()), page
+    )
 
 
 async def read_cleanup(*, session: AsyncSession, actor: Principal, cleanup_id: str) -> Cleanup:
