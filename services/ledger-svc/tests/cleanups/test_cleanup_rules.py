@@ -116,6 +116,7 @@ async def test_a_campaign_s_name_and_scope_are_checked(client, leader, body):
         {"deadline": "2026-13-01"},
         {"deadline": "1999-12-31"},
         {"deadline": 0},
+        {"deadline": "2026-03-01"},  # yesterday
     ],
 )
 async def test_a_decision_s_fields_are_checked(client, leader, head, drafter, owner, fields):

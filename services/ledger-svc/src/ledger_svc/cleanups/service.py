@@ -4,6 +4,7 @@ policy.py).
 - Opening lists every document of the register in scope that is not abolished, in the
   opening's transaction (the snapshot: see models.py); a scope that finds none is refused
   (409 `cleanup-scope-empty`).
+- A decision names its owner and a deadline not yet passed (422 at `#/deadline`).
 - Each line is decided exactly once (409 `decide-exactly-once`): the line's row is locked
   first (FOR UPDATE on PostgreSQL; SQLite has one writer), so of decisions made at once the
   first is kept and the others see it; the unique constraint on the decision's line holds
@@ -45,7 +46,7 @@ from sqlmodel import select
 from guanjia_shared.auth import Principal
 from guanjia_shared.bureau_time import bureau_today
 from guanjia_shared.clock import now
-from guanjia_shared.errors import Conflict, NotFound, PreconditionFailed
+from guanjia_shared.errors import Conflict, NotFound, PreconditionFailed, invalid_field
 from guanjia_shared.outbox import record_event
 from guanjia_shared.pagination import PageParams, fetch_page
 from ledger_svc.cleanups import policy
@@ -66,6 +67,7 @@ from ledger_svc.cleanups.models import (
     LineRead,
 )
 from ledger_svc.events import LedgerEvent
+from ledger_svc.quality import policy as register_policy
 from ledger_svc.quality import service as register
 from ledger_svc.quality.models import (
     ON_ITS_WAY,
@@ -248,6 +250,8 @@ async def decide_line(
 ) -> LineRead:
     """The line's one decision, and its effect in the register (see the module's text)."""
     policy.ensure_may_run(actor, quality_office)
+    if data.deadline < bureau_today():
+        raise invalid_field(f"the deadline ({data.deadline}) has passed", "#/deadline")
     cleanup = await _cleanup(session, cleanup_id)
     _ensure_open(cleanup)
     line = await session.get(CleanupLine, line_id, with_for_update=True)
@@ -295,6 +299,8 @@ async def decide_line(
         if document.status == DocumentStatus.abolished:
             already_abolished = True
         else:
+            # The register's own rule of who abolishes, should it ever narrow.
+            register_policy.ensure_may_abolish(actor, quality_office)
             await register.abolish_held_document(
                 session, document, actor=actor, reason=data.rationale
             )
