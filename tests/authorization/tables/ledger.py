@@ -33,11 +33,16 @@ from tests.authorization.matrix import (
 API = "/api/v1/ledger"
 QUALITY = f"{API}/quality/documents"
 CLEANUPS = f"{API}/quality/cleanups"
+NONCONFORMITIES = f"{API}/quality/nonconformities"
+# The effectiveness of corrective actions is checked at once, so the verdict's row may run.
+SETTINGS = {"effectiveness_check_days": 0}
 SHAPERS = roles(Role.admin, Role.leader)
 LEADER = roles(Role.leader)
 LEADERSHIP = roles(Role.admin, Role.leader, Role.auditor)
 FOLLOWERS = LEADERSHIP | roles(Role.dept_head)
-ITEMS = [
+# The corrective actions the nonconformities' world made (build_nonconformity_world).
+ACTION_ITEMS = ["own_action_item", "other_action_item", "other_verified_action_item"]
+PLAN_ITEMS = [
     "others_item",
     "my_item",
     "own_done_item",
@@ -45,6 +50,7 @@ ITEMS = [
     "new_own_item",
     "new_other_item",
 ]
+ITEMS = [*PLAN_ITEMS, *ACTION_ITEMS]
 NO_EXCEPTIONS = "none raised: the ledger's jobs find them, and they do not run here"
 
 
@@ -105,6 +111,15 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
         {"kind": "training", "title": "礼仪培训", "held_on": "2026-03-10"},
     )
     quality = await build_quality_world(client, mint, caller)
+
+    async def all_completions_scored() -> None:
+        """The corrective actions done (build_nonconformity_world) are scored too: no event
+        is still on its way to the inbox when the calls begin."""
+        answer = await client.get(f"{API}/scorecards", params={"year": 2026}, headers=admin)
+        completed = sum(card["items_completed"] for card in answer.json()["items"])
+        assert completed == len(done_items) + len(ACTION_ITEMS), answer.text
+
+    await eventually(all_completions_scored)
     return {
         **quality,
         "own_unit": str(uuid.uuid4()),
@@ -173,7 +188,11 @@ async def build_quality_world(client: httpx.AsyncClient, mint: TokenMint, caller
         "for_caller": for_caller,
         "for_caller_too": for_caller_too,
     }
-    return {**documents, **await build_cleanup_world(client, mint)}
+    return {
+        **documents,
+        **await build_cleanup_world(client, mint),
+        **await build_nonconformity_world(client, mint),
+    }
 
 
 async def build_cleanup_world(client: httpx.AsyncClient, mint: TokenMint) -> World:
@@ -210,6 +229,80 @@ async def build_cleanup_world(client: httpx.AsyncClient, mint: TokenMint) -> Wor
     }
 
 
+async def build_nonconformity_world(client: httpx.AsyncClient, mint: TokenMint) -> World:
+    """Nonconformities against the register's procedures, opened by an admin (a keeper),
+    each at the stage its row's move needs: of the caller's department at containment, at
+    root cause, at corrective actions (without actions, and with one done), and of the
+    other department at containment, at its effectiveness check (due at once: `SETTINGS`)
+    and with its effective verdict recorded."""
+    admin = mint.headers("admin")
+    leader = mint.headers("leader")
+    stages = [
+        "containment",
+        "root_cause",
+        "corrective_actions",
+        "actions_done",
+        "checking",
+        "verified",
+    ]
+
+    async def post(path: str, body: object, headers: dict = admin) -> dict:
+        answer = await client.post(f"{NONCONFORMITIES}{path}", json=body, headers=headers)
+        assert answer.status_code in (200, 201), f"{path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    actions: list[dict] = []
+
+    async def at(stage: str, department: str, code: str) -> str:
+        opening = {
+            "source": "audit",
+            "procedure_code": code,
+            "department": department,
+            "description": "抽查发现未按流程办理",
+        }
+        nonconformity = (await post("", opening))["id"]
+        reach = stages.index(stage)
+        if reach >= stages.index("root_cause"):
+            await post(f"/{nonconformity}/containment", {"containment": "立即纠正"})
+        if reach >= stages.index("corrective_actions"):
+            cause = {"root_cause": "流程未落实", "similar_elsewhere": False}
+            await post(f"/{nonconformity}/root-cause", cause)
+        if reach >= stages.index("actions_done"):
+            action = await post(
+                f"/{nonconformity}/actions",
+                {"title": "修订流程", "owner_id": str(uuid.uuid4()), "deadline": "2026-12-31"},
+            )
+            done = await client.post(
+                f"{API}/items/{action['item_id']}/progress",
+                json={"percent": 100, "note": "完成"},
+                headers=admin,
+            )
+            assert done.status_code == 201, done.text
+            actions.append(action)
+        if reach >= stages.index("checking"):
+            await post(f"/{nonconformity}/effectiveness-check", {})
+        if reach >= stages.index("verified"):
+            verdict = {"effective": True, "evidence": "复查无误"}
+            await post(f"/{nonconformity}/verdict", verdict, leader)
+        return nonconformity
+
+    nonconformities = {
+        "own_nc": await at("containment", OWN_DEPARTMENT, "GJ-LC-001"),
+        "own_nc_at_root_cause": await at("root_cause", OWN_DEPARTMENT, "GJ-LC-001"),
+        "own_nc_at_actions": await at("corrective_actions", OWN_DEPARTMENT, "GJ-LC-001"),
+        "own_nc_actions_done": await at("actions_done", OWN_DEPARTMENT, "GJ-LC-001"),
+        "other_nc": await at("containment", OTHER_DEPARTMENT, "GJ-LC-005"),
+        "other_nc_checking": await at("checking", OTHER_DEPARTMENT, "GJ-LC-005"),
+        "other_nc_verified": await at("verified", OTHER_DEPARTMENT, "GJ-LC-005"),
+    }
+    # The corrective actions are ledger items, in the year's plan of corrective actions.
+    return {
+        **nonconformities,
+        "corrective_plan": actions[0]["plan_id"],
+        **{key: action["item_id"] for key, action in zip(ACTION_ITEMS, actions, strict=True)},
+    }
+
+
 ITEM = f"{API}/items/{{item_id}}"
 OTHERS = {"item_id": "others_item"}
 MINE = {"item_id": "my_item"}
@@ -230,6 +323,10 @@ AT_CLEANUP = {"cleanup_id": "cleanup"}
 RUNNERS = roles(Role.admin, Role.leader)
 OVERSEERS = roles(Role.admin, Role.leader, Role.auditor)
 OWN_LINES = [f"line_of_GJ-LC-00{number}" for number in (1, 2, 3, 4, 6)]
+NONCONFORMITY = f"{NONCONFORMITIES}/{{nonconformity_id}}"
+OWN_NCS = ["own_nc", "own_nc_at_root_cause", "own_nc_at_actions", "own_nc_actions_done"]
+OTHER_NCS = ["other_nc", "other_nc_checking", "other_nc_verified"]
+WORKERS = roles(Role.admin, Role.dept_head)
 
 
 def document_body(code: str, department: str) -> dict:
@@ -246,7 +343,7 @@ TABLE = [
     *HEALTH,
     # plans and items
     row("POST", f"{API}/plans", SHAPERS, body={"year": 2027, "title": "t"}, keep_as="new_plan"),
-    row("GET", f"{API}/plans", BUREAU, sees={BUREAU: ["plan", "new_plan"]}),
+    row("GET", f"{API}/plans", BUREAU, sees={BUREAU: ["plan", "corrective_plan", "new_plan"]}),
     row("GET", f"{API}/plans/{{plan_id}}", BUREAU, at={"plan_id": "plan"}),
     row(
         "POST",
@@ -281,7 +378,7 @@ TABLE = [
         f"{API}/plans/{{plan_id}}/items",
         BUREAU,
         at={"plan_id": "plan"},
-        sees={BUREAU: ITEMS},
+        sees={BUREAU: PLAN_ITEMS},
     ),
     row("GET", f"{API}/plans/{{plan_id}}/ledger.xlsx", BUREAU, at={"plan_id": "plan"}),
     row("GET", f"{API}/items", BUREAU, sees={BUREAU: ITEMS}),
@@ -609,6 +706,110 @@ TABLE = [
         },
     ),
     row("POST", f"{CLEANUP}/close", RUNNERS, at={"cleanup_id": "closable_cleanup"}, body={}),
+    # nonconformities (nonconformities/policy.py): the admins (no quality office here),
+    # leaders and auditors read every department's; the other bureau staff their own
+    # department's (another's is not found, to read as to work); not the served units'.
+    # Opened by an admin or a leader, or a department head for their own department;
+    # worked by the department's head; verified and closed by an admin or a leader of
+    # another department (the callers' department is not the nonconformity's here)
+    row(
+        "POST",
+        NONCONFORMITIES,
+        roles(Role.admin, Role.leader, Role.dept_head),
+        body={
+            "source": "complaint",
+            "complaint_ref": "信访-001",
+            "procedure_code": "GJ-LC-001",
+            "department": OWN_DEPARTMENT,
+            "description": "办理超时",
+        },
+        keep_as="new_nc",
+        note="a department head: their own department's",
+    ),
+    row(
+        "POST",
+        NONCONFORMITIES,
+        roles(Role.admin, Role.leader),
+        body={
+            "source": "audit",
+            "procedure_code": "GJ-LC-005",
+            "department": OTHER_DEPARTMENT,
+            "description": "抽查发现",
+        },
+        keep_as="new_other_nc",
+        note="another department's",
+    ),
+    row(
+        "GET",
+        NONCONFORMITIES,
+        BUREAU,
+        sees={
+            OVERSEERS: [*OWN_NCS, "new_nc", *OTHER_NCS, "new_other_nc"],
+            BUREAU - OVERSEERS: [*OWN_NCS, "new_nc"],
+        },
+        note="another department's are out of sight",
+    ),
+    row("GET", NONCONFORMITY, BUREAU, at={"nonconformity_id": "own_nc"}),
+    row(
+        "GET",
+        NONCONFORMITY,
+        OVERSEERS,
+        at={"nonconformity_id": "other_nc"},
+        hidden_from=BUREAU - OVERSEERS,
+        note="another department's",
+    ),
+    row(
+        "POST",
+        f"{NONCONFORMITY}/containment",
+        WORKERS,
+        at={"nonconformity_id": "own_nc"},
+        body={"containment": "立即纠正"},
+    ),
+    row(
+        "POST",
+        f"{NONCONFORMITY}/containment",
+        roles(Role.admin),
+        at={"nonconformity_id": "other_nc"},
+        hidden_from=roles(Role.dept_head, Role.agent),
+        body={"containment": "立即纠正"},
+        note="another department's: its head does not find it",
+    ),
+    row(
+        "POST",
+        f"{NONCONFORMITY}/root-cause",
+        WORKERS,
+        at={"nonconformity_id": "own_nc_at_root_cause"},
+        body={"root_cause": "流程未落实", "similar_elsewhere": False},
+    ),
+    row(
+        "POST",
+        f"{NONCONFORMITY}/actions",
+        WORKERS,
+        at={"nonconformity_id": "own_nc_at_actions"},
+        body={"title": "修订流程", "owner_id": str(uuid.uuid4()), "deadline": "2026-12-31"},
+    ),
+    row(
+        "POST",
+        f"{NONCONFORMITY}/effectiveness-check",
+        WORKERS,
+        at={"nonconformity_id": "own_nc_actions_done"},
+    ),
+    row(
+        "POST",
+        f"{NONCONFORMITY}/verdict",
+        RUNNERS,
+        at={"nonconformity_id": "other_nc_checking"},
+        hidden_from=roles(Role.dept_head, Role.agent),
+        body={"effective": True, "evidence": "复查无误"},
+    ),
+    row(
+        "POST",
+        f"{NONCONFORMITY}/close",
+        RUNNERS,
+        at={"nonconformity_id": "other_nc_verified"},
+        hidden_from=roles(Role.dept_head, Role.agent),
+        body={},
+    ),
     # the unit replica: names of the served units (none has reached it here)
     row("GET", f"{API}/units", SIGNED_IN, sees={SIGNED_IN: []}),
     row(

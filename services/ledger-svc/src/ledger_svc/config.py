@@ -26,6 +26,17 @@ class Settings(BaseServiceSettings):
     quality_office: str | None = Field(default=None, min_length=1, max_length=100)
     review_reminder_days: int = Field(default=30, ge=1, le=365)
     quality_job_interval_seconds: float = Field(default=300, gt=0)
+    # Nonconformities (nonconformities/): one opens by itself against a commitment's
+    # procedure when its department breaches it on `nonconformity_breach_count` tickets
+    # within `nonconformity_period_days`, or when at least `nonconformity_rating_min_count`
+    # ratings of its tickets in that period average below `nonconformity_rating_below`;
+    # the effectiveness of the corrective actions is checked `effectiveness_check_days`
+    # after the check starts (every action done).
+    nonconformity_breach_count: int = Field(default=3, ge=1, le=1000)
+    nonconformity_period_days: int = Field(default=30, ge=1, le=366)
+    nonconformity_rating_below: float = Field(default=3.0, gt=1, le=5)
+    nonconformity_rating_min_count: int = Field(default=5, ge=1, le=1000)
+    effectiveness_check_days: int = Field(default=30, ge=0, le=366)
 
 
 @lru_cache

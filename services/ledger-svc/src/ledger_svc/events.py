@@ -48,14 +48,24 @@ class LedgerEvent(StrEnum):
     cleanup_opened = "ledger.cleanup.opened"  # adds in_scope_by_department
     cleanup_decided = "ledger.cleanup.decided"  # one line's decision, once per line
     cleanup_closed = "ledger.cleanup.closed"  # every line decided; adds decided (by kind)
+    # Nonconformities and corrective actions (nonconformities/service.py, automatic.py),
+    # each with the nonconformity without its texts (subject: its id).
+    nonconformity_opened = "ledger.nonconformity.opened"  # automatic: adds signals, window
+    nonconformity_stage_changed = "ledger.nonconformity.stage_changed"  # adds move, from_stage
+    nonconformity_action_added = "ledger.nonconformity.action_added"  # adds action (its item)
+    # The effectiveness verdict: adds effective; not effective is back to corrective_actions.
+    nonconformity_verdict_recorded = "ledger.nonconformity.verdict_recorded"
+    nonconformity_closed = "ledger.nonconformity.closed"
 
 
 class ConsumedEvent(StrEnum):
     """Other services' events ledger-svc reads: their contracts are in the consumers that
-    read them (followups/consumers.py, scorecards/consumers.py)."""
+    read them (followups/consumers.py, scorecards/consumers.py,
+    nonconformities/consumers.py)."""
 
     ticket_closed = "ticket.ticket.closed"
     ticket_sla_breached = "ticket.ticket.sla_breached"
+    rating_recorded = "ticket.rating.recorded"
     accountability_recorded = "ticket.accountability.recorded"
     accountability_exempted = "ticket.accountability.exempted"
     incident_closed = "emergency.incident.closed"

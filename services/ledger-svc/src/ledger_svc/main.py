@@ -10,6 +10,8 @@ from ledger_svc.exports.views import router as exports_router
 from ledger_svc.followups.consumers import follow_up_subscription
 from ledger_svc.interventions.views import router as interventions_router
 from ledger_svc.items.views import router as items_router
+from ledger_svc.nonconformities.consumers import nonconformity_subscription
+from ledger_svc.nonconformities.views import router as nonconformities_router
 from ledger_svc.plans.views import router as plans_router
 from ledger_svc.quality.jobs import procedure_job
 from ledger_svc.quality.views import router as quality_router
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             exports_router,
             scorecards_router,
             quality_router,
+            nonconformities_router,
             cleanups_router,
             unit_replica_router("/api/v1/ledger"),
         ],
@@ -44,5 +47,6 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             unit_replica_subscription(),
             *scorecard_subscriptions(),
             follow_up_subscription(settings),
+            nonconformity_subscription(settings),
         ],
     )

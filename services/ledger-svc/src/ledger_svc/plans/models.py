@@ -20,6 +20,8 @@ from ledger_svc.database import LedgerTable
 class PlanKind(StrEnum):
     work = "work"  # the year's work points
     follow_up = "follow_up"  # what emergencies left to do (one per year, made when needed)
+    # The quality system's corrective actions (nonconformities/; one per year, likewise).
+    corrective = "corrective"
 
 
 class Plan(LedgerTable, table=True):
@@ -31,6 +33,13 @@ class Plan(LedgerTable, table=True):
             unique=True,
             sqlite_where=text("kind = 'follow_up'"),
             postgresql_where=text("kind = 'follow_up'"),
+        ),
+        Index(
+            "uq_plans_corrective_year",
+            "year",
+            unique=True,
+            sqlite_where=text("kind = 'corrective'"),
+            postgresql_where=text("kind = 'corrective'"),
         ),
     )
 

@@ -1,8 +1,10 @@
 """The rules of plans: a year's work points, made by an admin or a leader; each year has at
-most one follow-up plan, made when the first follow-up arrives."""
+most one follow-up plan, made when the first follow-up arrives, and one plan of corrective
+actions, made when the first is decided."""
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -45,14 +47,27 @@ async def follow_up_plan(session: AsyncSession, year: int) -> Plan:
     """The year's follow-up plan, made when missing; the caller commits. Two replicas making
     it at once cannot both succeed (a unique index): the loser's event is redelivered and
     then finds the plan."""
-    found = await session.scalar(
-        select(Plan).where(Plan.year == year, Plan.kind == PlanKind.follow_up.value)
-    )
+    return await _plan_of_year(session, year, PlanKind.follow_up, f"{year}年应急处置整改事项")
+
+
+async def corrective_plan(session: AsyncSession, year: int) -> Plan:
+    """The year's plan of the quality system's corrective actions (纠正措施), made when
+    missing, as the follow-up plan is; the caller commits."""
+    return await _plan_of_year(session, year, PlanKind.corrective, f"{year}年质量体系纠正措施")
+
+
+async def _plan_of_year(session: AsyncSession, year: int, kind: PlanKind, title: str) -> Plan:
+    query = select(Plan).where(Plan.year == year, Plan.kind == kind.value)
+    found = await session.scalar(query)
     if found is not None:
         return found
-    plan = Plan(year=year, title=f"{year}年应急处置整改事项", kind=PlanKind.follow_up.value)
-    session.add(plan)
-    await session.flush()
+    plan = Plan(year=year, title=title, kind=kind.value)
+    try:
+        async with session.begin_nested():
+            session.add(plan)
+    except IntegrityError:
+        # Made meanwhile by another transaction (the unique index): that one is the plan.
+        return (await session.execute(query)).scalar_one()
     await _publish_created(session, plan)
     return plan
 
