@@ -91,7 +91,9 @@ export async function photograph(page: Page, name: string): Promise<void> {
   const original = page.viewportSize()
   for (const size of SIZES) {
     await page.setViewportSize({ width: size.width, height: size.height })
-    await page.screenshot({ path: resolve(SCREENSHOTS, `${name}-${size.label}.png`), fullPage: true })
+    // Animations run to their end first: a drawer resized to the phone's width is shown
+    // at that width, not halfway through its transition.
+    await page.screenshot({ path: resolve(SCREENSHOTS, `${name}-${size.label}.png`), fullPage: true, animations: 'disabled' })
   }
   if (original) await page.setViewportSize(original)
 }
