@@ -749,6 +749,7 @@ TABLE = [
         },
         note="another department's are out of sight",
     ),
+    row("GET", NONCONFORMITIES, BUREAU, query={"format": "xlsx"}, note="the CAPA xlsx"),
     row("GET", NONCONFORMITY, BUREAU, at={"nonconformity_id": "own_nc"}),
     row(
         "GET",

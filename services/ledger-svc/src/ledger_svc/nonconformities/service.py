@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -42,6 +43,7 @@ from ledger_svc.exceptions.service import exception_thresholds
 from ledger_svc.items.models import Item, ItemCreate, ItemStatus, SourceIn
 from ledger_svc.items.service import add_item
 from ledger_svc.nonconformities import policy
+from ledger_svc.nonconformities.exports import capa_workbook
 from ledger_svc.nonconformities.models import (
     ActionCreate,
     ActionRead,
@@ -77,13 +79,35 @@ async def list_nonconformities(
     actor: Principal,
     quality_office: str | None,
     page: PageParams,
+    **filters: Any,
+) -> tuple[list[Nonconformity], int]:
+    """Newest first, those `actor` may read; `filters` as `_list_query` takes them."""
+    return await fetch_page(session, _list_query(actor, quality_office, **filters), page)
+
+
+async def capa_spreadsheet(
+    *, session: AsyncSession, actor: Principal, quality_office: str | None, **filters: Any
+) -> tuple[str, bytes]:
+    """Every nonconformity the list would answer, in its order, with its corrective actions,
+    as an .xlsx file (exports.py): its file name and content."""
+    nonconformities = list(
+        (await session.execute(_list_query(actor, quality_office, **filters))).scalars().all()
+    )
+    actions = {n.id: await actions_of(session, n.id) for n in nonconformities}
+    today = bureau_today()
+    return f"capa-{today.isoformat()}.xlsx", capa_workbook(nonconformities, actions, today=today)
+
+
+def _list_query(
+    actor: Principal,
+    quality_office: str | None,
+    *,
     stage: Stage | None = None,
     open_: bool | None = None,
     source: Source | None = None,
     department: str | None = None,
     procedure_code: str | None = None,
-) -> tuple[list[Nonconformity], int]:
-    """Newest first, those `actor` may read."""
+) -> Select[Any]:
     query = select(Nonconformity).where(policy.visible_nonconformities(actor, quality_office))
     if stage is not None:
         query = query.where(Nonconformity.stage == stage.value)
@@ -96,8 +120,7 @@ async def list_nonconformities(
         query = query.where(Nonconformity.department == department)
     if procedure_code is not None:
         query = query.where(Nonconformity.procedure_code == procedure_code)
-    query = query.order_by(Nonconformity.opened_at.desc(), Nonconformity.id)
-    return await fetch_page(session, query, page)
+    return query.order_by(Nonconformity.opened_at.desc(), Nonconformity.id)
 
 
 async def read_nonconformity(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
@@ -8,6 +8,7 @@ from guanjia_shared.auth import CurrentUser, Principal, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery
+from guanjia_shared.spreadsheets import XLSX_RESPONSE, xlsx_response
 from ledger_svc.config import ServiceSettings
 from ledger_svc.nonconformities import policy, service
 from ledger_svc.nonconformities.models import (
@@ -52,7 +53,7 @@ async def open_nonconformity(
     return nonconformity
 
 
-@router.get("", response_model=Page[NonconformityRead])
+@router.get("", response_model=Page[NonconformityRead], responses=XLSX_RESPONSE)
 async def list_nonconformities(
     session: SessionDep,
     actor: CurrentUser,
@@ -63,17 +64,24 @@ async def list_nonconformities(
     source: Source | None = None,
     department: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     procedure_code: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
+    format: Literal["json", "xlsx"] = "json",
 ):
+    """Newest first, in pages; `format=xlsx` answers every matching nonconformity and its
+    corrective actions as a spreadsheet (纠正措施台账)."""
+    filters = {
+        "stage": stage,
+        "open_": open,
+        "source": source,
+        "department": department,
+        "procedure_code": procedure_code,
+    }
+    if format == "xlsx":
+        filename, content = await service.capa_spreadsheet(
+            session=session, actor=actor, quality_office=settings.quality_office, **filters
+        )
+        return xlsx_response(content, filename)
     items, total = await service.list_nonconformities(
-        session=session,
-        actor=actor,
-        quality_office=settings.quality_office,
-        page=page,
-        stage=stage,
-        open_=open,
-        source=source,
-        department=department,
-        procedure_code=procedure_code,
+        session=session, actor=actor, quality_office=settings.quality_office, page=page, **filters
     )
     return {"items": items, "total": total}
 
