@@ -32,6 +32,10 @@ const EMERGENCY_READERS: readonly Role[] = ['admin', 'leader', 'dept_head', 'age
 /** Who reads drills, trainings, supplies and readiness: the bureau's own people. */
 const EMERGENCY_STAFF: readonly Role[] = ['admin', 'leader', 'dept_head', 'agent', 'auditor', 'commander']
 
+/** Who reads the procedure register (ledger-svc's quality/policy.py READERS): the bureau's
+ *  people, and a served unit's staff the documents published to the units. */
+const QUALITY_READERS: readonly Role[] = ['admin', 'leader', 'dept_head', 'agent', 'auditor', 'commander', 'unit_staff']
+
 /** Everyone who signs in to the console (API clients do not): each has an inbox. */
 const PEOPLE: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', 'admin', 'auditor', 'commander']
 
@@ -110,6 +114,8 @@ export const SCREENS = {
   supplies: { name: 'supplies', path: '/emergency/supplies', label: 'emergency.menu.supplies', roles: EMERGENCY_STAFF },
   drills: { name: 'drills', path: '/emergency/drills', label: 'emergency.menu.drills', roles: EMERGENCY_STAFF },
   readiness: { name: 'readiness', path: '/emergency/readiness', label: 'emergency.menu.readiness', roles: EMERGENCY_STAFF },
+  qualityDocuments: { name: 'qualityDocuments', path: '/quality/documents', label: 'quality.menu.documents', roles: QUALITY_READERS },
+  qualityDocument: { name: 'qualityDocument', path: '/quality/documents/:id', label: 'quality.menu.document', roles: QUALITY_READERS },
 } as const satisfies Record<string, Screen>
 
 export type ScreenName = keyof typeof SCREENS
@@ -127,6 +133,7 @@ const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
   { key: 'register', label: 'common.menu.register', screens: ['units', 'buildings', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },
   { key: 'ledger', label: 'ledger.menu.group', screens: ['ledger', 'ledgerInterventions', 'campaigns', 'scorecards'] },
+  { key: 'quality', label: 'quality.menu.group', screens: ['qualityDocuments'] },
   { key: 'emergency', label: 'emergency.menu.group', screens: ['incidents', 'emergencyPlans', 'supplies', 'drills', 'readiness'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },

@@ -62,6 +62,9 @@ QUICK_EMERGENCY_TIMERS = {
 # The cockpit's journey moves the clock past an item's deadline and watches it fall overdue:
 # the ledger's sweep looks every second instead of every five minutes.
 QUICK_LEDGER_SWEEP = {"GUANJIA_LEDGER_EXCEPTION_SCAN_INTERVAL_SECONDS": "1"}
+# The procedure register's journey is the quality office's: its staff keep the register
+# (web/tests/e2e/quality.spec.ts makes its people in this department).
+QUALITY_OFFICE = {"GUANJIA_LEDGER_QUALITY_OFFICE": "质量管理办公室"}
 TIME_TRAVEL = ROOT / "tests" / "time_travel"
 # How long every process of the stack may take to follow a move of the clock (a tenth of a
 # second when the machine is quiet).
@@ -242,6 +245,7 @@ def running_console(*, nats_url: str, directory: Path) -> Iterator[RunningConsol
     services["ticket"].env.update(RELAXED_SERVICE_SETTINGS)
     services["emergency"].env.update(QUICK_EMERGENCY_TIMERS)
     services["ledger"].env.update(QUICK_LEDGER_SWEEP)
+    services["ledger"].env.update(QUALITY_OFFICE)
     gateway = ServiceProcess(
         [sys.executable, "-m", "gateway", "serve", "--port", str(gateway_port)],
         env={**environment, "GUANJIA_ADMIN_PASSWORD": ADMIN_PASSWORD},

@@ -5,7 +5,8 @@ import common from './common'
 import emergency from './emergency'
 import ledger from './ledger'
 import publicPages from './public'
+import quality from './quality'
 import register from './register'
 import tickets from './tickets'
 
-export default { common, cockpit, public: publicPages, tickets, admin, register, ledger, emergency }
+export default { common, cockpit, public: publicPages, tickets, admin, register, ledger, emergency, quality }
