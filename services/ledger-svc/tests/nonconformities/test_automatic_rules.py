@@ -8,6 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select, update
 
+from guanjia_shared.consumer import PoisonEvent
 from guanjia_shared.db import create_engine, create_session_factory
 from guanjia_shared.platform_tables import outbox
 from ledger_svc.config import Settings
@@ -283,3 +284,15 @@ async def test_past_the_lock_the_unique_key_still_lets_one_open(
     [opened] = await nonconformities(session_factory)
     assert len(await signals_of(session_factory, opened.id)) == 4
     assert len(await opened_events(session_factory)) == 1
+
+
+async def test_a_breach_not_as_agreed_is_poison_and_an_unknown_clock_counts_nothing(
+    session_factory,
+):
+    malformed = breach("2026-03-02")
+    malformed.data.pop("reached_at")
+    with pytest.raises(PoisonEvent):
+        await apply(session_factory, malformed)
+
+    await apply(session_factory, *(breach(f"2026-03-0{n}", clock="handover") for n in (3, 4, 5)))
+    assert await nonconformities(session_factory) == []
