@@ -48,12 +48,16 @@ async function openDocument(page: Page, code: string, title: string, status?: st
   await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible()
 }
 
-async function submitTo(page: Page, approvers: NewUser[], mode?: string): Promise<void> {
+async function submitTo(page: Page, approvers: NewUser[], mode?: string, photo?: string): Promise<void> {
   await page.getByRole('button', { name: '提交审批' }).click()
   const dialog = dialogOf(page, '提交审批')
   if (mode) await dialog.getByRole('radio', { name: mode }).check({ force: true })
   for (const approver of approvers) await pick(page, dialog, '添加审批人', approver.display_name)
   await expect(dialog.getByRole('list', { name: '审批人' }).getByRole('listitem')).toHaveCount(approvers.length)
+  if (photo) {
+    await expectAccessible(page)
+    await photograph(page, photo)
+  }
   await submitDialog(page, '提交审批', '提交')
   await expect(page.getByTestId('revision-shown')).toContainText('审批中')
 }
@@ -63,6 +67,7 @@ async function decide(page: Page, code: string, title: string, action: '审批�
   await page.getByRole('button', { name: action }).click()
   const dialog = dialogOf(page, action)
   await dialog.getByLabel(action === '审批同意' ? '审批意见（可不填）' : '退回理由').fill(words)
+  if (action === '退回修改') await photograph(page, 'quality-reject')
   await submitDialog(page, action, action === '审批同意' ? '同意' : '退回')
 }
 
@@ -134,7 +139,7 @@ test('the quality office drafts a procedure, two approvers in order send it back
   await expect(page.getByTestId('revision-text')).toContainText('第三条 车辆管理处审批后派车。')
 
   // Submitted to two approvers in order: the deputy first, then the director.
-  await submitTo(page, [deputy, director])
+  await submitTo(page, [deputy, director], undefined, 'quality-submit')
   const approvals = page.getByTestId('revision-approvals')
   await expect(approvals.getByRole('listitem')).toHaveText([
     new RegExp(`1\\. ${deputy.display_name}\\s*待其审批`),

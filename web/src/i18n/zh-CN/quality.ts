@@ -153,7 +153,7 @@ export default {
     pickFrom: '从哪个处室选择',
     add: '添加审批人',
     addHint: '按姓名选择',
-    ownDepartmentOnly: '您只能按姓名选择本处室的人员；需其他处室或局领导审批的，请由质量管理部门或管理员提交。',
+    ownDepartmentOnly: '您只能按姓名选择本处室的人员（其他处室的人员由管理员、局领导和审计人员查找）；需其他处室或局领导审批的，请由管理员提交。',
     approvers: '审批人',
     approversRequired: '请至少添加一位审批人',
     noneYet: '尚未添加审批人',
