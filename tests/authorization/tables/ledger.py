@@ -654,6 +654,7 @@ TABLE = [
         body={"reason": "已并入新制度"},
     ),
     row("GET", QUALITY, REGISTER_READERS, query={"format": "xlsx"}, note="the register's xlsx"),
+    row("GET", f"{API}/quality/office", BUREAU, note="the quality office by name, for the console"),
     # clean-up campaigns (cleanups/policy.py): run by a leader, an admin or the quality
     # office; read by the bureau, each line as the register shows its document (another
     # department's document never in force is out of sight); not the served units'

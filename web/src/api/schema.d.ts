@@ -2236,7 +2236,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Documents */
+        /**
+         * List Documents
+         * @description The register in pages; `format=xlsx` answers every matching document as a
+         *     spreadsheet (受控文件清单).
+         */
         get: operations["list_documents_api_v1_ledger_quality_documents_get"];
         put?: never;
         /** Create Document */
@@ -2380,6 +2384,288 @@ export interface paths {
         get: operations["diff_revisions_api_v1_ledger_quality_documents__document_id__diff_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/office": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quality Office */
+        get: operations["quality_office_api_v1_ledger_quality_office_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/nonconformities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Nonconformities
+         * @description Newest first, in pages; `format=xlsx` answers every matching nonconformity and its
+         *     corrective actions as a spreadsheet (纠正措施台账).
+         */
+        get: operations["list_nonconformities_api_v1_ledger_quality_nonconformities_get"];
+        put?: never;
+        /** Open Nonconformity */
+        post: operations["open_nonconformity_api_v1_ledger_quality_nonconformities_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/nonconformities/{nonconformity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Nonconformity */
+        get: operations["read_nonconformity_api_v1_ledger_quality_nonconformities__nonconformity_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/nonconformities/{nonconformity_id}/containment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record Containment */
+        post: operations["record_containment_api_v1_ledger_quality_nonconformities__nonconformity_id__containment_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/nonconformities/{nonconformity_id}/root-cause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record Root Cause */
+        post: operations["record_root_cause_api_v1_ledger_quality_nonconformities__nonconformity_id__root_cause_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/nonconformities/{nonconformity_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Action */
+        post: operations["add_action_api_v1_ledger_quality_nonconformities__nonconformity_id__actions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/nonconformities/{nonconformity_id}/effectiveness-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start Effectiveness Check */
+        post: operations["start_effectiveness_check_api_v1_ledger_quality_nonconformities__nonconformity_id__effectiveness_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/nonconformities/{nonconformity_id}/verdict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record Verdict */
+        post: operations["record_verdict_api_v1_ledger_quality_nonconformities__nonconformity_id__verdict_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/nonconformities/{nonconformity_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close Nonconformity */
+        post: operations["close_nonconformity_api_v1_ledger_quality_nonconformities__nonconformity_id__close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/cleanups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Cleanups */
+        get: operations["list_cleanups_api_v1_ledger_quality_cleanups_get"];
+        put?: never;
+        /** Open Cleanup */
+        post: operations["open_cleanup_api_v1_ledger_quality_cleanups_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/cleanups/{cleanup_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Cleanup */
+        get: operations["read_cleanup_api_v1_ledger_quality_cleanups__cleanup_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/cleanups/{cleanup_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cleanup Progress */
+        get: operations["cleanup_progress_api_v1_ledger_quality_cleanups__cleanup_id__progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/cleanups/{cleanup_id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Lines
+         * @description The campaign's documents in pages, by department then code; `format=xlsx` answers
+         *     every matching line as the result list (制度清理结果).
+         */
+        get: operations["list_lines_api_v1_ledger_quality_cleanups__cleanup_id__lines_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/cleanups/{cleanup_id}/lines/{line_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Line */
+        get: operations["read_line_api_v1_ledger_quality_cleanups__cleanup_id__lines__line_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/cleanups/{cleanup_id}/lines/{line_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide Line */
+        post: operations["decide_line_api_v1_ledger_quality_cleanups__cleanup_id__lines__line_id__decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/cleanups/{cleanup_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close Cleanup */
+        post: operations["close_cleanup_api_v1_ledger_quality_cleanups__cleanup_id__close_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4946,6 +5232,8 @@ export interface components {
             resolve_hours: number;
             /** Calendar Id */
             calendar_id?: string | null;
+            /** Procedure Code */
+            procedure_code?: string | null;
         };
         /**
          * CommitmentRead
@@ -4968,6 +5256,8 @@ export interface components {
             resolve_hours: number;
             /** Calendar Id */
             calendar_id: string | null;
+            /** Procedure Code */
+            procedure_code: string | null;
             /** Published */
             published: boolean;
             /** Version */
@@ -5104,6 +5394,8 @@ export interface components {
             resolve_hours?: number | null;
             /** Calendar Id */
             calendar_id?: string | null;
+            /** Procedure Code */
+            procedure_code?: string | null;
         };
         /** CommitmentVersionRead */
         CommitmentVersionRead: {
@@ -5123,6 +5415,8 @@ export interface components {
             resolve_hours: number;
             /** Calendar Id */
             calendar_id: string | null;
+            /** Procedure Code */
+            procedure_code: string | null;
             /**
              * Created At
              * Format: date-time
@@ -6047,6 +6341,71 @@ export interface components {
              */
             points: number;
         };
+        /**
+         * ActionCreate
+         * @description A corrective action, made a ledger item of the year's corrective-action plan.
+         */
+        ActionCreate: {
+            /** Title */
+            title: string;
+            /**
+             * Target
+             * @default
+             */
+            target: string;
+            /**
+             * Quality Requirement
+             * @default
+             */
+            quality_requirement: string;
+            /** Owner Id */
+            owner_id: string;
+            /** Department */
+            department?: string | null;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+        };
+        /**
+         * ActionRead
+         * @description A corrective action with its ledger item as it stands.
+         */
+        ActionRead: {
+            /** Id */
+            id: string;
+            /** Nonconformity Id */
+            nonconformity_id: string;
+            /** Item Id */
+            item_id: string;
+            /** Plan Id */
+            plan_id: string;
+            /** Title */
+            title: string;
+            /** Owner Id */
+            owner_id: string;
+            /** Department */
+            department: string;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Progress */
+            progress: number;
+            /** Status */
+            status: string;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+        };
         /** ActivityCreate */
         ActivityCreate: {
             kind: components["schemas"]["ActivityKind"];
@@ -6255,6 +6614,82 @@ export interface components {
             /** Description */
             description?: string | null;
         };
+        /** CleanupClose */
+        CleanupClose: {
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * CleanupDecisionKind
+         * @enum {string}
+         */
+        CleanupDecisionKind: "confirm" | "abolish" | "revise" | "supplement";
+        /**
+         * CleanupOpen
+         * @description A campaign and its scope: the owning departments, the document kinds (each left
+         *     empty for all of them).
+         */
+        CleanupOpen: {
+            /** Name */
+            name: string;
+            /** Departments */
+            departments?: string[];
+            /** Kinds */
+            kinds?: components["schemas"]["DocumentKind"][];
+        };
+        /**
+         * CleanupProgress
+         * @description Decided against in scope, for the campaign and each department (by name).
+         */
+        CleanupProgress: {
+            /** Cleanup Id */
+            cleanup_id: string;
+            status: components["schemas"]["CleanupStatus"];
+            /** In Scope */
+            in_scope: number;
+            /** Decided */
+            decided: number;
+            /** By Decision */
+            by_decision: {
+                [key: string]: number;
+            };
+            /** Departments */
+            departments: components["schemas"]["DepartmentProgress"][];
+        };
+        /** CleanupRead */
+        CleanupRead: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Departments */
+            departments: string[];
+            /** Kinds */
+            kinds: components["schemas"]["DocumentKind"][];
+            status: components["schemas"]["CleanupStatus"];
+            /** Document Count */
+            document_count: number;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Opened By */
+            opened_by: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Closed By */
+            closed_by: string | null;
+            /** Close Note */
+            close_note: string | null;
+            /** Version */
+            version: number;
+        };
+        /**
+         * CleanupStatus
+         * @enum {string}
+         */
+        CleanupStatus: "open" | "closed";
         /**
          * ClearedBecause
          * @enum {string}
@@ -6264,6 +6699,16 @@ export interface components {
         CloseIn: {
             /** Note */
             note?: string | null;
+        };
+        /** Closing */
+        Closing: {
+            /** Note */
+            note?: string | null;
+        };
+        /** Containment */
+        Containment: {
+            /** Containment */
+            containment: string;
         };
         /** DeadlineChangeRead */
         DeadlineChangeRead: {
@@ -6306,6 +6751,56 @@ export interface components {
          * @enum {string}
          */
         Decision: "approved" | "rejected";
+        /** DecisionIn */
+        DecisionIn: {
+            decision: components["schemas"]["CleanupDecisionKind"];
+            /** Rationale */
+            rationale: string;
+            /** Owner Id */
+            owner_id: string;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+        };
+        /** DecisionRead */
+        DecisionRead: {
+            decision: components["schemas"]["CleanupDecisionKind"];
+            /** Rationale */
+            rationale: string;
+            /** Owner Id */
+            owner_id: string;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Revision Number */
+            revision_number: number | null;
+            /** Revision Reused */
+            revision_reused: boolean;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decided By */
+            decided_by: string;
+        };
+        /** DepartmentProgress */
+        DepartmentProgress: {
+            /** Department */
+            department: string;
+            /** In Scope */
+            in_scope: number;
+            /** Decided */
+            decided: number;
+            /** By Decision */
+            by_decision: {
+                [key: string]: number;
+            };
+        };
         /**
          * DocumentCreate
          * @description A document entered in the register, with its first revision as a draft.
@@ -6754,6 +7249,192 @@ export interface components {
             /** Weight */
             weight?: (number) | null;
         };
+        /**
+         * LineRead
+         * @description A line as at the opening, the document's status now, and its decision (null until
+         *     decided).
+         */
+        LineRead: {
+            /** Id */
+            id: string;
+            /** Cleanup Id */
+            cleanup_id: string;
+            /** Document Id */
+            document_id: string;
+            /** Code */
+            code: string;
+            /** Title */
+            title: string;
+            kind: components["schemas"]["DocumentKind"];
+            /** Department */
+            department: string;
+            /** Owner Id */
+            owner_id: string;
+            status_at_opening: components["schemas"]["DocumentStatus"];
+            /** Effective Revision */
+            effective_revision: number | null;
+            document_status: components["schemas"]["DocumentStatus"];
+            decision: components["schemas"]["DecisionRead"] | null;
+        };
+        /**
+         * MoveKind
+         * @enum {string}
+         */
+        ledger_MoveKind: "opened" | "contained" | "analysed" | "action_added" | "check_started" | "verdict_recorded" | "closed";
+        /** MoveRead */
+        MoveRead: {
+            kind: components["schemas"]["ledger_MoveKind"];
+            from_stage: components["schemas"]["Stage"] | null;
+            to_stage: components["schemas"]["Stage"];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Actor */
+            actor: string | null;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * NonconformityDetail
+         * @description The nonconformity with its actions, its history and the events that led to it.
+         */
+        NonconformityDetail: {
+            /** Id */
+            id: string;
+            source: components["schemas"]["Source"];
+            /** Audit Finding Id */
+            audit_finding_id: string | null;
+            /** Complaint Ref */
+            complaint_ref: string | null;
+            /** Procedure Code */
+            procedure_code: string;
+            /** Procedure Id */
+            procedure_id: string | null;
+            /** Department */
+            department: string;
+            /** Description */
+            description: string;
+            stage: components["schemas"]["Stage"];
+            trigger: components["schemas"]["Trigger"] | null;
+            /** Commitment Id */
+            commitment_id: string | null;
+            /** Commitment Code */
+            commitment_code: string | null;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Opened By */
+            opened_by: string | null;
+            /** Containment */
+            containment: string | null;
+            /** Root Cause */
+            root_cause: string | null;
+            /** Similar Elsewhere */
+            similar_elsewhere: boolean | null;
+            /** Similar Cases */
+            similar_cases: string | null;
+            /** Check Due On */
+            check_due_on: string | null;
+            /** Effective */
+            effective: boolean | null;
+            /** Evidence */
+            evidence: string | null;
+            /** Verified At */
+            verified_at: string | null;
+            /** Verified By */
+            verified_by: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Closed By */
+            closed_by: string | null;
+            /** Version */
+            version: number;
+            /** Actions */
+            actions: components["schemas"]["ActionRead"][];
+            /** Moves */
+            moves: components["schemas"]["MoveRead"][];
+            /** Signals */
+            signals: components["schemas"]["SignalRead"][];
+        };
+        /**
+         * NonconformityOpen
+         * @description A nonconformity opened by hand: from an audit's finding, or a complaint. The
+         *     automatic ones are the consumer's alone.
+         */
+        NonconformityOpen: {
+            source: components["schemas"]["Source"];
+            /** Audit Finding Id */
+            audit_finding_id?: string | null;
+            /** Complaint Ref */
+            complaint_ref?: string | null;
+            /** Procedure Code */
+            procedure_code: string;
+            /** Department */
+            department: string;
+            /** Description */
+            description: string;
+        };
+        /** NonconformityRead */
+        NonconformityRead: {
+            /** Id */
+            id: string;
+            source: components["schemas"]["Source"];
+            /** Audit Finding Id */
+            audit_finding_id: string | null;
+            /** Complaint Ref */
+            complaint_ref: string | null;
+            /** Procedure Code */
+            procedure_code: string;
+            /** Procedure Id */
+            procedure_id: string | null;
+            /** Department */
+            department: string;
+            /** Description */
+            description: string;
+            stage: components["schemas"]["Stage"];
+            trigger: components["schemas"]["Trigger"] | null;
+            /** Commitment Id */
+            commitment_id: string | null;
+            /** Commitment Code */
+            commitment_code: string | null;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Opened By */
+            opened_by: string | null;
+            /** Containment */
+            containment: string | null;
+            /** Root Cause */
+            root_cause: string | null;
+            /** Similar Elsewhere */
+            similar_elsewhere: boolean | null;
+            /** Similar Cases */
+            similar_cases: string | null;
+            /** Check Due On */
+            check_due_on: string | null;
+            /** Effective */
+            effective: boolean | null;
+            /** Evidence */
+            evidence: string | null;
+            /** Verified At */
+            verified_at: string | null;
+            /** Verified By */
+            verified_by: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Closed By */
+            closed_by: string | null;
+            /** Version */
+            version: number;
+        };
         /** Page[ActivityRead] */
         Page_ActivityRead_: {
             /** Items */
@@ -6765,6 +7446,13 @@ export interface components {
         Page_CampaignRead_: {
             /** Items */
             items: components["schemas"]["CampaignRead"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[CleanupRead] */
+        Page_CleanupRead_: {
+            /** Items */
+            items: components["schemas"]["CleanupRead"][];
             /** Total */
             total: number;
         };
@@ -6793,6 +7481,20 @@ export interface components {
         Page_ItemRead_: {
             /** Items */
             items: components["schemas"]["ItemRead"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[LineRead] */
+        Page_LineRead_: {
+            /** Items */
+            items: components["schemas"]["LineRead"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[NonconformityRead] */
+        Page_NonconformityRead_: {
+            /** Items */
+            items: components["schemas"]["NonconformityRead"][];
             /** Total */
             total: number;
         };
@@ -6835,7 +7537,7 @@ export interface components {
          * PlanKind
          * @enum {string}
          */
-        PlanKind: "work" | "follow_up";
+        PlanKind: "work" | "follow_up" | "corrective";
         /** PlanRead */
         PlanRead: {
             /** Id */
@@ -6875,6 +7577,15 @@ export interface components {
              * Format: date-time
              */
             reported_at: string;
+        };
+        /**
+         * QualityOffice
+         * @description The department the bureau names its quality office (`QUALITY_OFFICE`), or null when
+         *     it names none: its people keep the register as the admins do (policy.is_keeper).
+         */
+        QualityOffice: {
+            /** Department */
+            department: string | null;
         };
         /**
          * Reason
@@ -7113,6 +7824,15 @@ export interface components {
          * @enum {string}
          */
         RevisionStatus: "draft" | "in_review" | "approved" | "effective" | "superseded" | "abolished";
+        /** RootCause */
+        RootCause: {
+            /** Root Cause */
+            root_cause: string;
+            /** Similar Elsewhere */
+            similar_elsewhere: boolean;
+            /** Similar Cases */
+            similar_cases?: string | null;
+        };
         /** Scorecard */
         Scorecard: {
             /** Department */
@@ -7246,6 +7966,43 @@ export interface components {
          * @enum {string}
          */
         ScorecardMeasure: "item_completed" | "item_on_time" | "item_reopened" | "ticket_closed" | "ticket_sla_met" | "ticket_rating" | "sla_breach" | "accountability_reward" | "accountability_penalty" | "accountability_exempted" | "drill_participation";
+        /**
+         * SignalKind
+         * @enum {string}
+         */
+        SignalKind: "breach" | "rating";
+        /** SignalRead */
+        SignalRead: {
+            /** Event Id */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            kind: components["schemas"]["SignalKind"];
+            /** Department */
+            department: string;
+            /** Commitment Id */
+            commitment_id: string;
+            /** Commitment Code */
+            commitment_code: string | null;
+            /** Procedure Code */
+            procedure_code: string | null;
+            /** Ticket Id */
+            ticket_id: string | null;
+            /** Score */
+            score: number | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Opening */
+            opening: boolean | null;
+        };
+        /**
+         * Source
+         * @enum {string}
+         */
+        Source: "audit" | "complaint" | "automatic";
         /** SourceIn */
         SourceIn: {
             /** Service */
@@ -7260,12 +8017,30 @@ export interface components {
             /** Ref */
             ref: string;
         };
+        /**
+         * Stage
+         * @enum {string}
+         */
+        Stage: "containment" | "root_cause" | "corrective_actions" | "effectiveness_check" | "closed";
         /** Submission */
         Submission: {
             /** Approvers */
             approvers: string[];
             /** @default sequence */
             approval_mode: components["schemas"]["ApprovalMode"];
+        };
+        /**
+         * Trigger
+         * @description What opened an automatic nonconformity.
+         * @enum {string}
+         */
+        Trigger: "breaches" | "rating";
+        /** Verdict */
+        Verdict: {
+            /** Effective */
+            effective: boolean;
+            /** Evidence */
+            evidence: string;
         };
         /** ActivateIn */
         ActivateIn: {
@@ -16429,6 +17204,7 @@ export interface operations {
                 category?: string | null;
                 department?: string | null;
                 published?: boolean | null;
+                procedure_code?: string | null;
                 limit?: number;
                 offset?: number;
             };
@@ -21232,6 +22008,7 @@ export interface operations {
                 owner_id?: string | null;
                 /** @description only those in force whose review date has passed */
                 review_overdue?: boolean;
+                format?: "json" | "xlsx";
                 limit?: number;
                 offset?: number;
             };
@@ -21241,13 +22018,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or xlsx */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_DocumentRead_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description Authentication required: no token, or not a valid one */
@@ -22354,6 +23132,1519 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quality_office_api_v1_ledger_quality_office_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityOffice"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_nonconformities_api_v1_ledger_quality_nonconformities_get: {
+        parameters: {
+            query?: {
+                stage?: components["schemas"]["Stage"] | null;
+                /** @description true: not closed; false: closed */
+                open?: boolean | null;
+                source?: components["schemas"]["Source"] | null;
+                department?: string | null;
+                procedure_code?: string | null;
+                format?: "json" | "xlsx";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NonconformityRead_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    open_nonconformity_api_v1_ledger_quality_nonconformities_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NonconformityOpen"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NonconformityRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_nonconformity_api_v1_ledger_quality_nonconformities__nonconformity_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                nonconformity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NonconformityDetail"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_containment_api_v1_ledger_quality_nonconformities__nonconformity_id__containment_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                nonconformity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Containment"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NonconformityRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed: If-Match names another version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_root_cause_api_v1_ledger_quality_nonconformities__nonconformity_id__root_cause_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                nonconformity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RootCause"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NonconformityRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed: If-Match names another version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_action_api_v1_ledger_quality_nonconformities__nonconformity_id__actions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                nonconformity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_effectiveness_check_api_v1_ledger_quality_nonconformities__nonconformity_id__effectiveness_check_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                nonconformity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NonconformityRead"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed: If-Match names another version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_verdict_api_v1_ledger_quality_nonconformities__nonconformity_id__verdict_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                nonconformity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Verdict"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NonconformityRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed: If-Match names another version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_nonconformity_api_v1_ledger_quality_nonconformities__nonconformity_id__close_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                nonconformity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Closing"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NonconformityRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed: If-Match names another version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_cleanups_api_v1_ledger_quality_cleanups_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["CleanupStatus"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CleanupRead_"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    open_cleanup_api_v1_ledger_quality_cleanups_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CleanupOpen"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CleanupRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_cleanup_api_v1_ledger_quality_cleanups__cleanup_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cleanup_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CleanupRead"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cleanup_progress_api_v1_ledger_quality_cleanups__cleanup_id__progress_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cleanup_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CleanupProgress"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_lines_api_v1_ledger_quality_cleanups__cleanup_id__lines_get: {
+        parameters: {
+            query?: {
+                department?: string | null;
+                /** @description decided lines, or undecided ones */
+                decided?: boolean | null;
+                decision?: components["schemas"]["CleanupDecisionKind"] | null;
+                format?: "json" | "xlsx";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                cleanup_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LineRead_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_line_api_v1_ledger_quality_cleanups__cleanup_id__lines__line_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cleanup_id: string;
+                line_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineRead"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decide_line_api_v1_ledger_quality_cleanups__cleanup_id__lines__line_id__decision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cleanup_id: string;
+                line_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_cleanup_api_v1_ledger_quality_cleanups__cleanup_id__close_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                cleanup_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CleanupClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CleanupRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed: If-Match names another version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26269,9 +28560,9 @@ export interface operations {
     list_unavailable_api_v1_emergency_availability_get: {
         parameters: {
             query?: {
+                user_id?: string | null;
                 limit?: number;
                 offset?: number;
-                user_id?: string | null;
             };
             header?: never;
             path?: never;

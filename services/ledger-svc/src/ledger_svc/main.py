@@ -14,6 +14,7 @@ from ledger_svc.nonconformities.consumers import nonconformity_subscription
 from ledger_svc.nonconformities.views import router as nonconformities_router
 from ledger_svc.plans.views import router as plans_router
 from ledger_svc.quality.jobs import procedure_job
+from ledger_svc.quality.views import office_router as quality_office_router
 from ledger_svc.quality.views import router as quality_router
 from ledger_svc.scorecards.consumers import scorecard_subscriptions
 from ledger_svc.scorecards.views import router as scorecards_router
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             exports_router,
             scorecards_router,
             quality_router,
+            quality_office_router,
             nonconformities_router,
             cleanups_router,
             unit_replica_router("/api/v1/ledger"),

@@ -496,3 +496,10 @@ class RevisionDiff(BaseModel):
     to_number: int
     fields: list[FieldChange]
     text: list[str]
+
+
+class QualityOffice(BaseModel):
+    """The department the bureau names its quality office (`QUALITY_OFFICE`), or null when
+    it names none: its people keep the register as the admins do (policy.is_keeper)."""
+
+    department: str | None

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from guanjia_shared.auth import CurrentUser, Principal, require_roles
+from guanjia_shared.auth import BUREAU_ROLES, CurrentUser, Principal, require_roles
 from guanjia_shared.deps import SessionDep
 from guanjia_shared.etags import IfMatchVersion, etag_of
 from guanjia_shared.pagination import Page, PageQuery, SearchQuery
@@ -20,6 +20,7 @@ from ledger_svc.quality.models import (
     DocumentRead,
     DocumentStatus,
     DocumentUpdate,
+    QualityOffice,
     Rejection,
     RevisionDiff,
     RevisionEdit,
@@ -35,6 +36,13 @@ router = APIRouter(
     prefix="/api/v1/ledger/quality/documents",
     tags=["quality"],
     dependencies=[Depends(require_roles(*policy.READERS))],
+)
+# The quality office by name, for the bureau's people: the console offers its staff what
+# the register's keepers may do (GET /api/v1/ledger/quality/office).
+office_router = APIRouter(
+    prefix="/api/v1/ledger/quality",
+    tags=["quality"],
+    dependencies=[Depends(require_roles(*BUREAU_ROLES))],
 )
 Drafter = Annotated[Principal, Depends(require_roles(*policy.DRAFTERS))]
 Approver = Annotated[Principal, Depends(require_roles(*policy.APPROVERS))]
@@ -302,3 +310,8 @@ async def diff_revisions(
         from_number=from_number,
         to_number=to_number,
     )
+
+
+@office_router.get("/office", response_model=QualityOffice)
+async def quality_office(settings: ServiceSettings):
+    return QualityOffice(department=settings.quality_office)
