@@ -19,6 +19,7 @@ const repair: CommitmentRead = {
   response_minutes: 30,
   resolve_hours: 24,
   calendar_id: 'cal-1',
+  procedure_code: null,
   published: true,
   version: 3,
 }
