@@ -282,8 +282,10 @@ async def test_past_the_lock_the_unique_key_still_lets_one_open(
     await asyncio.gather(*(apply(f, e) for f, e in zip(two_consumers, pair, strict=True)))
 
     [opened] = await nonconformities(session_factory)
-    assert len(await signals_of(session_factory, opened.id)) == 4
     assert len(await opened_events(session_factory)) == 1
+    # The loser joined the winner's, or (had it looked after the winner committed, finding
+    # the first breaches taken) was left to count towards the next: never a second one.
+    assert len(await signals_of(session_factory, opened.id)) in (3, 4)
 
 
 async def test_a_breach_not_as_agreed_is_poison_and_an_unknown_clock_counts_nothing(
