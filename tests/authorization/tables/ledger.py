@@ -21,6 +21,7 @@ from guanjia_shared.testing.tokens import TokenMint
 from tests.authorization.matrix import (
     BUREAU,
     HEALTH,
+    NOBODY,
     OTHER_DEPARTMENT,
     OWN_DEPARTMENT,
     SIGNED_IN,
@@ -34,6 +35,8 @@ API = "/api/v1/ledger"
 QUALITY = f"{API}/quality/documents"
 CLEANUPS = f"{API}/quality/cleanups"
 NONCONFORMITIES = f"{API}/quality/nonconformities"
+PROGRAMMES = f"{API}/quality/audit-programmes"
+AUDITS = f"{API}/quality/audits"
 # The effectiveness of corrective actions is checked at once, so the verdict's row may run.
 SETTINGS = {"effectiveness_check_days": 0}
 SHAPERS = roles(Role.admin, Role.leader)
@@ -192,6 +195,7 @@ async def build_quality_world(client: httpx.AsyncClient, mint: TokenMint, caller
         **documents,
         **await build_cleanup_world(client, mint),
         **await build_nonconformity_world(client, mint),
+        **await build_audit_world(client, mint, in_force),
     }
 
 
@@ -303,6 +307,63 @@ async def build_nonconformity_world(client: httpx.AsyncClient, mint: TokenMint) 
     }
 
 
+async def build_audit_world(client: httpx.AsyncClient, mint: TokenMint, in_force: str) -> World:
+    """Read-and-acknowledge: the procedure in force distributed to the callers' department.
+    Internal audits: the 2026 programme; audits of the callers' department led by someone of
+    neither department — one in progress with a nonconformity finding, one planned, one
+    reported — and one of the other department, planned (it has nothing in force to
+    start on)."""
+    admin = mint.headers("admin")
+    lead_id = str(uuid.uuid4())
+    lead = mint.headers("agent", sub=lead_id, department="督查室")
+
+    async def post(path: str, body: object, headers: dict = admin) -> dict:
+        answer = await client.post(f"{API}/quality{path}", json=body, headers=headers)
+        assert answer.status_code in (200, 201), f"{path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    await post(f"/documents/{in_force}/distribution", {"departments": [OWN_DEPARTMENT]})
+    programme = await post("/audit-programmes", {"year": 2026, "title": "2026年内部审核方案"})
+
+    async def audit(department: str) -> str:
+        body = audit_body(department, lead_id)
+        return (await post(f"/audit-programmes/{programme['id']}/audits", body))["id"]
+
+    async def started(department: str) -> tuple[str, str]:
+        audit_id = await audit(department)
+        await post(f"/audits/{audit_id}/start", {})
+        checklist = await client.get(f"{AUDITS}/{audit_id}/checklist", headers=admin)
+        [line] = checklist.json()
+        return audit_id, line["id"]
+
+    own_audit, own_line = await started(OWN_DEPARTMENT)
+    finding = {"line_id": own_line, "kind": "nonconformity", "severity": "minor", "evidence": "e"}
+    own_finding = await post(f"/audits/{own_audit}/findings", finding, lead)
+    reported_audit, reported_line = await started(OWN_DEPARTMENT)
+    conformity = {"line_id": reported_line, "kind": "conformity", "evidence": "e"}
+    await post(f"/audits/{reported_audit}/findings", conformity, lead)
+    await post(f"/audits/{reported_audit}/report", {"report": "符合"}, lead)
+    return {
+        "programme": programme["id"],
+        "own_audit": own_audit,
+        "own_line": own_line,
+        "own_finding": own_finding["id"],
+        "startable_audit": await audit(OWN_DEPARTMENT),
+        "reported_audit": reported_audit,
+        "other_audit": await audit(OTHER_DEPARTMENT),
+    }
+
+
+def audit_body(department: str, lead_id: str) -> dict:
+    return {
+        "title": "内部审核",
+        "departments": [department],
+        "lead_auditor": {"person_id": lead_id, "department": "督查室"},
+        "starts_on": "2026-10-01",
+        "ends_on": "2026-10-31",
+    }
+
+
 ITEM = f"{API}/items/{{item_id}}"
 OTHERS = {"item_id": "others_item"}
 MINE = {"item_id": "my_item"}
@@ -327,6 +388,9 @@ NONCONFORMITY = f"{NONCONFORMITIES}/{{nonconformity_id}}"
 OWN_NCS = ["own_nc", "own_nc_at_root_cause", "own_nc_at_actions", "own_nc_actions_done"]
 OTHER_NCS = ["other_nc", "other_nc_checking", "other_nc_verified"]
 WORKERS = roles(Role.admin, Role.dept_head)
+AUDIT = f"{AUDITS}/{{audit_id}}"
+OWN_AUDIT = {"audit_id": "own_audit"}
+OWN_AUDITS = ["own_audit", "startable_audit", "reported_audit"]
 
 
 def document_body(code: str, department: str) -> dict:
@@ -812,6 +876,104 @@ TABLE = [
         hidden_from=roles(Role.dept_head, Role.agent),
         body={},
     ),
+    # read-and-acknowledge (acknowledgements/policy.py): the bureau reads a document's
+    # audience and who has read it (names to overseers, the owner, a head their own
+    # department's); the owner or an admin distributes (the owner is someone else here);
+    # each person acknowledges what is distributed to them (the callers' department is)
+    row(
+        "GET",
+        f"{API}/quality/to-read",
+        BUREAU,
+        sees={BUREAU: ["doc_in_force"]},
+        id_field="document_id",
+        note="distributed to the callers' department",
+    ),
+    row(
+        "POST",
+        f"{DOCUMENT}/distribution",
+        roles(Role.admin),
+        at=IN_FORCE,
+        body={"roles": ["leader"]},
+        note="its owner (not a caller here) or the register's keepers",
+    ),
+    row("GET", f"{DOCUMENT}/distribution", BUREAU, at=IN_FORCE),
+    row("POST", f"{DOCUMENT}/acknowledgements", BUREAU, at=IN_FORCE, body={"revision": 1}),
+    row("GET", f"{DOCUMENT}/reading", BUREAU, at=IN_FORCE),
+    # internal audits (audits/policy.py): planned and closed by a leader, an admin or the
+    # quality office; started by the lead auditor or a keeper; findings and the report are
+    # the audit's team's (none of the callers is on one here); read by the overseers (every
+    # department's) and a department's staff (their own department's: another's is not
+    # found); a nonconformity from a finding as nonconformities/policy.py opens one
+    row(
+        "POST",
+        PROGRAMMES,
+        RUNNERS,
+        body={"year": 2027, "title": "2027年内部审核方案"},
+        keep_as="new_programme",
+    ),
+    row("GET", PROGRAMMES, BUREAU, sees={BUREAU: ["programme", "new_programme"]}),
+    row("GET", f"{PROGRAMMES}/{{programme_id}}", BUREAU, at={"programme_id": "programme"}),
+    row(
+        "POST",
+        f"{PROGRAMMES}/{{programme_id}}/audits",
+        RUNNERS,
+        at={"programme_id": "programme"},
+        body=audit_body(OTHER_DEPARTMENT, str(uuid.uuid4())),
+        keep_as="new_audit",
+    ),
+    row(
+        "GET",
+        AUDITS,
+        BUREAU,
+        sees={
+            OVERSEERS: [*OWN_AUDITS, "other_audit", "new_audit"],
+            BUREAU - OVERSEERS: OWN_AUDITS,
+        },
+        note="another department's are out of sight",
+    ),
+    row("GET", AUDIT, BUREAU, at=OWN_AUDIT),
+    row(
+        "GET",
+        AUDIT,
+        OVERSEERS,
+        at={"audit_id": "other_audit"},
+        hidden_from=BUREAU - OVERSEERS,
+        note="another department's",
+    ),
+    row("GET", f"{AUDIT}/checklist", BUREAU, at=OWN_AUDIT, sees={BUREAU: ["own_line"]}),
+    row("GET", f"{AUDIT}/findings", BUREAU, at=OWN_AUDIT, sees={BUREAU: ["own_finding"]}),
+    row(
+        "POST",
+        f"{AUDIT}/start",
+        roles(Role.admin),
+        at={"audit_id": "startable_audit"},
+        note="its lead auditor (not a caller here) or the register's keepers",
+    ),
+    row(
+        "POST",
+        f"{AUDIT}/findings",
+        NOBODY,
+        at=OWN_AUDIT,
+        body={"kind": "observation", "evidence": "e"},
+        note="the audit's team only, none of the callers",
+    ),
+    row(
+        "POST",
+        f"{AUDIT}/report",
+        NOBODY,
+        at=OWN_AUDIT,
+        body={"report": "r"},
+        note="its lead auditor only, not a caller",
+    ),
+    row(
+        "POST",
+        f"{AUDIT}/findings/{{finding_id}}/nonconformity",
+        roles(Role.admin, Role.leader, Role.dept_head),
+        at={**OWN_AUDIT, "finding_id": "own_finding"},
+        body={},
+        note="a department head: a finding of their own department",
+    ),
+    row("POST", f"{AUDIT}/close", RUNNERS, at={"audit_id": "reported_audit"}, body={}),
     # the unit replica: names of the served units (none has reached it here)
     row("GET", f"{API}/units", SIGNED_IN, sees={SIGNED_IN: []}),
     row(

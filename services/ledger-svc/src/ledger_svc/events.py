@@ -4,7 +4,8 @@ Each published event is written to the outbox in the transaction of the change i
 of (so it goes out exactly when the change commits); its subject is the id of the row it
 is about. Where its data is built: plans/service.py, items/service.py, exceptions/service.py,
 interventions/service.py, campaigns/service.py, quality/service.py, quality/jobs.py,
-cleanups/service.py.
+cleanups/service.py, nonconformities/service.py, acknowledgements/service.py,
+audits/service.py.
 """
 
 from __future__ import annotations
@@ -56,6 +57,19 @@ class LedgerEvent(StrEnum):
     # The effectiveness verdict: adds effective; not effective is back to corrective_actions.
     nonconformity_verdict_recorded = "ledger.nonconformity.verdict_recorded"
     nonconformity_closed = "ledger.nonconformity.closed"
+    # Read-and-acknowledge (acknowledgements/service.py), each with the document (subject:
+    # its id) and the number of its revision in force.
+    acknowledgement_distributed = "ledger.acknowledgement.distributed"  # adds added, audience
+    # A person read the revision in force: once per person and revision.
+    acknowledgement_recorded = "ledger.acknowledgement.recorded"  # adds person_id, department
+    # Internal audits (audits/service.py), each with the audit (subject: its id) and never a
+    # text (evidence, report); the programme's with the programme.
+    audit_programme_created = "ledger.audit_programme.created"
+    audit_planned = "ledger.audit.planned"  # adds year
+    audit_started = "ledger.audit.started"  # its checklist generated: line_count
+    audit_finding_recorded = "ledger.audit.finding_recorded"  # adds finding (no evidence)
+    audit_reported = "ledger.audit.reported"  # adds findings_by_kind
+    audit_closed = "ledger.audit.closed"  # adds findings_by_kind
 
 
 class ConsumedEvent(StrEnum):

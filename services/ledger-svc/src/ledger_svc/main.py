@@ -1,5 +1,7 @@
 from guanjia_shared.app import GuanjiaApp, create_service_app
 from guanjia_shared.replicas import unit_replica_router, unit_replica_subscription
+from ledger_svc.acknowledgements.views import router as acknowledgements_router
+from ledger_svc.audits.views import router as audits_router
 from ledger_svc.campaigns.views import router as campaigns_router
 from ledger_svc.cleanups.views import router as cleanups_router
 from ledger_svc.config import Settings, get_settings
@@ -27,7 +29,8 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
         title="Guanjia ledger-svc",
         description=(
             "The big-item work ledger, management by exception, campaigns, scorecards, "
-            "the procedure register and its clean-up campaigns."
+            "the procedure register, its clean-up campaigns, read-and-acknowledge, internal "
+            "audits and nonconformities."
         ),
         routers=[
             plans_router,
@@ -41,6 +44,8 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             quality_office_router,
             nonconformities_router,
             cleanups_router,
+            acknowledgements_router,
+            audits_router,
             unit_replica_router("/api/v1/ledger"),
         ],
         migrations=MIGRATIONS,
