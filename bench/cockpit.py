@@ -11,11 +11,12 @@ leadership, renovations awaiting approval, and emergency plans, drills, training
 incidents entered through the API. Then VACUUM ANALYZE, as autovacuum would have done.
 
 The cockpit's first view is timed as web/src/views/cockpit/CockpitPage.vue makes it: on
-mounting it fires all its calls at once and awaits none before another — the five lists'
+mounting it fires all its calls at once and awaits none before another — the six lists'
 first pages of 6 lines (ledger exceptions; escalations to the leadership not done; units over
-the office-space standard, largest excess first; renovations requested; incidents under
-way), the readiness report, and the department reports for this year to date and the same
-days of last year (those two awaited together). One client holding at most six connections,
+the office-space standard, largest excess first; renovations requested; incidents not over;
+procedures whose review is overdue — the data holds no procedure register, so that one is
+an empty list), the readiness report, and the ticket totals for this year to date and the
+same days of last year (those two awaited together). One client holding at most six connections,
 as a browser does, with a leader's token: the wall time until the last answer is one
 sample. Each call is timed alone as well, so the slowest is named. The screens are taken in
 turn, round after round (console.py's `time_screens`), the first call of each reported
@@ -221,6 +222,11 @@ def cockpit_calls(today: dt.date) -> list[tuple[str, str, dict[str, object]]]:
             {**FIRST_PAGE, "status": ["reported", "active"]},
         ),
         ("readiness report", "/api/v1/emergency/reports/readiness", {}),
+        (
+            "procedures whose review is overdue",
+            "/api/v1/ledger/quality/documents",
+            {**FIRST_PAGE, "review_overdue": "true"},
+        ),
         ("ticket totals, this year to date", "/api/v1/ticket/reports/totals", current),
         ("ticket totals, last year's same days", "/api/v1/ticket/reports/totals", previous),
     ]
