@@ -76,6 +76,18 @@ async def test_an_auditor_of_the_department_audited_is_refused(
     problem(await plan(client, admin, year, lead_of_it), 409, "auditor-independence")
 
 
+async def test_an_auditor_owning_a_document_in_scope_is_refused(
+    client, admin, head, drafter, lead_auditor, auditor
+):
+    """Of 办公室, but the owner of a procedure of 财务处: it would be their own work."""
+    await finance_register(client, admin, drafter, head)
+    await in_force(client, drafter, head, auditor, code="GJ-CW-005")
+    year = await programme(client, admin)
+    body = plan_body(lead_auditor, [(auditor, "办公室")])
+    refused = problem(await plan(client, admin, year, body), 409, "auditor-independence")
+    assert (refused["auditor"], refused["document"]) == (auditor.id, "GJ-CW-005")
+
+
 async def test_a_process_in_scope_audits_the_departments_owning_its_procedures(
     client, admin, head, drafter, lead_auditor, auditor
 ):

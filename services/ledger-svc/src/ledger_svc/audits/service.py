@@ -4,12 +4,13 @@ who: policy.py).
 - One programme per year (409 `one-programme-per-year`); an audit is planned within its
   programme's year (422 at `#/starts_on` or `#/ends_on`).
 - Auditors do not audit their own work (409 `auditor-independence`, naming the auditor and
-  the department): no member of the team, the lead auditor included, is of a department the
-  audit audits — its scope's departments, and those owning the documents in force of its
-  processes. A member's department is the one the planner named and, when ledger-svc knows
-  the person (acknowledgements/models.py, `ProcedureReader`), the one their latest token
-  gave: either audited refuses. Checked at planning and again at the start, against the
-  register as it then is.
+  the department, or the document): no member of the team, the lead auditor included, is of
+  a department the audit audits — its scope's departments, and those owning the documents in
+  force of its processes — nor owns a document in force in its scope. A member's department
+  is the one the planner named and, when ledger-svc knows the person
+  (acknowledgements/models.py, `ProcedureReader`), the one their latest token gave: either
+  audited refuses. Checked at planning and again at the start, against the register as it
+  then is.
 - The moves go in order (409 `audit-status`, with `audit_status`, the status it is at, and
   `needed_status`, the one the move needs): planned → in_progress (the start generates the
   checklist; a scope without a document in force is refused, 409 `audit-scope-empty`) →
@@ -150,10 +151,11 @@ async def plan_audit(
             raise invalid_field(
                 f"{day} is not in {programme.year}, the programme's year", f"#/{field}"
             )
-    audited = await _audited_departments(session, data.processes, data.departments)
+    documents = await _documents_in_scope(session, data.processes, data.departments)
+    audited = set(data.departments) | {document.department for document in documents}
     team = [(data.lead_auditor, True), *((auditor, False) for auditor in data.auditors)]
     await _ensure_independent(
-        session, [(member.person_id, member.department) for member, _ in team], audited
+        session, [(member.person_id, member.department) for member, _ in team], audited, documents
     )
     audit = Audit(
         programme_id=programme.id,
@@ -235,7 +237,7 @@ async def start_audit(
     audited = set(audit.departments) | {document.department for document in documents}
     team = await _team(session, audit.id)
     await _ensure_independent(
-        session, [(member.person_id, member.department) for member in team], audited
+        session, [(member.person_id, member.department) for member in team], audited, documents
     )
     known = set(
         (
@@ -613,30 +615,15 @@ async def _documents_in_scope(
     )
 
 
-async def _audited_departments(
-    session: AsyncSession, processes: list[str], departments: list[str]
-) -> set[str]:
-    """The scope's departments, and those owning the documents in force of its processes."""
-    owners: set[str] = set()
-    if processes:
-        owners = set(
-            (
-                await session.execute(
-                    select(ProcedureDocument.department)
-                    .where(
-                        ProcedureDocument.status == DocumentStatus.effective.value,
-                        ProcedureDocument.process.in_(processes),
-                    )
-                    .distinct()
-                )
-            ).scalars()
-        )
-    return set(departments) | owners
-
-
 async def _ensure_independent(
-    session: AsyncSession, members: list[tuple[str, str | None]], audited: set[str]
+    session: AsyncSession,
+    members: list[tuple[str, str | None]],
+    audited: set[str],
+    documents: list[ProcedureDocument],
 ) -> None:
+    """ISO 9001:2015 9.2.2 c: auditors do not audit their own work — neither their
+    department's nor a document in scope they own."""
+    owned = {document.owner_id: document.code for document in documents}
     known = {
         reader.id: reader.department
         for reader in (
@@ -650,7 +637,6 @@ async def _ensure_independent(
     for person, named in members:
         for department in (named, known.get(person)):
             if department is not None and department in audited:
-                # ISO 9001:2015 9.2.2 c: auditors do not audit their own work.
                 raise Conflict(
                     f"auditor {person} is of {department}, which the audit audits: auditors "
                     "do not audit their own work",
@@ -658,6 +644,14 @@ async def _ensure_independent(
                     auditor=person,
                     department=department,
                 )
+        if person in owned:
+            raise Conflict(
+                f"auditor {person} owns {owned[person]}, which the audit audits: auditors "
+                "do not audit their own work",
+                rule="auditor-independence",
+                auditor=person,
+                document=owned[person],
+            )
 
 
 async def _check_audit_wide(session: AsyncSession, audit: Audit, data: FindingIn) -> None:
