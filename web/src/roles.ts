@@ -36,6 +36,10 @@ const EMERGENCY_STAFF: readonly Role[] = ['admin', 'leader', 'dept_head', 'agent
  *  people, and a served unit's staff the documents published to the units. */
 const QUALITY_READERS: readonly Role[] = ['admin', 'leader', 'dept_head', 'agent', 'auditor', 'commander', 'unit_staff']
 
+/** Who reads clean-up campaigns and nonconformities (ledger-svc's cleanups/ and
+ *  nonconformities/policy.py READERS): the bureau's own people, not a served unit's staff. */
+const QUALITY_STAFF: readonly Role[] = ['admin', 'leader', 'dept_head', 'agent', 'auditor', 'commander']
+
 /** Everyone who signs in to the console (API clients do not): each has an inbox. */
 const PEOPLE: readonly Role[] = ['unit_staff', 'agent', 'dept_head', 'leader', 'admin', 'auditor', 'commander']
 
@@ -116,6 +120,8 @@ export const SCREENS = {
   readiness: { name: 'readiness', path: '/emergency/readiness', label: 'emergency.menu.readiness', roles: EMERGENCY_STAFF },
   qualityDocuments: { name: 'qualityDocuments', path: '/quality/documents', label: 'quality.menu.documents', roles: QUALITY_READERS },
   qualityDocument: { name: 'qualityDocument', path: '/quality/documents/:id', label: 'quality.menu.document', roles: QUALITY_READERS },
+  qualityCleanups: { name: 'qualityCleanups', path: '/quality/cleanups', label: 'quality.menu.cleanups', roles: QUALITY_STAFF },
+  qualityCleanup: { name: 'qualityCleanup', path: '/quality/cleanups/:id', label: 'quality.menu.cleanup', roles: QUALITY_STAFF },
 } as const satisfies Record<string, Screen>
 
 export type ScreenName = keyof typeof SCREENS
@@ -133,7 +139,7 @@ const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
   { key: 'register', label: 'common.menu.register', screens: ['units', 'buildings', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },
   { key: 'ledger', label: 'ledger.menu.group', screens: ['ledger', 'ledgerInterventions', 'campaigns', 'scorecards'] },
-  { key: 'quality', label: 'quality.menu.group', screens: ['qualityDocuments'] },
+  { key: 'quality', label: 'quality.menu.group', screens: ['qualityDocuments', 'qualityCleanups'] },
   { key: 'emergency', label: 'emergency.menu.group', screens: ['incidents', 'emergencyPlans', 'supplies', 'drills', 'readiness'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },

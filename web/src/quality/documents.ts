@@ -7,6 +7,7 @@ import { ApiError } from '@/api/problems'
 import type { components } from '@/api/schema'
 import words from '@/i18n/zh-CN/quality'
 import type { Viewer } from '@/ledger/rules'
+import { isKeeper } from '@/quality/office'
 
 export type Document = components['schemas']['DocumentRead']
 export type DocumentDetail = components['schemas']['DocumentDetail']
@@ -35,17 +36,18 @@ export function mayEnterDocuments(viewer: Viewer): boolean {
 }
 
 /** Drafting a document of `department` (starting, editing and submitting its drafts): an
- *  admin, the department's own staff, and whoever wrote the draft at hand (they were let
- *  write it: the quality office drafts any department's). */
-export function mayDraft(viewer: Viewer, department: string, authorId?: string | null): boolean {
+ *  admin, the department's own staff, the quality office's (`qualityOffice`: it drafts any
+ *  department's), and whoever wrote the draft at hand (they were let write it). */
+export function mayDraft(viewer: Viewer, department: string, authorId?: string | null, qualityOffice: string | null = null): boolean {
   if (has(viewer, 'admin')) return true
   if (!has(viewer, ...DEPARTMENT_STAFF)) return false
+  if (isKeeper(viewer, qualityOffice)) return true
   return viewer.department === department || (!!authorId && authorId === viewer.id)
 }
 
-/** 废止: a leader or an admin (and the quality office, which the console cannot tell). */
-export function mayAbolish(viewer: Viewer): boolean {
-  return has(viewer, 'admin', 'leader')
+/** 废止: a leader, an admin or the quality office's people (GET quality/office). */
+export function mayAbolish(viewer: Viewer, qualityOffice: string | null = null): boolean {
+  return has(viewer, 'admin', 'leader') || isKeeper(viewer, qualityOffice)
 }
 
 /** Approving or rejecting is for those the revision waits for now (ledger-svc's `awaiting`:
