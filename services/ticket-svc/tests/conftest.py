@@ -1,10 +1,11 @@
 import pytest
 
+from guanjia_shared.testing.tokens import Person
 from ticket_svc.config import Settings
 from ticket_svc.database import MIGRATIONS
 from ticket_svc.main import create_app
 
-from .ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT, Person
+from .ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT
 
 
 @pytest.fixture

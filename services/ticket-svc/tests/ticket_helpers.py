@@ -3,7 +3,6 @@ frozen clock. 2026-09-21 is a Monday; the default calendar works 08:30–12:00 a
 14:30–18:00, Asia/Shanghai."""
 
 import datetime as dt
-import uuid
 from zoneinfo import ZoneInfo
 
 from guanjia_shared.clock import frozen_at
@@ -21,17 +20,6 @@ def at(day, hour, minute=0, month=9):
 
 def moment(text):
     return dt.datetime.fromisoformat(text)
-
-
-class Person:
-    """Someone with a fixed id, whose token is minted before any clock is frozen (the
-    token's expiry is checked against real time)."""
-
-    def __init__(self, token_mint, *roles, department=None, unit_id=None):
-        self.id = str(uuid.uuid4())
-        self.headers = token_mint.headers(
-            *roles, sub=self.id, department=department, unit_id=unit_id
-        )
 
 
 async def publish_commitment(client, admin, code="C-REPAIR", **terms):

@@ -19,7 +19,6 @@ The fire plan's organisation and procedures, by grade:
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -33,6 +32,7 @@ from emergency_svc.tasks.models import Task
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.testing.plugin import RunningService
 from guanjia_shared.testing.streams import published_events
+from guanjia_shared.testing.tokens import Person
 
 API = "/api/v1/emergency"
 INCIDENTS = f"{API}/incidents"
@@ -49,24 +49,6 @@ def at(hour: int, minute: int = 0, second: int = 0, day: int = 5) -> dt.datetime
 
 def moment(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
-
-
-class Person:
-    """Someone with a fixed id, whose token is minted before any clock is frozen (the
-    token's expiry is checked against real time)."""
-
-    def __init__(
-        self,
-        token_mint,
-        *roles: str,
-        department: str | None = None,
-        unit_id: str | None = None,
-    ) -> None:
-        self.id = str(uuid.uuid4())
-        self.department = department
-        self.headers = token_mint.headers(
-            *roles, sub=self.id, department=department, unit_id=unit_id
-        )
 
 
 class People:

@@ -14,6 +14,7 @@ import pytest
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.replica_checks import building_event
 from guanjia_shared.testing.streams import publish_event
+from guanjia_shared.testing.tokens import Person
 
 from .incident_helpers import (
     API,
@@ -22,7 +23,6 @@ from .incident_helpers import (
     PLANS,
     TASKS,
     People,
-    Person,
     activated,
     fire_plan,
     plan_in_force,

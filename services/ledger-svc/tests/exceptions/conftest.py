@@ -1,6 +1,8 @@
 import pytest
 
-from .exception_helpers import LedgerService, Person, make_plan
+from guanjia_shared.testing.tokens import Person
+
+from .exception_helpers import LedgerService, make_plan
 
 
 @pytest.fixture

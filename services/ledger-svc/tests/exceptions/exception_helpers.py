@@ -3,7 +3,6 @@ bureau days (the clock frozen on each), the sweep ticked by hand, and readers of
 out (the view, an item's history, the events on NATS)."""
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 from guanjia_shared.bureau_time import BUREAU_TIMEZONE
@@ -21,14 +20,6 @@ CLEARED = "ledger.item.exception_cleared"
 def on(day: str, hour: int = 10) -> dt.datetime:
     """`hour` o'clock on `day`, in the bureau's time zone."""
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), BUREAU_TIMEZONE)
-
-
-class Person:
-    """Someone with a token (minted now, on the real clock, which pyjwt checks)."""
-
-    def __init__(self, token_mint, *roles, department=None):
-        self.id = str(uuid.uuid4())
-        self.headers = token_mint.headers(*roles, sub=self.id, department=department)
 
 
 @dataclass

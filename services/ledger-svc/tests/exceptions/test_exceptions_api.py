@@ -4,11 +4,11 @@ when they no longer hold, each event published once (read back from NATS)."""
 
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.tokens import Person
 from ledger_svc.exceptions.jobs import EXCEPTION_SWEEP_JOB
 
 from .exception_helpers import (
     API,
-    Person,
     add,
     exception_events,
     history,

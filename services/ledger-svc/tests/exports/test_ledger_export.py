@@ -12,17 +12,12 @@ from sqlalchemy import event, update
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.spreadsheets import XLSX_MEDIA_TYPE
 from guanjia_shared.testing.spreadsheets import FORMULA_LINK, FORMULA_TEXTS, assert_text_only
+from guanjia_shared.testing.tokens import Person
 from ledger_svc.exports.service import HEADERS, plan_ledger_spreadsheet
 from ledger_svc.items.models import Item
 from ledger_svc.plans.models import Plan
 
 API = "/api/v1/ledger"
-
-
-class Person:
-    def __init__(self, token_mint, *roles, department=None):
-        self.id = str(uuid.uuid4())
-        self.headers = token_mint.headers(*roles, sub=self.id, department=department)
 
 
 @pytest.fixture

@@ -1,23 +1,16 @@
 """Interventions: a leader's instruction on an item, acknowledged and answered by its owner,
 closed by a leader; who may do what, what is refused from the wrong state, and the events."""
 
-import uuid
-
 import pytest
 
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
+from guanjia_shared.testing.tokens import Person
 
 API = "/api/v1/ledger"
 
 # Items of the 2026 plan, worked on in March 2026 (deadlines later that year).
 pytestmark = pytest.mark.on_day("2026-03-02T10:00:00+08:00")
-
-
-class Person:
-    def __init__(self, token_mint, *roles, department=None):
-        self.id = str(uuid.uuid4())
-        self.headers = token_mint.headers(*roles, sub=self.id, department=department)
 
 
 @pytest.fixture

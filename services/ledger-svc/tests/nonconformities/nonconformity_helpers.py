@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.platform_tables import outbox
+from guanjia_shared.testing.tokens import Person as Person
 
 NONCONFORMITIES = "/api/v1/ledger/quality/nonconformities"
 DOCUMENTS = "/api/v1/ledger/quality/documents"
@@ -20,15 +21,6 @@ FINANCE = "财务处"
 PROPERTY = "物业管理处"
 QUALITY_OFFICE = "质量管理办公室"
 CODE = "GJ-CW-001"
-
-
-class Person:
-    """Someone with a fixed id, and their token's headers (minted at once, in real time)."""
-
-    def __init__(self, mint, role, **claims):
-        self.id = str(uuid.uuid4())
-        self.role = role
-        self.headers = mint.headers(role, sub=self.id, **claims)
 
 
 def bureau_morning(day: str) -> datetime:

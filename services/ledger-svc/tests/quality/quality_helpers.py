@@ -4,13 +4,13 @@ events the outbox holds."""
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime, time, timedelta
 from datetime import date as Date
 
 from sqlalchemy import select
 
 from guanjia_shared.platform_tables import outbox
+from guanjia_shared.testing.tokens import Person as Person
 from ledger_svc.quality.jobs import PROCEDURE_JOB
 
 DOCUMENTS = "/api/v1/ledger/quality/documents"
@@ -19,15 +19,6 @@ FINANCE_RULES = """第一条 为规范机关财务报销,制定本办法。
 第二条 报销须附合规票据。
 第三条 单笔五千元以上须经分管领导审批。
 第四条 本办法自印发之日起施行。"""
-
-
-class Person:
-    """Someone with a fixed id, and their token's headers (minted at once, in real time)."""
-
-    def __init__(self, mint, role, **claims):
-        self.id = str(uuid.uuid4())
-        self.role = role
-        self.headers = mint.headers(role, sub=self.id, **claims)
 
 
 def bureau_morning(day: str) -> datetime:

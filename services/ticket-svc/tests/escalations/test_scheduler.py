@@ -9,6 +9,7 @@ thresholds at 14:42 (3h12m: 09:00–12:00 and 14:30–14:42), 15:30 and 17:30 (6
 from sqlalchemy import select
 
 from guanjia_shared.testing.apps import eventually
+from guanjia_shared.testing.tokens import Person
 from ticket_svc.calendars.working_time import WorkingCalendar
 from ticket_svc.escalations.jobs import raise_thresholds
 from ticket_svc.tickets.clocks import read_ticket_clocks
@@ -19,7 +20,6 @@ from ..ticket_helpers import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,
-    Person,
     act,
     at,
     open_ticket,

@@ -4,16 +4,9 @@ the requester's side alone, and what the code opens shows nothing personal."""
 
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
+from guanjia_shared.testing.tokens import Person
 
-from ..ticket_helpers import (
-    DEPARTMENT,
-    TICKETS,
-    Person,
-    act,
-    at,
-    open_ticket,
-    publish_commitment,
-)
+from ..ticket_helpers import DEPARTMENT, TICKETS, act, at, open_ticket, publish_commitment
 from .rating_helpers import PUBLIC, app_sessions, stored_ratings
 
 PROBLEM = "application/problem+json"

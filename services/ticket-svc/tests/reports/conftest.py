@@ -1,6 +1,7 @@
 import pytest
 
-from ..ticket_helpers import Person
+from guanjia_shared.testing.tokens import Person
+
 from .report_helpers import SECURITY
 
 

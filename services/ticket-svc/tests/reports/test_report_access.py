@@ -2,7 +2,9 @@
 
 import pytest
 
-from ..ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT, Person
+from guanjia_shared.testing.tokens import Person
+
+from ..ticket_helpers import DEPARTMENT, OTHER_DEPARTMENT
 from .report_helpers import (
     FINANCE_WEEK,
     LOGISTICS_WEEK,

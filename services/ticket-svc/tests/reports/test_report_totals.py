@@ -2,7 +2,9 @@
 
 import pytest
 
-from ..ticket_helpers import Person, moment
+from guanjia_shared.testing.tokens import Person
+
+from ..ticket_helpers import moment
 from .report_helpers import (
     FINANCE_WEEK,
     LOGISTICS_WEEK,

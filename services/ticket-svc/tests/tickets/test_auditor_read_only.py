@@ -1,6 +1,8 @@
 """An auditor reads every ticket and changes none (ARCHITECTURE.md: read-only everything)."""
 
-from ..ticket_helpers import TICKETS, Person, act, at, open_ticket, publish_commitment
+from guanjia_shared.testing.tokens import Person
+
+from ..ticket_helpers import TICKETS, act, at, open_ticket, publish_commitment
 
 
 async def test_an_auditor_may_read_a_ticket_but_not_comment_on_it(client, admin, agent, token_mint):

@@ -1,11 +1,12 @@
 """Coordination (协办): the owner asks another department for its part, with that
 department's own deadline; the owner stays the owner."""
 
+from guanjia_shared.testing.tokens import Person
+
 from ..ticket_helpers import (
     DEPARTMENT,
     OTHER_DEPARTMENT,
     TICKETS,
-    Person,
     act,
     at,
     moment,

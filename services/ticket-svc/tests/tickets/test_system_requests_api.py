@@ -3,7 +3,9 @@ client bound to a unit): on the hotline, with its own reference, once per refere
 
 import pytest
 
-from ..ticket_helpers import DEPARTMENT, TICKETS, Person, act, at, publish_commitment
+from guanjia_shared.testing.tokens import Person
+
+from ..ticket_helpers import DEPARTMENT, TICKETS, act, at, publish_commitment
 
 
 def hotline_request(**fields):

@@ -10,17 +10,10 @@ from sqlalchemy import func, select
 from guanjia_shared.clock import frozen_at
 from guanjia_shared.testing.apps import eventually
 from guanjia_shared.testing.streams import published_events
+from guanjia_shared.testing.tokens import Person
 from ticket_svc.tickets.models import Ticket, TicketEvent
 
-from ..ticket_helpers import (
-    DEPARTMENT,
-    TICKETS,
-    Person,
-    act,
-    at,
-    moment,
-    publish_commitment,
-)
+from ..ticket_helpers import DEPARTMENT, TICKETS, act, at, moment, publish_commitment
 
 
 def unit_request(**fields):
