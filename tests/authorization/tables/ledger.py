@@ -37,6 +37,7 @@ CLEANUPS = f"{API}/quality/cleanups"
 NONCONFORMITIES = f"{API}/quality/nonconformities"
 PROGRAMMES = f"{API}/quality/audit-programmes"
 AUDITS = f"{API}/quality/audits"
+OBJECTIVES = f"{API}/quality/objectives"
 # The effectiveness of corrective actions is checked at once, so the verdict's row may run.
 SETTINGS = {"effectiveness_check_days": 0}
 SHAPERS = roles(Role.admin, Role.leader)
@@ -114,6 +115,7 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
         {"kind": "training", "title": "礼仪培训", "held_on": "2026-03-10"},
     )
     quality = await build_quality_world(client, mint, caller)
+    objectives = await build_objective_world(client, mint)
 
     async def all_completions_scored() -> None:
         """The corrective actions done (build_nonconformity_world) are scored too: no event
@@ -125,6 +127,7 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
     await eventually(all_completions_scored)
     return {
         **quality,
+        **objectives,
         "own_unit": str(uuid.uuid4()),
         "plan": plan["id"],
         "others_item": others,
@@ -354,6 +357,29 @@ async def build_audit_world(client: httpx.AsyncClient, mint: TokenMint, in_force
     }
 
 
+async def build_objective_world(client: httpx.AsyncClient, mint: TokenMint) -> World:
+    """Quality objectives of 2026: the bureau's, the callers' department's and the other
+    department's."""
+    leader = mint.headers("leader")
+    made = {}
+    for key, department in (
+        ("bureau_objective", None),
+        ("own_objective", OWN_DEPARTMENT),
+        ("other_objective", OTHER_DEPARTMENT),
+    ):
+        body = {
+            "title": "服务时限达标率不低于95%",
+            "measure": "sla_compliance",
+            "target": 95,
+            "year": 2026,
+            "department": department,
+        }
+        answer = await client.post(OBJECTIVES, json=body, headers=leader)
+        assert answer.status_code == 201, answer.text
+        made[key] = answer.json()["id"]
+    return made
+
+
 def audit_body(department: str, lead_id: str) -> dict:
     return {
         "title": "内部审核",
@@ -391,6 +417,8 @@ WORKERS = roles(Role.admin, Role.dept_head)
 AUDIT = f"{AUDITS}/{{audit_id}}"
 OWN_AUDIT = {"audit_id": "own_audit"}
 OWN_AUDITS = ["own_audit", "startable_audit", "reported_audit"]
+OBJECTIVE = f"{OBJECTIVES}/{{objective_id}}"
+OWN_OBJECTIVES = ["bureau_objective", "own_objective"]
 
 
 def document_body(code: str, department: str) -> dict:
@@ -974,6 +1002,42 @@ TABLE = [
         note="a department head: a finding of their own department",
     ),
     row("POST", f"{AUDIT}/close", RUNNERS, at={"audit_id": "reported_audit"}, body={}),
+    # quality objectives (objectives/policy.py): set by a leader or the quality office's
+    # keepers (the admins here); the bureau's objectives read by all its staff, a
+    # department's (and its monthly figures) by that department's staff and the overseers
+    # alone (another's is not found); not the served units'
+    row(
+        "POST",
+        OBJECTIVES,
+        roles(Role.admin, Role.leader),
+        body={
+            "title": "台账按期完成率",
+            "measure": "ledger_completion",
+            "target": 90,
+            "year": 2026,
+        },
+        keep_as="new_objective",
+    ),
+    row(
+        "GET",
+        OBJECTIVES,
+        BUREAU,
+        sees={
+            OVERSEERS: [*OWN_OBJECTIVES, "other_objective", "new_objective"],
+            BUREAU - OVERSEERS: [*OWN_OBJECTIVES, "new_objective"],
+        },
+        note="another department's are out of sight",
+    ),
+    row("GET", OBJECTIVE, BUREAU, at={"objective_id": "own_objective"}),
+    row("GET", OBJECTIVE, BUREAU, at={"objective_id": "bureau_objective"}, note="the bureau's"),
+    row(
+        "GET",
+        OBJECTIVE,
+        OVERSEERS,
+        at={"objective_id": "other_objective"},
+        hidden_from=BUREAU - OVERSEERS,
+        note="another department's",
+    ),
     # the unit replica: names of the served units (none has reached it here)
     row("GET", f"{API}/units", SIGNED_IN, sees={SIGNED_IN: []}),
     row(

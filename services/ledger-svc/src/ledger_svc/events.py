@@ -5,7 +5,7 @@ of (so it goes out exactly when the change commits); its subject is the id of th
 is about. Where its data is built: plans/service.py, items/service.py, exceptions/service.py,
 interventions/service.py, campaigns/service.py, quality/service.py, quality/jobs.py,
 cleanups/service.py, nonconformities/service.py, acknowledgements/service.py,
-audits/service.py.
+audits/service.py, objectives/service.py, objectives/jobs.py.
 """
 
 from __future__ import annotations
@@ -70,12 +70,18 @@ class LedgerEvent(StrEnum):
     audit_finding_recorded = "ledger.audit.finding_recorded"  # adds finding (no evidence)
     audit_reported = "ledger.audit.reported"  # adds findings_by_kind
     audit_closed = "ledger.audit.closed"  # adds findings_by_kind
+    # Quality objectives (objectives/service.py, objectives/jobs.py), each with the objective
+    # (subject: its id): set, and each ended month's verdict once (adds month, value,
+    # counted, met_count; a month that counted nothing is not told).
+    objective_set = "ledger.objective.set"
+    objective_met = "ledger.objective.met"
+    objective_missed = "ledger.objective.missed"
 
 
 class ConsumedEvent(StrEnum):
     """Other services' events ledger-svc reads: their contracts are in the consumers that
     read them (followups/consumers.py, scorecards/consumers.py,
-    nonconformities/consumers.py)."""
+    nonconformities/consumers.py, objectives/consumers.py)."""
 
     ticket_closed = "ticket.ticket.closed"
     ticket_sla_breached = "ticket.ticket.sla_breached"

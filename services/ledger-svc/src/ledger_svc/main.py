@@ -14,6 +14,9 @@ from ledger_svc.interventions.views import router as interventions_router
 from ledger_svc.items.views import router as items_router
 from ledger_svc.nonconformities.consumers import nonconformity_subscription
 from ledger_svc.nonconformities.views import router as nonconformities_router
+from ledger_svc.objectives.consumers import objective_subscription
+from ledger_svc.objectives.jobs import objective_job
+from ledger_svc.objectives.views import router as objectives_router
 from ledger_svc.plans.views import router as plans_router
 from ledger_svc.quality.jobs import procedure_job
 from ledger_svc.quality.views import office_router as quality_office_router
@@ -30,7 +33,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
         description=(
             "The big-item work ledger, management by exception, campaigns, scorecards, "
             "the procedure register, its clean-up campaigns, read-and-acknowledge, internal "
-            "audits and nonconformities."
+            "audits, nonconformities and quality objectives."
         ),
         routers=[
             plans_router,
@@ -46,14 +49,16 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             cleanups_router,
             acknowledgements_router,
             audits_router,
+            objectives_router,
             unit_replica_router("/api/v1/ledger"),
         ],
         migrations=MIGRATIONS,
-        periodic_jobs=[exception_sweep_job, procedure_job],
+        periodic_jobs=[exception_sweep_job, procedure_job, objective_job],
         subscriptions=[
             unit_replica_subscription(),
             *scorecard_subscriptions(),
             follow_up_subscription(settings),
             nonconformity_subscription(settings),
+            objective_subscription(),
         ],
     )

@@ -255,10 +255,11 @@ async def test_a_malformed_event_becomes_a_dead_letter_and_the_next_one_applies(
     )
     async with session_factory() as session:
         letters = (await session.execute(select(dead_letter))).all()
-    assert [(letter.event_id, letter.consumer) for letter in letters] == [
-        (malformed.id, "ledger-scorecards-ticket")
-    ]
-    assert "department" in letters[0].error
+    # The quality objectives' consumer reads closed tickets too, and sets it aside on its own.
+    ours = [letter for letter in letters if letter.consumer == "ledger-scorecards-ticket"]
+    assert [letter.event_id for letter in ours] == [malformed.id]
+    assert {letter.event_id for letter in letters} == {malformed.id}
+    assert "department" in ours[0].error
 
 
 async def test_the_facts_behind_a_scorecard_name_their_events_and_filter_by_measure(
