@@ -2946,6 +2946,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ledger/quality/objectives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Objectives
+         * @description Newest year first, then by title; each with its value for the year so far.
+         */
+        get: operations["list_objectives_api_v1_ledger_quality_objectives_get"];
+        put?: never;
+        /** Set Objective */
+        post: operations["set_objective_api_v1_ledger_quality_objectives_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/quality/objectives/{objective_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Objective
+         * @description The value month by month (the trend), the year so far, and whether it is met.
+         */
+        get: operations["read_objective_api_v1_ledger_quality_objectives__objective_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ledger/units": {
         parameters: {
             query?: never;
@@ -7357,6 +7398,11 @@ export interface components {
             people_not_yet: components["schemas"]["PersonRead"][] | null;
         };
         /**
+         * Direction
+         * @enum {string}
+         */
+        Direction: "at_least" | "at_most";
+        /**
          * DistributionIn
          * @description Roles and departments to add to the audience (those already in it are kept).
          */
@@ -7911,6 +7957,35 @@ export interface components {
             decision: components["schemas"]["DecisionRead"] | null;
         };
         /**
+         * Measure
+         * @enum {string}
+         */
+        Measure: "sla_compliance" | "satisfaction" | "ledger_completion" | "nonconformities_on_time";
+        /** MonthValue */
+        MonthValue: {
+            /**
+             * Month
+             * @description YYYY-MM, the bureau's month
+             */
+            month: string;
+            /** Counted */
+            counted: number;
+            /** Met Count */
+            met_count: number;
+            /**
+             * Value
+             * @description percent, 0.1; null: nothing counted
+             */
+            value: number | null;
+            /**
+             * Met
+             * @description null: nothing counted, or the month still to come
+             */
+            met: boolean | null;
+            /** Ended */
+            ended: boolean;
+        };
+        /**
          * MoveKind
          * @enum {string}
          */
@@ -8077,6 +8152,102 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** ObjectiveCreate */
+        ObjectiveCreate: {
+            /** Title */
+            title: string;
+            measure: components["schemas"]["Measure"];
+            /**
+             * Target
+             * @description percent
+             */
+            target: number;
+            /** @default at_least */
+            direction: components["schemas"]["Direction"];
+            /** Year */
+            year: number;
+            /**
+             * Department
+             * @description none: the bureau as a whole
+             */
+            department?: string | null;
+        };
+        /** ObjectiveDetail */
+        ObjectiveDetail: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            measure: components["schemas"]["Measure"];
+            /** Measure Label */
+            measure_label: string;
+            /**
+             * Source
+             * @description what the measure is computed from
+             */
+            source: string;
+            /** Target */
+            target: number;
+            direction: components["schemas"]["Direction"];
+            /** Year */
+            year: number;
+            /** Department */
+            department: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Counted */
+            counted: number;
+            /** Met Count */
+            met_count: number;
+            /** Value */
+            value: number | null;
+            /** Met */
+            met: boolean | null;
+            /** Trend */
+            trend: components["schemas"]["MonthValue"][];
+        };
+        /** ObjectiveRead */
+        ObjectiveRead: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            measure: components["schemas"]["Measure"];
+            /** Measure Label */
+            measure_label: string;
+            /**
+             * Source
+             * @description what the measure is computed from
+             */
+            source: string;
+            /** Target */
+            target: number;
+            direction: components["schemas"]["Direction"];
+            /** Year */
+            year: number;
+            /** Department */
+            department: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Counted */
+            counted: number;
+            /** Met Count */
+            met_count: number;
+            /** Value */
+            value: number | null;
+            /** Met */
+            met: boolean | null;
+        };
         /** Page[ActivityRead] */
         Page_ActivityRead_: {
             /** Items */
@@ -8144,6 +8315,13 @@ export interface components {
         Page_NonconformityRead_: {
             /** Items */
             items: components["schemas"]["NonconformityRead"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[ObjectiveRead] */
+        Page_ObjectiveRead_: {
+            /** Items */
+            items: components["schemas"]["ObjectiveRead"][];
             /** Total */
             total: number;
         };
@@ -26890,6 +27068,220 @@ export interface operations {
             };
             /** @description Payload too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_objectives_api_v1_ledger_quality_objectives_get: {
+        parameters: {
+            query?: {
+                year?: number | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ObjectiveRead_"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_objective_api_v1_ledger_quality_objectives_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectiveCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectiveRead"];
+                };
+            };
+            /** @description Malformed body: not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an illegal transition, or a duplicate or missing reference */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: the fields at fault are listed in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_objective_api_v1_ledger_quality_objectives__objective_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objective_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectiveDetail"];
+                };
+            };
+            /** @description Authentication required: no token, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the caller's roles or unit do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
