@@ -16,6 +16,8 @@ export interface CommitmentForm {
   responseUnit: ResponseUnit
   resolveHours: number | null
   calendar_id: string
+  /** The code of the procedure it carries out, in the quality register (制度与流程); blank: none. */
+  procedure_code: string
 }
 
 export function emptyCommitmentForm(): CommitmentForm {
@@ -28,6 +30,7 @@ export function emptyCommitmentForm(): CommitmentForm {
     responseUnit: 'minutes',
     resolveHours: 24,
     calendar_id: '',
+    procedure_code: '',
   }
 }
 
@@ -42,6 +45,7 @@ export function commitmentFormOf(commitment: CommitmentRead): CommitmentForm {
     responseUnit: limit.unit,
     resolveHours: commitment.resolve_hours,
     calendar_id: commitment.calendar_id ?? '',
+    procedure_code: commitment.procedure_code ?? '',
   }
 }
 
@@ -76,6 +80,7 @@ function terms(form: CommitmentForm) {
     response_minutes: response.minutes,
     resolve_hours: form.resolveHours as number,
     calendar_id: form.calendar_id === '' ? null : form.calendar_id,
+    procedure_code: form.procedure_code.trim() === '' ? null : form.procedure_code.trim(),
   }
 }
 

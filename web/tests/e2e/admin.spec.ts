@@ -90,7 +90,7 @@ test('the admin makes a unit staff member in the screen, who then signs in to th
   await signOut(page)
   await signIn(page, username, 'zhang-password-1')
   await expect(page).toHaveURL(/\/requests$/)
-  await expect(mainMenu(page).getByRole('link')).toHaveText(['提交申请', '我的申请', '单位与用房', '楼宇', '房屋修缮', '职工住房', '清查盘点', '突发事件', '应急预案', '消息中心', '联系方式与通知', '服务承诺公示', '满意度评价结果'])
+  await expect(mainMenu(page).getByRole('link')).toHaveText(['提交申请', '我的申请', '单位与用房', '楼宇', '房屋修缮', '职工住房', '清查盘点', '制度与流程', '突发事件', '应急预案', '消息中心', '联系方式与通知', '服务承诺公示', '满意度评价结果'])
 })
 
 test('a username already taken is told next to the field, in the API’s words', async ({ page }) => {
@@ -190,11 +190,17 @@ test('a commitment is made, edited into a new version and published to the publi
   const edit = page.getByRole('dialog', { name: /修改承诺服务/ })
   await expect(edit).toContainText('保存后将生成第 2 版')
   await edit.getByLabel('办结时限').fill('24')
+  // The procedure it carries out: a stray character is refused next to the field.
+  await edit.getByLabel('执行的制度流程').fill('GJ-WX-001!')
+  await edit.getByRole('button', { name: '保存' }).click()
+  await expect(edit.locator('.el-form-item').filter({ hasText: '执行的制度流程' }).locator('.el-form-item__error')).toBeVisible()
+  await edit.getByLabel('执行的制度流程').fill('GJ-WX-001')
   await photograph(page, 'admin-commitment-edit')
   await edit.getByRole('button', { name: '保存' }).click()
   await expect(edit).toBeHidden()
   await expect(row).toContainText('第 2 版')
   await expect(row).toContainText('24 工作小时')
+  await expect(row).toContainText('GJ-WX-001')
 
   await page.getByRole('button', { name: `公示 ${code}` }).click()
   await confirmWith(page, '公示')

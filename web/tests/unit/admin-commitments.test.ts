@@ -45,6 +45,7 @@ describe('the commitment form', () => {
       response_minutes: 120,
       resolve_hours: 48,
       calendar_id: null,
+      procedure_code: null,
     })
   })
 
@@ -74,6 +75,14 @@ describe('the commitment form', () => {
       response_minutes: 60,
       calendar_id: null,
     })
+  })
+
+  it('names the procedure it carries out, trimmed, or none when left blank', () => {
+    const form = commitmentFormOf(repair)
+    expect(form.procedure_code).toBe('')
+    expect(commitmentUpdateBody({ ...form, procedure_code: ' GJ-WX-001 ' }, repair)).toEqual({ procedure_code: 'GJ-WX-001' })
+    const named = { ...repair, procedure_code: 'GJ-WX-001' }
+    expect(commitmentUpdateBody({ ...commitmentFormOf(named), procedure_code: '  ' }, named)).toEqual({ procedure_code: null })
   })
 
   it('offers the departments of the commitments once each', () => {
