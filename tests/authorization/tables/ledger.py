@@ -38,6 +38,7 @@ NONCONFORMITIES = f"{API}/quality/nonconformities"
 PROGRAMMES = f"{API}/quality/audit-programmes"
 AUDITS = f"{API}/quality/audits"
 OBJECTIVES = f"{API}/quality/objectives"
+REVIEWS = f"{API}/quality/reviews"
 # The effectiveness of corrective actions is checked at once, so the verdict's row may run.
 SETTINGS = {"effectiveness_check_days": 0}
 SHAPERS = roles(Role.admin, Role.leader)
@@ -116,6 +117,7 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
     )
     quality = await build_quality_world(client, mint, caller)
     objectives = await build_objective_world(client, mint)
+    reviews = await build_review_world(client, mint, caller)
 
     async def all_completions_scored() -> None:
         """The corrective actions done (build_nonconformity_world) are scored too: no event
@@ -128,6 +130,7 @@ async def build_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller
     return {
         **quality,
         **objectives,
+        **reviews,
         "own_unit": str(uuid.uuid4()),
         "plan": plan["id"],
         "others_item": others,
@@ -380,6 +383,42 @@ async def build_objective_world(client: httpx.AsyncClient, mint: TokenMint) -> W
     return made
 
 
+async def build_review_world(client: httpx.AsyncClient, mint: TokenMint, caller: Caller) -> World:
+    """Management reviews chaired by a leader who is not a caller: three the caller takes
+    part in — one in draft, one held with a decision, one held with no outputs — and one in
+    draft the caller does not."""
+    leader = mint.headers("leader")
+
+    async def post(path: str, body: object) -> dict:
+        answer = await client.post(f"{REVIEWS}{path}", json=body, headers=leader)
+        assert answer.status_code in (200, 201), f"{path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    async def review(participants: list[str], held: bool) -> str:
+        body = {
+            "title": "管理评审",
+            "held_on": "2026-07-15",
+            "period_from": "2026-01-01",
+            "period_to": "2026-06-30",
+            "chair_id": str(uuid.uuid4()),
+            "participants": participants,
+        }
+        made = await post("", body)
+        if held:
+            await post(f"/{made['id']}/hold", {})
+        return made["id"]
+
+    held_review = await review([caller.id], held=True)
+    decision = await post(f"/{held_review}/outputs", {"kind": "decision", "text": "方针不变"})
+    return {
+        "own_review": await review([caller.id], held=False),
+        "other_review": await review([], held=False),
+        "held_review": held_review,
+        "held_decision": decision["id"],
+        "closable_review": await review([caller.id], held=True),
+    }
+
+
 def audit_body(department: str, lead_id: str) -> dict:
     return {
         "title": "内部审核",
@@ -419,6 +458,9 @@ OWN_AUDIT = {"audit_id": "own_audit"}
 OWN_AUDITS = ["own_audit", "startable_audit", "reported_audit"]
 OBJECTIVE = f"{OBJECTIVES}/{{objective_id}}"
 OWN_OBJECTIVES = ["bureau_objective", "own_objective"]
+REVIEW = f"{REVIEWS}/{{review_id}}"
+OWN_REVIEW = {"review_id": "own_review"}
+OWN_REVIEWS = ["own_review", "held_review", "closable_review"]
 
 
 def document_body(code: str, department: str) -> dict:
@@ -1038,6 +1080,59 @@ TABLE = [
         hidden_from=BUREAU - OVERSEERS,
         note="another department's",
     ),
+    # management reviews (reviews/policy.py): made by a leader or the quality office's
+    # keepers (the admins here); read by them, auditors, the chair and the participants
+    # (the callers take part in the own ones; another is not found); run by a leader, a
+    # keeper or the chair (none of the callers), a participant reads it only
+    row(
+        "POST",
+        REVIEWS,
+        roles(Role.admin, Role.leader),
+        body={
+            "title": "管理评审",
+            "held_on": "2026-12-20",
+            "period_from": "2026-07-01",
+            "period_to": "2026-11-30",
+            "chair_id": str(uuid.uuid4()),
+        },
+        keep_as="new_review",
+    ),
+    row(
+        "GET",
+        REVIEWS,
+        BUREAU,
+        sees={
+            OVERSEERS: [*OWN_REVIEWS, "other_review", "new_review"],
+            BUREAU - OVERSEERS: OWN_REVIEWS,
+        },
+        note="the reviews the caller takes part in; overseers all",
+    ),
+    row("GET", REVIEW, BUREAU, at=OWN_REVIEW, note="a participant"),
+    row(
+        "GET",
+        REVIEW,
+        OVERSEERS,
+        at={"review_id": "other_review"},
+        hidden_from=BUREAU - OVERSEERS,
+        note="one the caller takes no part in",
+    ),
+    row("POST", f"{REVIEW}/pack", RUNNERS, at=OWN_REVIEW),
+    row("POST", f"{REVIEW}/hold", RUNNERS, at=OWN_REVIEW),
+    row(
+        "POST",
+        f"{REVIEW}/outputs",
+        RUNNERS,
+        at={"review_id": "held_review"},
+        body={"kind": "decision", "text": "加强培训"},
+    ),
+    row(
+        "POST",
+        f"{REVIEW}/outputs/{{output_id}}/verify",
+        RUNNERS,
+        at={"review_id": "held_review", "output_id": "held_decision"},
+        body={"evidence": "已执行"},
+    ),
+    row("POST", f"{REVIEW}/close", RUNNERS, at={"review_id": "closable_review"}),
     # the unit replica: names of the served units (none has reached it here)
     row("GET", f"{API}/units", SIGNED_IN, sees={SIGNED_IN: []}),
     row(

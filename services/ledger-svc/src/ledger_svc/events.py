@@ -5,7 +5,7 @@ of (so it goes out exactly when the change commits); its subject is the id of th
 is about. Where its data is built: plans/service.py, items/service.py, exceptions/service.py,
 interventions/service.py, campaigns/service.py, quality/service.py, quality/jobs.py,
 cleanups/service.py, nonconformities/service.py, acknowledgements/service.py,
-audits/service.py, objectives/service.py, objectives/jobs.py.
+audits/service.py, objectives/service.py, objectives/jobs.py, reviews/service.py.
 """
 
 from __future__ import annotations
@@ -76,6 +76,14 @@ class LedgerEvent(StrEnum):
     objective_set = "ledger.objective.set"
     objective_met = "ledger.objective.met"
     objective_missed = "ledger.objective.missed"
+    # Management reviews (reviews/service.py), each with the review without its pack
+    # (subject: its id); an output's without its text or evidence.
+    review_created = "ledger.review.created"  # in draft, its pack collected
+    review_pack_collected = "ledger.review.pack_collected"  # collected again, in draft
+    review_held = "ledger.review.held"  # its pack frozen
+    review_output_added = "ledger.review.output_added"  # adds output (an action: its item)
+    review_output_verified = "ledger.review.output_verified"  # adds output
+    review_closed = "ledger.review.closed"  # every output verified; adds outputs (how many)
 
 
 class ConsumedEvent(StrEnum):

@@ -21,6 +21,7 @@ from ledger_svc.plans.views import router as plans_router
 from ledger_svc.quality.jobs import procedure_job
 from ledger_svc.quality.views import office_router as quality_office_router
 from ledger_svc.quality.views import router as quality_router
+from ledger_svc.reviews.views import router as reviews_router
 from ledger_svc.scorecards.consumers import scorecard_subscriptions
 from ledger_svc.scorecards.views import router as scorecards_router
 
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
         description=(
             "The big-item work ledger, management by exception, campaigns, scorecards, "
             "the procedure register, its clean-up campaigns, read-and-acknowledge, internal "
-            "audits, nonconformities and quality objectives."
+            "audits, nonconformities, quality objectives and management reviews."
         ),
         routers=[
             plans_router,
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> GuanjiaApp:
             acknowledgements_router,
             audits_router,
             objectives_router,
+            reviews_router,
             unit_replica_router("/api/v1/ledger"),
         ],
         migrations=MIGRATIONS,
