@@ -1,6 +1,9 @@
 // Words of the quality management screens (质量管理): the procedure register (制度与流程),
 // its documents, revisions, approvals and what changed between two revisions.
+import objectivesAndReviews from './quality-review'
+
 export default {
+  ...objectivesAndReviews,
   menu: {
     group: '质量管理',
     documents: '制度与流程',
