@@ -124,6 +124,9 @@ export const SCREENS = {
   qualityCleanup: { name: 'qualityCleanup', path: '/quality/cleanups/:id', label: 'quality.menu.cleanup', roles: QUALITY_STAFF },
   qualityNonconformities: { name: 'qualityNonconformities', path: '/quality/nonconformities', label: 'quality.menu.nonconformities', roles: QUALITY_STAFF },
   qualityNonconformity: { name: 'qualityNonconformity', path: '/quality/nonconformities/:id', label: 'quality.menu.nonconformity', roles: QUALITY_STAFF },
+  qualityAudits: { name: 'qualityAudits', path: '/quality/audits', label: 'quality.menu.audits', roles: QUALITY_STAFF },
+  qualityAudit: { name: 'qualityAudit', path: '/quality/audits/:id', label: 'quality.menu.audit', roles: QUALITY_STAFF },
+  qualityToRead: { name: 'qualityToRead', path: '/quality/to-read', label: 'quality.menu.toRead', roles: QUALITY_STAFF },
   // ledger-svc's objectives/ READERS: the bureau's people (a department's objective its own).
   qualityObjectives: { name: 'qualityObjectives', path: '/quality/objectives', label: 'quality.objective.menu', roles: QUALITY_STAFF },
   qualityObjective: { name: 'qualityObjective', path: '/quality/objectives/:id', label: 'quality.objective.one', roles: QUALITY_STAFF },
@@ -147,7 +150,7 @@ const MENU: { key: string; label: string; screens: ScreenName[] }[] = [
   { key: 'desk', label: 'common.menu.serviceDesk', screens: ['desk', 'escalations', 'departmentReport'] },
   { key: 'register', label: 'common.menu.register', screens: ['units', 'buildings', 'changes', 'compliance', 'renovations', 'housing', 'stocktakes', 'imports'] },
   { key: 'ledger', label: 'ledger.menu.group', screens: ['ledger', 'ledgerInterventions', 'campaigns', 'scorecards'] },
-  { key: 'quality', label: 'quality.menu.group', screens: ['qualityDocuments', 'qualityCleanups', 'qualityNonconformities', 'qualityObjectives', 'qualityReviews'] },
+  { key: 'quality', label: 'quality.menu.group', screens: ['qualityDocuments', 'qualityToRead', 'qualityCleanups', 'qualityNonconformities', 'qualityAudits', 'qualityObjectives', 'qualityReviews'] },
   { key: 'emergency', label: 'emergency.menu.group', screens: ['incidents', 'emergencyPlans', 'supplies', 'drills', 'readiness'] },
   { key: 'admin', label: 'common.menu.administration', screens: ['users', 'clients', 'commitments', 'calendars', 'rules', 'messageLog'] },
   { key: 'personal', label: 'common.menu.personal', screens: ['inbox', 'contacts'] },

@@ -12,7 +12,7 @@ describe('menuFor', () => {
   })
 
   it('gives an agent the desk and the work ledger', () => {
-    expect(pathsOf(['agent'])).toEqual(['/desk', '/ledger', '/ledger/interventions', '/ledger/campaigns', '/quality/documents', '/quality/cleanups', '/quality/nonconformities', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness', '/inbox', '/me/contacts'])
+    expect(pathsOf(['agent'])).toEqual(['/desk', '/ledger', '/ledger/interventions', '/ledger/campaigns', '/quality/documents', '/quality/to-read', '/quality/cleanups', '/quality/nonconformities', '/quality/audits', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness', '/inbox', '/me/contacts'])
   })
 
   it('gives a department head the desk, its escalations and its report', () => {
@@ -27,7 +27,7 @@ describe('menuFor', () => {
       '/ledger/interventions',
       '/ledger/campaigns',
       '/ledger/scorecards',
-      '/quality/documents', '/quality/cleanups', '/quality/nonconformities', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness',
+      '/quality/documents', '/quality/to-read', '/quality/cleanups', '/quality/nonconformities', '/quality/audits', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness',
       '/inbox',
       '/me/contacts',
     ])
@@ -48,7 +48,7 @@ describe('menuFor', () => {
       '/ledger/interventions',
       '/ledger/campaigns',
       '/ledger/scorecards',
-      '/quality/documents', '/quality/cleanups', '/quality/nonconformities', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness',
+      '/quality/documents', '/quality/to-read', '/quality/cleanups', '/quality/nonconformities', '/quality/audits', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness',
       '/inbox',
       '/me/contacts',
     ])
@@ -68,7 +68,7 @@ describe('menuFor', () => {
       '/ledger/interventions',
       '/ledger/campaigns',
       '/ledger/scorecards',
-      '/quality/documents', '/quality/cleanups', '/quality/nonconformities', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness',
+      '/quality/documents', '/quality/to-read', '/quality/cleanups', '/quality/nonconformities', '/quality/audits', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness',
       '/admin/users',
       '/admin/clients',
       '/admin/commitments',
@@ -91,18 +91,18 @@ describe('menuFor', () => {
       '/ledger/interventions',
       '/ledger/campaigns',
       '/ledger/scorecards',
-      '/quality/documents', '/quality/cleanups', '/quality/nonconformities', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness',
+      '/quality/documents', '/quality/to-read', '/quality/cleanups', '/quality/nonconformities', '/quality/audits', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness',
       '/inbox',
       '/me/contacts',
     ])
   })
 
   it('gives an auditor the register to read', () => {
-    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/buildings', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/ledger', '/ledger/interventions', '/ledger/campaigns', '/ledger/scorecards', '/quality/documents', '/quality/cleanups', '/quality/nonconformities', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness', '/inbox', '/me/contacts'])
+    expect(pathsOf(['auditor'])).toEqual(['/assets/units', '/assets/buildings', '/assets/changes', '/assets/compliance', '/assets/renovations', '/assets/housing', '/assets/stocktakes', '/ledger', '/ledger/interventions', '/ledger/campaigns', '/ledger/scorecards', '/quality/documents', '/quality/to-read', '/quality/cleanups', '/quality/nonconformities', '/quality/audits', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness', '/inbox', '/me/contacts'])
   })
 
   it('gives everyone who signs in their inbox, and nobody else anything', () => {
-    expect(pathsOf(['commander'])).toEqual(['/ledger', '/ledger/interventions', '/ledger/campaigns', '/quality/documents', '/quality/cleanups', '/quality/nonconformities', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness', '/inbox', '/me/contacts'])
+    expect(pathsOf(['commander'])).toEqual(['/ledger', '/ledger/interventions', '/ledger/campaigns', '/quality/documents', '/quality/to-read', '/quality/cleanups', '/quality/nonconformities', '/quality/audits', '/quality/objectives', '/quality/reviews', '/emergency', '/emergency/plans', '/emergency/supplies', '/emergency/drills', '/emergency/readiness', '/inbox', '/me/contacts'])
     expect(menuFor(['integration'])).toEqual([])
     expect(menuFor([])).toEqual([])
   })
