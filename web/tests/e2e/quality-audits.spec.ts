@@ -131,7 +131,7 @@ test('the quality office plans, runs, reports and closes an internal audit; its 
   await dialog.getByLabel('受审处室').fill(department)
   await fillDate(dialog, '开始日期', today)
   await fillDate(dialog, '结束日期', laterInYear(today, 7))
-  await pickAuditor(page, dialog, QUALITY_OFFICE, keeper, '审核组长')
+  await pickAuditor(page, dialog, QUALITY_OFFICE, keeper, '设为审核组长')
   await expect(dialog.getByTestId('audit-lead')).toContainText(keeper.display_name)
   await pickAuditor(page, dialog, department, insider, '加入审核组')
   await expect(dialog.getByTestId('audit-auditors')).toContainText(insider.display_name)
