@@ -209,5 +209,15 @@ test('the quality office sets an objective, and runs a management review from it
   await expect(page.getByTestId('quality-reviews').getByRole('row').filter({ hasText: reviewTitle })).toContainText('已关闭')
   await expectAccessible(page)
   await photograph(page, 'quality-reviews')
+
+  // The objective now counts the action, done by its deadline: this month has its value.
+  await mainMenu(page).getByRole('link', { name: '质量目标' }).click()
+  await page.getByTestId('quality-objectives').getByRole('link', { name: objectiveTitle }).click()
+  await expect(page.getByRole('heading', { name: objectiveTitle, level: 1 })).toBeVisible()
+  const thisMonth = page.getByTestId('objective-months').locator('tbody tr').nth(Number(today.slice(5, 7)) - 1)
+  await expect(thisMonth).toContainText(/[1-9]\d* \/ [1-9]\d*/)
+  await expect(page.getByTestId('objective-facts')).not.toContainText('统计 0 / 0 项')
+  await expectAccessible(page)
+  await photograph(page, 'quality-objective-counted')
   await signOut(page)
 })
