@@ -86,12 +86,13 @@ export function mayVerifyOutput(output: Pick<Output, 'owner_id'>, review: Pick<R
   return mayRunReview(review, viewer, qualityOffice)
 }
 
-export function reviewTag(status: ReviewStatus): 'warning' | 'primary' | 'success' {
-  return ({ draft: 'warning', held: 'primary', closed: 'success' } as const)[status]
+// The console's primary colour is its red: a review held or an output done is no alarm.
+export function reviewTag(status: ReviewStatus): 'info' | 'warning' | 'success' {
+  return ({ draft: 'info', held: 'warning', closed: 'success' } as const)[status]
 }
 
-export function outputTag(status: OutputStatus): 'warning' | 'primary' | 'success' {
-  return ({ open: 'warning', done: 'primary', verified: 'success' } as const)[status]
+export function outputTag(status: OutputStatus): 'warning' | 'info' | 'success' {
+  return ({ open: 'warning', done: 'info', verified: 'success' } as const)[status]
 }
 
 /** A refusal of a review said in Chinese before ledger-svc's words (the register's rules too). */
