@@ -129,8 +129,8 @@ class _UnitHeading(Protocol):
 
 @dataclass(frozen=True)
 class _Inputs:
-    """What the compliance of units is worked out from, read in four queries (or three,
-    from the figures kept per unit)."""
+    """What the compliance of units is worked out from, read in four queries (or two,
+    from the figures kept per unit: the standards, and each unit beside its figures)."""
 
     day: date
     units: Sequence[_UnitHeading]
